@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z.string().trim().min(1).optional().catch(undefined);
+const flag = z.enum(['auto', 'on', 'off']);
+
+/** Every setting wattledger reads from the environment. Parsed once in main.ts, frozen, passed down. */
+export const configSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  MQTT_URL: z.url({ protocol: /^(mqtt|mqtts|ws|wss)$/ }).optional(),
+  MQTT_USERNAME: optionalString,
+  MQTT_PASSWORD: optionalString,
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default(`wattledger-ingest-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}`),
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  MQTT_PROTOCOL_VERSION: z.coerce.number().pipe(z.union([z.literal(4), z.literal(5)])).default(5),
+  MQTT_SESSION_EXPIRY_S: z.coerce.number().int().min(1).default(7 * 24 * 3600),
+  MQTT_HOST: z.string().default('127.0.0.1'),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+
+  INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('energy'),
+  INFLUX_USERNAME: optionalString,
+  INFLUX_PASSWORD: optionalString,
+  INFLUX_TOKEN: optionalString,
+
+  DATABASE_URL: z.string().optional(),
+
+  FLUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
+  FLUSH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  SPOOL_SYNC: z.enum(['normal', 'full']).default('normal'),
+  DEFAULT_MAX_POWER_W: z.coerce.number().positive().default(100_000),
+
+  DEMO: flag.default('auto'),
+  SIMULATOR: flag.default('auto'),
+  SIMULATOR_METERS: z.coerce.number().int().min(1).max(100_000).default(20),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+/** Parsed configuration with derived values. */
+export interface Config extends RawConfig {
+  /** True when no external broker/store/ledger is configured: aedes + SQLite in one process. */
+  readonly embeddedBroker: boolean;
+  readonly embeddedStore: boolean;
+  readonly ledgerUrl: string;
+  readonly spoolPath: string;
+  readonly demo: boolean;
+  readonly simulator: boolean;
+}
+
+/** Parse and freeze the configuration. Throws a readable error listing every bad variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const res = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const raw = res.data;
+  const embeddedBroker = raw.MQTT_URL === undefined;
+  const embeddedStore = raw.INFLUX_URL === undefined;
+  const allEmbedded = embeddedBroker && embeddedStore && raw.DATABASE_URL === undefined;
+  const resolve = (v: 'auto' | 'on' | 'off') => v === 'on' || (v === 'auto' && allEmbedded);
+  return Object.freeze({
+    ...raw,
+    embeddedBroker,
+    embeddedStore,
+    ledgerUrl: raw.DATABASE_URL ?? `sqlite:${path.join(raw.DATA_DIR, 'ledger.db')}`,
+    spoolPath: path.join(raw.DATA_DIR, `spool-${raw.MQTT_CLIENT_ID}.db`),
+    demo: resolve(raw.DEMO),
+    simulator: resolve(raw.SIMULATOR),
+  });
+}

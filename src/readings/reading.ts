@@ -1,0 +1,34 @@
+/**
+ * One meter sample as wattledger stores it: the key is (meterId, ts).
+ * `ts` is meter time in epoch milliseconds; registers are cumulative Wh counters.
+ */
+export interface Reading {
+  readonly meterId: string;
+  readonly ts: number;
+  readonly importWh: number;
+  readonly exportWh?: number | undefined;
+  readonly powerW?: number | undefined;
+  /** When wattledger received it (epoch ms). Kept so billing can find readings that arrived late. */
+  readonly receivedAt: number;
+}
+
+/** The stored readings of one meter around a time range: what plausibility checks and interpolation need. */
+export interface ReadingWindow {
+  /** The latest reading strictly before `from`, if any. */
+  readonly before?: Reading | undefined;
+  /** Readings with `from <= ts <= to`, ascending by ts. */
+  readonly inside: readonly Reading[];
+  /** The earliest reading strictly after `to`, if any. */
+  readonly after?: Reading | undefined;
+}
+
+export interface WindowRequest {
+  readonly meterId: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Two readings are the same sample when their registers and power agree (receivedAt does not count). */
+export function sameSample(a: Reading, b: Reading): boolean {
+  return a.importWh === b.importWh && (a.exportWh ?? null) === (b.exportWh ?? null) && (a.powerW ?? null) === (b.powerW ?? null);
+}

@@ -1,0 +1,46 @@
+/**
+ * The one error vocabulary of wattledger. Every failure that crosses a transport boundary is an
+ * AppError with one of these codes; `statusOf` maps each code to its HTTP status exhaustively.
+ */
+export type AppErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'store_unavailable'
+  | 'ledger_unavailable'
+  | 'internal';
+
+const STATUS: { readonly [K in AppErrorCode]: number } = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  store_unavailable: 503,
+  ledger_unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+/** HTTP status of an error code. */
+export function statusOf(code: AppErrorCode): number {
+  return STATUS[code];
+}

@@ -1,0 +1,66 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from '../shared/logger.js';
+import { readingsFilter } from './receive.js';
+
+export interface SubscriberOptions {
+  readonly url: string;
+  readonly clientId: string;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly protocolVersion: 4 | 5;
+  readonly sessionExpirySeconds: number;
+  readonly shareGroup?: string | undefined;
+}
+
+export interface Subscriber {
+  readonly client: MqttClient;
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribe to meter readings with a persistent session, acknowledging each message only after
+ * `onMessage` has returned, i.e. after the durable local append (DESIGN §3, FIELD-NOTES on mqtt.js).
+ * The broker keeps the session's queue while this process is down and redelivers what was not acked.
+ */
+export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: string, payload: Buffer) => void, log: Logger): Subscriber {
+  const options: IClientOptions = {
+    clientId: opts.clientId,
+    clean: false,
+    protocolVersion: opts.protocolVersion,
+    keepalive: 30,
+    reconnectPeriod: 1000,
+    resubscribe: true,
+    username: opts.username,
+    password: opts.password,
+    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: opts.sessionExpirySeconds } } : {}),
+  };
+  const client = mqtt.connect(opts.url, options);
+  client.handleMessage = (packet, callback) => {
+    try {
+      onMessage(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
+      callback();
+    } catch (e) {
+      // No PUBACK: drop the connection so the broker redelivers this message from the kept session.
+      log.error({ err: e, topic: packet.topic }, 'spool append failed; reconnecting without acknowledging');
+      callback(e as Error);
+      client.stream.destroy();
+    }
+  };
+  const filter = readingsFilter(opts.shareGroup);
+  client.on('connect', (connack) => {
+    log.info({ url: opts.url, clientId: opts.clientId, sessionPresent: connack.sessionPresent }, 'ingest connected to broker');
+    if (!connack.sessionPresent) {
+      client.subscribe(filter, { qos: 1 }, (err) => {
+        if (err) log.error({ err, filter }, 'subscribe failed');
+      });
+    }
+  });
+  client.on('error', (err) => log.warn({ err }, 'mqtt error'));
+  client.on('offline', () => log.warn('ingest disconnected from broker; reconnecting'));
+  return {
+    client,
+    connected: () => client.connected,
+    close: () => client.endAsync(),
+  };
+}

@@ -1,0 +1,96 @@
+import { sameSample, type Reading } from '../readings/reading.js';
+import { toIso } from '../shared/time.js';
+import type { RejectionReason } from './rejection.js';
+
+/** How far ahead of the receiving clock a meter's timestamp may be (DESIGN §3). */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+
+export interface MeterRules {
+  readonly installedAt: number;
+  readonly maxPowerW: number;
+}
+
+export interface Verdict {
+  readonly reading: Reading;
+  readonly reason: RejectionReason;
+  readonly detail: string;
+}
+
+export interface CheckOutcome {
+  readonly accepted: Reading[];
+  /** Identical resends of a reading already known: not stored again, not rejected. */
+  readonly duplicates: Reading[];
+  readonly rejected: Verdict[];
+}
+
+/** Index of the first reading in `sorted` with ts >= t. */
+function lowerBound(sorted: readonly Reading[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.ts < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Why `later` cannot follow `earlier` on a healthy meter, or undefined when it can. */
+function inconsistency(earlier: Reading, later: Reading, maxPowerW: number): Omit<Verdict, 'reading'> | undefined {
+  const registers = [
+    ['importWh', earlier.importWh, later.importWh],
+    ['exportWh', earlier.exportWh, later.exportWh],
+  ] as const;
+  for (const [name, a, b] of registers) {
+    if (a === undefined || b === undefined) continue;
+    if (b < a) {
+      return { reason: 'register_decrease', detail: `${name} ${b} at ${toIso(later.ts)} is below ${a} at ${toIso(earlier.ts)}` };
+    }
+    const powerW = ((b - a) * 3_600_000) / (later.ts - earlier.ts);
+    if (powerW > maxPowerW) {
+      return {
+        reason: 'implausible_jump',
+        detail: `${name} rises ${b - a} Wh from ${toIso(earlier.ts)} to ${toIso(later.ts)}: ${Math.round(powerW)} W exceeds the meter's maximum ${maxPowerW} W`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Validation, estimation-free: check one meter's incoming readings (in arrival order) against its known
+ * readings and each other, by meter time and not by arrival order. `known` must be sorted by ts; it is
+ * not modified. Each reading is judged against the readings already accepted around it in time.
+ */
+export function checkReadings(rules: MeterRules, known: readonly Reading[], incoming: readonly Reading[]): CheckOutcome {
+  const timeline = [...known];
+  const out: CheckOutcome = { accepted: [], duplicates: [], rejected: [] };
+  for (const r of incoming) {
+    const reject = (reason: RejectionReason, detail: string) => out.rejected.push({ reading: r, reason, detail });
+    if (r.ts > r.receivedAt + MAX_CLOCK_AHEAD_MS) {
+      reject('future_timestamp', `ts ${toIso(r.ts)} is more than 5 minutes after receipt at ${toIso(r.receivedAt)}`);
+      continue;
+    }
+    if (r.ts < rules.installedAt) {
+      reject('before_installation', `ts ${toIso(r.ts)} is before the meter's installation at ${toIso(rules.installedAt)}`);
+      continue;
+    }
+    const i = lowerBound(timeline, r.ts);
+    const same = timeline[i];
+    if (same !== undefined && same.ts === r.ts) {
+      if (sameSample(same, r)) out.duplicates.push(r);
+      else reject('conflicting_duplicate', `a different reading for ${toIso(r.ts)} exists (importWh ${same.importWh}, exportWh ${same.exportWh ?? 'none'})`);
+      continue;
+    }
+    const prev = timeline[i - 1];
+    const next = timeline[i];
+    const problem = (prev && inconsistency(prev, r, rules.maxPowerW)) ?? (next && inconsistency(r, next, rules.maxPowerW));
+    if (problem !== undefined) {
+      reject(problem.reason, problem.detail);
+      continue;
+    }
+    timeline.splice(i, 0, r);
+    out.accepted.push(r);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+
+/** Why an incoming message (or one reading in it) was not stored. The codes of DESIGN §3. */
+export const REJECTION_REASONS = [
+  'invalid_topic',
+  'invalid_json',
+  'invalid_schema',
+  'unknown_meter',
+  'future_timestamp',
+  'before_installation',
+  'register_decrease',
+  'implausible_jump',
+  'conflicting_duplicate',
+  'store_rejected',
+] as const;
+
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** A rejection before it reaches the ledger: kept in the spool first so it survives a crash. */
+export interface Rejection {
+  readonly id: string;
+  readonly reason: RejectionReason;
+  readonly detail: string;
+  readonly meterId: string | null;
+  readonly topic: string;
+  /** Raw payload text, cut at MAX_REJECTED_PAYLOAD bytes. */
+  readonly payload: string;
+  /** Size of the original payload in bytes. */
+  readonly payloadBytes: number;
+  readonly receivedAt: number;
+}
+
+export const MAX_REJECTED_PAYLOAD = 64 * 1024;
+
+/** Build a rejection, cutting the raw payload at 64 KiB (DESIGN §3). */
+export function makeRejection(input: {
+  reason: RejectionReason;
+  detail: string;
+  meterId: string | null;
+  topic: string;
+  payload: Buffer | string;
+  receivedAt: number;
+}): Rejection {
+  const bytes = typeof input.payload === 'string' ? Buffer.from(input.payload, 'utf8') : input.payload;
+  const cut = bytes.subarray(0, MAX_REJECTED_PAYLOAD).toString('utf8');
+  return {
+    id: randomUUID(),
+    reason: input.reason,
+    detail: input.detail.slice(0, 2000),
+    meterId: input.meterId,
+    topic: input.topic.slice(0, 1024),
+    payload: cut,
+    payloadBytes: bytes.length,
+    receivedAt: input.receivedAt,
+  };
+}

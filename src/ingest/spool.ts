@@ -1,0 +1,110 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Reading } from '../readings/reading.js';
+import type { Rejection, RejectionReason } from './rejection.js';
+
+export interface SpooledReading extends Reading {
+  readonly seq: number;
+}
+export interface SpooledRejection extends Rejection {
+  readonly seq: number;
+}
+export interface SpoolBatch {
+  readonly readings: SpooledReading[];
+  readonly rejections: SpooledRejection[];
+}
+
+/**
+ * The durable local queue between the PUBACK and the readings store (DESIGN §2).
+ *
+ * SQLite in WAL mode. `synchronous = NORMAL` (default) makes a committed append survive a crash of the
+ * process (SIGKILL, OOM) but not of the machine (power loss): an fsync per message would cap ingest at
+ * the disk's fsync rate, far below the broker's. `full` survives power loss at that cost.
+ */
+export interface Spool {
+  /** Append one message's outcome atomically; runs before the PUBACK, so it is synchronous and local. */
+  append(readings: readonly Reading[], rejections: readonly Rejection[]): void;
+  /** The oldest entries, at most `limit` readings (and the rejections spooled so far, up to `limit`). */
+  peek(limit: number): SpoolBatch;
+  /** Forget entries once the store and ledger hold them. */
+  remove(batch: SpoolBatch): void;
+  /** Number of readings waiting. */
+  depth(): number;
+  /** Number of readings and rejections waiting. */
+  pending(): number;
+  /** A random id fixed when the spool file was created: makes ids derived from `seq` unique across files. */
+  readonly instanceId: string;
+  close(): void;
+}
+
+interface ReadingRow { seq: number; meter_id: string; ts: number; import_wh: number; export_wh: number | null; power_w: number | null; received_at: number }
+interface RejectionRow { seq: number; id: string; reason: string; detail: string; meter_id: string | null; topic: string; payload: string; payload_bytes: number; received_at: number }
+
+/** Open (or create) the spool file; entries left by a previous run are replayed by the flusher. */
+export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spool {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS reading (seq INTEGER PRIMARY KEY AUTOINCREMENT, meter_id TEXT NOT NULL, ts INTEGER NOT NULL,
+      import_wh INTEGER NOT NULL, export_wh INTEGER, power_w REAL, received_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS rejection (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, reason TEXT NOT NULL,
+      detail TEXT NOT NULL, meter_id TEXT, topic TEXT NOT NULL, payload TEXT NOT NULL, payload_bytes INTEGER NOT NULL,
+      received_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('instance_id', randomUUID());
+  const instanceId = (db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").get() as { value: string }).value;
+  const insReading = db.prepare('INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insRejection = db.prepare(
+    'INSERT INTO rejection (id, reason, detail, meter_id, topic, payload, payload_bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selReadings = db.prepare<[number], ReadingRow>('SELECT * FROM reading ORDER BY seq LIMIT ?');
+  const selRejections = db.prepare<[number], RejectionRow>('SELECT * FROM rejection ORDER BY seq LIMIT ?');
+  const delReadings = db.prepare('DELETE FROM reading WHERE seq <= ?');
+  const delRejections = db.prepare('DELETE FROM rejection WHERE seq <= ?');
+  // The depth is counted once at open and then tracked, so metrics never scan the table.
+  let depth = (db.prepare('SELECT count(*) AS n FROM reading').get() as { n: number }).n;
+  let rejectionDepth = (db.prepare('SELECT count(*) AS n FROM rejection').get() as { n: number }).n;
+
+  const append = db.transaction((readings: readonly Reading[], rejections: readonly Rejection[]) => {
+    for (const r of readings) insReading.run(r.meterId, r.ts, r.importWh, r.exportWh ?? null, r.powerW ?? null, r.receivedAt);
+    for (const j of rejections) insRejection.run(j.id, j.reason, j.detail, j.meterId, j.topic, j.payload, j.payloadBytes, j.receivedAt);
+  });
+  const remove = db.transaction((maxReading: number, maxRejection: number) => {
+    if (maxReading > 0) delReadings.run(maxReading);
+    if (maxRejection > 0) delRejections.run(maxRejection);
+  });
+
+  return {
+    append(readings, rejections) {
+      append(readings, rejections);
+      depth += readings.length;
+      rejectionDepth += rejections.length;
+    },
+    peek(limit) {
+      return {
+        readings: selReadings.all(limit).map((r) => ({
+          seq: r.seq, meterId: r.meter_id, ts: r.ts, importWh: r.import_wh, exportWh: r.export_wh ?? undefined,
+          powerW: r.power_w ?? undefined, receivedAt: r.received_at,
+        })),
+        rejections: selRejections.all(limit).map((j) => ({
+          seq: j.seq, id: j.id, reason: j.reason as RejectionReason, detail: j.detail, meterId: j.meter_id, topic: j.topic,
+          payload: j.payload, payloadBytes: j.payload_bytes, receivedAt: j.received_at,
+        })),
+      };
+    },
+    remove(batch) {
+      const maxReading = batch.readings.at(-1)?.seq ?? 0;
+      remove(maxReading, batch.rejections.at(-1)?.seq ?? 0);
+      depth -= batch.readings.length;
+      rejectionDepth -= batch.rejections.length;
+    },
+    depth: () => depth,
+    pending: () => depth + rejectionDepth,
+    instanceId,
+    close: () => db.close(),
+  };
+}

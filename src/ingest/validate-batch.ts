@@ -1,0 +1,86 @@
+import type { Reading, ReadingWindow, WindowRequest } from '../readings/reading.js';
+import type { ReadingStore } from '../readings/reading-store.js';
+import { checkReadings } from './plausibility.js';
+import type { MeterDirectory } from './meter-directory.js';
+import { makeRejection, type Rejection } from './rejection.js';
+import type { SpooledReading } from './spool.js';
+
+export interface ValidateDeps {
+  readonly store: ReadingStore;
+  readonly meters: MeterDirectory;
+  readonly defaultMaxPowerW: number;
+  /**
+   * Latest accepted reading per meter, or undefined when other processes write the same meters (shared
+   * subscription): then every batch asks the store for its neighbours, since this process cannot know them.
+   */
+  readonly latest: Map<string, Reading> | undefined;
+}
+
+export interface ValidatedBatch {
+  readonly accepted: Reading[];
+  duplicates: number;
+  readonly rejections: Rejection[];
+  /** The newest reading per meter once `accepted` is stored: apply to `latest` only after the write. */
+  readonly newest: Map<string, Reading>;
+}
+
+/** The wire form of a reading, kept as the payload of a rejection made after parsing. */
+function wirePayload(r: Reading): string {
+  return JSON.stringify({ ts: new Date(r.ts).toISOString(), importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW });
+}
+
+function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledReading[]> {
+  const groups = new Map<string, SpooledReading[]>();
+  for (const r of readings) {
+    const g = groups.get(r.meterId);
+    if (g === undefined) groups.set(r.meterId, [r]);
+    else g.push(r);
+  }
+  return groups;
+}
+
+/**
+ * Check a spooled batch against the fleet and the stored neighbours of each reading (VEE). Rejection ids
+ * derive from the spool sequence, so validating the same batch again after a crash yields the same ids.
+ */
+export async function validateBatch(deps: ValidateDeps, readings: readonly SpooledReading[], idOf: (seq: number) => string): Promise<ValidatedBatch> {
+  const groups = groupByMeter(readings);
+  const meters = await deps.meters.resolve(groups.keys());
+  const out: ValidatedBatch = { accepted: [], duplicates: 0, rejections: [], newest: new Map() };
+  const reject = (r: SpooledReading, reason: Rejection['reason'], detail: string) =>
+    out.rejections.push({
+      ...makeRejection({ reason, detail, meterId: r.meterId, topic: `meters/${r.meterId}/readings`, payload: wirePayload(r), receivedAt: r.receivedAt }),
+      id: idOf(r.seq),
+    });
+
+  const requests: WindowRequest[] = [];
+  const cachedWindows = new Map<string, ReadingWindow>();
+  for (const [meterId, group] of groups) {
+    if (meters.get(meterId) === undefined) continue;
+    const from = Math.min(...group.map((r) => r.ts));
+    const cached = deps.latest?.get(meterId);
+    if (cached !== undefined && cached.ts < from) cachedWindows.set(meterId, { before: cached, inside: [] });
+    else requests.push({ meterId, from, to: Math.max(...group.map((r) => r.ts)) });
+  }
+  const fetched = requests.length > 0 ? await deps.store.windows(requests) : new Map<string, ReadingWindow>();
+
+  for (const [meterId, group] of groups) {
+    const meter = meters.get(meterId);
+    if (meter === undefined) {
+      for (const r of group) reject(r, 'unknown_meter', `meter ${meterId} is not registered`);
+      continue;
+    }
+    const window = cachedWindows.get(meterId) ?? fetched.get(meterId) ?? { inside: [] };
+    const known = [window.before, ...window.inside, window.after].filter((r): r is Reading => r !== undefined);
+    const result = checkReadings({ installedAt: meter.installedAt, maxPowerW: meter.maxPowerW ?? deps.defaultMaxPowerW }, known, group);
+    out.accepted.push(...result.accepted);
+    out.duplicates += result.duplicates.length;
+    for (const v of result.rejected) reject(v.reading as SpooledReading, v.reason, v.detail);
+    // The latest is only known when nothing was stored after the window.
+    if (deps.latest !== undefined && window.after === undefined) {
+      const newest = [...known, ...result.accepted].reduce<Reading | undefined>((a, r) => (a === undefined || r.ts > a.ts ? r : a), undefined);
+      if (newest !== undefined) out.newest.set(meterId, newest);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { LedgerDatabase } from './schema.js';
+
+export type LedgerDialect = 'sqlite' | 'postgres';
+
+export interface LedgerConnection {
+  readonly db: Kysely<LedgerDatabase>;
+  readonly dialect: LedgerDialect;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the ledger named by a URL: `postgres://…` / `postgresql://…` for PostgreSQL, `sqlite:<path>` (or a
+ * bare path, or `sqlite::memory:`) for the embedded default.
+ */
+export function openLedger(url: string): LedgerConnection {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<LedgerDatabase>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const file = url.replace(/^sqlite:/, '');
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

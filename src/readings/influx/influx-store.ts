@@ -1,0 +1,144 @@
+import type { Reading, ReadingWindow, WindowRequest } from '../reading.js';
+import { StoreWriteError, type ReadingStore } from '../reading-store.js';
+import { createInfluxClient, quoteIdent, quoteString, type InfluxClientOptions, type InfluxSeries, type InfluxStatementResult } from './influx-client.js';
+import { MEASUREMENT, encodeReading } from './line-protocol.js';
+
+export type InfluxStoreOptions = InfluxClientOptions;
+
+/** Points per /write request: the documented sweet spot (5,000–10,000), far below the 25 MB body limit. */
+export const WRITE_CHUNK = 5000;
+/** Window requests per /query request (three statements each), so one request body and answer stay modest. */
+export const WINDOW_CHUNK = 300;
+
+const FIELDS = 'import_wh, export_wh, power_w, received_at';
+// InfluxDB stores int64 nanoseconds: these are the representable instants in ms. Clamping lets callers
+// ask for "everything after t" with a far-future bound without an out-of-range error.
+const MIN_MS = -9_223_372_036_854;
+const MAX_MS = 9_223_372_036_854;
+
+/** A window bound as an InfluxQL ms-epoch time literal (`1764440100000ms`). */
+function msLiteral(t: number, name: string): string {
+  if (!Number.isSafeInteger(t)) throw new RangeError(`window ${name} must be an integer epoch ms, got ${t}`);
+  return `${Math.min(MAX_MS, Math.max(MIN_MS, t))}ms`;
+}
+
+function select(meterId: string, where: string, order: 'ASC' | 'DESC', limit?: number): string {
+  const lim = limit === undefined ? '' : ` LIMIT ${limit}`;
+  return `SELECT ${FIELDS} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} AND ${where} ORDER BY time ${order}${lim}`;
+}
+
+/** Turn one statement's rows into readings. InfluxDB answers nulls for fields a point does not have. */
+function toReadings(meterId: string, result: InfluxStatementResult | undefined): Reading[] {
+  const out: Reading[] = [];
+  for (const series of result?.series ?? []) out.push(...seriesReadings(meterId, series));
+  return out;
+}
+
+function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
+  const col = (name: string) => series.columns.indexOf(name);
+  const [iTime, iImport, iExport, iPower, iRecv] = [col('time'), col('import_wh'), col('export_wh'), col('power_w'), col('received_at')];
+  const num = (row: readonly unknown[], i: number): number | undefined => {
+    const v = i < 0 ? undefined : row[i];
+    return typeof v === 'number' ? v : undefined;
+  };
+  const out: Reading[] = [];
+  for (const row of series.values ?? []) {
+    const ts = num(row, iTime);
+    const importWh = num(row, iImport);
+    // A point without import_wh was not written by wattledger; skipping it beats failing every window.
+    if (ts === undefined || importWh === undefined) continue;
+    out.push({ meterId, ts, importWh, exportWh: num(row, iExport), powerW: num(row, iPower), receivedAt: num(row, iRecv) ?? ts });
+  }
+  return out;
+}
+
+/**
+ * The InfluxDB adapter over the v1 HTTP API: line protocol to /write, InfluxQL to /query.
+ * Works with 1.x, 2.x (v1 compatibility; the bucket and its DBRP mapping must exist) and 3.x.
+ */
+export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
+  const client = createInfluxClient(opts);
+
+  async function init(): Promise<void> {
+    try {
+      // Idempotent on 1.x. 2.x (v1 compat) and 3.x refuse it, and a 1.x user without admin rights may not
+      // run it: in those cases the database has to exist already, so checking that it answers is enough.
+      await client.query(`CREATE DATABASE ${quoteIdent(opts.database)}`, { db: false });
+    } catch (createErr) {
+      try {
+        await client.query(`SHOW MEASUREMENTS LIMIT 1`);
+      } catch (checkErr) {
+        const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
+        throw new Error(`influxdb database ${opts.database} is not usable: ${why(checkErr)} (create failed too: ${why(createErr)})`);
+      }
+    }
+  }
+
+  async function writeBatch(readings: readonly Reading[]): Promise<void> {
+    let lines: string[];
+    try {
+      // Encode everything before sending anything, so bad data is refused whole and not half-written.
+      lines = readings.map(encodeReading);
+    } catch (err) {
+      throw new StoreWriteError(err instanceof Error ? err.message : String(err), false);
+    }
+    // Sequential chunks: a retry after a failure rewrites earlier chunks, which is harmless (same keys replace).
+    for (let i = 0; i < lines.length; i += WRITE_CHUNK) {
+      await client.write(lines.slice(i, i + WRITE_CHUNK).join('\n'));
+    }
+  }
+
+  async function latest(meterId: string): Promise<Reading | undefined> {
+    const [result] = await client.query(`SELECT ${FIELDS} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} ORDER BY time DESC LIMIT 1`);
+    return toReadings(meterId, result)[0];
+  }
+
+  async function windowChunk(requests: readonly WindowRequest[], out: Map<string, ReadingWindow>): Promise<void> {
+    const statements = requests.flatMap(({ meterId, from, to }) => {
+      const f = msLiteral(from, 'from');
+      const t = msLiteral(to, 'to');
+      return [
+        select(meterId, `time < ${f}`, 'DESC', 1),
+        select(meterId, `time >= ${f} AND time <= ${t}`, 'ASC'),
+        select(meterId, `time > ${t}`, 'ASC', 1),
+      ];
+    });
+    const results = await client.query(statements.join('; '));
+    const byId = new Map(results.map((r) => [r.statement_id, r]));
+    requests.forEach(({ meterId }, i) => {
+      out.set(meterId, {
+        before: toReadings(meterId, byId.get(3 * i))[0],
+        inside: toReadings(meterId, byId.get(3 * i + 1)),
+        after: toReadings(meterId, byId.get(3 * i + 2))[0],
+      });
+    });
+  }
+
+  async function windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>> {
+    assertDistinctMeters(requests);
+    const out = new Map<string, ReadingWindow>();
+    for (let i = 0; i < requests.length; i += WINDOW_CHUNK) {
+      await windowChunk(requests.slice(i, i + WINDOW_CHUNK), out);
+    }
+    return out;
+  }
+
+  return {
+    kind: 'influxdb',
+    init,
+    writeBatch,
+    latest,
+    windows,
+    ping: () => client.ping(),
+    close: async () => {},
+  };
+}
+
+/** The answer is keyed by meter id, so two requests for one meter would overwrite each other: refuse them. */
+function assertDistinctMeters(requests: readonly WindowRequest[]): void {
+  const seen = new Set<string>();
+  for (const { meterId } of requests) {
+    if (seen.has(meterId)) throw new RangeError(`windows: meter ${meterId} requested twice; merge the ranges into one request`);
+    seen.add(meterId);
+  }
+}

@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Reading, ReadingWindow, WindowRequest } from '../reading.js';
+import { StoreWriteError, type ReadingStore } from '../reading-store.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for tests. The parent folder is created if missing. */
+  readonly path: string;
+}
+
+interface Row {
+  readonly meter_id: string;
+  readonly ts: number;
+  readonly import_wh: number;
+  readonly export_wh: number | null;
+  readonly power_w: number | null;
+  readonly received_at: number;
+}
+
+// STRICT makes SQLite refuse 1.5 in an INTEGER column, as InfluxDB refuses a float for an integer field.
+// WITHOUT ROWID stores rows clustered by (meter_id, ts): every query below is one range scan of that key.
+const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
+  meter_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  import_wh INTEGER NOT NULL,
+  export_wh INTEGER NULL,
+  power_w REAL NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (meter_id, ts)
+) STRICT, WITHOUT ROWID`;
+
+// Same key replaces, with InfluxDB's exact semantics: fields present in the new point overwrite, fields it
+// lacks keep their earlier value (InfluxDB merges the field sets of points with the same series and time).
+const UPSERT = `INSERT INTO meter_reading (meter_id, ts, import_wh, export_wh, power_w, received_at)
+VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt)
+ON CONFLICT (meter_id, ts) DO UPDATE SET
+  import_wh = excluded.import_wh,
+  export_wh = coalesce(excluded.export_wh, export_wh),
+  power_w = coalesce(excluded.power_w, power_w),
+  received_at = excluded.received_at`;
+
+const COLS = 'meter_id, ts, import_wh, export_wh, power_w, received_at';
+
+function toReading(row: Row | undefined): Reading | undefined {
+  if (row === undefined) return undefined;
+  return {
+    meterId: row.meter_id,
+    ts: row.ts,
+    importWh: row.import_wh,
+    exportWh: row.export_wh ?? undefined,
+    powerW: row.power_w ?? undefined,
+    receivedAt: row.received_at,
+  };
+}
+
+/** Refuse what InfluxDB would refuse, so both adapters agree on what a storable reading is. */
+function check(r: Reading): void {
+  const ints = { ts: r.ts, importWh: r.importWh, exportWh: r.exportWh ?? 0, receivedAt: r.receivedAt };
+  for (const [name, v] of Object.entries(ints)) {
+    if (!Number.isSafeInteger(v)) throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: ${name} must be a safe integer, got ${v}`, false);
+  }
+  if (r.powerW !== undefined && !Number.isFinite(r.powerW)) throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: powerW must be finite`, false);
+  if (r.meterId === '') throw new StoreWriteError('reading with an empty meterId', false);
+}
+
+/** SQLite errors caused by the data itself are not worth retrying; busy, I/O and full-disk errors are. */
+function classify(err: unknown): StoreWriteError {
+  if (err instanceof StoreWriteError) return err;
+  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+  const dataProblem = code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || err instanceof TypeError || err instanceof RangeError;
+  return new StoreWriteError(`sqlite write failed: ${err instanceof Error ? err.message : String(err)}`, !dataProblem);
+}
+
+/**
+ * The embedded readings store (better-sqlite3). Synchronous underneath; async to match the port.
+ * WAL + synchronous=NORMAL: a committed batch survives a process crash but not a power loss. That is the
+ * spool's default durability too (SPOOL_SYNC=normal); paying an fsync per batch here alone would buy nothing.
+ */
+export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
+  if (opts.path !== ':memory:' && opts.path !== '') mkdirSync(path.dirname(opts.path), { recursive: true });
+  const db = new Database(opts.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+
+  let prepared: ReturnType<typeof prepare> | undefined;
+  function prepare() {
+    const upsert = db.prepare<[Record<string, unknown>]>(UPSERT);
+    const write = db.transaction((readings: readonly Reading[]) => {
+      for (const r of readings) {
+        upsert.run({ meterId: r.meterId, ts: r.ts, importWh: r.importWh, exportWh: r.exportWh ?? null, powerW: r.powerW ?? null, receivedAt: r.receivedAt });
+      }
+    });
+    const latest = db.prepare<[string], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? ORDER BY ts DESC LIMIT 1`);
+    const before = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1`);
+    const inside = db.prepare<[string, number, number], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ? ORDER BY ts ASC`);
+    const after = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts > ? ORDER BY ts ASC LIMIT 1`);
+    // One read transaction: all windows of a call come from the same snapshot.
+    const windows = db.transaction((requests: readonly WindowRequest[]) => {
+      const out = new Map<string, ReadingWindow>();
+      for (const { meterId, from, to } of requests) {
+        out.set(meterId, {
+          before: toReading(before.get(meterId, from)),
+          inside: inside.all(meterId, from, to).map((row) => toReading(row) as Reading),
+          after: toReading(after.get(meterId, to)),
+        });
+      }
+      return out;
+    });
+    return { write, latest, windows };
+  }
+  function stmts() {
+    if (prepared === undefined) throw new Error('sqlite store: init() was not called');
+    return prepared;
+  }
+
+  return {
+    kind: 'sqlite',
+    async init() {
+      db.exec(SCHEMA);
+      prepared ??= prepare();
+    },
+    async writeBatch(readings) {
+      if (readings.length === 0) return;
+      try {
+        readings.forEach(check);
+        stmts().write(readings);
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+    async latest(meterId) {
+      return toReading(stmts().latest.get(meterId));
+    },
+    async windows(requests) {
+      const seen = new Set<string>();
+      for (const { meterId } of requests) {
+        // Keyed by meter id: a second request for the same meter would silently overwrite the first.
+        if (seen.has(meterId)) throw new RangeError(`windows: meter ${meterId} requested twice; merge the ranges into one request`);
+        seen.add(meterId);
+      }
+      return stmts().windows(requests);
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -82,8 +82,14 @@ function describeFailure(err: unknown): string {
  * missing database, body too large): sending it again cannot help. 408 and 429 are the exceptions: they
  * mean "not now" (InfluxDB Cloud rate limits with 429). 5xx is an outage.
  */
+/**
+ * Only a refusal of the data itself is final (400 bad line protocol or field type, 413 too large, 422 a
+ * 2.x partial write): the flusher isolates those points as rejections. A missing database or bucket (404)
+ * and missing credentials (401/403) are set-up problems, not data problems: the batch waits in the
+ * spool until an operator fixes them, instead of turning every reading into a rejection.
+ */
 function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status < 400 || status >= 500;
+  return !(status === 400 || status === 413 || status === 422);
 }
 
 /** Build a client over global fetch. No connection state of its own: fetch pools keep-alive sockets. */
@@ -129,7 +135,7 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
       });
       text = await res.text();
     } catch (err) {
-      throw new Error(`influxdb query failed: ${describeFailure(err)}`);
+      throw new Error(`influxdb query failed: ${describeFailure(err)}`, { cause: err });
     }
     // A syntax error anywhere fails the whole request (400 + top-level error); other errors are per statement.
     if (!res.ok) throw new Error(`influxdb query refused (${res.status}): ${errorText(text, res)}`);
@@ -147,7 +153,7 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
       res = await fetch(`${base}/ping`, { headers, signal: AbortSignal.timeout(timeoutMs) });
       await res.arrayBuffer();
     } catch (err) {
-      throw new Error(`influxdb ping failed: ${describeFailure(err)}`);
+      throw new Error(`influxdb ping failed: ${describeFailure(err)}`, { cause: err });
     }
     if (!res.ok) throw new Error(`influxdb ping answered ${res.status}`);
   }

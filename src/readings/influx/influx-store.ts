@@ -69,7 +69,7 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
         await client.query(`SHOW MEASUREMENTS LIMIT 1`);
       } catch (checkErr) {
         const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
-        throw new Error(`influxdb database ${opts.database} is not usable: ${why(checkErr)} (create failed too: ${why(createErr)})`);
+        throw new Error(`influxdb database ${opts.database} is not usable: ${why(checkErr)} (create failed too: ${why(createErr)})`, { cause: checkErr });
       }
     }
   }

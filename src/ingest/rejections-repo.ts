@@ -4,12 +4,18 @@ import { toIso } from '../shared/time.js';
 import type { Clock } from '../shared/clock.js';
 import type { Rejection, RejectionReason } from './rejection.js';
 
+/**
+ * PostgreSQL text cannot hold U+0000 (the insert fails, and the batch would stay in the spool forever),
+ * yet binary garbage is exactly what gets rejected. Both dialects store U+FFFD instead, so they agree.
+ */
+const storable = (s: string): string => s.replaceAll('\u0000', '\uFFFD');
+
 /** Store rejections in the ledger. Idempotent by id, so a replayed spool batch cannot duplicate them. */
 export async function insertRejections(db: Kysely<LedgerDatabase>, clock: Clock, rejections: readonly Rejection[]): Promise<void> {
   const createdAt = toIso(clock.now());
   for (let i = 0; i < rejections.length; i += 500) {
     const rows = rejections.slice(i, i + 500).map((r) => ({
-      id: r.id, reason: r.reason, detail: r.detail, meter_id: r.meterId, topic: r.topic, payload: r.payload,
+      id: r.id, reason: r.reason, detail: storable(r.detail), meter_id: r.meterId, topic: storable(r.topic), payload: storable(r.payload),
       payload_bytes: r.payloadBytes, received_at: toIso(r.receivedAt), created_at: createdAt,
     }));
     await db.insertInto('rejections').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();

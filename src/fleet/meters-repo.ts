@@ -19,12 +19,13 @@ export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter>
   const parsed = newMeterSchema.safeParse(input);
   if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const m = parsed.data;
-  const existing = await deps.db.selectFrom('meters').select('id').where('id', '=', m.id).executeTakeFirst();
-  if (existing !== undefined) throw new AppError('conflict', `meter ${m.id} already exists`);
-  await deps.db
+  // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`, not a driver error.
+  const result = await deps.db
     .insertInto('meters')
     .values({ id: m.id, contract_id: m.contractId, installed_at: toIso(m.installedAt), max_power_w: m.maxPowerW, created_at: toIso(deps.clock.now()) })
-    .execute();
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  if (result.numInsertedOrUpdatedRows === 0n) throw new AppError('conflict', `meter ${m.id} already exists`);
   return { id: m.id, contractId: m.contractId, installedAt: m.installedAt, maxPowerW: m.maxPowerW };
 }
 

@@ -20,6 +20,10 @@ export interface LedgerConnection {
 export function openLedger(url: string): LedgerConnection {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (restart, failover, idle timeout) is reported as a pool 'error'
+    // event, which would crash the process with no listener. The pool discards that connection by itself;
+    // errors of running queries still reach their callers.
+    pool.on('error', () => undefined);
     const db = new Kysely<LedgerDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

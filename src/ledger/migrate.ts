@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import type { LedgerConnection, LedgerDialect } from './connect.js';
 import { fleetAndRejections } from './migrations/0001-fleet-and-rejections.js';
 
@@ -10,15 +10,39 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
   };
 }
 
-/** Bring the ledger schema up to date. Safe to run from several processes: Kysely locks the migration table. */
+/**
+ * Bring the ledger schema up to date. Safe to run from several processes: on PostgreSQL Kysely takes an
+ * advisory lock and runs each migration in a transaction; on SQLite we do the equivalent (see below).
+ */
 export async function migrateLedger(ledger: LedgerConnection): Promise<void> {
-  const migrator = new Migrator({
-    db: ledger.db as unknown as Kysely<unknown>,
-    provider: { getMigrations: async () => migrations(ledger.dialect) },
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const migrate = (db: Kysely<unknown>) =>
+    new Migrator({ db, provider: { getMigrations: async () => migrations(ledger.dialect) } }).migrateToLatest();
+  const { error, results } =
+    ledger.dialect === 'postgres' ? await migrate(ledger.db as unknown as Kysely<unknown>) : await migrateSqlite(ledger.db as unknown as Kysely<unknown>, migrate);
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
     throw new Error(`ledger migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * Kysely runs SQLite migrations outside any transaction and without a lock: a crash between two statements
+ * would leave a half-applied schema that no later run can repair, and two processes opening one new file
+ * would both migrate. BEGIN IMMEDIATE takes the database's write lock (waiting up to busy_timeout) and
+ * makes the whole run atomic.
+ */
+async function migrateSqlite(db: Kysely<unknown>, migrate: (db: Kysely<unknown>) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    let outcome: MigrationResultSet;
+    try {
+      outcome = await migrate(conn);
+    } catch (e) {
+      await sql`rollback`.execute(conn).catch(() => undefined); // SQLite may have rolled back already
+      throw e;
+    }
+    if (outcome.error === undefined) await sql`commit`.execute(conn);
+    else await sql`rollback`.execute(conn).catch(() => undefined);
+    return outcome;
+  });
 }

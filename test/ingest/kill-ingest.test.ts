@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
+import { waitFor } from '../harness/process.js';
+import { influxReadings, spawnWattledger, type ChildInstance } from '../support/child-instance.js';
+import { readMetric, registerMeters, tempDir } from '../support/instance.js';
+import { connectPublisher, keyOf, readingSeries, type PlainReading, type TestPublisher } from '../support/publisher.js';
+
+const influxUrl = inject('influxUrl');
+const METERS = Array.from({ length: 20 }, (_, i) => `kill-${String(i).padStart(3, '0')}`);
+
+describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('ingest killed with SIGKILL mid-stream (real Mosquitto and InfluxDB)', () => {
+  const tmp = tempDir();
+  const db = `kill_${process.pid}`;
+  let broker: MosquittoHandle;
+  let wl: ChildInstance;
+  let pub: TestPublisher;
+
+  beforeAll(async () => {
+    broker = await startMosquitto({ persistence: true });
+    const ledgerUrl = `sqlite:${path.join(tmp.dir, 'ledger.db')}`;
+    await registerMeters(ledgerUrl, METERS);
+    wl = await spawnWattledger(
+      { MQTT_URL: broker.url, INFLUX_URL: influxUrl, INFLUX_DB: db, DATABASE_URL: ledgerUrl, DATA_DIR: tmp.dir, MQTT_CLIENT_ID: 'kill-test-ingest', FLUSH_LINGER_MS: '50' },
+      path.join(tmp.dir, 'wattledger.log'),
+    );
+    pub = await connectPublisher(broker.url);
+  });
+  afterAll(async () => {
+    await pub?.close();
+    await wl?.process.stop();
+    await broker?.dispose();
+    tmp.cleanup();
+  });
+
+  it('stores every reading whose publisher got a PUBACK, exactly once', async () => {
+    const readings = readingSeries(METERS, 300, Date.now() - 60_000);
+    const stored = () => readMetric(wl.httpUrl, 'wattledger_readings_stored_total').catch(() => 0);
+    const publishing = pub.publishReadings(readings, { window: 100 });
+
+    // Kill once the pipeline is visibly mid-stream: some readings stored, many more still coming.
+    await waitFor('ingest storing readings', async () => (await stored()) >= 500, { timeoutMs: 120_000 });
+    await wl.process.kill();
+    // While it is down the broker queues for the persistent session; then it restarts on the same spool.
+    await wl.restart();
+    const acked: PlainReading[] = await publishing;
+    expect(acked).toHaveLength(readings.length);
+    // The restarted process got the rest from the broker's queue of its session.
+    await waitFor('the restarted ingest receiving', async () => (await readMetric(wl.httpUrl, 'wattledger_mqtt_messages_received_total')) > 0);
+
+    const expected = new Map(acked.map((r) => [keyOf(r), r.importWh]));
+    let inStore = new Map<string, number>();
+    await waitFor('every acknowledged reading in InfluxDB', async () => {
+      inStore = await influxReadings(influxUrl, db);
+      return inStore.size >= expected.size;
+    }, { timeoutMs: 180_000, intervalMs: 500 });
+    expect(inStore.size).toBe(expected.size);
+    for (const [key, importWh] of expected) expect(inStore.get(key), key).toBe(importWh);
+    // Nothing was mistaken for bad data on the way: redeliveries are duplicates, not rejections.
+    expect(await readMetric(wl.httpUrl, 'wattledger_ingest_rejections_total')).toBe(0);
+  }, 400_000);
+});

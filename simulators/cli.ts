@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { systemClock } from '../src/shared/clock.js';
+import {
+  mqttEnvDefaults,
+  parseFaultRates,
+  parseIntervalOption,
+  parsePositiveInt,
+  parseProbability,
+  parseSeed,
+  parseSpeed,
+  parseWhen,
+} from './cli-options.js';
+import type { FaultRates } from './faults.js';
+import { runSimulation, type SimulationReport } from './run-simulation.js';
+
+interface SimulateCliOptions {
+  meters: number;
+  interval: string;
+  speed: number;
+  from?: string;
+  until?: string;
+  mqtt: string;
+  seed: number;
+  faults?: FaultRates;
+  outageRate?: number;
+  prefix: string;
+  username?: string;
+  password?: string;
+  clientId?: string;
+}
+
+/** The end-of-run summary: counts only (the per-reading lists are for tests). */
+export function summarize(report: SimulationReport): Record<string, unknown> {
+  const { expectedStored: _expected, faults, simulated, ...counts } = report;
+  return {
+    ...counts,
+    simulated: { from: new Date(simulated.from).toISOString(), to: simulated.to === undefined ? null : new Date(simulated.to).toISOString() },
+    faults: faults.counts,
+  };
+}
+
+/**
+ * Add `wattledger simulate`: publish a simulated meter fleet's readings over MQTT. Progress goes to
+ * stderr, the JSON summary to stdout; SIGINT/SIGTERM stop it after the last PUBACKs (a second signal
+ * exits at once).
+ */
+export function registerSimulateCommand(program: Command): void {
+  const env = mqttEnvDefaults();
+  program
+    .command('simulate')
+    .description('run the meter fleet simulator: readings over MQTT (QoS 1, topic meters/{meterId}/readings)')
+    .option('--meters <n>', 'number of meters', parsePositiveInt, 10)
+    .option('--interval <interval>', 'reading interval: 1m, 5m, 15m, 30m, 1h or milliseconds', parseIntervalOption, '15m')
+    .option('--speed <x>', 'simulated time per wall time once caught up (above 1 runs ahead of the clock)', parseSpeed, 1)
+    .option('--from <date>', 'first simulated instant: RFC 3339 or relative (-60d, -12h); the past is sent as a backlog')
+    .option('--until <date>', 'stop when simulated time reaches this (RFC 3339 or relative, e.g. now, +1h)')
+    .option('--mqtt <url>', 'broker URL (default: MQTT_URL or mqtt://127.0.0.1:1883)', env.url)
+    .option('--seed <n>', 'seed of the fleet, load curves and faults', parseSeed, 1)
+    .option('--faults <rates>', 'fault rates per reading, e.g. duplicate=0.01,malformed=0.005 (or all=0.01)', parseFaultRates)
+    .option('--outage-rate <p>', 'probability per live reading that the meter goes offline for a while', parseProbability)
+    .option('--prefix <prefix>', 'meter id prefix', 'sim-')
+    .option('--username <user>', 'MQTT username (default: MQTT_USERNAME)', env.username)
+    .option('--password <password>', 'MQTT password (default: MQTT_PASSWORD, which keeps it out of ps)', env.password)
+    .option('--client-id <id>', 'MQTT client id (default: random)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const o = cmd.opts<SimulateCliOptions>();
+      const now = systemClock.now();
+      const controller = new AbortController();
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        signals += 1;
+        if (signals > 1) process.exit(130);
+        process.stderr.write(`${sig}: finishing (publishing held readings, waiting for PUBACKs)\n`);
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const report = await runSimulation(
+          {
+            mqttUrl: o.mqtt,
+            meters: o.meters,
+            interval: o.interval,
+            speed: o.speed,
+            from: o.from === undefined ? undefined : parseWhen(o.from, now),
+            until: o.until === undefined ? undefined : parseWhen(o.until, now),
+            seed: o.seed,
+            faults: o.faults,
+            outageRate: o.outageRate,
+            prefix: o.prefix,
+            mqttUsername: o.username,
+            mqttPassword: o.password,
+            clientId: o.clientId,
+            signal: controller.signal,
+            track: false,
+          },
+          { clock: systemClock, log: (msg) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`) },
+        );
+        process.stdout.write(`${JSON.stringify(summarize(report), null, 2)}\n`);
+        if (report.unacked > 0 || report.failed > 0) process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

@@ -1,0 +1,118 @@
+import { createFaultInjector, type FaultInjector, type FaultRates } from './faults.js';
+import type { MeterDefinition } from './fleet.js';
+import { createMeterState, type MeterState } from './meter-state.js';
+import { planMessages, type PlannedMessage, type SenderFormat } from './message-plan.js';
+import { hashString, hashUnit } from './prng.js';
+import type { SimReading } from './wire-format.js';
+
+/** `catchUp` sends everything as backlog arrays; `live` sends one reading per message, except after an outage. */
+export type Phase = 'catchUp' | 'live';
+
+/** Options of {@link createFleetStepper}. */
+export interface FleetStepperOptions {
+  readonly fleet: readonly MeterDefinition[];
+  readonly intervalMs: number;
+  /** First reading time (aligned down to the interval). */
+  readonly startTs: number;
+  readonly seed: number;
+  readonly faults?: FaultRates | undefined;
+  /** Probability per live reading that the meter then goes offline for 2–48 intervals. */
+  readonly outageRate?: number | undefined;
+  /** Keep the list of injected faults (default true). */
+  readonly track?: boolean | undefined;
+}
+
+/** The whole fleet moving through simulated time, turning readings into messages. */
+export interface FleetStepper {
+  readonly injector: FaultInjector;
+  /** The earliest timestamp any meter will read next. */
+  nextTs(): number;
+  /** Timestamp of the latest reading produced, if any. */
+  lastTs(): number | undefined;
+  /** Outages started so far. */
+  outages(): number;
+  /**
+   * Advance every meter to `simTime` (at most `maxPerMeter` readings each) and yield each meter's
+   * messages in turn, lazily, so a big fleet's backlog is never all in memory.
+   */
+  step(simTime: number, sendingNow: number, phase: Phase, maxPerMeter?: number): Generator<PlannedMessage[]>;
+  /** End of run: every meter comes back online and releases what it still holds, as backlog. */
+  finish(sendingNow: number): Generator<PlannedMessage[]>;
+}
+
+interface Unit {
+  readonly state: MeterState;
+  readonly sender: SenderFormat;
+  readonly hash: number;
+  offlineUntil: number | undefined;
+  buffer: SimReading[];
+}
+
+const OUTAGE_SALT = 31;
+
+/**
+ * Build the stepper. Outage decisions, like fault decisions, are hashes of (seed, meter, ts), so a
+ * run is reproducible whatever the pacing of the loop around it.
+ */
+export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
+  const injector = createFaultInjector({ rates: opts.faults, seed: opts.seed, intervalMs: opts.intervalMs, track: opts.track });
+  const outageRate = opts.outageRate ?? 0;
+  let outages = 0;
+  let lastTs: number | undefined;
+  const units: Unit[] = opts.fleet.map((meter) => ({
+    state: createMeterState(meter, { intervalMs: opts.intervalMs, startTs: opts.startTs }),
+    sender: { meterId: meter.meterId, tsFormat: meter.tsFormat, utcOffsetMinutes: meter.profile.utcOffsetMinutes },
+    hash: hashString(meter.meterId),
+    offlineUntil: undefined,
+    buffer: [],
+  }));
+
+  const send = (u: Unit, readings: readonly SimReading[], backlog: boolean, now: number): PlannedMessage[] =>
+    readings.length === 0 ? [] : planMessages(u.sender, injector.process(u.sender.meterId, readings, now), backlog);
+
+  function live(u: Unit, readings: readonly SimReading[], now: number): PlannedMessage[] {
+    const out: PlannedMessage[] = [];
+    for (const r of readings) {
+      if (u.offlineUntil !== undefined && r.ts < u.offlineUntil) {
+        u.buffer.push(r);
+        continue;
+      }
+      u.offlineUntil = undefined;
+      if (u.buffer.length > 0) {
+        out.push(...send(u, [...u.buffer.splice(0), r], true, now));
+      } else {
+        out.push(...send(u, [r], false, now));
+      }
+      if (outageRate > 0 && hashUnit(opts.seed, OUTAGE_SALT, u.hash, r.ts) < outageRate) {
+        const intervals = 2 + Math.floor(hashUnit(opts.seed, OUTAGE_SALT + 1, u.hash, r.ts) * 47);
+        u.offlineUntil = r.ts + intervals * opts.intervalMs;
+        outages += 1;
+      }
+    }
+    return out;
+  }
+
+  return {
+    injector,
+    nextTs: () => units.reduce((min, u) => Math.min(min, u.state.nextTs), Number.POSITIVE_INFINITY),
+    lastTs: () => lastTs,
+    outages: () => outages,
+    *step(simTime, sendingNow, phase, maxPerMeter) {
+      for (const u of units) {
+        const readings = u.state.advanceTo(simTime, maxPerMeter);
+        const last = readings.at(-1);
+        if (last !== undefined && (lastTs === undefined || last.ts > lastTs)) lastTs = last.ts;
+        const msgs = phase === 'catchUp' ? send(u, readings, true, sendingNow) : live(u, readings, sendingNow);
+        if (msgs.length > 0) yield msgs;
+      }
+    },
+    *finish(sendingNow) {
+      for (const u of units) {
+        u.offlineUntil = undefined;
+        const items = [...injector.process(u.sender.meterId, u.buffer.splice(0), sendingNow), ...injector.release(u.sender.meterId)];
+        const msgs = planMessages(u.sender, items, true);
+        if (msgs.length > 0) yield msgs;
+      }
+    },
+  };
+}

@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader so `npx wattledger` works from a checkout without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli.ts');
+// The compiled CLI (npm install runs the build through the `prepare` script).
+await import('../dist/src/cli.js');

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { backoffDelay } from './backoff.js';
 import type { MeterDirectory } from './meter-directory.js';
 import { makeRejection, type Rejection } from './rejection.js';
-import { insertRejections } from './rejections-repo.js';
+import { insertRejections, rejectionIdOf } from './rejections-repo.js';
 import type { Spool, SpoolBatch } from './spool.js';
 import { validateBatch } from './validate-batch.js';
 import { writeIsolating } from './write-isolating.js';
@@ -63,7 +63,7 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
 
   async function flush(batch: SpoolBatch): Promise<void> {
     const started = performance.now();
-    const idOf = (seq: number) => `${spool.instanceId}-${seq}`;
+    const idOf = (r: Reading) => rejectionIdOf(spool.instanceId, r);
     const v = await validateBatch({ ...deps, defaultMaxPowerW: opts.defaultMaxPowerW, latest }, batch.readings, idOf);
     const refused = await writeIsolating(deps.store, v.accepted);
     const storeRejections: Rejection[] = refused.map(({ reading: r, message }) => ({
@@ -72,11 +72,12 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
         topic: `meters/${r.meterId}/readings`, payload: JSON.stringify({ ts: r.ts, importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW }),
         receivedAt: r.receivedAt,
       }),
-      id: idOf((r as Reading & { seq: number }).seq),
+      id: idOf(r),
     }));
     const rejections = [...batch.rejections, ...v.rejections, ...storeRejections];
     await insertRejections(deps.db, deps.clock, rejections);
     spool.remove(batch);
+    spool.checkpoint();
     if (latest !== undefined) {
       for (const [id, r] of v.newest) latest.set(id, r);
       for (const { reading } of refused) latest.delete(reading.meterId);

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../ledger/schema.js';
 import { toIso } from '../shared/time.js';
 import type { Clock } from '../shared/clock.js';
+import type { Reading } from '../readings/reading.js';
 import type { Rejection, RejectionReason } from './rejection.js';
 
 /**
@@ -43,4 +45,13 @@ export async function listRejections(
     payload: r.payload, payloadBytes: Number(r.payload_bytes), receivedAt: Date.parse(r.received_at),
   }));
   return rows.length > opts.limit ? { items, nextCursor: items.at(-1)?.seq } : { items };
+}
+
+/**
+ * The id of a rejection made after the spool (plausibility, store refusals): a hash of the spool it came
+ * from and the reading as received, so that judging the same spooled reading again after a crash cannot
+ * file a second rejection. Two byte-identical readings received in the same millisecond share one row.
+ */
+export function rejectionIdOf(spoolId: string, r: Reading): string {
+  return createHash('sha1').update(`${spoolId}|${r.meterId}|${r.ts}|${r.receivedAt}|${r.importWh}|${r.exportWh ?? ''}|${r.powerW ?? ''}`).digest('hex');
 }

@@ -47,12 +47,22 @@ describe('spool', () => {
     b.close();
   });
 
-  it('never reuses a sequence number, so ids derived from it stay unique', () => {
-    const spool = openSpool(tempFile());
-    spool.append([reading(1)], []);
-    spool.remove(spool.peek(10));
-    spool.append([reading(2)], []);
-    expect(spool.peek(10).readings[0]?.seq).toBe(2);
-    spool.close();
+  it('belongs to one process: a second opener of the same file is refused', () => {
+    const file = tempFile();
+    const a = openSpool(file);
+    a.append([reading(1)], []);
+    expect(() => openSpool(file).depth()).toThrow(/locked|busy/i);
+    a.close();
+  });
+
+  it('checkpoints on demand without losing entries', () => {
+    const file = tempFile();
+    const a = openSpool(file);
+    a.append([reading(1), reading(2)], []);
+    a.checkpoint(true);
+    a.remove(a.peek(1));
+    a.checkpoint(true);
+    a.close();
+    expect(openSpool(file).peek(10).readings.map((r) => r.ts)).toEqual([2]);
   });
 });

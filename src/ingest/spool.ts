@@ -19,9 +19,12 @@ export interface SpoolBatch {
 /**
  * The durable local queue between the PUBACK and the readings store (DESIGN §2).
  *
- * SQLite in WAL mode. `synchronous = NORMAL` (default) makes a committed append survive a crash of the
- * process (SIGKILL, OOM) but not of the machine (power loss): an fsync per message would cap ingest at
- * the disk's fsync rate, far below the broker's. `full` survives power loss at that cost.
+ * SQLite in WAL mode, locked exclusively by its one ingest process. Durability: `normal` (default)
+ * makes every committed append survive a crash of the process (SIGKILL, OOM kill) — the write has
+ * reached the operating system before the PUBACK — and keeps the file consistent through a power loss,
+ * which may lose only the last appends. `full` also survives power loss, at one fsync per message,
+ * which caps ingest at the disk's fsync rate. The WAL is checkpointed by the flusher (`checkpoint()`),
+ * not on the append path, so the fsyncs a checkpoint needs are paid once per many thousand readings.
  */
 export interface Spool {
   /** Append one message's outcome atomically; runs before the PUBACK, so it is synchronous and local. */
@@ -34,24 +37,34 @@ export interface Spool {
   depth(): number;
   /** Number of readings and rejections waiting. */
   pending(): number;
-  /** A random id fixed when the spool file was created: makes ids derived from `seq` unique across files. */
+  /** A random id fixed when the spool file was created: makes ids derived from spooled entries unique across files. */
   readonly instanceId: string;
+  /** Move the WAL into the database file when it has grown (or always with `force`), off the append path. */
+  checkpoint(force?: boolean): void;
   close(): void;
 }
 
 interface ReadingRow { seq: number; meter_id: string; ts: number; import_wh: number; export_wh: number | null; power_w: number | null; received_at: number }
 interface RejectionRow { seq: number; id: string; reason: string; detail: string; meter_id: string | null; topic: string; payload: string; payload_bytes: number; received_at: number }
 
+/** Appends between two checkpoints: about 4 KiB of WAL each, so the WAL stays under ~100 MB. */
+const CHECKPOINT_EVERY = 20_000;
+
 /** Open (or create) the spool file; entries left by a previous run are replayed by the flusher. */
 export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spool {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+  // A short busy timeout: the only other holder can be a previous process that is still exiting.
+  const db = new Database(file, { timeout: 1000 });
+  // Exclusive: no shared-memory index to maintain, and a second process on the same file fails fast.
+  db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('wal_autocheckpoint = 0');
+  // Plain rowids (no AUTOINCREMENT, which writes a second page per commit): seq only orders the queue.
   db.exec(`
-    CREATE TABLE IF NOT EXISTS reading (seq INTEGER PRIMARY KEY AUTOINCREMENT, meter_id TEXT NOT NULL, ts INTEGER NOT NULL,
+    CREATE TABLE IF NOT EXISTS reading (seq INTEGER PRIMARY KEY, meter_id TEXT NOT NULL, ts INTEGER NOT NULL,
       import_wh INTEGER NOT NULL, export_wh INTEGER, power_w REAL, received_at INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS rejection (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, reason TEXT NOT NULL,
+    CREATE TABLE IF NOT EXISTS rejection (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, reason TEXT NOT NULL,
       detail TEXT NOT NULL, meter_id TEXT, topic TEXT NOT NULL, payload TEXT NOT NULL, payload_bytes INTEGER NOT NULL,
       received_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
@@ -69,10 +82,12 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
   let depth = (db.prepare('SELECT count(*) AS n FROM reading').get() as { n: number }).n;
   let rejectionDepth = (db.prepare('SELECT count(*) AS n FROM rejection').get() as { n: number }).n;
 
-  const append = db.transaction((readings: readonly Reading[], rejections: readonly Rejection[]) => {
-    for (const r of readings) insReading.run(r.meterId, r.ts, r.importWh, r.exportWh ?? null, r.powerW ?? null, r.receivedAt);
+  const insertReading = (r: Reading) => insReading.run(r.meterId, r.ts, r.importWh, r.exportWh ?? null, r.powerW ?? null, r.receivedAt);
+  const appendMany = db.transaction((readings: readonly Reading[], rejections: readonly Rejection[]) => {
+    for (const r of readings) insertReading(r);
     for (const j of rejections) insRejection.run(j.id, j.reason, j.detail, j.meterId, j.topic, j.payload, j.payloadBytes, j.receivedAt);
   });
+  let appendsSinceCheckpoint = 0;
   const remove = db.transaction((maxReading: number, maxRejection: number) => {
     if (maxReading > 0) delReadings.run(maxReading);
     if (maxRejection > 0) delRejections.run(maxRejection);
@@ -80,7 +95,10 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
 
   return {
     append(readings, rejections) {
-      append(readings, rejections);
+      // One reading per message is the common case: a single statement is its own transaction.
+      if (readings.length === 1 && rejections.length === 0) insertReading(readings[0]!);
+      else appendMany(readings, rejections);
+      appendsSinceCheckpoint += readings.length + rejections.length;
       depth += readings.length;
       rejectionDepth += rejections.length;
     },
@@ -105,6 +123,12 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
     depth: () => depth,
     pending: () => depth + rejectionDepth,
     instanceId,
+    checkpoint(force = false) {
+      if (!force && appendsSinceCheckpoint < CHECKPOINT_EVERY) return;
+      // TRUNCATE when empty gives the disk back; PASSIVE otherwise never waits.
+      db.pragma(depth + rejectionDepth === 0 ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+      appendsSinceCheckpoint = 0;
+    },
     close: () => db.close(),
   };
 }

@@ -41,16 +41,16 @@ function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledR
 
 /**
  * Check a spooled batch against the fleet and the stored neighbours of each reading (VEE). Rejection ids
- * derive from the spool sequence, so validating the same batch again after a crash yields the same ids.
+ * derive from the reading (`idOf`), so validating the same batch again after a crash yields the same ids.
  */
-export async function validateBatch(deps: ValidateDeps, readings: readonly SpooledReading[], idOf: (seq: number) => string): Promise<ValidatedBatch> {
+export async function validateBatch(deps: ValidateDeps, readings: readonly SpooledReading[], idOf: (r: Reading) => string): Promise<ValidatedBatch> {
   const groups = groupByMeter(readings);
   const meters = await deps.meters.resolve(groups.keys());
   const out: ValidatedBatch = { accepted: [], duplicates: 0, rejections: [], newest: new Map() };
   const reject = (r: SpooledReading, reason: Rejection['reason'], detail: string) =>
     out.rejections.push({
       ...makeRejection({ reason, detail, meterId: r.meterId, topic: `meters/${r.meterId}/readings`, payload: wirePayload(r), receivedAt: r.receivedAt }),
-      id: idOf(r.seq),
+      id: idOf(r),
     });
 
   const requests: WindowRequest[] = [];

@@ -16,13 +16,19 @@ export interface ChildInstance {
  * `wattledger serve` as its own OS process, so tests can SIGKILL or SIGTERM it. Resolves once /readyz
  * answers 200 (broker, store and ledger reachable).
  */
-export async function spawnWattledger(env: Record<string, string>, logFile: string): Promise<ChildInstance> {
+export async function spawnWattledger(
+  env: Record<string, string>,
+  logFile: string,
+  opts: { nodeArgs?: readonly string[]; compiled?: boolean } = {},
+): Promise<ChildInstance> {
+  // Tests run the TypeScript source through tsx; benchmarks run the compiled build, as production does.
+  const entry = opts.compiled ? [path.join(ROOT, 'dist/src/cli.js')] : ['--import', 'tsx', path.join(ROOT, 'src/cli.ts')];
   const port = await freePort();
   const fullEnv = {
     ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', DEMO: 'off', SIMULATOR: 'off', ...env,
   };
   const start = async () => {
-    const proc = spawnLogged('wattledger', process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'serve'], { logFile, cwd: ROOT, env: fullEnv });
+    const proc = spawnLogged('wattledger', process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'serve'], { logFile, cwd: ROOT, env: fullEnv });
     await waitForHttp(`http://127.0.0.1:${port}/readyz`, { process: proc, timeoutMs: 90_000 });
     return proc;
   };

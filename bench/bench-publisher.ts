@@ -1,0 +1,51 @@
+import mqtt from 'mqtt';
+
+export interface BenchMessage {
+  readonly topic: string;
+  readonly payload: string;
+}
+
+/** `perMeter` readings for each of `meters` meters, one reading per message, 15 minutes apart, ending a minute ago. */
+export function benchMessages(meterIds: readonly string[], perMeter: number): BenchMessage[] {
+  const step = 15 * 60_000;
+  const first = Math.floor((Date.now() - 60_000) / step) * step - (perMeter - 1) * step;
+  const out: BenchMessage[] = [];
+  for (let i = 0; i < perMeter; i += 1) {
+    for (const [m, id] of meterIds.entries()) {
+      out.push({
+        topic: `meters/${id}/readings`,
+        payload: JSON.stringify({ ts: new Date(first + i * step).toISOString(), importWh: 5_000_000 + m * 7 + i * 180, exportWh: 0, powerW: 720.5 }),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Publish every message at QoS 1 as fast as the broker acknowledges, with at most `window` in flight.
+ * The same publisher drives every measurement of the benchmark. Resolves with the wall time it took.
+ */
+export async function publishAll(url: string, messages: readonly BenchMessage[], window = 1000): Promise<number> {
+  const client = await mqtt.connectAsync(url, { clientId: `bench-pub-${process.pid}-${Date.now()}`, protocolVersion: 4 });
+  const started = performance.now();
+  let inflight = 0;
+  let next = 0;
+  await new Promise<void>((resolve, reject) => {
+    const pump = () => {
+      while (inflight < window && next < messages.length) {
+        const m = messages[next++]!;
+        inflight += 1;
+        client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+          if (err) return reject(err);
+          inflight -= 1;
+          if (next === messages.length && inflight === 0) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+  const elapsed = performance.now() - started;
+  await client.endAsync();
+  return elapsed;
+}

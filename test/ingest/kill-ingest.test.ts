@@ -61,3 +61,36 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('ingest killed wit
     expect(await readMetric(wl.httpUrl, 'wattledger_ingest_rejections_total')).toBe(0);
   }, 400_000);
 });
+
+describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('SIGTERM drains the spool before exit (real Mosquitto and InfluxDB)', () => {
+  const tmp = tempDir();
+  const db = `drain_${process.pid}`;
+  let broker: MosquittoHandle;
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+  });
+  afterAll(async () => {
+    await broker?.dispose();
+    tmp.cleanup();
+  });
+
+  it('exits 0 with every acknowledged reading in InfluxDB', async () => {
+    const ledgerUrl = `sqlite:${path.join(tmp.dir, 'ledger.db')}`;
+    await registerMeters(ledgerUrl, METERS);
+    // A long linger keeps readings in the spool, so only the drain on SIGTERM can deliver them.
+    const wl = await spawnWattledger(
+      { MQTT_URL: broker.url, INFLUX_URL: influxUrl, INFLUX_DB: db, DATABASE_URL: ledgerUrl, DATA_DIR: tmp.dir, MQTT_CLIENT_ID: 'drain-ingest', FLUSH_LINGER_MS: '60000' },
+      path.join(tmp.dir, 'drain.log'),
+    );
+    const pub = await connectPublisher(broker.url);
+    const acked = await pub.publishReadings(readingSeries(METERS, 20));
+    await pub.close();
+    await waitFor('readings spooled', async () => (await readMetric(wl.httpUrl, 'wattledger_readings_received_total')) >= acked.length);
+    expect(await readMetric(wl.httpUrl, 'wattledger_readings_stored_total')).toBe(0);
+    await wl.process.stop();
+    expect(await wl.process.exited).toEqual({ code: 0, signal: null });
+    const inStore = await influxReadings(influxUrl, db);
+    expect([...inStore.keys()].sort()).toEqual(acked.map(keyOf).sort());
+  }, 120_000);
+});

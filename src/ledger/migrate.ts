@@ -1,5 +1,4 @@
-import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { LedgerConnection, LedgerDialect } from './connect.js';
 import { fleetAndRejections } from './migrations/0001-fleet-and-rejections.js';
 

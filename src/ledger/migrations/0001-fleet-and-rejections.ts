@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Kysely, Migration } from 'kysely';
 import type { LedgerDialect } from '../connect.js';
 import { serialPrimaryKey } from './columns.js';
 

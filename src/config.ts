@@ -29,6 +29,8 @@ export const configSchema = z.object({
   INFLUX_TOKEN: optionalString,
 
   DATABASE_URL: z.string().optional(),
+  /** Bootstrap admin key: lets the first admin create the fleet and further keys. */
+  ADMIN_API_KEY: z.string().min(16, 'ADMIN_API_KEY must be at least 16 characters').optional(),
 
   FLUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
   FLUSH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(100),

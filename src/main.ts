@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
 import { createApp } from './api/app.js';
+import { hashApiKey } from './auth/api-key.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { startDemo, type Demo } from './demo/start-demo.js';
 import { startIngest, type Ingest } from './ingest/start-ingest.js';
@@ -56,12 +57,17 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
   const mqttUrl = broker?.url ?? config.MQTT_URL ?? '';
 
   const app = createApp({
-    registry: metrics.registry,
-    probes: {
-      broker: () => { if (!ingest.brokerConnected()) throw new Error('not connected to the MQTT broker'); },
-      store: () => store.ping(),
-      ledger: async () => { await sql`select 1`.execute(ledger.db); },
+    ops: {
+      registry: metrics.registry,
+      probes: {
+        broker: () => { if (!ingest.brokerConnected()) throw new Error('not connected to the MQTT broker'); },
+        store: () => store.ping(),
+        ledger: async () => { await sql`select 1`.execute(ledger.db); },
+      },
     },
+    db: ledger.db, store, clock, log,
+    adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
+    onMeterAdded: (id) => ingest.meters.invalidate(id),
   });
   const server = await listen(app.fetch, config.HOST, config.PORT);
   const port = (server.address() as AddressInfo).port;

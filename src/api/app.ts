@@ -1,11 +1,48 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Kysely } from 'kysely';
+import type { LedgerDatabase } from '../ledger/schema.js';
+import type { ReadingStore } from '../readings/reading-store.js';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { authenticate } from '../auth/authenticate.js';
+import { docsRoutes } from './docs.js';
+import { onError } from './on-error.js';
 import { opsRoutes, type OpsDeps } from './ops-routes.js';
+import { problemResponse } from './problem.js';
+import { createRouter } from './router.js';
+import { v1Routes } from './v1/routes.js';
 
-export type AppDeps = OpsDeps;
+export interface AppDeps {
+  readonly ops: OpsDeps;
+  readonly db: Kysely<LedgerDatabase>;
+  readonly store: ReadingStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly adminKeyHash?: string | undefined;
+  /** Called after a meter is created over HTTP, so ingest accepts it at once. */
+  readonly onMeterAdded?: ((meterId: string) => void) | undefined;
+}
 
 /** The HTTP application: built from injected deps, served by main.ts or exercised with `app.request()` in tests. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  app.route('/', opsRoutes(deps));
+  app.onError(onError(deps.log));
+  app.notFound((c) => problemResponse(c, new AppError('not_found', `no route ${c.req.method} ${c.req.path}`)));
+  app.route('/', opsRoutes(deps.ops));
+  app.route('/', docsRoutes());
+
+  const api = createRouter();
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
+  api.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'request bodies are limited to 1 MiB'); } }));
+  api.use('/v1/*', authenticate(deps));
+  api.route('/v1', v1Routes(deps));
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'wattledger API', version: '1', description: 'Exact energy consumption and honest bills. Errors are application/problem+json.' },
+    security: [{ bearer: [] }],
+  });
+  app.route('/', api);
   return app;
 }

@@ -1,11 +1,13 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { LedgerConnection, LedgerDialect } from './connect.js';
 import { fleetAndRejections } from './migrations/0001-fleet-and-rejections.js';
+import { fleetAdmin } from './migrations/0002-fleet-admin.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
   return {
     '0001-fleet-and-rejections': fleetAndRejections(dialect),
+    '0002-fleet-admin': fleetAdmin(),
   };
 }
 

@@ -27,7 +27,48 @@ export interface RejectionTable {
   created_at: string;
 }
 
+export interface CustomerTable {
+  id: string;
+  name: string;
+  email: string | null;
+  created_at: string;
+}
+
+export interface TariffTable {
+  id: string;
+  name: string;
+  currency: string;
+  /** The tariff document (DESIGN §5) as JSON text. */
+  body: string;
+  created_at: string;
+}
+
+export interface ContractTable {
+  id: string;
+  customer_id: string;
+  tariff_id: string;
+  /** IANA time zone name. */
+  timezone: string;
+  starts_at: string;
+  ends_at: string | null;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  /** SHA-256 hex of the key; the key itself is never stored. */
+  key_hash: string;
+  role: string;
+  customer_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface LedgerDatabase {
   meters: MeterTable;
   rejections: RejectionTable;
+  customers: CustomerTable;
+  tariffs: TariffTable;
+  contracts: ContractTable;
+  api_keys: ApiKeyTable;
 }

@@ -8,6 +8,9 @@ export type AppErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'conflict'
   | 'store_unavailable'
   | 'ledger_unavailable'
@@ -19,6 +22,9 @@ const STATUS: { readonly [K in AppErrorCode]: number } = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   conflict: 409,
   store_unavailable: 503,
   ledger_unavailable: 503,

@@ -1,0 +1,23 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { AppError } from '../shared/app-error.js';
+import type { Principal } from '../auth/principal.js';
+import { describeZodError } from './on-error.js';
+import { problemResponse } from './problem.js';
+
+/** Context variables every authenticated route can read. */
+export interface ApiEnv {
+  Variables: { principal: Principal };
+}
+
+/**
+ * A router whose request validation failures (path, query, JSON body) answer problem+json 400 through
+ * the one zod hook, with every issue in `detail`.
+ */
+export function createRouter(): OpenAPIHono<ApiEnv> {
+  return new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problemResponse(c, new AppError('validation_failed', describeZodError(result.error)));
+      return undefined;
+    },
+  });
+}

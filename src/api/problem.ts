@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type AppErrorCode } from '../shared/app-error.js';
+import type { AppError, AppErrorCode } from '../shared/app-error.js';
 
 const TITLES: { readonly [K in AppErrorCode]: string } = {
   bad_request: 'Bad request',

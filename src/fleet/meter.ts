@@ -21,3 +21,4 @@ export const newMeterSchema = z.object({
 });
 
 export type NewMeter = z.input<typeof newMeterSchema>;
+export type ParsedMeter = z.output<typeof newMeterSchema>;

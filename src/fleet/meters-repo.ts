@@ -3,7 +3,8 @@ import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
 import type { LedgerDatabase, MeterTable } from '../ledger/schema.js';
-import { newMeterSchema, type Meter, type NewMeter } from './meter.js';
+import { newMeterSchema, type Meter, type NewMeter, type ParsedMeter } from './meter.js';
+import { canSee, notFound, type Visibility } from './visibility.js';
 
 export interface FleetDeps {
   readonly db: Kysely<LedgerDatabase>;
@@ -18,7 +19,10 @@ function toMeter(row: Selectable<MeterTable>): Meter {
 export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter> {
   const parsed = newMeterSchema.safeParse(input);
   if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const m = parsed.data;
+  return insertMeter(deps, parsed.data);
+}
+
+async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
   // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`, not a driver error.
   const result = await deps.db
     .insertInto('meters')
@@ -51,4 +55,41 @@ export async function listMeters(db: Kysely<LedgerDatabase>): Promise<Meter[]> {
 export async function countMeters(db: Kysely<LedgerDatabase>): Promise<number> {
   const row = await db.selectFrom('meters').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * Register a meter over the API: like addMeter, but a given `contractId` must name an existing contract
+ * (AppError `not_found`). Contracts are never deleted, so checking before the insert cannot race.
+ */
+export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
+  if (m.contractId !== null) {
+    const contract = await deps.db.selectFrom('contracts').select('id').where('id', '=', m.contractId).executeTakeFirst();
+    if (contract === undefined) throw notFound('contract', m.contractId);
+  }
+  return insertMeter(deps, m);
+}
+
+/** The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`. */
+export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter> {
+  const row = await db
+    .selectFrom('meters')
+    .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
+    .selectAll('meters')
+    .select('contracts.customer_id')
+    .where('meters.id', '=', id)
+    .executeTakeFirst();
+  if (row === undefined || !canSee(v, row.customer_id)) throw notFound('meter', id);
+  return toMeter(row);
+}
+
+/** The meters `v` may see, optionally of one contract (which must be visible, else AppError `not_found`), by id. */
+export async function listVisibleMeters(db: Kysely<LedgerDatabase>, v: Visibility, filter: { contractId?: string | undefined } = {}): Promise<Meter[]> {
+  if (filter.contractId !== undefined) {
+    const c = await db.selectFrom('contracts').select('customer_id').where('id', '=', filter.contractId).executeTakeFirst();
+    if (c === undefined || !canSee(v, c.customer_id)) throw notFound('contract', filter.contractId);
+  }
+  let q = db.selectFrom('meters').leftJoin('contracts', 'contracts.id', 'meters.contract_id').selectAll('meters').orderBy('meters.id');
+  if (filter.contractId !== undefined) q = q.where('meters.contract_id', '=', filter.contractId);
+  if (!v.all) q = q.where('contracts.customer_id', '=', v.customerId);
+  return (await q.execute()).map(toMeter);
 }

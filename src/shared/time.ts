@@ -22,6 +22,12 @@ export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** RFC 3339 in UTC for API answers: `2026-11-29T18:15:00Z`, with milliseconds only when there are some. */
+export function toRfc3339(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
 /** A zod schema for an RFC 3339 instant, transformed to epoch ms. */
 export const instantSchema = z.string().transform((s, ctx) => {
   const ms = parseRfc3339(s);

@@ -1,0 +1,84 @@
+import type { Reading } from '../readings/reading.js';
+import { divRoundHalfUp, whToMilliWh } from './milli-wh.js';
+
+/** The cumulative registers of a meter at one instant, in exact milli-Wh. */
+export interface MeterIndex {
+  readonly importMwh: bigint;
+  /** Undefined when the meter reports no export register there. */
+  readonly exportMwh: bigint | undefined;
+}
+
+/** A meter's registers in exact milli-Wh, ascending by `ts` with one entry per instant. */
+export interface RegisterSeries {
+  readonly ts: readonly number[];
+  readonly importMwh: readonly bigint[];
+  readonly exportMwh: readonly (bigint | undefined)[];
+}
+
+/** The register series of readings already sorted ascending by `ts` without duplicates (see `sortedReadings`). */
+export function registerSeries(sorted: readonly Reading[]): RegisterSeries {
+  return {
+    ts: sorted.map((r) => r.ts),
+    importMwh: sorted.map((r) => whToMilliWh(r.importWh)),
+    exportMwh: sorted.map((r) => (r.exportWh === undefined ? undefined : whToMilliWh(r.exportWh))),
+  };
+}
+
+/**
+ * The register value at `t` on the straight line from `(ta, a)` to `(tb, b)`, `ta < tb`, rounded
+ * half away from zero to the milli-Wh: `a + (b - a) * (t - ta) / (tb - ta)`, exactly.
+ */
+export function interpolateMwh(a: bigint, b: bigint, ta: number, tb: number, t: number): bigint {
+  return a + divRoundHalfUp((b - a) * BigInt(t - ta), BigInt(tb - ta));
+}
+
+function indexBetween(s: RegisterSeries, i: number, t: number): MeterIndex | undefined {
+  const tb = s.ts[i];
+  const b = s.importMwh[i];
+  if (tb === undefined || b === undefined) return undefined; // after the last reading
+  if (tb === t) return { importMwh: b, exportMwh: s.exportMwh[i] };
+  const ta = s.ts[i - 1];
+  const a = s.importMwh[i - 1];
+  if (ta === undefined || a === undefined) return undefined; // before the first reading
+  const ea = s.exportMwh[i - 1];
+  const eb = s.exportMwh[i];
+  return {
+    importMwh: interpolateMwh(a, b, ta, tb, t),
+    exportMwh: ea === undefined || eb === undefined ? undefined : interpolateMwh(ea, eb, ta, tb, t),
+  };
+}
+
+/** The first position whose `ts` is at or after `t`, searching from `lo`. */
+function lowerBound(ts: readonly number[], t: number, lo: number): number {
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ts[mid] ?? Infinity) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The index at `t` (DESIGN §1): the reading at `t`, or the linear interpolation between the nearest
+ * readings before and after. Undefined before the first reading or after the last (no extrapolation);
+ * the export value is undefined where a bounding reading lacks it.
+ */
+export function indexAt(series: RegisterSeries, t: number): MeterIndex | undefined {
+  return indexBetween(series, lowerBound(series.ts, t, 0), t);
+}
+
+/**
+ * `indexAt` for instants asked in non-decreasing order, with a pointer that only moves forward:
+ * n readings and m instants cost O(n + m). An instant earlier than the previous one restarts the search.
+ */
+export function indexWalker(series: RegisterSeries): (t: number) => MeterIndex | undefined {
+  let i = 0;
+  let last = -Infinity;
+  return (t) => {
+    if (t < last) i = lowerBound(series.ts, t, 0);
+    last = t;
+    while (i < series.ts.length && (series.ts[i] ?? Infinity) < t) i++;
+    return indexBetween(series, i, t);
+  };
+}

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createApp } from './api/app.js';
 import { hashApiKey } from './auth/api-key.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import type { DemoKeys } from './demo/seed-fleet.js';
 import { startDemo, type Demo } from './demo/start-demo.js';
 import { startIngest, type Ingest } from './ingest/start-ingest.js';
 import { openLedger } from './ledger/connect.js';
@@ -21,6 +22,8 @@ export interface Running {
   readonly mqttUrl: string;
   readonly ingest: Ingest;
   readonly log: Logger;
+  /** The demo's API keys, to print (default mode only). */
+  readonly demoKeys: DemoKeys | undefined;
   /** Stop everything; the ingest spool drains for at most `drainMs`. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -75,12 +78,15 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
 
   let demo: Demo | undefined;
   if (config.demo || config.simulator) {
-    demo = await startDemo({ db: ledger.db, clock, log, meters: ingest.meters }, { seed: config.demo, simulate: config.simulator, mqttUrl, meters: config.SIMULATOR_METERS });
+    demo = await startDemo(
+      { db: ledger.db, clock, log, meters: ingest.meters },
+      { seed: config.demo, simulate: config.simulator, mqttUrl, meters: config.SIMULATOR_METERS, keysFile: path.join(config.DATA_DIR, 'demo-keys.json') },
+    );
   }
   log.info({ http: httpUrl, mqtt: mqttUrl, store: store.kind, ledger: ledger.dialect, dataDir: config.DATA_DIR }, 'wattledger running');
 
   return {
-    httpUrl, mqttUrl, ingest, log,
+    httpUrl, mqttUrl, ingest, log, demoKeys: demo?.keys,
     async stop(drainMs = 10_000) {
       await demo?.stop();
       await broker?.close();

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { makeFleet } from '../../simulators/fleet.js';
 import { runSimulation } from '../../simulators/run-simulation.js';
-import { addMeter, countMeters } from '../fleet/meters-repo.js';
+import { countMeters } from '../fleet/meters-repo.js';
+import { readDemoKeys, seedDemoFleet, type DemoKeys } from './seed-fleet.js';
 import type { MeterDirectory } from '../ingest/meter-directory.js';
 import type { LedgerDatabase } from '../ledger/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -21,9 +22,13 @@ export interface DemoOptions {
   readonly simulate: boolean;
   readonly mqttUrl: string;
   readonly meters: number;
+  /** Where the demo keeps the keys it prints (DATA_DIR/demo-keys.json). */
+  readonly keysFile: string;
 }
 
 export interface Demo {
+  /** The demo's API keys, when this ledger was seeded by the demo. */
+  readonly keys: DemoKeys | undefined;
   stop(): Promise<void>;
 }
 
@@ -32,7 +37,8 @@ const BACKFILL_DAYS = 60;
 const DEMO_SEED = 2026;
 
 /**
- * The zero-configuration demo: on an empty ledger, register a small fleet installed 61 days ago; then
+ * The zero-configuration demo: on an empty ledger, seed a small fleet of households installed 61 days ago
+ * (customers, contracts on a time-of-use tariff, meters, and admin/staff/customer keys); then
  * run the simulator for it, which backfills 60 days of readings (so charts and past periods have data
  * at once) and goes on publishing live every 15 minutes.
  */
@@ -41,12 +47,13 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
   const installedAt = Math.floor((now - (BACKFILL_DAYS + 1) * DAY) / DAY) * DAY;
   const fleet = makeFleet({ meters: opts.meters, seed: DEMO_SEED, prefix: 'demo-', installedAt });
   const empty = (await countMeters(deps.db)) === 0;
+  let keys = readDemoKeys(opts.keysFile);
   if (opts.seed && empty) {
-    for (const m of fleet) await addMeter(deps, { id: m.meterId, installedAt: new Date(installedAt).toISOString() });
+    keys = await seedDemoFleet(deps, fleet.map((m) => m.meterId), installedAt, opts.keysFile);
     deps.meters.invalidate();
-    deps.log.info({ meters: fleet.length }, 'seeded the demo fleet');
+    deps.log.info({ meters: fleet.length }, 'seeded the demo fleet: one household, contract and meter each');
   }
-  if (!opts.simulate) return { stop: async () => undefined };
+  if (!opts.simulate) return { keys, stop: async () => undefined };
   const abort = new AbortController();
   const run = runSimulation(
     {
@@ -57,6 +64,7 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
     { clock: deps.clock, log: (msg) => deps.log.debug({ component: 'simulator' }, msg) },
   ).catch((e: unknown) => deps.log.error({ err: e }, 'demo simulator stopped'));
   return {
+    keys,
     async stop() {
       abort.abort();
       await run;

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareDecimals, tariffSchema, type TariffInput } from './tariff-schema.js';
+import { DESIGN_TARIFF } from '../../test/support/design-tariff.js';
+import { compareDecimals, tariffSchema } from './tariff-schema.js';
 
-/** The example tariff of DESIGN §5, verbatim. */
-const DESIGN_TARIFF = {
-  name: 'Heures creuses 6 kVA', currency: 'EUR',
-  versions: [{
-    validFrom: '2026-02-01T00:00:00+01:00',
-    standingChargePerDay: '0.4512',
-    energy: { type: 'tou', defaultBand: 'HP', bands: { HP: '0.2081', HC: '0.1635' },
-      windows: [{ band: 'HC', from: '22:00', to: '06:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }] },
-    exportRate: '0.0400',
-    taxes: [{ name: 'Excise', perKwh: '0.0225' }, { name: 'VAT', percent: '20' }],
-  }],
-} as const satisfies TariffInput;
 
 type Doc = Record<string, unknown> & { versions: Record<string, unknown>[] };
 const clone = (): Doc => structuredClone(DESIGN_TARIFF) as unknown as Doc;

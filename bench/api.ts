@@ -78,8 +78,8 @@ async function main(): Promise<void> {
   try {
     await load(influx.url);
     const wl = await spawnWattledger(
-      { INFLUX_URL: influx.url, INFLUX_DB: 'benchapi', DATA_DIR: tmp.dir, MQTT_PORT: String(await freePort()), ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'warn' },
-      path.join(tmp.dir, 'wattledger.log'), { compiled: true, nodeArgs: ['--max-old-space-size=128'] },
+      { INFLUX_URL: influx.url, INFLUX_DB: 'benchapi', DATA_DIR: tmp.dir, MQTT_PORT: String(await freePort()), ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'warn', ...(process.env.BENCH_INFLUX_CONCURRENCY ? { INFLUX_MAX_CONCURRENT_QUERIES: process.env.BENCH_INFLUX_CONCURRENCY } : {}) },
+      path.join(tmp.dir, 'wattledger.log'), { compiled: true, nodeArgs: ['--max-old-space-size=128', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])] },
     );
     const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
     const post = async (p: string, body: unknown) => {

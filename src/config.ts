@@ -27,6 +27,7 @@ export const configSchema = z.object({
   INFLUX_USERNAME: optionalString,
   INFLUX_PASSWORD: optionalString,
   INFLUX_TOKEN: optionalString,
+  INFLUX_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).max(256).default(4),
 
   DATABASE_URL: z.string().optional(),
   /** Bootstrap admin key: lets the first admin create the fleet and further keys. */

@@ -40,7 +40,7 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
   await migrateLedger(ledger);
   const store = createReadingStore({
     influxUrl: config.INFLUX_URL, influxDb: config.INFLUX_DB, influxUsername: config.INFLUX_USERNAME,
-    influxPassword: config.INFLUX_PASSWORD, influxToken: config.INFLUX_TOKEN, sqlitePath: path.join(config.DATA_DIR, 'readings.db'),
+    influxPassword: config.INFLUX_PASSWORD, influxToken: config.INFLUX_TOKEN, influxMaxConcurrentQueries: config.INFLUX_MAX_CONCURRENT_QUERIES, sqlitePath: path.join(config.DATA_DIR, 'readings.db'),
   });
   await initStoreWithRetry(store.init.bind(store), log);
 

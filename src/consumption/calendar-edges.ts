@@ -31,9 +31,10 @@ const located = (dt: DateTime, date: DateTime): Located => ({
  * resolves a time in the gap forward); months begin where their first day does.
  */
 export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
+  // A Zone object, not the name: luxon re-validates a name on every call, which dominated request time.
   const zone = IANAZone.create(tz);
   const step = unit === 'day' ? { days: 1 } : { months: 1 };
-  const start = (date: DateTime): Located => located(date.setZone(tz, { keepLocalTime: true }), date);
+  const start = (date: DateTime): Located => located(date.setZone(zone, { keepLocalTime: true }), date);
   const dateOf = (local: DateTime): DateTime =>
     DateTime.fromObject({ year: local.year, month: local.month, day: unit === 'day' ? local.day : 1 }, { zone: DATES });
   // The edge last returned by `next`: walking edges in order then skips locating each one again.
@@ -43,7 +44,7 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
     // Days longer than 25 h are rare one-offs since 1972 (Asia/Chita, 2014: 26 h), months are at most 31 d 1 h.
     maxBucketMs: unit === 'day' ? DAY_MS + 4 * 3_600_000 : 32 * DAY_MS,
     floor(t) {
-      let date = dateOf(DateTime.fromMillis(t, { zone: tz }));
+      let date = dateOf(DateTime.fromMillis(t, { zone }));
       let edge = start(date).edge;
       // Only a clock change landing inside a day's first hour could put its start after `t`.
       for (let i = 0; edge > t; i++) {
@@ -54,7 +55,7 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
       return edge;
     },
     next(edge) {
-      const from = known?.edge === edge ? known : located(DateTime.fromMillis(edge, { zone: tz }), dateOf(DateTime.fromMillis(edge, { zone: tz })));
+      const from = known?.edge === edge ? known : located(DateTime.fromMillis(edge, { zone }), dateOf(DateTime.fromMillis(edge, { zone })));
       // From a midnight, 24 h later at the same offset is the next midnight: no clock change between.
       if (unit === 'day' && from.atMidnight && zone.offset(edge + DAY_MS) === from.offset) {
         known = { edge: edge + DAY_MS, date: from.date.plus(step), offset: from.offset, atMidnight: true };

@@ -30,8 +30,16 @@ export function isGroupBy(value: string): value is GroupBy {
 
 /** Whether `tz` names a time zone known to the runtime's IANA database (`Europe/Paris`, `UTC`). */
 export function isValidTimeZone(tz: string): boolean {
-  return IANAZone.isValidZone(tz);
+  let valid = validZones.get(tz);
+  if (valid === undefined) {
+    // Checking builds an Intl formatter: remember answers (bounded, names are few).
+    valid = IANAZone.isValidZone(tz);
+    if (validZones.size < 1000) validZones.set(tz, valid);
+  }
+  return valid;
 }
+
+const validZones = new Map<string, boolean>();
 
 function ruleFor(groupBy: GroupBy, tz: string): EdgeRule {
   if (!isValidTimeZone(tz)) throw new AppError('validation_failed', `unknown IANA time zone ${JSON.stringify(tz)}`);

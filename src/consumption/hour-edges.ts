@@ -17,9 +17,10 @@ const msIntoHour = (dt: DateTime): number => (dt.minute * 60 + dt.second) * 1000
  */
 export function isHourEdge(q: number, tz: string): boolean {
   if (q % QUARTER_MS !== 0) return false;
-  const here = DateTime.fromMillis(q, { zone: tz });
+  const zone = IANAZone.create(tz);
+  const here = DateTime.fromMillis(q, { zone });
   if (msIntoHour(here) === 0) return true;
-  return hourLabel(here) > hourLabel(DateTime.fromMillis(q - QUARTER_MS, { zone: tz }));
+  return hourLabel(here) > hourLabel(DateTime.fromMillis(q - QUARTER_MS, { zone }));
 }
 
 /**
@@ -48,7 +49,7 @@ export function hourRule(tz: string): EdgeRule {
         offset = known.offset;
         candidate = edge + HOUR_MS;
       } else {
-        const local = DateTime.fromMillis(edge, { zone: tz });
+        const local = DateTime.fromMillis(edge, { zone });
         offset = local.offset;
         candidate = edge + HOUR_MS - msIntoHour(local);
       }

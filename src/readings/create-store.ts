@@ -9,6 +9,7 @@ export interface ReadingStoreConfig {
   readonly influxUsername?: string | undefined;
   readonly influxPassword?: string | undefined;
   readonly influxToken?: string | undefined;
+  readonly influxMaxConcurrentQueries?: number | undefined;
   /** SQLite file for the embedded store (ignored when influxUrl is set). */
   readonly sqlitePath: string;
 }
@@ -22,6 +23,7 @@ export function createReadingStore(cfg: ReadingStoreConfig): ReadingStore {
       username: cfg.influxUsername,
       password: cfg.influxPassword,
       token: cfg.influxToken,
+      maxConcurrentQueries: cfg.influxMaxConcurrentQueries,
     });
   }
   return createSqliteStore({ path: cfg.sqlitePath });

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { StoreWriteError } from '../reading-store.js';
 
 /** Where and how to reach an InfluxDB that serves the v1 HTTP API (1.x, 2.x v1 compatibility, 3.x). */
@@ -10,6 +11,12 @@ export interface InfluxClientOptions {
   readonly token?: string | undefined;
   /** Per-request deadline; defaults to 15 s. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Queries in flight at once (default 4); the rest wait in order. InfluxDB's throughput drops when many
+   * heavy queries compete for its cores, so a bounded queue here keeps tail latency lower than letting
+   * every HTTP request reach it at once. Writes are not limited (the flusher sends one batch at a time).
+   */
+  readonly maxConcurrentQueries?: number | undefined;
 }
 
 export interface InfluxSeries {
@@ -121,7 +128,13 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     throw new StoreWriteError(`influxdb write refused (${res.status}): ${errorText(text, res)}`, isRetryableStatus(res.status), res.status);
   }
 
-  async function query(q: string, qopts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]> {
+  const limit = pLimit(opts.maxConcurrentQueries ?? 4);
+
+  function query(q: string, qopts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]> {
+    return limit(() => runQuery(q, qopts));
+  }
+
+  async function runQuery(q: string, qopts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]> {
     const params = new URLSearchParams({ epoch: 'ms' });
     if (qopts?.db !== false) params.set('db', opts.database);
     let res: Response;
@@ -129,7 +142,8 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     try {
       res = await fetch(`${base}/query?${params}`, {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        // No gzip: on a local network, decompressing answers cost more CPU than the bytes saved.
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'identity' },
         body: new URLSearchParams({ q }),
         signal: AbortSignal.timeout(timeoutMs),
       });

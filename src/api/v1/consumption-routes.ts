@@ -33,7 +33,7 @@ const latestRoute = createRoute({
   method: 'get', path: '/meters/{meterId}/readings/latest', tags: ['consumption'], security: BEARER,
   summary: 'The last reading of a meter (by meter time) and when it was received',
   request: { params: meterIdParam },
-  responses: { 200: json('The latest reading', latestReading), ...problems(400, 401, 404) },
+  responses: { 200: json('The latest reading', latestReading), ...problems(400, 401, 404, 503) },
 });
 
 const consumptionRoute = createRoute({
@@ -48,15 +48,24 @@ const consumptionRoute = createRoute({
       tz: z.string().optional().openapi({ example: 'Europe/Paris' }),
     }),
   },
-  responses: { 200: json('Consumption buckets and totals', consumption), ...problems(400, 401, 404) },
+  responses: { 200: json('Consumption buckets and totals', consumption), ...problems(400, 401, 404, 503) },
 });
+
+/** A readings-store call whose failure (outage, timeout) answers 503 rather than 500. */
+async function fromStore<T>(what: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (e) {
+    throw new AppError('store_unavailable', `the readings store did not answer ${what}: ${(e as Error).message}`);
+  }
+}
 
 /** Readings and consumption of a meter: owner, staff and admin. */
 export function consumptionRoutes(deps: AppDeps) {
   const r = createRouter();
   r.openapi(latestRoute, async (c) => {
     const meter = await meterFor(deps.db, c.get('principal'), c.req.valid('param').meterId);
-    const latest = await deps.store.latest(meter.id);
+    const latest = await fromStore('the latest reading', deps.store.latest(meter.id));
     if (latest === undefined) throw new AppError('not_found', `meter ${meter.id} has no reading yet`);
     return c.json({
       meterId: meter.id, ts: toRfc3339(latest.ts), importWh: latest.importWh, exportWh: latest.exportWh ?? null,
@@ -73,7 +82,7 @@ export function consumptionRoutes(deps: AppDeps) {
     const tz = q.tz ?? meter.timezone;
     // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.
     const { start, end } = snapRange(from, to, q.groupBy, tz);
-    const window = (await deps.store.windows([{ meterId: meter.id, from: start, to: end }])).get(meter.id);
+    const window = (await fromStore('the readings', deps.store.windows([{ meterId: meter.id, from: start, to: end }]))).get(meter.id);
     const readings = window === undefined ? [] : [window.before, ...window.inside, window.after].filter((x) => x !== undefined);
     const result = computeConsumption({ readings, from: start, to: end, groupBy: q.groupBy, tz });
     return c.json({

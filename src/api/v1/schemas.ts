@@ -32,6 +32,7 @@ const PROBLEMS = {
   409: 'The resource exists already',
   413: 'The body is larger than 1 MiB',
   415: 'The body is not `application/json`',
+  503: 'A backing service (readings store or ledger) did not answer; retry later',
 } as const;
 
 type ProblemStatus = keyof typeof PROBLEMS;

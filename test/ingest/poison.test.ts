@@ -1,24 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
 import { connectPublisher, keyOf, readingSeries, type TestPublisher } from '../support/publisher.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
 import { listRejections } from '../../src/ingest/rejections-repo.js';
 import { openLedger } from '../../src/ledger/connect.js';
 
-// Embedded mode: aedes hands messages to ingest before its PUBACK, readings go to SQLite.
-describe('poison messages on the embedded broker', () => {
+const modes = [
+  // aedes hands messages to ingest before its PUBACK; readings go to SQLite.
+  { name: 'the embedded broker', external: false },
+  // An mqtt.js subscriber on a persistent session; readings go to InfluxDB.
+  { name: 'Mosquitto and InfluxDB', external: true },
+] as const;
+
+describe.each(modes)('poison messages on $name', ({ external }) => {
+  const skip = external && (inject('influxUrl') === '' || inject('mqttUrl') === '');
+  let broker: MosquittoHandle | undefined;
   let wl: TestInstance;
   let pub: TestPublisher;
   beforeAll(async () => {
-    wl = await startInstance({}, ['p-1', 'p-2']);
+    if (skip) return;
+    if (external) broker = await startMosquitto();
+    const env: Record<string, string> = broker === undefined ? {} : { MQTT_URL: broker.url, INFLUX_URL: inject('influxUrl'), INFLUX_DB: `poison_${process.pid}`, MQTT_CLIENT_ID: 'poison-ingest' };
+    wl = await startInstance(env, ['p-1', 'p-2']);
     pub = await connectPublisher(wl.running.mqttUrl);
   });
   afterAll(async () => {
     await pub?.close();
     await wl?.stop();
+    await broker?.dispose();
   });
 
-  it('rejects each poison message with its reason and keeps the flow going', async () => {
+  it.skipIf(skip)('rejects each poison message with its reason and keeps the flow going', async () => {
     const before = readingSeries(['p-1', 'p-2'], 5, Date.now() - 4 * 3_600_000, 0);
     const after = readingSeries(['p-1', 'p-2'], 5, Date.now() - 60_000, 10_000);
     expect(await pub.publishReadings(before)).toHaveLength(10);

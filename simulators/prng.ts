@@ -52,13 +52,7 @@ export function hash32(...parts: readonly number[]): number {
     const hi = Math.floor(n / TWO_32) >>> 0;
     h = mix(mix(h, lo), hi);
   }
-  h ^= parts.length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finalize(h, parts.length);
 }
 
 /** {@link hash32} of exactly three numbers, without the array: the load profile calls it millions of times. */
@@ -67,7 +61,12 @@ export function hash3(a: number, b: number, c: number): number {
   h = mix(mix(h, a >>> 0), Math.floor(a / TWO_32) >>> 0);
   h = mix(mix(h, b >>> 0), Math.floor(b / TWO_32) >>> 0);
   h = mix(mix(h, c >>> 0), Math.floor(c / TWO_32) >>> 0);
-  h ^= 3;
+  return finalize(h, 3);
+}
+
+/** MurmurHash3's final avalanche, with the number of parts mixed in. */
+function finalize(hash: number, count: number): number {
+  let h = hash ^ count;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

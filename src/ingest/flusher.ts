@@ -7,7 +7,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { backoffDelay } from './backoff.js';
 import type { MeterDirectory } from './meter-directory.js';
-import { makeRejection, type Rejection } from './rejection.js';
+import { readingRejection, type Rejection } from './rejection.js';
 import { insertRejections, rejectionIdOf } from './rejections-repo.js';
 import type { Spool, SpoolBatch } from './spool.js';
 import { validateBatch } from './validate-batch.js';
@@ -66,14 +66,8 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
     const idOf = (r: Reading) => rejectionIdOf(spool.instanceId, r);
     const v = await validateBatch({ ...deps, defaultMaxPowerW: opts.defaultMaxPowerW, latest }, batch.readings, idOf);
     const refused = await writeIsolating(deps.store, v.accepted);
-    const storeRejections: Rejection[] = refused.map(({ reading: r, message }) => ({
-      ...makeRejection({
-        reason: 'store_rejected', detail: `the readings store refused it: ${message}`, meterId: r.meterId,
-        topic: `meters/${r.meterId}/readings`, payload: JSON.stringify({ ts: r.ts, importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW }),
-        receivedAt: r.receivedAt,
-      }),
-      id: idOf(r),
-    }));
+    const storeRejections: Rejection[] = refused.map(({ reading: r, message }) =>
+      readingRejection(r, 'store_rejected', `the readings store refused it: ${message}`, idOf(r)));
     const rejections = [...batch.rejections, ...v.rejections, ...storeRejections];
     await insertRejections(deps.db, deps.clock, rejections);
     spool.remove(batch);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Reading } from '../readings/reading.js';
 
 /** Why an incoming message (or one reading in it) was not stored. The codes of DESIGN §3. */
 export const REJECTION_REASONS = [
@@ -53,4 +54,13 @@ export function makeRejection(input: {
     payloadBytes: bytes.length,
     receivedAt: input.receivedAt,
   };
+}
+
+/**
+ * A rejection of one reading judged after parsing (plausibility, store refusal): its payload is the
+ * reading in wire form, its id derived from the spooled entry (`id`) so a replay files it only once.
+ */
+export function readingRejection(r: Reading, reason: RejectionReason, detail: string, id: string): Rejection {
+  const payload = JSON.stringify({ ts: new Date(r.ts).toISOString(), importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW });
+  return { ...makeRejection({ reason, detail, meterId: r.meterId, topic: `meters/${r.meterId}/readings`, payload, receivedAt: r.receivedAt }), id };
 }

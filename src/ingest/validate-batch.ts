@@ -2,7 +2,7 @@ import type { Reading, ReadingWindow, WindowRequest } from '../readings/reading.
 import type { ReadingStore } from '../readings/reading-store.js';
 import { checkReadings } from './plausibility.js';
 import type { MeterDirectory } from './meter-directory.js';
-import { makeRejection, type Rejection } from './rejection.js';
+import { readingRejection, type Rejection } from './rejection.js';
 import type { SpooledReading } from './spool.js';
 
 export interface ValidateDeps {
@@ -24,11 +24,6 @@ export interface ValidatedBatch {
   readonly newest: Map<string, Reading>;
 }
 
-/** The wire form of a reading, kept as the payload of a rejection made after parsing. */
-function wirePayload(r: Reading): string {
-  return JSON.stringify({ ts: new Date(r.ts).toISOString(), importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW });
-}
-
 function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledReading[]> {
   const groups = new Map<string, SpooledReading[]>();
   for (const r of readings) {
@@ -48,10 +43,7 @@ export async function validateBatch(deps: ValidateDeps, readings: readonly Spool
   const meters = await deps.meters.resolve(groups.keys());
   const out: ValidatedBatch = { accepted: [], duplicates: 0, rejections: [], newest: new Map() };
   const reject = (r: SpooledReading, reason: Rejection['reason'], detail: string) =>
-    out.rejections.push({
-      ...makeRejection({ reason, detail, meterId: r.meterId, topic: `meters/${r.meterId}/readings`, payload: wirePayload(r), receivedAt: r.receivedAt }),
-      id: idOf(r),
-    });
+    out.rejections.push(readingRejection(r, reason, detail, idOf(r)));
 
   const requests: WindowRequest[] = [];
   const cachedWindows = new Map<string, ReadingWindow>();

@@ -26,7 +26,7 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
     return { store: createInfluxStore({ url: influxUrl, database }), cleanup: () => dropDatabase(database) };
   });
 
-  it('a field type conflict is a data problem: StoreWriteError, not retryable, with the server text', async () => {
+  it('a field type conflict is a set-up problem (foreign points of another type): retryable, with the server text', async () => {
     const database = uniqueDb('conflict');
     const store = createInfluxStore({ url: influxUrl, database });
     await store.init();
@@ -36,7 +36,21 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
       expect(res.status).toBe(204);
       const err = await store.writeBatch([reading('m-1', T + 1000)]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StoreWriteError);
-      expect(err).toMatchObject({ retryable: false, status: 400, message: expect.stringMatching(/field type conflict/) });
+      expect(err).toMatchObject({ retryable: true, status: 400, message: expect.stringMatching(/field type conflict/) });
+    } finally {
+      await dropDatabase(database);
+    }
+  });
+
+  it('a point older than the retention policy is a data problem: not retryable', async () => {
+    const database = uniqueDb('retention');
+    const store = createInfluxStore({ url: influxUrl, database });
+    await store.init();
+    try {
+      const q = new URLSearchParams({ q: `CREATE RETENTION POLICY "hour" ON "${database}" DURATION 1h REPLICATION 1 DEFAULT` });
+      expect((await fetch(`${influxUrl}/query`, { method: 'POST', body: q })).status).toBe(200);
+      const err = await store.writeBatch([reading('m-1', Date.now() - 3 * 3_600_000)]).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'StoreWriteError', retryable: false, status: 400, message: expect.stringMatching(/retention policy/) });
     } finally {
       await dropDatabase(database);
     }

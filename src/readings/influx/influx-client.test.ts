@@ -42,7 +42,8 @@ describe('write', () => {
   });
 
   it.each([
-    [400, '{"error":"partial write: field type conflict dropped=1"}', false, /field type conflict/],
+    [400, '{"error":"partial write: field type conflict dropped=1"}', true, /field type conflict/],
+    [400, '{"error":"partial write: points beyond retention policy dropped=1"}', false, /retention policy/],
     [401, '{"error":"authorization failed"}', true, /authorization failed/],
     [404, '{"error":"database not found: \\"energy\\""}', true, /database not found/],
     [413, '{"error":"Request Entity Too Large"}', false, /Too Large/],

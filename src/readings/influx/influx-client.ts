@@ -95,6 +95,17 @@ function describeFailure(err: unknown): string {
  * and missing credentials (401/403) are set-up problems, not data problems: the batch waits in the
  * spool until an operator fixes them, instead of turning every reading into a rejection.
  */
+/**
+ * wattledger always writes `import_wh`/`export_wh`/`received_at` as integers and `power_w` as a float, so
+ * a field type conflict never comes from the reading: another writer stored the field with another type
+ * in this shard, and InfluxDB then refuses every point of the measurement there, whichever meter. That is
+ * a set-up problem to fix (drop the foreign points or let the shard roll over); the readings wait in the
+ * spool meanwhile instead of all becoming rejections.
+ */
+function isForeignTypeConflict(message: string): boolean {
+  return /field type conflict/i.test(message);
+}
+
 function isRetryableStatus(status: number): boolean {
   return !(status === 400 || status === 413 || status === 422);
 }
@@ -125,7 +136,8 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
       throw new StoreWriteError(`influxdb write failed: ${describeFailure(err)}`, true);
     }
     if (res.ok) return;
-    throw new StoreWriteError(`influxdb write refused (${res.status}): ${errorText(text, res)}`, isRetryableStatus(res.status), res.status);
+    const message = errorText(text, res);
+    throw new StoreWriteError(`influxdb write refused (${res.status}): ${message}`, isRetryableStatus(res.status) || isForeignTypeConflict(message), res.status);
   }
 
   const limit = pLimit(opts.maxConcurrentQueries ?? 4);

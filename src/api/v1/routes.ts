@@ -2,11 +2,13 @@ import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
+import { rejectionRoutes } from './rejection-routes.js';
 
 /** Every `/v1` route, grouped by feature. */
 export function v1Routes(deps: AppDeps) {
   const v1 = createRouter();
   v1.route('/', consumptionRoutes(deps));
   v1.route('/', fleetRoutes(deps));
+  v1.route('/', rejectionRoutes(deps));
   return v1;
 }

@@ -69,17 +69,21 @@ export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Mete
   return insertMeter(deps, m);
 }
 
-/** The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`. */
-export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter> {
+/**
+ * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`,
+ * exactly as for an absent meter. Also answers its contract's IANA time zone (UTC without a contract),
+ * which consumption buckets follow, in the same query.
+ */
+export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter & { readonly timezone: string }> {
   const row = await db
     .selectFrom('meters')
     .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
     .selectAll('meters')
-    .select('contracts.customer_id')
+    .select(['contracts.customer_id', 'contracts.timezone'])
     .where('meters.id', '=', id)
     .executeTakeFirst();
   if (row === undefined || !canSee(v, row.customer_id)) throw notFound('meter', id);
-  return toMeter(row);
+  return { ...toMeter(row), timezone: row.timezone ?? 'UTC' };
 }
 
 /** The meters `v` may see, optionally of one contract (which must be visible, else AppError `not_found`), by id. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../ledger/schema.js';
 import type { Reading } from '../readings/reading.js';
-import type { ReadingStore } from '../readings/reading-store.js';
+import { StoreWriteError, type ReadingStore } from '../readings/reading-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -101,7 +101,7 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
         attempt = 0;
       } catch (e) {
         attempt += 1;
-        metrics.storeErrors.inc({ kind: (e as Error).name === 'StoreWriteError' ? 'store' : 'flush' });
+        metrics.storeErrors.inc({ kind: e instanceof StoreWriteError ? 'store' : 'flush' });
         const delay = backoffDelay(attempt);
         log.warn({ err: e, attempt, retryInMs: Math.round(delay), spoolDepth: spool.depth() }, 'flush failed; the batch stays in the spool');
         await pause(delay);

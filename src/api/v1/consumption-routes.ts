@@ -5,7 +5,8 @@ import { AppError } from '../../shared/app-error.js';
 import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import { meterFor } from '../../fleet/meter-scope.js';
+import { getMeter } from '../../fleet/meters-repo.js';
+import { visibilityOf } from '../../fleet/visibility.js';
 import { BEARER, json, meterIdParam, problems } from './schemas.js';
 
 /** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */
@@ -64,7 +65,7 @@ async function fromStore<T>(what: string, call: Promise<T>): Promise<T> {
 export function consumptionRoutes(deps: AppDeps) {
   const r = createRouter();
   r.openapi(latestRoute, async (c) => {
-    const meter = await meterFor(deps.db, c.get('principal'), c.req.valid('param').meterId);
+    const meter = await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId);
     const latest = await fromStore('the latest reading', deps.store.latest(meter.id));
     if (latest === undefined) throw new AppError('not_found', `meter ${meter.id} has no reading yet`);
     return c.json({
@@ -78,7 +79,7 @@ export function consumptionRoutes(deps: AppDeps) {
     const to = parseRfc3339(q.to)!;
     if (from > to) throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
     if (q.tz !== undefined && !isValidTimeZone(q.tz)) throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
-    const meter = await meterFor(deps.db, c.get('principal'), c.req.valid('param').meterId);
+    const meter = await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId);
     const tz = q.tz ?? meter.timezone;
     // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.
     const { start, end } = snapRange(from, to, q.groupBy, tz);

@@ -2,26 +2,12 @@
  * Worked examples of DESIGN §5, computed by hand in the comments: whole months, a DST month with a
  * wrapping time-of-use window, a move-out, February in a leap year. Each bill is also checked to add up.
  */
-import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { addsUp, brief, constant, t } from '../../../test/support/pricing.js';
 import { DESIGN_TARIFF } from '../../../test/support/design-tariff.js';
 import { tariffSchema } from '../tariff-schema.js';
-import type { Bill, PricedInterval } from './bill.js';
 import { priceBill } from './price-bill.js';
-import { verifyBill } from './verify-bill.js';
 
-const t = (iso: string) => Date.parse(iso);
-const Q = 900_000;
-/** One interval per quarter hour in [from, to), each `mwh` of import. */
-const constant = (from: string, to: string, mwh: bigint): PricedInterval[] =>
-  Array.from({ length: (t(to) - t(from)) / Q }, (_, i) => ({ start: t(from) + i * Q, importMwh: mwh, exportMwh: null }));
-const brief = (bill: Bill) => bill.lines.map((l) => [l.description, l.quantity, l.unitPrice, l.amount]);
-/** The property every bill has: its total is the sum of its displayed lines (summed here, not by the engine). */
-const addsUp = (bill: Bill) => {
-  const total = bill.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
-  expect(total.eq(bill.total)).toBe(true);
-  expect(verifyBill(bill)).toEqual([]);
-};
 
 const DESIGN = tariffSchema.parse(DESIGN_TARIFF);
 const FLAT = tariffSchema.parse({

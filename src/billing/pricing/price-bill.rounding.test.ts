@@ -2,26 +2,18 @@
  * Worked examples of DESIGN §5 rounding, computed by hand: VAT on the rounded lines, currencies with
  * 0 and 3 minor digits, the export credit, and exact halves (positive and negative) rounded away from zero.
  */
-import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { addsUp, brief, Q, t } from '../../../test/support/pricing.js';
 import { DESIGN_TARIFF } from '../../../test/support/design-tariff.js';
 import { tariffSchema, type TariffInput } from '../tariff-schema.js';
-import type { Bill, PricedInterval } from './bill.js';
+import type { PricedInterval } from './bill.js';
 import { priceBill } from './price-bill.js';
-import { verifyBill } from './verify-bill.js';
 
-const t = (iso: string) => Date.parse(iso);
-const Q = 900_000;
 const quarters = (from: string, to: string, f: (start: number, i: number) => [bigint, bigint | null]): PricedInterval[] =>
   Array.from({ length: (t(to) - t(from)) / Q }, (_, i) => {
     const [importMwh, exportMwh] = f(t(from) + i * Q, i);
     return { start: t(from) + i * Q, importMwh, exportMwh };
   });
-const brief = (bill: Bill) => bill.lines.map((l) => [l.description, l.quantity, l.unitPrice, l.amount]);
-const addsUp = (bill: Bill) => {
-  expect(bill.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).eq(bill.total)).toBe(true);
-  expect(verifyBill(bill)).toEqual([]);
-};
 const flat = (currency: string, validFrom: string, v: Omit<TariffInput['versions'][number], 'validFrom' | 'energy'>, rate: string) =>
   tariffSchema.parse({ name: 'Flat', currency, versions: [{ validFrom, energy: { type: 'flat', rate }, ...v }] });
 

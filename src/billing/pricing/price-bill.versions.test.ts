@@ -3,22 +3,11 @@
  * the standing charge split, a percent tax over both) and tiered charges, within one version and
  * continuing across a change.
  */
-import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { addsUp, brief, constant, t } from '../../../test/support/pricing.js';
 import { tariffSchema, type TariffInput } from '../tariff-schema.js';
-import type { Bill, PricedInterval } from './bill.js';
 import { priceBill } from './price-bill.js';
-import { verifyBill } from './verify-bill.js';
 
-const t = (iso: string) => Date.parse(iso);
-const Q = 900_000;
-const constant = (from: string, to: string, mwh: bigint): PricedInterval[] =>
-  Array.from({ length: (t(to) - t(from)) / Q }, (_, i) => ({ start: t(from) + i * Q, importMwh: mwh, exportMwh: null }));
-const brief = (bill: Bill) => bill.lines.map((l) => [l.description, l.quantity, l.unitPrice, l.amount]);
-const addsUp = (bill: Bill) => {
-  expect(bill.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).eq(bill.total)).toBe(true);
-  expect(verifyBill(bill)).toEqual([]);
-};
 
 type Version = TariffInput['versions'][number];
 const tariff = (...versions: Version[]) => tariffSchema.parse({ name: 'Test', currency: 'EUR', versions });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { BillingOptions } from '../billing/settlement/billing-deps.js';
 import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../ledger/schema.js';
 import type { ReadingStore } from '../readings/reading-store.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly adminKeyHash?: string | undefined;
+  /** Settlement settings; DESIGN defaults when absent. */
+  readonly billing?: BillingOptions | undefined;
   /** Called after a meter is created over HTTP, so ingest accepts it at once. */
   readonly onMeterAdded?: ((meterId: string) => void) | undefined;
 }

@@ -9,6 +9,7 @@ import { backoffDelay } from './backoff.js';
 import type { MeterDirectory } from './meter-directory.js';
 import { readingRejection, type Rejection } from './rejection.js';
 import { insertRejections, rejectionIdOf } from './rejections-repo.js';
+import { recordLateArrivals } from '../billing/records/late-arrivals.js';
 import type { Spool, SpoolBatch } from './spool.js';
 import { validateBatch } from './validate-batch.js';
 import { writeIsolating } from './write-isolating.js';
@@ -70,6 +71,8 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
       readingRejection(r, 'store_rejected', `the readings store refused it: ${message}`, idOf(r)));
     const rejections = [...batch.rejections, ...v.rejections, ...storeRejections];
     await insertRejections(deps.db, deps.clock, rejections);
+    const refusedSet = new Set(refused.map((x) => x.reading));
+    await recordLateArrivals(deps.db, refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r)), deps.clock.now());
     spool.remove(batch);
     spool.checkpoint();
     if (latest !== undefined) {

@@ -2,12 +2,14 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } f
 import type { LedgerConnection, LedgerDialect } from './connect.js';
 import { fleetAndRejections } from './migrations/0001-fleet-and-rejections.js';
 import { fleetAdmin } from './migrations/0002-fleet-admin.js';
+import { billing } from './migrations/0003-billing.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
   return {
     '0001-fleet-and-rejections': fleetAndRejections(dialect),
     '0002-fleet-admin': fleetAdmin(),
+    '0003-billing': billing(dialect),
   };
 }
 

@@ -64,6 +64,88 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
+/** A billing period that has ended (DESIGN §1). The open period of a contract has no row. */
+export interface BillingPeriodTable {
+  id: string;
+  contract_id: string;
+  start_at: string;
+  end_at: string;
+  status: 'closed' | 'held' | 'settled';
+  hold_reason: string | null;
+  closed_at: string;
+  closed_by: string;
+  settled_at: string | null;
+  invoice_number: string | null;
+  end_extrapolated: Generated<number>;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  updated_at: string;
+}
+
+/** The last invoice sequence number issued in a year: incremented in the settling transaction, so numbers have no gaps. */
+export interface InvoiceSequenceTable {
+  year: number;
+  last_seq: number;
+}
+
+export interface InvoiceTable {
+  /** `INV-YYYY-NNNNNN`. */
+  number: string;
+  year: number;
+  seq: number;
+  kind: 'period' | 'adjustment';
+  contract_id: string;
+  customer_id: string;
+  period_id: string | null;
+  period_start: string;
+  period_end: string;
+  currency: string;
+  subtotal: string;
+  total: string;
+  /** JSON array of bill lines (decimal strings). */
+  lines: string;
+  /** JSON of the bill basis. */
+  basis: string;
+  issued_at: string;
+  issued_by: string;
+}
+
+export interface AdjustmentTable {
+  id: string;
+  contract_id: string;
+  period_id: string;
+  invoice_number: string;
+  currency: string;
+  lines: string;
+  total: string;
+  reason: string;
+  created_at: string;
+  applied_invoice_number: string | null;
+}
+
+/** Readings ingest stored long after their meter time: settled periods they touch are recomputed. */
+export interface LateArrivalTable {
+  id: Generated<number>;
+  meter_id: string;
+  from_ts: string;
+  to_ts: string;
+  readings: number;
+  received_at: string;
+  processed_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  contract_id: string | null;
+  period_id: string | null;
+  invoice_number: string | null;
+  /** JSON object. */
+  detail: string;
+}
+
 export interface LedgerDatabase {
   meters: MeterTable;
   rejections: RejectionTable;
@@ -71,4 +153,10 @@ export interface LedgerDatabase {
   tariffs: TariffTable;
   contracts: ContractTable;
   api_keys: ApiKeyTable;
+  billing_periods: BillingPeriodTable;
+  invoice_sequences: InvoiceSequenceTable;
+  invoices: InvoiceTable;
+  adjustments: AdjustmentTable;
+  late_arrivals: LateArrivalTable;
+  audit_log: AuditLogTable;
 }

@@ -1,0 +1,82 @@
+import { floorQuarter, QUARTER_MS } from '../../consumption/edge-rule.js';
+import { sortedReadings } from '../../consumption/sorted-readings.js';
+import type { Reading } from '../../readings/reading.js';
+import { projectIntervals, type ProjectionMethod } from '../estimate/projection.js';
+import type { PricedInterval, TimeRange } from '../pricing/bill.js';
+import { intervalsFromReadings } from '../pricing/intervals-from-readings.js';
+
+/** One meter's measured (and, for an estimate, projected) intervals of a period. */
+export interface MeterUsage {
+  readonly meterId: string;
+  readonly measured: readonly PricedInterval[];
+  readonly projected: readonly PricedInterval[];
+  readonly method: ProjectionMethod;
+  /** The meter's latest reading at or before the evaluation instant (epoch ms). */
+  readonly latestTs: number | undefined;
+  /** True when the meter has a reading at or after the period end: its end index is known. */
+  readonly endKnown: boolean;
+}
+
+/** The readings of one meter around a period: the window plus its nearest neighbours. */
+export interface MeterReadings {
+  readonly meterId: string;
+  readonly readings: readonly Reading[];
+}
+
+const sumOf = (xs: readonly PricedInterval[]): bigint => xs.reduce((a, i) => a + i.importMwh, 0n);
+
+/**
+ * Measured intervals of `period` for one meter (DESIGN §1 interpolation), no projection: what a
+ * provisional or settled bill prices. `endKnown` tells whether a reading at or after the end exists.
+ */
+export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
+  const sorted = sortedReadings(m.readings);
+  const { intervals } = intervalsFromReadings(sorted, period);
+  const last = sorted.at(-1);
+  return { meterId: m.meterId, measured: intervals, projected: [], method: 'none', latestTs: last?.ts, endKnown: last !== undefined && last.ts >= period.end };
+}
+
+/**
+ * Measured intervals of `period` up to the meter's latest reading at or before `asOfLimit`, then the
+ * 7-day baseline projection of DESIGN §5 from there to the period end: an open period's estimate, or
+ * a forced settlement's extrapolated end index. Readings after `asOfLimit` are ignored.
+ */
+export function projectedUsage(m: MeterReadings, period: TimeRange, tz: string, asOfLimit: number): MeterUsage {
+  const sorted = sortedReadings(m.readings.filter((r) => r.ts <= asOfLimit));
+  const last = sorted.at(-1);
+  if (last === undefined) return { meterId: m.meterId, measured: [], projected: [], method: 'none', latestTs: undefined, endKnown: false };
+  if (last.ts >= period.end) return measuredUsage({ meterId: m.meterId, readings: sorted }, period);
+  // Measured up to the quarter hour before the latest reading; the projection takes over there.
+  const cut = Math.max(period.start, floorQuarter(last.ts));
+  const measured = intervalsFromReadings(sorted, { start: period.start, end: cut }).intervals;
+  const baselineEnd = floorQuarter(last.ts);
+  const baselineStart = baselineEnd - 7 * 96 * QUARTER_MS;
+  const baseline = baselineStart < baselineEnd ? intervalsFromReadings(sorted, { start: baselineStart, end: baselineEnd }).intervals : [];
+  const projection = projectIntervals({ measured: [], asOf: baselineEnd, periodEnd: period.end, baseline, tz });
+  const projected = projection.intervals.filter((i) => i.start >= cut);
+  return { meterId: m.meterId, measured, projected, method: projection.method, latestTs: last.ts, endKnown: false };
+}
+
+/** The contract's intervals: every meter's measured and projected intervals summed per quarter hour, ascending. */
+export function combineIntervals(usages: readonly MeterUsage[]): PricedInterval[] {
+  const byStart = new Map<number, { importMwh: bigint; exportMwh: bigint | null }>();
+  for (const u of usages) {
+    for (const i of [...u.measured, ...u.projected]) {
+      const seen = byStart.get(i.start);
+      if (seen === undefined) byStart.set(i.start, { importMwh: i.importMwh, exportMwh: i.exportMwh });
+      else {
+        seen.importMwh += i.importMwh;
+        seen.exportMwh = seen.exportMwh === null ? i.exportMwh : i.exportMwh === null ? seen.exportMwh : seen.exportMwh + i.exportMwh;
+      }
+    }
+  }
+  return [...byStart.entries()].sort((a, b) => a[0] - b[0]).map(([start, v]) => ({ start, importMwh: v.importMwh, exportMwh: v.exportMwh }));
+}
+
+/** Total measured and projected import of some meters, in milli-Wh. */
+export function usageTotals(usages: readonly MeterUsage[]): { measuredMwh: bigint; projectedMwh: bigint } {
+  return {
+    measuredMwh: usages.reduce((a, u) => a + sumOf(u.measured), 0n),
+    projectedMwh: usages.reduce((a, u) => a + sumOf(u.projected), 0n),
+  };
+}

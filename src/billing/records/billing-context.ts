@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { LedgerDatabase } from '../../ledger/schema.js';
+import { tariffSchema, type Tariff } from '../tariff-schema.js';
+import type { ContractSpan } from '../periods/billing-periods.js';
+
+/** What billing needs of a contract: its span and zone, its customer, tariff and meters. */
+export interface BillingContext extends ContractSpan {
+  readonly contractId: string;
+  readonly customerId: string;
+  readonly tariffId: string;
+  readonly tariff: Tariff;
+  readonly meterIds: readonly string[];
+}
+
+/**
+ * The billing contexts of some contracts (all when `contractIds` is undefined), by contract id.
+ * Tariffs are parsed once each, however many contracts share them.
+ */
+export async function loadBillingContexts(db: Kysely<LedgerDatabase>, contractIds?: readonly string[]): Promise<Map<string, BillingContext>> {
+  const out = new Map<string, BillingContext>();
+  if (contractIds !== undefined && contractIds.length === 0) return out;
+  const ids = contractIds === undefined ? undefined : [...new Set(contractIds)];
+  const chunks = ids === undefined ? [undefined] : Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) => ids.slice(i * 500, i * 500 + 500));
+  const tariffs = new Map<string, Tariff>();
+  for (const chunk of chunks) {
+    let q = db
+      .selectFrom('contracts')
+      .innerJoin('tariffs', 'tariffs.id', 'contracts.tariff_id')
+      .select(['contracts.id', 'contracts.customer_id', 'contracts.tariff_id', 'contracts.timezone', 'contracts.starts_at', 'contracts.ends_at', 'tariffs.body']);
+    if (chunk !== undefined) q = q.where('contracts.id', 'in', chunk);
+    const rows = await q.orderBy('contracts.id').execute();
+    let mq = db.selectFrom('meters').select(['id', 'contract_id']).where('contract_id', 'is not', null);
+    if (chunk !== undefined) mq = mq.where('contract_id', 'in', chunk);
+    const meters = new Map<string, string[]>();
+    for (const m of await mq.orderBy('id').execute()) {
+      if (m.contract_id === null) continue;
+      const list = meters.get(m.contract_id) ?? [];
+      list.push(m.id);
+      meters.set(m.contract_id, list);
+    }
+    for (const r of rows) {
+      let tariff = tariffs.get(r.tariff_id);
+      if (tariff === undefined) {
+        tariff = tariffSchema.parse(JSON.parse(r.body) as unknown);
+        tariffs.set(r.tariff_id, tariff);
+      }
+      out.set(r.id, {
+        contractId: r.id, customerId: r.customer_id, tariffId: r.tariff_id, tariff, timezone: r.timezone,
+        startsAt: Date.parse(r.starts_at), endsAt: r.ends_at === null ? null : Date.parse(r.ends_at), meterIds: meters.get(r.id) ?? [],
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { LedgerDatabase } from '../../ledger/schema.js';
+import type { Reading } from '../../readings/reading.js';
+import { toIso } from '../../shared/time.js';
+
+/** A reading stored this long after its meter time may touch a period that is already settled. */
+export const LATE_AFTER_MS = 60 * 60_000;
+
+/** A late stretch of one meter's readings. */
+export interface LateArrival {
+  readonly id: number;
+  readonly meterId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly readings: number;
+}
+
+/**
+ * Record, per meter, the span of the readings of a just-stored batch whose meter time lies more than
+ * `LATE_AFTER_MS` before `storedAt`: the next settlement run recomputes the settled periods they touch.
+ * Called after the store write and before the spool lets go of the batch, so a crash in between
+ * records them again rather than never.
+ */
+export async function recordLateArrivals(db: Kysely<LedgerDatabase>, stored: readonly Reading[], storedAt: number): Promise<number> {
+  const spans = new Map<string, { from: number; to: number; n: number }>();
+  for (const r of stored) {
+    if (r.ts > storedAt - LATE_AFTER_MS) continue;
+    const s = spans.get(r.meterId);
+    if (s === undefined) spans.set(r.meterId, { from: r.ts, to: r.ts, n: 1 });
+    else {
+      s.from = Math.min(s.from, r.ts);
+      s.to = Math.max(s.to, r.ts);
+      s.n += 1;
+    }
+  }
+  if (spans.size === 0) return 0;
+  const rows = [...spans].map(([meterId, s]) => ({ meter_id: meterId, from_ts: toIso(s.from), to_ts: toIso(s.to), readings: s.n, received_at: toIso(storedAt), processed_at: null }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('late_arrivals').values(rows.slice(i, i + 500)).execute();
+  return spans.size;
+}
+
+/** Unprocessed late arrivals, oldest first. */
+export async function pendingLateArrivals(db: Kysely<LedgerDatabase>, limit: number): Promise<LateArrival[]> {
+  const rows = await db.selectFrom('late_arrivals').selectAll().where('processed_at', 'is', null).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, meterId: r.meter_id, from: Date.parse(r.from_ts), to: Date.parse(r.to_ts), readings: r.readings }));
+}
+
+/** Mark late arrivals processed. */
+export async function markLateArrivalsProcessed(db: Kysely<LedgerDatabase>, ids: readonly number[], at: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db.updateTable('late_arrivals').set({ processed_at: toIso(at) }).where('id', 'in', ids.slice(i, i + 500)).execute();
+  }
+}

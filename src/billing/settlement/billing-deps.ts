@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { LedgerDatabase } from '../../ledger/schema.js';
+import type { ReadingStore } from '../../readings/reading-store.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+
+/** What billing operations use: the ledger, the readings store, the clock and a logger. */
+export interface BillingDeps {
+  readonly db: Kysely<LedgerDatabase>;
+  readonly store: Pick<ReadingStore, 'windows'>;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** Settlement settings (config `SETTLE_*`, `GRACE_HOURS`, `BACK_BILLING_MONTHS`). */
+export interface BillingOptions {
+  /** Time after a period's end during which late readings are awaited (DESIGN §1; default 72 h). */
+  readonly graceMs: number;
+  /** Readings of periods that ended longer ago than this are not billed any more, only reported (default 14). */
+  readonly backBillingMonths: number;
+  /** This process's name in period leases, unique per running instance. */
+  readonly runnerId: string;
+}
+
+/** What one settlement run did (DESIGN §7: jobs return counts). */
+export interface SettlementResult {
+  /** Periods closed by this run. */
+  readonly closed: number;
+  /** Periods settled into invoices. */
+  readonly settled: number;
+  /** Periods held (newly or still): no reading after their end, or no rate in force. */
+  readonly held: number;
+  /** Periods that failed for a transient reason (store or ledger down) and will be retried. */
+  readonly failed: number;
+  /** Adjustments recorded for settled periods that late readings changed. */
+  readonly adjusted: number;
+  /** Settled periods changed by late readings older than the back-billing cap: reported, not billed. */
+  readonly notBilled: number;
+}
+
+/** DESIGN defaults: 72 h grace, 14 months of back-billing. */
+export const DEFAULT_BILLING_OPTIONS: BillingOptions = { graceMs: 72 * 3_600_000, backBillingMonths: 14, runnerId: `runner-${process.pid}` };

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
@@ -37,6 +38,13 @@ export const configSchema = z.object({
   FLUSH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   SPOOL_SYNC: z.enum(['normal', 'full']).default('normal'),
   DEFAULT_MAX_POWER_W: z.coerce.number().positive().default(100_000),
+
+  /** When the settlement job runs (cron syntax, 5 or 6 fields); `off` disables the schedule in this process. */
+  SETTLE_CRON: z.string().trim().refine((v) => v === 'off' || cron.validate(v), 'must be a cron expression such as "*/15 * * * *", or "off"').default('*/15 * * * *'),
+  /** Grace window after a period ends, during which late readings are awaited before settlement. */
+  GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
+  /** Late readings of periods that ended longer ago than this are reported, not billed. */
+  BACK_BILLING_MONTHS: z.coerce.number().int().min(1).max(120).default(14),
 
   DEMO: flag.default('auto'),
   SIMULATOR: flag.default('auto'),

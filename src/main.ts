@@ -8,6 +8,9 @@ import { hashApiKey } from './auth/api-key.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import type { DemoKeys } from './demo/seed-fleet.js';
 import { startDemo, type Demo } from './demo/start-demo.js';
+import { startJobs } from './jobs/scheduler.js';
+import type { BillingOptions } from './billing/settlement/billing-deps.js';
+import { randomBytes } from 'node:crypto';
 import { startIngest, type Ingest } from './ingest/start-ingest.js';
 import { openLedger } from './ledger/connect.js';
 import { migrateLedger } from './ledger/migrate.js';
@@ -59,6 +62,10 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
   if (config.embeddedBroker) broker = await startEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, ingest.receive, log);
   const mqttUrl = broker?.url ?? config.MQTT_URL ?? '';
 
+  const billing: BillingOptions = {
+    graceMs: config.GRACE_HOURS * 3_600_000, backBillingMonths: config.BACK_BILLING_MONTHS,
+    runnerId: `${config.MQTT_CLIENT_ID}-${process.pid}-${randomBytes(3).toString('hex')}`,
+  };
   const app = createApp({
     ops: {
       registry: metrics.registry,
@@ -68,11 +75,12 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
         ledger: async () => { await sql`select 1`.execute(ledger.db); },
       },
     },
-    db: ledger.db, store, clock, log,
+    db: ledger.db, store, clock, log, billing,
     adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
     onMeterAdded: (id) => ingest.meters.invalidate(id),
   });
   const server = await listen(app.fetch, config.HOST, config.PORT);
+  const jobs = startJobs({ db: ledger.db, store, clock, log }, { ...billing, settleCron: config.SETTLE_CRON });
   const port = (server.address() as AddressInfo).port;
   const httpUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
 
@@ -89,6 +97,7 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
     httpUrl, mqttUrl, ingest, log, demoKeys: demo?.keys,
     async stop(drainMs = 10_000) {
       await demo?.stop();
+      await jobs.stop();
       await broker?.close();
       await ingest.stop(drainMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));

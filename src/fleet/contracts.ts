@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { QUARTER_MS } from '../consumption/edge-rule.js';
 import type { ContractTable, LedgerDatabase } from '../ledger/schema.js';
 import { AppError } from '../shared/app-error.js';
 import { newId } from '../shared/ids.js';
@@ -52,6 +53,11 @@ export const newContractSchema = z
   .superRefine((c, ctx) => {
     if (typeof c.startsAt === 'number' && typeof c.endsAt === 'number' && c.endsAt <= c.startsAt) {
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
+    }
+    // Billing periods are unions of 15-minute intervals (DESIGN §1), so a contract starts and ends on one.
+    for (const key of ['startsAt', 'endsAt'] as const) {
+      const v = c[key];
+      if (typeof v === 'number' && v % QUARTER_MS !== 0) ctx.addIssue({ code: 'custom', path: [key], message: 'must lie on a quarter hour (:00, :15, :30 or :45, seconds zero)' });
     }
   });
 

@@ -103,12 +103,14 @@ export async function periodsDue(db: Kysely<LedgerDatabase>, opts: { now: number
  * Take a lease on a due period for `leaseMs`, unless another runner holds a live one. Leases only save
  * work: the settling transaction itself refuses a period that is no longer closed or held.
  */
-export async function claimPeriod(db: Kysely<LedgerDatabase>, id: string, runner: string, now: number, leaseMs: number): Promise<boolean> {
+export async function claimPeriod(
+  db: Kysely<LedgerDatabase>, id: string, runner: string, now: number, leaseMs: number, statuses: readonly StoredPeriodStatus[] = ['closed', 'held'],
+): Promise<boolean> {
   const res = await db
     .updateTable('billing_periods')
     .set({ claimed_by: runner, claimed_until: toIso(now + leaseMs) })
     .where('id', '=', id)
-    .where('status', 'in', ['closed', 'held'])
+    .where('status', 'in', [...statuses])
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', toIso(now)), eb('claimed_by', '=', runner)]))
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;

@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import { recordAudit } from '../../audit/audit-log.js';
+import { toIso, toRfc3339 } from '../../shared/time.js';
+import { extrapolatedBill, measuredBill } from '../bills/period-bill.js';
+import { readBillMeters } from '../bills/read-meters.js';
+import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-repo.js';
+import { loadBillingContexts } from '../records/billing-context.js';
+import { invoicesByNumbers } from '../records/invoices-repo.js';
+import { markLateArrivalsProcessed, pendingLateArrivals } from '../records/late-arrivals.js';
+import { claimPeriod, extrapolatedPeriods, releaseClaim, settledPeriodsBetween, type StoredPeriod } from '../records/periods-repo.js';
+import { adjustmentLines } from './adjustment-lines.js';
+import type { BillingDeps, BillingOptions } from './billing-deps.js';
+import { LEASE_MS } from './settle-periods.js';
+
+const DAY_MS = 86_400_000;
+/** A late reading can move the interpolated index of the periods next to it: look this far around it. */
+const NEIGHBOUR_MS = 32 * DAY_MS;
+
+interface Candidate {
+  readonly period: StoredPeriod;
+  readonly why: 'late readings' | 'end index measured after a forced settlement';
+}
+
+/** Settled periods that late arrivals (or a forced, extrapolated settlement) may have changed. */
+async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<string, Candidate>> {
+  const out = new Map<string, Candidate>();
+  const late = await pendingLateArrivals(deps.db, 10_000);
+  lateIds.push(...late.map((l) => l.id));
+  const meterIds = [...new Set(late.map((l) => l.meterId))];
+  const contractOf = new Map<string, string>();
+  for (let i = 0; i < meterIds.length; i += 500) {
+    const rows = await deps.db.selectFrom('meters').select(['id', 'contract_id']).where('id', 'in', meterIds.slice(i, i + 500)).execute();
+    for (const r of rows) if (r.contract_id !== null) contractOf.set(r.id, r.contract_id);
+  }
+  const spans = new Map<string, { from: number; to: number }>();
+  for (const l of late) {
+    const c = contractOf.get(l.meterId);
+    if (c === undefined) continue;
+    const s = spans.get(c);
+    spans.set(c, s === undefined ? { from: l.from, to: l.to } : { from: Math.min(s.from, l.from), to: Math.max(s.to, l.to) });
+  }
+  for (const [contractId, s] of spans) {
+    for (const period of await settledPeriodsBetween(deps.db, contractId, s.from - NEIGHBOUR_MS, s.to + NEIGHBOUR_MS)) out.set(period.id, { period, why: 'late readings' });
+  }
+  for (const period of await extrapolatedPeriods(deps.db, 1000)) {
+    if (!out.has(period.id)) out.set(period.id, { period, why: 'end index measured after a forced settlement' });
+  }
+  return out;
+}
+
+/**
+ * Recompute the settled periods that readings stored late may have changed (DESIGN §5): the
+ * difference from what was billed (invoice plus earlier adjustments) becomes an adjustment, billed
+ * on the contract's next invoice; the settled invoice is never edited. A period that ended before
+ * the back-billing cap is not adjusted: the change is reported in the audit log and counted.
+ */
+export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptions, actor: string): Promise<{ adjusted: number; notBilled: number }> {
+  const now = deps.clock.now();
+  const lateIds: number[] = [];
+  const found = await candidates(deps, lateIds);
+  const capStart = DateTime.fromMillis(now, { zone: 'utc' }).minus({ months: opts.backBillingMonths }).toMillis();
+  let adjusted = 0;
+  let notBilled = 0;
+  let skipped = false;
+  const mine: Candidate[] = [];
+  for (const c of found.values()) {
+    if (await claimPeriod(deps.db, c.period.id, opts.runnerId, now, LEASE_MS, ['settled'])) mine.push(c);
+    else skipped = true;
+  }
+  try {
+    const contexts = await loadBillingContexts(deps.db, mine.map((c) => c.period.contractId));
+    const readings = await readBillMeters(deps.store, mine.map(({ period: p }) => ({
+      key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - 7 * DAY_MS, to: p.end,
+    })));
+    const invoices = new Map((await invoicesByNumbers(deps.db, mine.flatMap((c) => c.period.invoiceNumber ?? []))).map((i) => [i.number, i]));
+    for (const { period: p, why } of mine) {
+      const ctx = contexts.get(p.contractId);
+      const invoice = p.invoiceNumber === null ? undefined : invoices.get(p.invoiceNumber);
+      if (ctx === undefined || invoice === undefined) continue;
+      const input = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: p.start, end: p.end }, meters: readings.get(p.id) ?? [] };
+      const measured = measuredBill(input);
+      const complete = measured.meterIdsWithoutEnd.length === 0;
+      const recomputed = complete || !p.endExtrapolated ? measured : extrapolatedBill(input);
+      const prior = await adjustmentsOfPeriod(deps.db, p.id);
+      const diff = adjustmentLines({
+        invoiceNumber: invoice.number, currency: invoice.currency,
+        invoiceLines: invoice.lines.filter((l) => l.kind !== 'adjustment'), adjustmentLines: prior.flatMap((a) => a.lines),
+      }, recomputed.bill.lines);
+      const confirmEnd = p.endExtrapolated && complete;
+      if (diff.lines.length > 0 && p.end < capStart) {
+        notBilled += 1;
+        await recordAudit(deps.db, now, [{
+          actor, action: 'late_readings_not_billed', contractId: p.contractId, periodId: p.id, invoiceNumber: invoice.number,
+          detail: { reason: `the period ended before the back-billing cap (${opts.backBillingMonths} months)`, difference: diff.total, currency: invoice.currency, capStart: toRfc3339(capStart) },
+        }]);
+      } else if (diff.lines.length > 0) {
+        await deps.db.transaction().execute(async (tx) => {
+          const adj = await insertAdjustment(tx, {
+            contractId: p.contractId, periodId: p.id, invoiceNumber: invoice.number, currency: invoice.currency, lines: diff.lines, total: diff.total, reason: why, createdAt: now,
+          });
+          if (confirmEnd) await tx.updateTable('billing_periods').set({ end_extrapolated: 0, updated_at: toIso(now) }).where('id', '=', p.id).execute();
+          await recordAudit(tx, now, [{ actor, action: 'adjust', contractId: p.contractId, periodId: p.id, invoiceNumber: invoice.number, detail: { adjustment: adj.id, total: diff.total, currency: invoice.currency, reason: why } }]);
+        });
+        adjusted += 1;
+      }
+      if (confirmEnd && (diff.lines.length === 0 || p.end < capStart)) await deps.db.updateTable('billing_periods').set({ end_extrapolated: 0, updated_at: toIso(now) }).where('id', '=', p.id).execute();
+    }
+  } finally {
+    for (const c of mine) await releaseClaim(deps.db, c.period.id, opts.runnerId).catch(() => undefined);
+  }
+  // A period another runner was recomputing keeps its late arrivals pending for the next run.
+  if (!skipped) await markLateArrivalsProcessed(deps.db, lateIds, now);
+  return { adjusted, notBilled };
+}

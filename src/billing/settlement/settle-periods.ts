@@ -1,0 +1,123 @@
+import { recordAudit } from '../../audit/audit-log.js';
+import { toRfc3339 } from '../../shared/time.js';
+import { extrapolatedBill, measuredBill, type PeriodBill } from '../bills/period-bill.js';
+import type { MeterReadings } from '../bills/meter-usage.js';
+import { readBillMeters } from '../bills/read-meters.js';
+import { PricingError } from '../pricing/errors.js';
+import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
+import { claimPeriod, holdPeriod, periodsDue, releaseClaim, type StoredPeriod } from '../records/periods-repo.js';
+import type { BillingDeps, BillingOptions } from './billing-deps.js';
+import { issuePeriodInvoice } from './issue-invoice.js';
+
+const DAY_MS = 86_400_000;
+/** Periods priced per store round trip group; one period per contract per chunk keeps invoices in period order. */
+const CHUNK = 100;
+/** A runner's lease on a period: far longer than pricing one chunk takes. */
+export const LEASE_MS = 5 * 60_000;
+
+type Decision = { readonly kind: 'settle'; readonly bill: PeriodBill; readonly forced: boolean } | { readonly kind: 'hold'; readonly reason: string };
+
+/** Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (DESIGN §5). */
+export function decide(ctx: BillingContext, period: StoredPeriod, meters: readonly MeterReadings[], force: boolean): Decision {
+  const input = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: period.start, end: period.end }, meters };
+  try {
+    if (meters.length === 0 && !force) return { kind: 'hold', reason: 'no meter is attached to the contract' };
+    const measured = measuredBill(input);
+    if (measured.meterIdsWithoutEnd.length === 0) return { kind: 'settle', bill: measured, forced: false };
+    if (force) return { kind: 'settle', bill: extrapolatedBill(input), forced: true };
+    return { kind: 'hold', reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${measured.meterIdsWithoutEnd.join(', ')}` };
+  } catch (e) {
+    if (e instanceof PricingError) return { kind: 'hold', reason: `cannot be priced: ${e.message}` };
+    throw e;
+  }
+}
+
+/** Due periods in chunks holding at most one period per contract, oldest end first. */
+function chunks(due: readonly StoredPeriod[]): StoredPeriod[][] {
+  const out: { periods: StoredPeriod[]; contracts: Set<string> }[] = [];
+  for (const p of due) {
+    let c = out.find((x) => x.periods.length < CHUNK && !x.contracts.has(p.contractId));
+    if (c === undefined) out.push((c = { periods: [], contracts: new Set() }));
+    c.periods.push(p);
+    c.contracts.add(p.contractId);
+  }
+  return out.map((c) => c.periods);
+}
+
+interface Prepared {
+  readonly periods: readonly StoredPeriod[];
+  readonly contexts: Map<string, BillingContext>;
+  readonly readings: Map<string, MeterReadings[]>;
+  readonly error?: unknown;
+}
+
+/** Counts of one settle pass. */
+export interface SettleCounts {
+  settled: number;
+  held: number;
+  failed: number;
+}
+
+/**
+ * Settle every period due at `now` (closed or held, ended at least the grace window ago): price it
+ * from measured readings and issue its invoice in one transaction, or hold it. Reading the store for
+ * the next chunk overlaps pricing and writing the current one. A period another runner holds a lease
+ * on is skipped; one another runner settled first is refused by the settling transaction itself.
+ */
+export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, input: { actor: string; contractId?: string | undefined; force?: boolean | undefined }): Promise<SettleCounts> {
+  const now = deps.clock.now();
+  const due = await periodsDue(deps.db, { now, graceMs: opts.graceMs, contractId: input.contractId, limit: 1_000_000 });
+  const counts: SettleCounts = { settled: 0, held: 0, failed: 0 };
+  const force = input.force === true;
+
+  async function prepare(periods: readonly StoredPeriod[]): Promise<Prepared> {
+    const mine: StoredPeriod[] = [];
+    try {
+      for (const p of periods) if (await claimPeriod(deps.db, p.id, opts.runnerId, now, LEASE_MS)) mine.push(p);
+      const contexts = await loadBillingContexts(deps.db, mine.map((p) => p.contractId));
+      const requests = mine.map((p) => ({
+        key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [],
+        // A baseline is needed only to extrapolate a missing end index.
+        from: p.status === 'held' || force ? p.start - 7 * DAY_MS : p.start, to: p.end,
+      }));
+      return { periods: mine, contexts, readings: await readBillMeters(deps.store, requests) };
+    } catch (error) {
+      return { periods: mine, contexts: new Map(), readings: new Map(), error };
+    }
+  }
+
+  async function commit(prep: Prepared): Promise<void> {
+    for (const p of prep.periods) {
+      try {
+        if (prep.error !== undefined) throw prep.error;
+        const ctx = prep.contexts.get(p.contractId);
+        if (ctx === undefined) throw new Error(`contract ${p.contractId} of period ${p.id} is missing`);
+        const d = decide(ctx, p, prep.readings.get(p.id) ?? [], force);
+        if (d.kind === 'hold') {
+          if (await holdPeriod(deps.db, p, d.reason, now)) {
+            await recordAudit(deps.db, now, [{ actor: input.actor, action: 'hold', contractId: p.contractId, periodId: p.id, detail: { reason: d.reason } }]);
+          }
+          await releaseClaim(deps.db, p.id, opts.runnerId);
+          counts.held += 1;
+          continue;
+        }
+        const invoice = await issuePeriodInvoice(deps, { ctx, period: p, bill: d.bill, forced: d.forced, actor: input.actor, now });
+        if (invoice !== undefined) counts.settled += 1;
+      } catch (err) {
+        counts.failed += 1;
+        deps.log.warn({ err, periodId: p.id, contractId: p.contractId }, 'settling a period failed; the next run retries it');
+        await releaseClaim(deps.db, p.id, opts.runnerId).catch(() => undefined);
+      }
+    }
+  }
+
+  const list = chunks(due);
+  let next = list[0] === undefined ? undefined : prepare(list[0]);
+  for (let i = 0; next !== undefined; i += 1) {
+    const current = await next;
+    const following = list[i + 1];
+    next = following === undefined ? undefined : prepare(following);
+    await commit(current);
+  }
+  return counts;
+}

@@ -201,5 +201,54 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         await w.close();
       }
     });
+
+    it('bills adjustments of a contract that has moved out on an adjustment invoice of their own', async () => {
+      const w = await open();
+      try {
+        const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['gone-1']);
+        await w.readings('gone-1', '2026-08-31T00:00:00Z', '2026-09-10T00:00:00Z', { stepMs: HOUR, whPerStep: 1000 });
+        await w.readings('gone-1', '2026-09-12T00:00:00Z', '2026-09-20T00:00:00Z', { stepMs: HOUR, startWh: 1_000_000 + 12 * 24 * 1000, whPerStep: 1000 });
+        w.clock.set('2026-09-25T00:00:00Z');
+        await moveOut(w.deps, { contractId, at: t('2026-09-15T00:00:00Z'), actor: 'key:s' });
+        w.clock.set('2026-09-30T00:00:00Z');
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ settled: 1 });
+        const late = [{ meterId: 'gone-1', ts: t('2026-09-11T07:00:00Z'), importWh: 1_000_000 + 10 * 24 * 1000 + 3000, receivedAt: w.clock.now() }];
+        await w.store.writeBatch(late);
+        await recordLateArrivals(w.ledger.db, late, w.clock.now());
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ adjusted: 1 });
+        const [extra, settled] = await invoicesOf(w.ledger.db, contractId);
+        expect(settled?.kind).toBe('period');
+        expect(extra).toMatchObject({ kind: 'adjustment', number: 'INV-2026-000002', periodId: null });
+        expect(extra!.lines.every((l) => l.kind === 'adjustment' && l.adjusts === settled!.number)).toBe(true);
+        addsUp(extra!.lines, extra!.total);
+        // Nothing is billed twice.
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ adjusted: 0 });
+        expect(await invoicesOf(w.ledger.db, contractId)).toHaveLength(2);
+      } finally {
+        await w.close();
+      }
+    });
+
+    it('counts periods as failed, without throwing or losing late arrivals, while the readings store is down', async () => {
+      const w = await open();
+      try {
+        const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['down-1']);
+        await w.readings('down-1', '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', { stepMs: HOUR, whPerStep: 1000 });
+        w.clock.set('2026-10-05T00:00:00Z');
+        await runSettlement(w.deps, w.opts, { actor: 'cron' });
+        await recordLateArrivals(w.ledger.db, [{ meterId: 'down-1', ts: t('2026-09-15T00:30:00Z'), importWh: 0, receivedAt: 0 }], w.clock.now());
+        const { contractId: other } = await w.contract('2026-09-01T00:00:00+02:00', ['down-2']);
+        await w.store.close(); // the real store, closed: every read now fails
+        w.clock.set('2026-11-05T00:00:00Z');
+        const r = await runSettlement(w.deps, w.opts, { actor: 'cron' });
+        expect(r).toMatchObject({ settled: 0 });
+        expect(r.failed).toBeGreaterThanOrEqual(3); // the adjusted September, and October of both contracts
+        expect((await storedPeriods(w.ledger.db, other)).map((p) => p.status)).toEqual(['closed', 'closed']);
+        expect(await w.ledger.db.selectFrom('late_arrivals').select('processed_at').execute()).toEqual([{ processed_at: null }]);
+        expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual(['settled', 'closed']);
+      } finally {
+        await w.ledger.close();
+      }
+    });
   });
 }

@@ -1,5 +1,7 @@
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
+import { billRoutes } from './bill-routes.js';
+import { billingRoutes } from './billing-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
@@ -10,5 +12,7 @@ export function v1Routes(deps: AppDeps) {
   v1.route('/', consumptionRoutes(deps));
   v1.route('/', fleetRoutes(deps));
   v1.route('/', rejectionRoutes(deps));
+  v1.route('/', billRoutes(deps));
+  v1.route('/', billingRoutes(deps));
   return v1;
 }

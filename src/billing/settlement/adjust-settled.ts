@@ -52,9 +52,10 @@ async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<str
  * Recompute the settled periods that readings stored late may have changed (DESIGN §5): the
  * difference from what was billed (invoice plus earlier adjustments) becomes an adjustment, billed
  * on the contract's next invoice; the settled invoice is never edited. A period that ended before
- * the back-billing cap is not adjusted: the change is reported in the audit log and counted.
+ * the back-billing cap is not adjusted: the change is reported in the audit log and counted. When the
+ * store cannot be read, nothing is recomputed and the periods count as `failed`.
  */
-export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptions, actor: string): Promise<{ adjusted: number; notBilled: number }> {
+export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptions, actor: string): Promise<{ adjusted: number; notBilled: number; failed: number }> {
   const now = deps.clock.now();
   const lateIds: number[] = [];
   const found = await candidates(deps, lateIds);
@@ -69,9 +70,16 @@ export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptio
   }
   try {
     const contexts = await loadBillingContexts(deps.db, mine.map((c) => c.period.contractId));
-    const readings = await readBillMeters(deps.store, mine.map(({ period: p }) => ({
-      key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - 7 * DAY_MS, to: p.end,
-    })));
+    let readings;
+    try {
+      readings = await readBillMeters(deps.store, mine.map(({ period: p }) => ({
+        key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - 7 * DAY_MS, to: p.end,
+      })));
+    } catch (err) {
+      // The store is down: the late arrivals stay pending, and the rest of the run goes on.
+      deps.log.warn({ err, periods: mine.length }, 'recomputing settled periods failed; the next run retries');
+      return { adjusted: 0, notBilled: 0, failed: mine.length };
+    }
     const invoices = new Map((await invoicesByNumbers(deps.db, mine.flatMap((c) => c.period.invoiceNumber ?? []))).map((i) => [i.number, i]));
     for (const { period: p, why } of mine) {
       const ctx = contexts.get(p.contractId);
@@ -110,5 +118,5 @@ export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptio
   }
   // A period another runner was recomputing keeps its late arrivals pending for the next run.
   if (!skipped) await markLateArrivalsProcessed(deps.db, lateIds, now);
-  return { adjusted, notBilled };
+  return { adjusted, notBilled, failed: 0 };
 }

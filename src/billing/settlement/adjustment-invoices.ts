@@ -16,10 +16,10 @@ export async function invoiceOrphanAdjustments(deps: BillingDeps, actor: string)
   let issued = 0;
   for (const ctx of contexts.values()) {
     if (ctx.endsAt === null || ctx.endsAt > now) continue;
-    const open = await deps.db.selectFrom('billing_periods').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('end_at').as('last')])
-      .where('contract_id', '=', ctx.contractId).where('status', '!=', 'settled').executeTakeFirstOrThrow();
-    const lastEnd = await deps.db.selectFrom('billing_periods').select((eb) => eb.fn.max('end_at').as('last')).where('contract_id', '=', ctx.contractId).executeTakeFirstOrThrow();
-    if (Number(open.n) > 0 || lastEnd.last === null || Date.parse(String(lastEnd.last)) < ctx.endsAt) continue;
+    // Every period closed up to the move-out, and all of them settled.
+    const periods = await deps.db.selectFrom('billing_periods').select(['status', 'end_at']).where('contract_id', '=', ctx.contractId).execute();
+    const lastEnd = Math.max(...periods.map((p) => Date.parse(p.end_at)));
+    if (periods.some((p) => p.status !== 'settled') || lastEnd < ctx.endsAt) continue;
     const done = await deps.db.transaction().execute(async (tx) => {
       const pending = await pendingAdjustments(tx, ctx.contractId);
       if (pending.length === 0) return false;

@@ -67,8 +67,11 @@ export async function moveOut(deps: BillingDeps, input: { contractId: string; at
   if (lastEnd !== undefined && lastEnd >= at) {
     throw new AppError('conflict', `the billing period of contract ${contractId} containing ${toRfc3339(at)} is already closed (periods are closed up to ${toRfc3339(lastEnd)})`);
   }
-  const updated = await deps.db.updateTable('contracts').set({ ends_at: toIso(at) }).where('id', '=', contractId)
-    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', toIso(at))])).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', `contract ${contractId} changed meanwhile; try again`);
-  return { closed: await closeAll(deps, [{ ...ctx, endsAt: at }], at, actor, 'move_out') };
+  // One transaction: the contract's end and its closed periods land together or not at all.
+  return deps.db.transaction().execute(async (tx) => {
+    const updated = await tx.updateTable('contracts').set({ ends_at: toIso(at) }).where('id', '=', contractId)
+      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', toIso(at))])).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', `contract ${contractId} changed meanwhile; try again`);
+    return { closed: await closeAll({ ...deps, db: tx }, [{ ...ctx, endsAt: at }], at, actor, 'move_out') };
+  });
 }

@@ -1,0 +1,125 @@
+import { BASELINE_MS } from './estimate/projection.js';
+import type { MeterReadings } from './bills/meter-usage.js';
+import { estimatedBill, measuredBill, type BillBasis } from './bills/period-bill.js';
+import type { BillingPeriod } from './periods/billing-periods.js';
+import type { TimeRange } from './pricing/bill.js';
+import type { BillingContext } from './records/billing-context.js';
+import type { InvoiceLine } from './records/invoice-line.js';
+import type { Invoice } from './records/invoices-repo.js';
+import type { StoredPeriodStatus } from './records/periods-repo.js';
+
+/** Bill status (DESIGN §1). */
+export type BillStatus = 'estimated' | 'provisional' | 'settled' | 'held';
+
+/** Every bill status, in the order DESIGN §1 lists them: the order of the billing summary. */
+export const BILL_STATUSES: readonly BillStatus[] = ['estimated', 'provisional', 'settled', 'held'];
+
+/** The bill of one billing period as the API answers it (instants in epoch ms; `basis.asOf` is RFC 3339 already). */
+export interface BillView {
+  readonly contractId: string;
+  readonly period: TimeRange;
+  readonly status: BillStatus;
+  readonly currency: string;
+  readonly lines: readonly InvoiceLine[];
+  readonly subtotal: string;
+  readonly total: string;
+  readonly basis: BillBasis;
+  /** The invoice of a settled period. */
+  readonly invoiceNumber?: string;
+  /** Why a held period could not be settled. */
+  readonly holdReason?: string;
+}
+
+/** What the ledger row of a period (if any) says about its bill. */
+export interface PeriodRecord extends BillingPeriod {
+  readonly status: StoredPeriodStatus;
+  readonly holdReason: string | null;
+  readonly invoiceNumber: string | null;
+}
+
+/** How a period's bill is made: its status and, unless settled, the readings window its pricing needs. */
+export interface BillPlan {
+  readonly contractId: string;
+  readonly period: TimeRange;
+  readonly status: BillStatus;
+  readonly invoiceNumber?: string;
+  readonly holdReason?: string;
+  /** Readings to fetch (the store adds each meter's neighbours outside); absent for a settled period. */
+  readonly read?: TimeRange;
+}
+
+/**
+ * Decide how the bill of `period` is made at `now` (DESIGN §1, §5): its ledger row rules when there is
+ * one (a move-out row may end before the calendar month does); an ended period without a settlement is
+ * `provisional`, priced from measured data only; the open period is `estimated`, and reads 7 days
+ * before its start too, so that the baseline of an early-month estimate has data.
+ */
+export function planBill(contractId: string, period: BillingPeriod, row: PeriodRecord | undefined, now: number): BillPlan {
+  const p: TimeRange = row === undefined ? { start: period.start, end: period.end } : { start: row.start, end: row.end };
+  if (row?.status === 'settled') {
+    // A settled row without its invoice is a broken ledger, not a bill to recompute.
+    if (row.invoiceNumber === null) throw new Error(`settled period ${contractId}@${new Date(row.start).toISOString()} has no invoice number`);
+    return { contractId, period: p, status: 'settled', invoiceNumber: row.invoiceNumber };
+  }
+  if (row?.status === 'held') return { contractId, period: p, status: 'held', holdReason: row.holdReason ?? 'held for review', read: p };
+  if (p.end <= now || row !== undefined) return { contractId, period: p, status: 'provisional', read: p };
+  return { contractId, period: p, status: 'estimated', read: { start: p.start - BASELINE_MS, end: Math.min(p.end, now) } };
+}
+
+/** Price a planned, unsettled bill from its meters' readings: the estimate of an open period, else measured data only. */
+export function pricedView(ctx: BillingContext, plan: BillPlan, meters: readonly MeterReadings[], now: number): BillView {
+  const input = { tariff: ctx.tariff, tz: ctx.timezone, period: plan.period, meters };
+  const { bill, basis } = plan.status === 'estimated' ? estimatedBill(input, now) : measuredBill(input);
+  return {
+    contractId: plan.contractId, period: plan.period, status: plan.status, currency: bill.currency, lines: bill.lines,
+    subtotal: bill.subtotal, total: bill.total, basis, ...(plan.holdReason === undefined ? {} : { holdReason: plan.holdReason }),
+  };
+}
+
+/** The bill of a settled period: its invoice as issued, adjustment lines of earlier periods included. */
+export function invoiceView(plan: BillPlan, invoice: Invoice): BillView {
+  return {
+    contractId: plan.contractId, period: plan.period, status: 'settled', currency: invoice.currency, lines: invoice.lines,
+    subtotal: invoice.subtotal, total: invoice.total, basis: invoice.basis, invoiceNumber: invoice.number,
+  };
+}
+
+/** Status of a period in the history: `open` for the current one, which has no ledger row. */
+export type PeriodHistoryStatus = 'open' | StoredPeriodStatus;
+
+/** One period of a contract's history (DESIGN §4 `GET /v1/contracts/{id}/periods`). */
+export interface PeriodHistoryItem extends BillingPeriod {
+  /** The ledger row's id; null for a period not closed yet. */
+  readonly id: string | null;
+  readonly status: PeriodHistoryStatus;
+  readonly holdReason: string | null;
+  readonly closedAt: number | null;
+  readonly settledAt: number | null;
+  readonly invoiceNumber: string | null;
+}
+
+/** A stored period as the history needs it. */
+export interface HistoryRow extends PeriodRecord {
+  readonly id: string;
+  readonly closedAt: number;
+  readonly settledAt: number | null;
+}
+
+/**
+ * Merge the calendar periods of a contract with its ledger rows, newest first. An ended period whose
+ * row the close job has not written yet is `closed` already (it can no longer change into an
+ * estimate), with `closedAt` null to say that no one closed it; the period containing `now` is `open`.
+ */
+export function periodHistory(calendar: readonly BillingPeriod[], rows: readonly HistoryRow[], now: number): PeriodHistoryItem[] {
+  const byStart = new Map<number, PeriodHistoryItem>();
+  for (const p of calendar) {
+    byStart.set(p.start, { ...p, id: null, status: p.end <= now ? 'closed' : 'open', holdReason: null, closedAt: null, settledAt: null, invoiceNumber: null });
+  }
+  // Rows win: a move-out row ends where the move-out did, and rows are the record of what happened.
+  for (const r of rows) {
+    byStart.set(r.start, {
+      start: r.start, end: r.end, id: r.id, status: r.status, holdReason: r.holdReason, closedAt: r.closedAt, settledAt: r.settledAt, invoiceNumber: r.invoiceNumber,
+    });
+  }
+  return [...byStart.values()].sort((a, b) => b.start - a.start);
+}

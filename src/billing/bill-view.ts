@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import { getContract } from '../fleet/contracts.js';
+import { canSee, notFound, type Visibility } from '../fleet/visibility.js';
+import type { LedgerDatabase } from '../ledger/schema.js';
+import type { ReadingStore } from '../readings/reading-store.js';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+import { toRfc3339 } from '../shared/time.js';
+import { invoiceView, periodHistory, planBill, pricedView, type BillView, type PeriodHistoryItem } from './bill-status.js';
+import { readBillMeters, type BillReadRequest } from './bills/read-meters.js';
+import type { MeterReadings } from './bills/meter-usage.js';
+import { periodContaining, periodsBetween } from './periods/billing-periods.js';
+import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
+import { findInvoice, invoicesOf, type Invoice } from './records/invoices-repo.js';
+import { storedPeriodAt, storedPeriods } from './records/periods-repo.js';
+
+export type { BillStatus, BillView, PeriodHistoryItem } from './bill-status.js';
+
+/** What reading bills needs: the ledger, the readings store and the clock. */
+export interface BillViewDeps {
+  readonly db: Kysely<LedgerDatabase>;
+  readonly store: Pick<ReadingStore, 'windows'>;
+  readonly clock: Clock;
+}
+
+/**
+ * Read the readings of some bills; a store failure (outage, timeout) becomes AppError
+ * `store_unavailable` (503): the caller may retry, and nothing is wrong with its request.
+ */
+export async function readBillsOrUnavailable(store: Pick<ReadingStore, 'windows'>, requests: readonly BillReadRequest[]): Promise<Map<string, MeterReadings[]>> {
+  try {
+    return await readBillMeters(store, requests);
+  } catch (e) {
+    throw new AppError('store_unavailable', `the readings store did not answer the readings of the bill: ${(e as Error).message}`);
+  }
+}
+
+/** The billing context of a contract `v` may see; otherwise the 404 of an absent contract, so ids cannot be probed. */
+export async function visibleContext(db: Kysely<LedgerDatabase>, v: Visibility, contractId: string): Promise<BillingContext> {
+  const ctx = (await loadBillingContexts(db, [contractId])).get(contractId);
+  if (ctx === undefined || !canSee(v, ctx.customerId)) throw notFound('contract', contractId);
+  return ctx;
+}
+
+/**
+ * The bill of the period of contract `contractId` containing `at` (default now), DESIGN §4: the invoice
+ * of a settled period, the measured bill of a held or ended one, the estimate of the open one.
+ *
+ * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
+ *   `validation_failed` for a period that has not started; `store_unavailable` when the store fails.
+ */
+export async function contractBill(deps: BillViewDeps, v: Visibility, contractId: string, at?: number): Promise<BillView> {
+  const ctx = await visibleContext(deps.db, v, contractId);
+  const now = deps.clock.now();
+  const when = at ?? now;
+  const period = periodContaining(ctx, when);
+  if (period === undefined) {
+    const why = when < ctx.startsAt ? `it starts at ${toRfc3339(ctx.startsAt)}` : `it ended at ${toRfc3339(ctx.endsAt ?? when)}`;
+    throw new AppError('not_found', `contract ${contractId} has no billing period at ${toRfc3339(when)}: ${why}`);
+  }
+  if (period.start > now) {
+    throw new AppError('validation_failed', `at: no bill for a period that has not started (the period containing ${toRfc3339(when)} starts at ${toRfc3339(period.start)})`);
+  }
+  const plan = planBill(contractId, period, await storedPeriodAt(deps.db, contractId, period.start), now);
+  if (plan.read === undefined) {
+    const invoice = plan.invoiceNumber === undefined ? undefined : await findInvoice(deps.db, plan.invoiceNumber);
+    if (invoice === undefined) throw new Error(`the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${contractId} is missing`);
+    return invoiceView(plan, invoice);
+  }
+  const meters = await readBillsOrUnavailable(deps.store, [{ key: contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end }]);
+  return pricedView(ctx, plan, meters.get(contractId) ?? [], now);
+}
+
+/**
+ * Every billing period of a contract from its start up to and including the current one, newest first,
+ * with what became of each (DESIGN §4 `GET /v1/contracts/{id}/periods`).
+ */
+export async function contractPeriods(deps: Omit<BillViewDeps, 'store'>, v: Visibility, contractId: string): Promise<PeriodHistoryItem[]> {
+  const ctx = await visibleContext(deps.db, v, contractId);
+  const now = deps.clock.now();
+  // `now + 1`: periodsBetween answers periods overlapping [from, to), and the current one must be in.
+  const calendar = now < ctx.startsAt ? [] : periodsBetween(ctx, ctx.startsAt, now + 1);
+  return periodHistory(calendar, await storedPeriods(deps.db, contractId), now);
+}
+
+/** The invoices of a contract `v` may see, newest first. */
+export async function contractInvoices(db: Kysely<LedgerDatabase>, v: Visibility, contractId: string): Promise<Invoice[]> {
+  await getContract(db, v, contractId);
+  return invoicesOf(db, contractId);
+}
+
+/** The invoice `number` if `v` may see it (its customer's keys, staff, admin); otherwise 404 as for an absent one. */
+export async function visibleInvoice(db: Kysely<LedgerDatabase>, v: Visibility, number: string): Promise<Invoice> {
+  const invoice = await findInvoice(db, number);
+  if (invoice === undefined || !canSee(v, invoice.customerId)) throw notFound('invoice', number);
+  return invoice;
+}

@@ -1,0 +1,97 @@
+import { calendarRule } from '../consumption/calendar-edges.js';
+import type { EdgeRule } from '../consumption/edge-rule.js';
+import { AppError } from '../shared/app-error.js';
+import { toIso } from '../shared/time.js';
+import { BILL_STATUSES, invoiceView, planBill, pricedView, type BillPlan, type BillStatus, type BillView, type PeriodRecord } from './bill-status.js';
+import { readBillsOrUnavailable, type BillViewDeps } from './bill-view.js';
+import { periodsBetween } from './periods/billing-periods.js';
+import { Dec, fixed, minorDigits } from './pricing/decimal.js';
+import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
+import { invoicesByNumbers } from './records/invoices-repo.js';
+
+/** Count and exact total of the bills of one status in one currency. */
+export interface SummaryGroup {
+  readonly status: BillStatus;
+  readonly currency: string;
+  readonly count: number;
+  /** Decimal string with the currency's minor digits. */
+  readonly total: string;
+}
+
+/** DESIGN §4 `GET /v1/billing/summary`: what a month bills, estimated vs provisional vs settled (vs held). */
+export interface BillingSummary {
+  readonly month: string;
+  /** By status in DESIGN §1 order (estimated, provisional, settled, held), then by currency. */
+  readonly items: readonly SummaryGroup[];
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The 15th at 00:00 UTC lies inside the local month of every zone (offsets stay within ±14 h). */
+function midMonth(month: string): number {
+  if (!MONTH.test(month)) throw new AppError('validation_failed', `month: expected YYYY-MM, got ${JSON.stringify(month.slice(0, 20))}`);
+  return Date.parse(`${month}-15T00:00:00Z`);
+}
+
+/** The plan of `ctx`'s bill for the local month around `mid`, or undefined when it has none (not active, not started). */
+function planOf(ctx: BillingContext, rule: EdgeRule, mid: number, rows: ReadonlyMap<string, PeriodRecord>, now: number): BillPlan | undefined {
+  const monthStart = rule.floor(mid);
+  // Periods are local months cut to the contract: at most one overlaps the month.
+  const period = periodsBetween(ctx, monthStart, rule.next(monthStart))[0];
+  if (period === undefined || period.start > now) return undefined;
+  return planBill(ctx.contractId, period, rows.get(`${ctx.contractId}\u0000${period.start}`), now);
+}
+
+/**
+ * Count and total the bills of every contract active in `month` (its period overlapping that local
+ * calendar month in the contract's time zone) by status and currency, each bill as `contractBill`
+ * would answer it: a settled period counts its invoice, a held or ended one its measured bill, the
+ * open one its estimate. All readings come in one batched store read.
+ *
+ * @throws AppError `validation_failed` for a month not written YYYY-MM; `store_unavailable` when the store fails.
+ */
+export async function billingSummary(deps: BillViewDeps, month: string): Promise<BillingSummary> {
+  const mid = midMonth(month);
+  const now = deps.clock.now();
+  const contexts = [...(await loadBillingContexts(deps.db)).values()];
+  const rules = new Map<string, EdgeRule>();
+  const ruleOf = (tz: string) => rules.get(tz) ?? rules.set(tz, calendarRule('month', tz)).get(tz)!;
+
+  // Every month start lies within a day of the UTC month: one range query finds all rows of the month.
+  const rows = await deps.db.selectFrom('billing_periods').select(['contract_id', 'start_at', 'end_at', 'status', 'hold_reason', 'invoice_number'])
+    .where('start_at', '>=', toIso(mid - 20 * 86_400_000)).where('start_at', '<', toIso(mid + 20 * 86_400_000)).execute();
+  const byKey = new Map<string, PeriodRecord>(rows.map((r) => [`${r.contract_id}\u0000${Date.parse(r.start_at)}`, {
+    start: Date.parse(r.start_at), end: Date.parse(r.end_at), status: r.status, holdReason: r.hold_reason, invoiceNumber: r.invoice_number,
+  }]));
+
+  const planned = contexts.flatMap((ctx) => {
+    const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now);
+    return plan === undefined ? [] : [{ ctx, plan }];
+  });
+  const invoices = new Map((await invoicesByNumbers(deps.db, planned.flatMap((p) => p.plan.invoiceNumber ?? []))).map((i) => [i.number, i]));
+  const readings = await readBillsOrUnavailable(deps.store, planned.flatMap(({ ctx, plan }) =>
+    plan.read === undefined ? [] : [{ key: ctx.contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end }]));
+
+  const bills: BillView[] = planned.map(({ ctx, plan }) => {
+    if (plan.read !== undefined) return pricedView(ctx, plan, readings.get(ctx.contractId) ?? [], now);
+    const invoice = invoices.get(plan.invoiceNumber ?? '');
+    if (invoice === undefined) throw new Error(`the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${ctx.contractId} is missing`);
+    return invoiceView(plan, invoice);
+  });
+  return { month, items: groupBills(bills) };
+}
+
+/** Bills counted and summed exactly per (status, currency), in DESIGN §1 status order, then by currency. */
+export function groupBills(bills: readonly Pick<BillView, 'status' | 'currency' | 'total'>[]): SummaryGroup[] {
+  const groups = new Map<string, { status: BillStatus; currency: string; count: number; sum: Dec }>();
+  for (const b of bills) {
+    const key = `${b.status}\u0000${b.currency}`;
+    const g = groups.get(key) ?? { status: b.status, currency: b.currency, count: 0, sum: new Dec(0) };
+    g.count += 1;
+    g.sum = g.sum.plus(new Dec(b.total));
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => BILL_STATUSES.indexOf(a.status) - BILL_STATUSES.indexOf(b.status) || (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
+    .map((g) => ({ status: g.status, currency: g.currency, count: g.count, total: fixed(g.sum, minorDigits(g.currency)) }));
+}

@@ -91,6 +91,9 @@ async function main(): Promise<void> {
     const tariff = await post('/v1/tariffs', { name: 'Flat', currency: 'EUR', versions: [{ validFrom: '2020-01-01T00:00:00Z', standingChargePerDay: '0.40', energy: { type: 'flat', rate: '0.20' }, taxes: [] }] });
     const contract = await post('/v1/contracts', { customerId: customer.id, tariffId: tariff.id, timezone: 'Europe/Paris', startsAt: '2026-01-01T00:00:00Z' });
     for (const id of meterIds) await post('/v1/meters', { id, contractId: contract.id, installedAt: '2026-01-01T00:00:00Z' });
+    // The bench asks for 15-minute buckets in UTC: that needs the customer's interval consent (issue 7).
+    const consent = await fetch(`${wl.httpUrl}/v1/contracts/${contract.id}/consent`, { method: 'PUT', headers: auth, body: JSON.stringify({ granularity: 'interval' }) });
+    if (consent.status !== 200) throw new Error(`PUT consent: ${consent.status} ${await consent.text()}`);
     const staff = await post('/v1/api-keys', { role: 'staff' });
     const headers = { authorization: `Bearer ${staff.key}` };
 

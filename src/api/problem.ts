@@ -7,6 +7,7 @@ const TITLES: { readonly [K in AppErrorCode]: string } = {
   validation_failed: 'Invalid input',
   unauthorized: 'Missing or invalid API key',
   forbidden: 'Not allowed',
+  consent_required: 'Consent required',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   payload_too_large: 'Payload too large',

@@ -4,7 +4,10 @@ import type { LedgerDatabase } from '../ledger/schema.js';
 import { toIso } from '../shared/time.js';
 
 /** The actions the audit trail records. */
-export type AuditAction = 'close' | 'move_out' | 'hold' | 'settle' | 'force_settle' | 'adjust' | 'late_readings_not_billed';
+export type AuditAction =
+  | 'close' | 'move_out' | 'hold' | 'settle' | 'force_settle' | 'adjust' | 'late_readings_not_billed'
+  // Privacy (issue 7): a consent changed, readings reduced by retention, a customer erased.
+  | 'consent_change' | 'retention' | 'customer_erase';
 
 /** One audit row: who did what to which contract, period or invoice, and when. */
 export interface AuditEntry {

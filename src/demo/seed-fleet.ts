@@ -6,6 +6,8 @@ import { createCustomer } from '../fleet/customers.js';
 import { createMeter } from '../fleet/meters-repo.js';
 import type { FleetDeps } from '../fleet/meters-repo.js';
 import { createTariff } from '../fleet/tariffs.js';
+import type { Consent } from '../privacy/consent.js';
+import { changeConsent } from '../privacy/consent-repo.js';
 
 /** The keys the demo prints, kept in DATA_DIR so a restarted demo can print them again (demo data only). */
 export interface DemoKeys {
@@ -28,8 +30,15 @@ const DEMO_TARIFF = {
 };
 
 /**
+ * Consents of the demo households, round robin: the first (whose key is printed) allows everything,
+ * so the demo shows every view; the others show what `day` and `month` consents allow and refuse.
+ */
+const DEMO_CONSENTS: readonly Consent[] = ['interval', 'day', 'month'];
+
+/**
  * Seed one household per meter: a customer, a contract in Europe/Paris on the demo tariff starting at
- * the meter's installation, and the meter; plus an admin, a staff and a customer key.
+ * the meter's installation with a consent of every level in turn, and the meter; plus an admin, a staff
+ * and a customer key (of the first household, which allows interval data).
  */
 export async function seedDemoFleet(deps: FleetDeps, meterIds: readonly string[], installedAt: number, keysFile: string): Promise<DemoKeys> {
   const tariff = await createTariff(deps, tariffSchema.parse(DEMO_TARIFF));
@@ -38,6 +47,7 @@ export async function seedDemoFleet(deps: FleetDeps, meterIds: readonly string[]
     const customer = await createCustomer(deps, { name: `Demo household ${i + 1}`, email: `household${i + 1}@example.org` });
     firstCustomer ??= customer.id;
     const contract = await createContract(deps, { customerId: customer.id, tariffId: tariff.id, timezone: 'Europe/Paris', startsAt: installedAt, endsAt: null });
+    await changeConsent(deps, { visibility: { all: true }, actor: 'demo-seed', role: 'customer' }, contract.id, DEMO_CONSENTS[i % DEMO_CONSENTS.length] ?? 'month');
     await createMeter(deps, { id: meterId, contractId: contract.id, installedAt, maxPowerW: null });
   }
   const keys: DemoKeys = {

@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { QUARTER_MS } from '../consumption/edge-rule.js';
 import type { ContractTable, LedgerDatabase } from '../ledger/schema.js';
+import { type Consent, parseConsent } from '../privacy/consent.js';
 import { AppError } from '../shared/app-error.js';
 import { newId } from '../shared/ids.js';
 import { instantSchema, parseRfc3339, toIso } from '../shared/time.js';
@@ -22,6 +23,8 @@ export interface Contract {
   /** Epoch ms of move-out, or null while open-ended. */
   readonly endsAt: number | null;
   readonly createdAt: number;
+  /** The finest granularity the customer allows to be shown and kept (`month` until they choose otherwise). */
+  readonly consent: Consent;
 }
 
 const idRef = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -67,6 +70,7 @@ function toContract(r: Selectable<ContractTable>): Contract {
   return {
     id: r.id, customerId: r.customer_id, tariffId: r.tariff_id, timezone: r.timezone,
     startsAt: Date.parse(r.starts_at), endsAt: r.ends_at === null ? null : Date.parse(r.ends_at), createdAt: Date.parse(r.created_at),
+    consent: parseConsent(r.consent),
   };
 }
 
@@ -81,7 +85,8 @@ export async function createContract(deps: FleetDeps, input: NewContract): Promi
   if (first !== undefined && (parseRfc3339(first) ?? 0) > input.startsAt) {
     throw new AppError('validation_failed', `startsAt: tariff ${tariff.id} has no version in force before ${first}`);
   }
-  const contract: Contract = { id: newId('ctr'), ...input, createdAt: deps.clock.now() };
+  // Consent starts at the ledger's default, `month`: only the customer (or an admin recording it) widens it.
+  const contract: Contract = { id: newId('ctr'), ...input, createdAt: deps.clock.now(), consent: 'month' };
   await deps.db
     .insertInto('contracts')
     .values({

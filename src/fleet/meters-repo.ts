@@ -3,6 +3,7 @@ import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
 import type { LedgerDatabase, MeterTable } from '../ledger/schema.js';
+import { type Consent, parseConsent } from '../privacy/consent.js';
 import { newMeterSchema, type Meter, type NewMeter, type ParsedMeter } from './meter.js';
 import { canSee, notFound, type Visibility } from './visibility.js';
 
@@ -72,18 +73,19 @@ export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Mete
 /**
  * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`,
  * exactly as for an absent meter. Also answers its contract's IANA time zone (UTC without a contract),
- * which consumption buckets follow, in the same query.
+ * which consumption buckets follow, and its contract's consent (`month` without a contract: privacy by
+ * default), in the same query.
  */
-export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter & { readonly timezone: string }> {
+export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter & { readonly timezone: string; readonly consent: Consent }> {
   const row = await db
     .selectFrom('meters')
     .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
     .selectAll('meters')
-    .select(['contracts.customer_id', 'contracts.timezone'])
+    .select(['contracts.customer_id', 'contracts.timezone', 'contracts.consent'])
     .where('meters.id', '=', id)
     .executeTakeFirst();
   if (row === undefined || !canSee(v, row.customer_id)) throw notFound('meter', id);
-  return { ...toMeter(row), timezone: row.timezone ?? 'UTC' };
+  return { ...toMeter(row), timezone: row.timezone ?? 'UTC', consent: parseConsent(row.consent) };
 }
 
 /** The meters `v` may see, optionally of one contract (which must be visible, else AppError `not_found`), by id. */

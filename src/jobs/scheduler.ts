@@ -2,6 +2,14 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { CRON_ACTOR } from '../audit/audit-log.js';
 import type { BillingDeps, BillingOptions } from '../billing/settlement/billing-deps.js';
 import { runSettlement } from '../billing/settlement/run-settlement.js';
+import { runRetention } from '../privacy/retention/run-retention.js';
+import type { ReadingStore } from '../readings/reading-store.js';
+
+/** Retention settings of the schedule (config `RETENTION_CRON`, `RETENTION_MONTHS`); absent: no retention job. */
+export interface RetentionSchedule {
+  readonly retentionCron: string;
+  readonly retentionMonths: number;
+}
 
 /** The scheduled jobs of this process. */
 export interface Jobs {
@@ -12,9 +20,24 @@ export interface Jobs {
  * Map schedules to job functions; nothing else (DESIGN §7). Settlement takes its leases in the ledger,
  * so every instance may run this schedule; `noOverlap` skips a tick while the previous run is still going.
  */
-export function startJobs(deps: BillingDeps, opts: BillingOptions & { readonly settleCron: string }): Jobs {
+export function startJobs(
+  deps: BillingDeps & { readonly store: Pick<ReadingStore, 'windows' | 'deleteRanges'> },
+  opts: BillingOptions & { readonly settleCron: string } & Partial<RetentionSchedule>,
+): Jobs {
   const tasks: ScheduledTask[] = [];
   let running: Promise<unknown> = Promise.resolve();
+  let retaining: Promise<unknown> = Promise.resolve();
+  // Retention deletes only what settled periods no longer need; any instance may run it (deletes are idempotent).
+  if (opts.retentionCron !== undefined && opts.retentionCron !== 'off' && opts.retentionMonths !== undefined) {
+    const retention = { retentionMonths: opts.retentionMonths, backBillingMonths: opts.backBillingMonths };
+    tasks.push(cron.schedule(opts.retentionCron, async () => {
+      const run = runRetention(deps, retention, { actor: CRON_ACTOR }).catch((err: unknown) => {
+        deps.log.error({ err }, 'scheduled retention failed; the next tick retries');
+      });
+      retaining = run;
+      await run;
+    }, { name: 'retention', noOverlap: true }));
+  }
   if (opts.settleCron !== 'off') {
     tasks.push(cron.schedule(opts.settleCron, async () => {
       const run = runSettlement(deps, opts, { actor: CRON_ACTOR }).catch((err: unknown) => {
@@ -28,6 +51,7 @@ export function startJobs(deps: BillingDeps, opts: BillingOptions & { readonly s
     async stop() {
       for (const t of tasks) await t.destroy();
       await running;
+      await retaining;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table shapes of the ledger, shared by SQLite and PostgreSQL. Timestamps are UTC RFC 3339 strings with
@@ -32,6 +32,8 @@ export interface CustomerTable {
   name: string;
   email: string | null;
   created_at: string;
+  /** When the customer was erased (name and e-mail pseudonymised, readings deleted); null otherwise. */
+  erased_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TariffTable {
@@ -52,6 +54,8 @@ export interface ContractTable {
   starts_at: string;
   ends_at: string | null;
   created_at: string;
+  /** The finest granularity the customer allows to be shown and kept: `month` (default), `day` or `interval`. */
+  consent: Generated<string>;
 }
 
 export interface ApiKeyTable {
@@ -146,6 +150,14 @@ export interface AuditLogTable {
   detail: string;
 }
 
+/** What the retention job last reduced a meter's settled period to, so that later runs skip it. */
+export interface RetentionMarkTable {
+  meter_id: string;
+  period_id: string;
+  kept: string;
+  done_at: string;
+}
+
 export interface LedgerDatabase {
   meters: MeterTable;
   rejections: RejectionTable;
@@ -159,4 +171,5 @@ export interface LedgerDatabase {
   adjustments: AdjustmentTable;
   late_arrivals: LateArrivalTable;
   audit_log: AuditLogTable;
+  retention_marks: RetentionMarkTable;
 }

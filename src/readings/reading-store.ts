@@ -1,4 +1,4 @@
-import type { Reading, ReadingWindow, WindowRequest } from './reading.js';
+import type { Reading, ReadingRange, ReadingWindow, WindowRequest } from './reading.js';
 
 /**
  * Where readings live: InfluxDB (v1 HTTP API) or the embedded SQLite store.
@@ -18,6 +18,12 @@ export interface ReadingStore {
   latest(meterId: string): Promise<Reading | undefined>;
   /** For each request: readings inside [from, to] plus the nearest one before and after. One round trip where the backend allows. */
   windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>>;
+  /**
+   * Remove the readings of `meterId` whose meter time lies in any of `ranges` (bounds included) and
+   * answer how many there were. Idempotent: what is gone stays gone and counts nothing. Only retention
+   * (many small gaps between the readings it keeps, one round trip) and erasure (`ALL_TIME`) use it.
+   */
+  deleteRanges(meterId: string, ranges: readonly ReadingRange[]): Promise<number>;
   /** Cheap liveness probe of the backend; throws when unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'validation_failed'
   | 'unauthorized'
   | 'forbidden'
+  | 'consent_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
@@ -21,6 +22,8 @@ const STATUS: { readonly [K in AppErrorCode]: number } = {
   validation_failed: 400,
   unauthorized: 401,
   forbidden: 403,
+  // The role may read the resource, but the contract's consent does not allow this granularity.
+  consent_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,

@@ -16,8 +16,9 @@ describe('who may read readings and consumption', () => {
 
   beforeAll(async () => {
     api = await createTestApi();
-    a = await createHousehold(api, 'sec-a');
-    b = await createHousehold(api, 'sec-b', a.tariffId);
+    // Interval consent: this suite is about who may read, not about what consent allows (consent-*.test.ts).
+    a = await createHousehold(api, 'sec-a', undefined, { consent: 'interval' });
+    b = await createHousehold(api, 'sec-b', a.tariffId, { consent: 'interval' });
     staff = await createKey(api, 'staff');
     admin = await createKey(api, 'admin');
     const t = Date.UTC(2026, 10, 1);

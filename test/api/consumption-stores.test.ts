@@ -33,6 +33,8 @@ async function setUp(wl: TestInstance, meterId: string): Promise<Api> {
   const contract = await call('POST', '/v1/contracts', { customerId: customer.body.id, tariffId: tariff.body.id, timezone: 'Europe/Paris', startsAt: '2026-10-01T00:00:00+02:00' });
   const meter = await call('POST', '/v1/meters', { id: meterId, contractId: contract.body.id, installedAt: '2026-10-01T00:00:00Z' });
   expect(meter.status).toBe(201);
+  // Every granularity and zone is asked below: the customer allows interval data (consent-*.test.ts covers the others).
+  expect((await call('PUT', `/v1/contracts/${String(contract.body.id)}/consent`, { granularity: 'interval' })).status).toBe(200);
   const pub = await connectPublisher(wl.running.mqttUrl);
   // The backlog in arrays, as a meter that was offline would send it.
   for (let i = 0; i < readings.length; i += 500) {

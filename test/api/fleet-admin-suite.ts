@@ -52,7 +52,7 @@ export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise
       const c = await create(api, '/v1/contracts', { customerId, tariffId, timezone: 'europe/paris', startsAt: '2026-03-01T00:00:00+01:00', endsAt: '2027-03-01T00:00:00+01:00' });
       expect(c).toEqual({
         id: expect.stringMatching(/^ctr_/), customerId, tariffId, timezone: 'Europe/Paris',
-        startsAt: '2026-02-28T23:00:00Z', endsAt: '2027-02-28T23:00:00Z', createdAt: NOW,
+        startsAt: '2026-02-28T23:00:00Z', endsAt: '2027-02-28T23:00:00Z', createdAt: NOW, consent: 'month',
       });
       const d = await create(api, '/v1/contracts', { customerId: otherId, tariffId, timezone: 'America/New_York', startsAt: '2026-04-01T00:00:00-04:00' });
       expect(d.endsAt).toBeNull();

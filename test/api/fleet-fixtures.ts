@@ -35,12 +35,16 @@ export interface Household {
   readonly key: string;
 }
 
-/** A customer with a contract on the DESIGN tariff, one meter and a customer key, created over HTTP. */
-export async function createHousehold(api: TestApi, meterId: string, tariffId?: string): Promise<Household> {
+/**
+ * A customer with a contract on the DESIGN tariff, one meter and a customer key, created over HTTP.
+ * With `consent`, the contract's consent is set to it (by the admin); otherwise it keeps the default, `month`.
+ */
+export async function createHousehold(api: TestApi, meterId: string, tariffId?: string, opts: { consent?: 'month' | 'day' | 'interval' } = {}): Promise<Household> {
   const customerId = idOf(await create(api, '/v1/customers', { name: `Household ${meterId}` }));
   const tId = tariffId ?? idOf(await create(api, '/v1/tariffs', DESIGN_TARIFF));
   const contractId = idOf(await create(api, '/v1/contracts', { customerId, tariffId: tId, timezone: 'Europe/Paris', startsAt: '2026-03-01T00:00:00+01:00' }));
   await create(api, '/v1/meters', { id: meterId, contractId, installedAt: '2026-03-01T00:00:00+01:00' });
+  if (opts.consent !== undefined) await expectCall(api, 200, 'PUT', `/v1/contracts/${contractId}/consent`, { body: { granularity: opts.consent } });
   const key = (await create(api, '/v1/api-keys', { role: 'customer', customerId })).key;
   if (typeof key !== 'string') throw new Error('no key');
   return { customerId, tariffId: tId, contractId, meterId, key };

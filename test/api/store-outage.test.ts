@@ -12,7 +12,7 @@ describe.skipIf(inject('influxUrl') === '')('the API while InfluxDB is down', ()
   beforeAll(async () => {
     influx = await startInfluxd();
     api = await createTestApi({ store: createInfluxStore({ url: influx.url, database: 'outage', timeoutMs: 2000 }) });
-    home = await createHousehold(api, 'down-1');
+    home = await createHousehold(api, 'down-1', undefined, { consent: 'interval' });
     await api.store.writeBatch([{ meterId: 'down-1', ts: Date.UTC(2026, 10, 1), importWh: 5, receivedAt: Date.UTC(2026, 10, 1) }]);
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reading } from '../../src/readings/reading.js';
+import { ALL_TIME, type Reading } from '../../src/readings/reading.js';
 import { StoreWriteError, type ReadingStore } from '../../src/readings/reading-store.js';
 
 export interface StoreFixture {
@@ -96,6 +96,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.windows([{ meterId: 'x', from: T0, to: T0 }, { meterId: 'x', from: T0, to: T0 + 1 }])).rejects.toThrow(/twice/);
     });
 
+    it('windows with fields "registers": the same registers and times; power and receive time may be left out', async () => {
+      const rs = [at('regs', -5, 90, { exportWh: 1, powerW: 7.5 }), at('regs', 0, 100, { exportWh: 2, powerW: 8 }), at('regs', 5, 110, { powerW: 9 })];
+      await store.writeBatch(rs);
+      const w = (await store.windows([{ meterId: 'regs', from: T0, to: T0 + 4 * MIN, fields: 'registers' }])).get('regs');
+      const registers = (r: Reading | undefined) => r && { ts: r.ts, importWh: r.importWh, exportWh: r.exportWh ?? null };
+      expect([registers(w?.before), ...(w?.inside ?? []).map(registers), registers(w?.after)]).toEqual(rs.map(registers));
+    });
+
     it('windows: 350 meters in one call', async () => {
       const meters = range(350).map((i) => `fleet-${i}`);
       await store.writeBatch(meters.flatMap((m, i) => [at(m, 0, i), at(m, 15, i + 1), at(m, 30, i + 2)]));
@@ -149,6 +157,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.writeBatch(odd.map((id, i) => at(id, 0, i)));
       const got = await store.windows(odd.map((meterId) => ({ meterId, from: T0, to: T0 })));
       odd.forEach((id, i) => expect(got.get(id)?.inside, id).toEqual([at(id, 0, i)]));
+    });
+
+    it('deleteRanges removes the readings inside each range (bounds included), of that meter only, and counts them', async () => {
+      const minutes = range(12).map((i) => i * 15);
+      await store.writeBatch(['del-a', 'del-a-1'].flatMap((m) => minutes.map((min) => at(m, min, 100 + min))));
+      // Two gaps between kept readings, and one range holding nothing.
+      const ranges = [{ from: T0 + 15 * MIN, to: T0 + 45 * MIN }, { from: T0 + 60 * MIN + 1, to: T0 + 120 * MIN }, { from: T0 - 60 * MIN, to: T0 - MIN }];
+      expect(await store.deleteRanges('del-a', ranges)).toBe(3 + 4);
+      const left = (await store.windows([{ meterId: 'del-a', from: T0 - MIN, to: T0 + 200 * MIN }])).get('del-a')?.inside.map((r) => (r.ts - T0) / MIN);
+      expect(left).toEqual([0, 60, 135, 150, 165]);
+      // Idempotent, and the meter whose id starts the same is untouched.
+      expect(await store.deleteRanges('del-a', ranges)).toBe(0);
+      expect(await store.deleteRanges('del-a', [])).toBe(0);
+      expect((await store.windows([{ meterId: 'del-a-1', from: T0, to: T0 + 200 * MIN }])).get('del-a-1')?.inside).toHaveLength(12);
+    });
+
+    it('deleteRanges over ALL_TIME erases a meter entirely (erasure), and nothing of the others', async () => {
+      await store.writeBatch([at('erase-me', -1e6, 1), at('erase-me', 0, 2), at('erase-me', 1e6, 3), at('keep-me', 0, 4)]);
+      expect(await store.deleteRanges('erase-me', [ALL_TIME])).toBe(3);
+      expect(await store.latest('erase-me')).toBeUndefined();
+      expect(await store.deleteRanges('erase-me', [ALL_TIME])).toBe(0);
+      expect(await store.latest('keep-me')).toEqual(at('keep-me', 0, 4));
+      await expect(store.deleteRanges('keep-me', [{ from: 1.5, to: 2 }])).rejects.toThrow(RangeError);
     });
 
     it('refuses data it cannot store as a non-retryable StoreWriteError and stores nothing of that batch', async () => {

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { computeConsumption } from '../../consumption/buckets.js';
 import { isValidTimeZone, snapRange } from '../../consumption/group-by.js';
 import { AppError } from '../../shared/app-error.js';
 import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
@@ -7,6 +6,8 @@ import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
 import { getMeter } from '../../fleet/meters-repo.js';
 import { visibilityOf } from '../../fleet/visibility.js';
+import { requireConsent } from '../../privacy/consent.js';
+import { consentedConsumption, requireConsentFor } from '../../privacy/consented-consumption.js';
 import { BEARER, json, meterIdParam, problems } from './schemas.js';
 
 /** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */
@@ -33,14 +34,16 @@ const consumption = z.object({
 const latestRoute = createRoute({
   method: 'get', path: '/meters/{meterId}/readings/latest', tags: ['consumption'], security: BEARER,
   summary: 'The last reading of a meter (by meter time) and when it was received',
+  description: 'Needs the contract\'s consent `interval` (403 `consent_required` otherwise, for every role): the instantaneous power and a register read at any moment are finer than a day.',
   request: { params: meterIdParam },
-  responses: { 200: json('The latest reading', latestReading), ...problems(400, 401, 404, 503) },
+  responses: { 200: json('The latest reading', latestReading), ...problems(400, 401, 403, 404, 503) },
 });
 
 const consumptionRoute = createRoute({
   method: 'get', path: '/meters/{meterId}/consumption', tags: ['consumption'], security: BEARER,
   summary: 'Exact consumption per quarter hour, hour, local day or local month',
-  description: 'Buckets follow local calendar days in `tz` (default: the contract\'s time zone): DST days are 23 h or 25 h. `from`/`to` are snapped outward to bucket edges. Each bucket says how it was obtained (`quality`).',
+  description: 'Buckets follow local calendar days in `tz` (default: the contract\'s time zone): DST days are 23 h or 25 h. `from`/`to` are snapped outward to bucket edges. Each bucket says how it was obtained (`quality`).\n\n'
+    + 'The contract\'s consent limits what anyone (customer, staff, admin) sees: `month` allows `groupBy=month`, `day` adds `day`, `interval` adds `hour` and `15m`; a finer `groupBy` answers 403 `consent_required` naming `requiredConsent`. Below `interval`, `tz` must be the contract\'s zone, and a bucket still running (`partial`) shows only its consented units that are over (the past days of the current month for `day`) or null.',
   request: {
     params: meterIdParam,
     query: z.object({
@@ -49,7 +52,7 @@ const consumptionRoute = createRoute({
       tz: z.string().optional().openapi({ example: 'Europe/Paris' }),
     }),
   },
-  responses: { 200: json('Consumption buckets and totals', consumption), ...problems(400, 401, 404, 503) },
+  responses: { 200: json('Consumption buckets and totals', consumption), ...problems(400, 401, 403, 404, 503) },
 });
 
 /** A readings-store call whose failure (outage, timeout) answers 503 rather than 500. */
@@ -66,6 +69,7 @@ export function consumptionRoutes(deps: AppDeps) {
   const r = createRouter();
   r.openapi(latestRoute, async (c) => {
     const meter = await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId);
+    requireConsent(meter.consent, 'interval', 'the latest reading (its instantaneous power and register)');
     const latest = await fromStore('the latest reading', deps.store.latest(meter.id));
     if (latest === undefined) throw new AppError('not_found', `meter ${meter.id} has no reading yet`);
     return c.json({
@@ -81,11 +85,12 @@ export function consumptionRoutes(deps: AppDeps) {
     if (q.tz !== undefined && !isValidTimeZone(q.tz)) throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
     const meter = await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId);
     const tz = q.tz ?? meter.timezone;
+    requireConsentFor({ consent: meter.consent, groupBy: q.groupBy, tz, contractTz: meter.timezone });
     // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.
     const { start, end } = snapRange(from, to, q.groupBy, tz);
-    const window = (await fromStore('the readings', deps.store.windows([{ meterId: meter.id, from: start, to: end }]))).get(meter.id);
+    const window = (await fromStore('the readings', deps.store.windows([{ meterId: meter.id, from: start, to: end, fields: 'registers' }]))).get(meter.id);
     const readings = window === undefined ? [] : [window.before, ...window.inside, window.after].filter((x) => x !== undefined);
-    const result = computeConsumption({ readings, from: start, to: end, groupBy: q.groupBy, tz });
+    const result = consentedConsumption({ readings, from: start, to: end, groupBy: q.groupBy, tz, consent: meter.consent, contractTz: meter.timezone });
     return c.json({
       meterId: meter.id, unit: 'Wh' as const, groupBy: q.groupBy, tz, start: toRfc3339(result.start), end: toRfc3339(result.end),
       buckets: result.buckets.map((b) => ({ start: toRfc3339(b.start), end: toRfc3339(b.end), importWh: b.importWh, exportWh: b.exportWh, quality: b.quality })),

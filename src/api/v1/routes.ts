@@ -4,6 +4,7 @@ import { billRoutes } from './bill-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
+import { privacyRoutes } from './privacy-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
 
 /** Every `/v1` route, grouped by feature. */
@@ -14,5 +15,6 @@ export function v1Routes(deps: AppDeps) {
   v1.route('/', rejectionRoutes(deps));
   v1.route('/', billRoutes(deps));
   v1.route('/', billingRoutes(deps));
+  v1.route('/', privacyRoutes(deps));
   return v1;
 }

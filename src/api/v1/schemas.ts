@@ -5,11 +5,12 @@ import type { Contract } from '../../fleet/contracts.js';
 import type { Customer } from '../../fleet/customers.js';
 import type { Meter } from '../../fleet/meter.js';
 import type { StoredTariff } from '../../fleet/tariffs.js';
+import { CONSENT_LEVELS } from '../../privacy/consent.js';
 import type { AppErrorCode } from '../../shared/app-error.js';
 import { toRfc3339 } from '../../shared/time.js';
 
 const CODES = [
-  'bad_request', 'validation_failed', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed',
+  'bad_request', 'validation_failed', 'unauthorized', 'forbidden', 'consent_required', 'not_found', 'method_not_allowed',
   'payload_too_large', 'unsupported_media_type', 'conflict', 'store_unavailable', 'ledger_unavailable', 'internal',
 ] as const satisfies readonly AppErrorCode[];
 
@@ -21,15 +22,16 @@ export const problemSchema = z
     status: z.number().int().openapi({ example: 400 }),
     detail: z.string().openapi({ example: 'startsAt: not an RFC 3339 timestamp with a time zone: "yesterday"' }),
     code: z.enum(CODES),
+    requiredConsent: z.enum(CONSENT_LEVELS).optional().openapi({ description: 'With `consent_required`: the consent level the request needs.' }),
   })
   .openapi('Problem');
 
 const PROBLEMS = {
   400: 'Invalid input: malformed JSON, a wrong type or value (`detail` names each field)',
   401: 'No API key, or an unknown or revoked one (with `WWW-Authenticate: Bearer`)',
-  403: 'The key\'s role may not do this',
+  403: 'The key\'s role may not do this (`forbidden`), or the contract\'s consent does not allow this granularity (`consent_required`, with `requiredConsent`)',
   404: 'No such resource, or one the key may not see',
-  409: 'The resource exists already',
+  409: 'The resource exists already, or its state does not allow this now (e.g. erasing a customer with a running contract or an unsettled period)',
   413: 'The body is larger than 1 MiB',
   415: 'The body is not `application/json`',
   503: 'A backing service (readings store or ledger) did not answer; retry later',
@@ -79,6 +81,7 @@ export const contractSchema = z
   .object({
     id: z.string().openapi({ example: 'ctr_5k2m9x0q4r7t1v8w' }), customerId: z.string(), tariffId: z.string(),
     timezone: z.string().openapi({ example: 'Europe/Paris' }), startsAt: instant, endsAt: instant.nullable(), createdAt: instant,
+    consent: z.enum(CONSENT_LEVELS).openapi({ description: 'The finest consumption granularity the customer allows to be shown and kept: `month` (default), `day` or `interval` (15 minutes).' }),
   })
   .openapi('Contract');
 
@@ -117,7 +120,7 @@ export const presentTariff = (t: StoredTariff) => ({ ...t, createdAt: iso(t.crea
 /** API shape of a contract. */
 export const presentContract = (c: Contract) => ({
   id: c.id, customerId: c.customerId, tariffId: c.tariffId, timezone: c.timezone,
-  startsAt: iso(c.startsAt), endsAt: isoOrNull(c.endsAt), createdAt: iso(c.createdAt),
+  startsAt: iso(c.startsAt), endsAt: isoOrNull(c.endsAt), createdAt: iso(c.createdAt), consent: c.consent,
 });
 
 /** API shape of a meter. */

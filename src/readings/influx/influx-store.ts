@@ -1,6 +1,7 @@
 import type { Reading, ReadingWindow, WindowRequest } from '../reading.js';
 import { StoreWriteError, type ReadingStore } from '../reading-store.js';
-import { createInfluxClient, quoteIdent, quoteString, type InfluxClientOptions, type InfluxSeries, type InfluxStatementResult } from './influx-client.js';
+import { createInfluxClient, msLiteral, quoteIdent, quoteString, type InfluxClientOptions, type InfluxSeries, type InfluxStatementResult } from './influx-client.js';
+import { deleteInfluxRanges } from './influx-delete.js';
 import { MEASUREMENT, encodeReading } from './line-protocol.js';
 
 export type InfluxStoreOptions = InfluxClientOptions;
@@ -11,20 +12,11 @@ export const WRITE_CHUNK = 5000;
 export const WINDOW_CHUNK = 300;
 
 const FIELDS = 'import_wh, export_wh, power_w, received_at';
-// InfluxDB stores int64 nanoseconds: these are the representable instants in ms. Clamping lets callers
-// ask for "everything after t" with a far-future bound without an out-of-range error.
-const MIN_MS = -9_223_372_036_854;
-const MAX_MS = 9_223_372_036_854;
+const REGISTER_FIELDS = 'import_wh, export_wh';
 
-/** A window bound as an InfluxQL ms-epoch time literal (`1764440100000ms`). */
-function msLiteral(t: number, name: string): string {
-  if (!Number.isSafeInteger(t)) throw new RangeError(`window ${name} must be an integer epoch ms, got ${t}`);
-  return `${Math.min(MAX_MS, Math.max(MIN_MS, t))}ms`;
-}
-
-function select(meterId: string, where: string, order: 'ASC' | 'DESC', limit?: number): string {
+function select(meterId: string, where: string, order: 'ASC' | 'DESC', limit?: number, fields = FIELDS): string {
   const lim = limit === undefined ? '' : ` LIMIT ${limit}`;
-  return `SELECT ${FIELDS} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} AND ${where} ORDER BY time ${order}${lim}`;
+  return `SELECT ${fields} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} AND ${where} ORDER BY time ${order}${lim}`;
 }
 
 /** Turn one statement's rows into readings. InfluxDB answers nulls for fields a point does not have. */
@@ -94,13 +86,14 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
   }
 
   async function windowChunk(requests: readonly WindowRequest[], out: Map<string, ReadingWindow>): Promise<void> {
-    const statements = requests.flatMap(({ meterId, from, to }) => {
+    const statements = requests.flatMap(({ meterId, from, to, fields }) => {
       const f = msLiteral(from, 'from');
       const t = msLiteral(to, 'to');
+      const cols = fields === 'registers' ? REGISTER_FIELDS : FIELDS;
       return [
-        select(meterId, `time < ${f}`, 'DESC', 1),
-        select(meterId, `time >= ${f} AND time <= ${t}`, 'ASC'),
-        select(meterId, `time > ${t}`, 'ASC', 1),
+        select(meterId, `time < ${f}`, 'DESC', 1, cols),
+        select(meterId, `time >= ${f} AND time <= ${t}`, 'ASC', undefined, cols),
+        select(meterId, `time > ${t}`, 'ASC', 1, cols),
       ];
     });
     const results = await client.query(statements.join('; '));
@@ -129,6 +122,7 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
     writeBatch,
     latest,
     windows,
+    deleteRanges: (meterId, ranges) => deleteInfluxRanges(client, meterId, ranges),
     ping: () => client.ping(),
     close: async () => {},
   };

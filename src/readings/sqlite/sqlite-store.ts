@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Reading, ReadingWindow, WindowRequest } from '../reading.js';
+import type { Reading, ReadingRange, ReadingWindow, WindowRequest } from '../reading.js';
 import { StoreWriteError, type ReadingStore } from '../reading-store.js';
 
 export interface SqliteStoreOptions {
@@ -108,7 +108,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
       }
       return out;
     });
-    return { write, latest, windows };
+    const remove = db.prepare<[string, number, number]>('DELETE FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ?');
+    // One transaction: a retention pass over a period is all or nothing.
+    const deleteRanges = db.transaction((meterId: string, ranges: readonly ReadingRange[]) =>
+      ranges.reduce((n, r) => n + remove.run(meterId, r.from, r.to).changes, 0));
+    return { write, latest, windows, deleteRanges };
   }
   function stmts() {
     if (prepared === undefined) throw new Error('sqlite store: init() was not called');
@@ -141,6 +145,12 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
         seen.add(meterId);
       }
       return stmts().windows(requests);
+    },
+    async deleteRanges(meterId, ranges) {
+      for (const r of ranges) {
+        if (!Number.isSafeInteger(r.from) || !Number.isSafeInteger(r.to)) throw new RangeError(`deleteRanges bounds must be integer epoch ms, got [${r.from}, ${r.to}]`);
+      }
+      return stmts().deleteRanges(meterId, ranges);
     },
     async ping() {
       db.prepare('SELECT 1').get();

@@ -1,19 +1,23 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseConfig } from '../config.js';
 import { startWattledger } from '../main.js';
 
-/** `wattledger serve`: run broker (embedded or external), ingest, API and, in the default mode, the demo. */
+/**
+ * `wattledger serve [--role all|api|ingest|jobs]`: run broker (embedded or external), ingest, API, jobs and,
+ * in the default mode, the demo; a role runs one part so each scales on its own (docs/operations.md).
+ */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve', { isDefault: true })
     .description('run wattledger (embedded broker and stores unless MQTT_URL / INFLUX_URL / DATABASE_URL are set)')
-    .action(async () => {
-      const running = await startWattledger(parseConfig());
+    .addOption(new Option('--role <role>', 'what this process runs (default: ROLE or all)').choices(['all', 'api', 'ingest', 'jobs']))
+    .action(async (opts: { role?: string }) => {
+      const running = await startWattledger(parseConfig(undefined, { ROLE: opts.role }));
       const lines = [
-        'wattledger is running',
-        `  HTTP   ${running.httpUrl}  (API /v1, docs /docs, /openapi.json, /healthz /readyz /metrics)`,
-        `  MQTT   ${running.mqttUrl}  (topic meters/{meterId}/readings)`,
+        `wattledger is running (role ${running.role})`,
+        `  HTTP   ${running.httpUrl}  (${running.role === 'all' || running.role === 'api' ? 'API /v1, docs /docs, /openapi.json, ' : ''}/healthz /readyz /metrics)`,
       ];
+      if (running.mqttUrl !== '') lines.push(`  MQTT   ${running.mqttUrl}  (topic meters/{meterId}/readings)`);
       const k = running.demoKeys;
       if (k !== undefined) {
         lines.push('  demo keys (Authorization: Bearer <key>):', `    admin     ${k.admin}`, `    staff     ${k.staff}`, `    customer  ${k.customer}  (meter ${k.customerMeterId})`);

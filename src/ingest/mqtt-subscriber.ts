@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger.js';
+import type { MqttTls } from './mqtt-tls.js';
 import { readingsFilter } from './receive.js';
 
 export interface SubscriberOptions {
@@ -10,10 +11,13 @@ export interface SubscriberOptions {
   readonly protocolVersion: 4 | 5;
   readonly sessionExpirySeconds: number;
   readonly shareGroup?: string | undefined;
+  /** For `mqtts://` / `wss://`: PEM of a private CA to trust, and a client certificate and key (see mqtt-tls.ts). */
+  readonly tls?: MqttTls | undefined;
 }
 
 export interface Subscriber {
   readonly client: MqttClient;
+  /** Connected and subscribed. */
   connected(): boolean;
   close(): Promise<void>;
 }
@@ -33,6 +37,7 @@ export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: stri
     resubscribe: true,
     username: opts.username,
     password: opts.password,
+    ...opts.tls,
     ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: opts.sessionExpirySeconds } } : {}),
   };
   const client = mqtt.connect(opts.url, options);
@@ -59,11 +64,16 @@ export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: stri
     }
   };
   const filter = readingsFilter(opts.shareGroup);
+  // Ready means receiving: connected with the subscription in place (kept in the session, or granted anew).
+  // A shared-subscription member that is connected but not yet subscribed gets no share of the load.
+  let subscribed = false;
   client.on('connect', (connack) => {
     log.info({ url: opts.url, clientId: opts.clientId, sessionPresent: connack.sessionPresent }, 'ingest connected to broker');
+    subscribed = connack.sessionPresent === true;
     if (!connack.sessionPresent) {
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err, filter }, 'subscribe failed');
+        else subscribed = true;
       });
     }
   });
@@ -71,7 +81,7 @@ export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: stri
   client.on('offline', () => log.warn('ingest disconnected from broker; reconnecting'));
   return {
     client,
-    connected: () => client.connected,
+    connected: () => client.connected && subscribed,
     close: () => client.endAsync(),
   };
 }

@@ -29,7 +29,7 @@ export interface Ingest {
   /** Spool one message; returns once it is durable. Throws when it could not be made durable. */
   receive(topic: string, payload: Buffer): void;
   readonly meters: MeterDirectory;
-  /** Whether the subscriber is connected (always true when fed by an embedded broker). */
+  /** Whether the subscriber is connected and subscribed (always true when fed by an embedded broker). */
   brokerConnected(): boolean;
   spoolDepth(): number;
   /** Stop receiving, then flush for at most `drainMs`. Resolves to what is left in the spool (replayed at next start). */

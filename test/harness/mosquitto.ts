@@ -12,6 +12,10 @@ export interface MosquittoOptions {
   readonly extraConfig?: string;
   readonly port?: number;
   readonly dataDir?: string;
+  /** Refuse anonymous clients: logins from `passwordFile`, topic rights from `aclFile` (see `wattledger broker-auth`). */
+  readonly auth?: { readonly passwordFile: string; readonly aclFile: string };
+  /** Serve MQTT over TLS on the port (then `url` is mqtts://) with these PEM files. */
+  readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
 }
 
 export interface MosquittoHandle {
@@ -33,7 +37,8 @@ export interface MosquittoHandle {
 function config(port: number, dataDir: string, opts: MosquittoOptions): string {
   return [
     `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
+    ...(opts.tls ? [`cafile ${opts.tls.caFile}`, `certfile ${opts.tls.certFile}`, `keyfile ${opts.tls.keyFile}`] : []),
+    ...(opts.auth ? ['allow_anonymous false', `password_file ${opts.auth.passwordFile}`, `acl_file ${opts.auth.aclFile}`] : ['allow_anonymous true']),
     // Default 1000 per client: a persistent session of a stopped ingest silently drops the rest (FIELD-NOTES).
     'max_queued_messages 0',
     'max_inflight_messages 100',
@@ -74,7 +79,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   await start();
 
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     dataDir,
     logFile,

@@ -49,7 +49,7 @@ describe.skipIf(inject('influxUrl') === '' || inject('mqttUrl') === '')('InfluxD
     await send(chunks.length);
     expect(acked).toHaveLength(all.length);
 
-    await waitFor('the spool to drain', async () => (await wl.metric('wattledger_spool_depth')) === 0 && wl.running.ingest.spoolDepth() === 0, { timeoutMs: 180_000 });
+    await waitFor('the spool to drain', async () => (await wl.metric('wattledger_spool_depth')) === 0 && wl.running.ingest?.spoolDepth() === 0, { timeoutMs: 180_000 });
     const stored = await influxReadings(influx.url, 'energy');
     expect(stored.size).toBe(acked.length);
     for (const r of acked) expect(stored.get(keyOf(r)), keyOf(r)).toBe(r.importWh);

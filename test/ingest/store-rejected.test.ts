@@ -52,7 +52,7 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('what InfluxDB ref
     } finally {
       await ledger.close();
     }
-    expect(wl.running.ingest.spoolDepth()).toBe(0);
+    expect(wl.running.ingest?.spoolDepth()).toBe(0);
   });
 
   it('keeps readings in the spool while foreign points of another type block the measurement, then stores them', async () => {
@@ -64,12 +64,12 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('what InfluxDB ref
     expect(foreign.status).toBe(204);
     await publish(readings);
     await waitFor('the store refusing', async () => (await wl.metric('wattledger_store_errors_total')) > 0);
-    expect(wl.running.ingest.spoolDepth()).toBe(4);
+    expect(wl.running.ingest?.spoolDepth()).toBe(4);
     expect(await wl.metric('wattledger_ingest_rejections_total')).toBe(0);
 
     // The operator removes the foreign points; the next retry goes through.
     expect((await influxQuery(db, 'DROP MEASUREMENT meter_reading')).status).toBe(200);
-    await waitFor('the spool to drain', () => wl.running.ingest.spoolDepth() === 0, { timeoutMs: 90_000 });
+    await waitFor('the spool to drain', () => wl.running.ingest?.spoolDepth() === 0, { timeoutMs: 90_000 });
     expect((await influxReadings(influxUrl, db)).size).toBe(4);
     expect(await wl.metric('wattledger_ingest_rejections_total')).toBe(0);
   }, 120_000);

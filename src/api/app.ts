@@ -14,6 +14,7 @@ import { opsRoutes, type OpsDeps } from './ops-routes.js';
 import { problemResponse } from './problem.js';
 import { createRouter } from './router.js';
 import { v1Routes } from './v1/routes.js';
+import { webRoutes } from '../web/web-routes.js';
 
 export interface AppDeps {
   readonly ops: OpsDeps;
@@ -47,5 +48,7 @@ export function createApp(deps: AppDeps): Hono {
     security: [{ bearer: [] }],
   });
   app.route('/', api);
+  // Last, and only its own paths: the web app never shadows the API, docs or ops routes.
+  app.route('/', webRoutes());
   return app;
 }

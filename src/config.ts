@@ -8,6 +8,8 @@ const flag = z.enum(['auto', 'on', 'off']);
 
 /** Every setting wattledger reads from the environment. Parsed once in main.ts, frozen, passed down. */
 export const configSchema = z.object({
+  /** Which parts run in this process: `all` (one process), or one of `api`, `ingest`, `jobs` to scale each apart. */
+  ROLE: z.enum(['all', 'api', 'ingest', 'jobs']).default('all'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   DATA_DIR: z.string().default('./data'),
@@ -22,6 +24,10 @@ export const configSchema = z.object({
   MQTT_SESSION_EXPIRY_S: z.coerce.number().int().min(1).default(7 * 24 * 3600),
   MQTT_HOST: z.string().default('127.0.0.1'),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** PEM files for `mqtts://`: a private CA to trust, and a client certificate + key when the broker asks for one. */
+  MQTT_CA_FILE: optionalString,
+  MQTT_CERT_FILE: optionalString,
+  MQTT_KEY_FILE: optionalString,
 
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('energy'),
@@ -45,6 +51,10 @@ export const configSchema = z.object({
   GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
   /** Late readings of periods that ended longer ago than this are reported, not billed. */
   BACK_BILLING_MONTHS: z.coerce.number().int().min(1).max(120).default(14),
+  /** When the retention job reduces stored readings to what consent and billing need; `off` disables it here. */
+  RETENTION_CRON: z.string().trim().refine((v) => v === 'off' || cron.validate(v), 'must be a cron expression such as "30 3 * * *", or "off"').default('30 3 * * *'),
+  /** Interval readings of periods that ended longer ago than this are reduced to daily indexes at most. */
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 
   DEMO: flag.default('auto'),
   SIMULATOR: flag.default('auto'),
@@ -52,6 +62,16 @@ export const configSchema = z.object({
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+/** Settings that only make sense together with a role: an ingest process needs a broker to subscribe to. */
+function roleRules(c: RawConfig, ctx: z.RefinementCtx): void {
+  if (c.ROLE === 'ingest' && c.MQTT_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['MQTT_URL'], message: 'ROLE=ingest needs MQTT_URL: the embedded broker runs only with ROLE=all' });
+  }
+  if ((c.MQTT_CERT_FILE === undefined) !== (c.MQTT_KEY_FILE === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['MQTT_CERT_FILE'], message: 'MQTT_CERT_FILE and MQTT_KEY_FILE go together' });
+  }
+}
 
 /** Parsed configuration with derived values. */
 export interface Config extends RawConfig {
@@ -64,17 +84,23 @@ export interface Config extends RawConfig {
   readonly simulator: boolean;
 }
 
-/** Parse and freeze the configuration. Throws a readable error listing every bad variable. */
-export function parseConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
-  const res = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+/**
+ * Parse and freeze the configuration from `env`, with `overrides` (e.g. `serve --role`) on top.
+ * Throws a readable error listing every bad variable.
+ */
+export function parseConfig(env: Record<string, string | undefined> = process.env, overrides: Record<string, string | undefined> = {}): Readonly<Config> {
+  // Overrides (command-line options) win over the environment; an absent option leaves the variable alone.
+  const given = { ...env, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const res = configSchema.superRefine(roleRules).safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')));
   if (!res.success) {
     const lines = res.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = res.data;
-  const embeddedBroker = raw.MQTT_URL === undefined;
+  // The embedded broker, the simulator and the automatic demo belong to the one-process mode only.
+  const embeddedBroker = raw.ROLE === 'all' && raw.MQTT_URL === undefined;
   const embeddedStore = raw.INFLUX_URL === undefined;
-  const allEmbedded = embeddedBroker && embeddedStore && raw.DATABASE_URL === undefined;
+  const allEmbedded = raw.MQTT_URL === undefined && embeddedStore && raw.DATABASE_URL === undefined;
   const resolve = (v: 'auto' | 'on' | 'off') => v === 'on' || (v === 'auto' && allEmbedded);
   return Object.freeze({
     ...raw,
@@ -82,7 +108,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     embeddedStore,
     ledgerUrl: raw.DATABASE_URL ?? `sqlite:${path.join(raw.DATA_DIR, 'ledger.db')}`,
     spoolPath: path.join(raw.DATA_DIR, `spool-${raw.MQTT_CLIENT_ID}.db`),
-    demo: resolve(raw.DEMO),
-    simulator: resolve(raw.SIMULATOR),
+    // An `api` process seeds the demo fleet only when DEMO=on says so (docker-compose.yml does, for its simulator).
+    demo: raw.ROLE === 'all' ? resolve(raw.DEMO) : raw.ROLE === 'api' && raw.DEMO === 'on',
+    simulator: raw.ROLE === 'all' && resolve(raw.SIMULATOR),
   });
 }

@@ -1,9 +1,13 @@
+// First: zod 4 gives a schema its methods when it is built, and the API calls `.openapi()` on schemas the
+// domain modules build, so the @hono/zod-openapi extension must be loaded before any of them.
+import '@hono/zod-openapi';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
 import { createApp } from './api/app.js';
+import { createOpsApp } from './api/ops-app.js';
 import { hashApiKey } from './auth/api-key.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import type { DemoKeys } from './demo/seed-fleet.js';
@@ -11,19 +15,25 @@ import { startDemo, type Demo } from './demo/start-demo.js';
 import { startJobs } from './jobs/scheduler.js';
 import type { BillingOptions } from './billing/settlement/billing-deps.js';
 import { randomBytes } from 'node:crypto';
+import { readMqttTls } from './ingest/mqtt-tls.js';
 import { startIngest, type Ingest } from './ingest/start-ingest.js';
 import { openLedger } from './ledger/connect.js';
 import { migrateLedger } from './ledger/migrate.js';
 import { createMetrics } from './metrics/metrics.js';
+import type { Probe } from './ops/readiness.js';
+import { roleParts, type Role } from './ops/roles.js';
 import { createReadingStore } from './readings/create-store.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import path from 'node:path';
 
 export interface Running {
+  readonly role: Role;
   readonly httpUrl: string;
+  /** The broker this process ingests from; '' when its role does not ingest. */
   readonly mqttUrl: string;
-  readonly ingest: Ingest;
+  /** The ingest pipeline, when the role runs one (`all`, `ingest`). */
+  readonly ingest: Ingest | undefined;
   readonly log: Logger;
   /** The demo's API keys, to print (default mode only). */
   readonly demoKeys: DemoKeys | undefined;
@@ -33,7 +43,8 @@ export interface Running {
 
 /**
  * The composition root: builds every client once from the frozen config and passes them down as deps.
- * Nothing below this reads the environment or keeps a module-level client.
+ * Nothing below this reads the environment or keeps a module-level client. `config.ROLE` decides which
+ * parts start (roles.ts); the wiring of each part is the same in every role.
  */
 export async function startWattledger(config: Readonly<Config>, clock: Clock = systemClock): Promise<Running> {
   const log = createLogger(config.LOG_LEVEL);
@@ -47,7 +58,8 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
   });
   await initStoreWithRetry(store.init.bind(store), log);
 
-  const ingest = startIngest(
+  const parts = roleParts(config.ROLE);
+  const ingest = !parts.ingest ? undefined : startIngest(
     { store, db: ledger.db, clock, metrics, log },
     {
       spoolPath: config.spoolPath, spoolSync: config.SPOOL_SYNC, batchSize: config.FLUSH_BATCH_SIZE, lingerMs: config.FLUSH_LINGER_MS,
@@ -55,51 +67,54 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
       mqtt: config.MQTT_URL === undefined ? undefined : {
         url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD,
         protocolVersion: config.MQTT_PROTOCOL_VERSION, sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S, shareGroup: config.MQTT_SHARE_GROUP,
+        tls: readMqttTls({ caFile: config.MQTT_CA_FILE, certFile: config.MQTT_CERT_FILE, keyFile: config.MQTT_KEY_FILE }),
       },
     },
   );
   let broker: EmbeddedBroker | undefined;
-  if (config.embeddedBroker) broker = await startEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, ingest.receive, log);
-  const mqttUrl = broker?.url ?? config.MQTT_URL ?? '';
+  if (ingest !== undefined && config.embeddedBroker) broker = await startEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, ingest.receive, log);
+  const mqttUrl = ingest === undefined ? '' : (broker?.url ?? config.MQTT_URL ?? '');
 
   const billing: BillingOptions = {
     graceMs: config.GRACE_HOURS * 3_600_000, backBillingMonths: config.BACK_BILLING_MONTHS,
     runnerId: `${config.MQTT_CLIENT_ID}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };
-  const app = createApp({
-    ops: {
-      registry: metrics.registry,
-      probes: {
-        broker: () => { if (!ingest.brokerConnected()) throw new Error('not connected to the MQTT broker'); },
-        store: () => store.ping(),
-        ledger: async () => { await sql`select 1`.execute(ledger.db); },
-      },
-    },
-    db: ledger.db, store, clock, log, billing,
-    adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
-    onMeterAdded: (id) => ingest.meters.invalidate(id),
-  });
-  const server = await listen(app.fetch, config.HOST, config.PORT);
-  const jobs = startJobs({ db: ledger.db, store, clock, log }, { ...billing, settleCron: config.SETTLE_CRON });
-  const port = (server.address() as AddressInfo).port;
-  const httpUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-
+  // The demo fleet is seeded before the HTTP server listens: once a process answers, its meters exist
+  // (docker-compose.yml generates the broker's accounts from them as soon as the api is healthy).
   let demo: Demo | undefined;
   if (config.demo || config.simulator) {
     demo = await startDemo(
-      { db: ledger.db, clock, log, meters: ingest.meters },
+      { db: ledger.db, clock, log, meters: ingest?.meters },
       { seed: config.demo, simulate: config.simulator, mqttUrl, meters: config.SIMULATOR_METERS, keysFile: path.join(config.DATA_DIR, 'demo-keys.json') },
     );
   }
-  log.info({ http: httpUrl, mqtt: mqttUrl, store: store.kind, ledger: ledger.dialect, dataDir: config.DATA_DIR }, 'wattledger running');
+  // Readiness checks what this role uses: every role reads the store and the ledger, only ingest needs the broker.
+  const probes: Record<string, Probe> = {
+    ...(ingest !== undefined && { broker: () => { if (!ingest.brokerConnected()) throw new Error('not connected to the MQTT broker, or not yet subscribed'); } }),
+    store: () => store.ping(),
+    ledger: async () => { await sql`select 1`.execute(ledger.db); },
+  };
+  const ops = { registry: metrics.registry, probes };
+  const app = !parts.api ? createOpsApp(ops, log, config.ROLE) : createApp({
+    ops, db: ledger.db, store, clock, log, billing,
+    adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
+    onMeterAdded: (id) => ingest?.meters.invalidate(id),
+  });
+  const server = await listen(app.fetch, config.HOST, config.PORT);
+  const jobs = parts.jobs ? startJobs({ db: ledger.db, store, clock, log }, { ...billing, settleCron: config.SETTLE_CRON, retentionCron: config.RETENTION_CRON, retentionMonths: config.RETENTION_MONTHS }) : undefined;
+  if (config.ROLE === 'jobs' && config.SETTLE_CRON === 'off') log.warn('ROLE=jobs with SETTLE_CRON=off: this process does not settle');
+  const port = (server.address() as AddressInfo).port;
+  const httpUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+
+  log.info({ role: config.ROLE, http: httpUrl, mqtt: mqttUrl || undefined, store: store.kind, ledger: ledger.dialect, dataDir: config.DATA_DIR }, 'wattledger running');
 
   return {
-    httpUrl, mqttUrl, ingest, log, demoKeys: demo?.keys,
+    role: config.ROLE, httpUrl, mqttUrl, ingest, log, demoKeys: demo?.keys,
     async stop(drainMs = 10_000) {
       await demo?.stop();
-      await jobs.stop();
+      await jobs?.stop();
       await broker?.close();
-      await ingest.stop(drainMs);
+      await ingest?.stop(drainMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
       await ledger.close();

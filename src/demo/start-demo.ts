@@ -12,7 +12,8 @@ export interface DemoDeps {
   readonly db: Kysely<LedgerDatabase>;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly meters: MeterDirectory;
+  /** The ingest's meter cache to refresh after seeding; absent in a process without ingest (role `api`). */
+  readonly meters?: Pick<MeterDirectory, 'invalidate'> | undefined;
 }
 
 export interface DemoOptions {
@@ -50,7 +51,7 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
   let keys = readDemoKeys(opts.keysFile);
   if (opts.seed && empty) {
     keys = await seedDemoFleet(deps, fleet.map((m) => m.meterId), installedAt, opts.keysFile);
-    deps.meters.invalidate();
+    deps.meters?.invalidate();
     deps.log.info({ meters: fleet.length }, 'seeded the demo fleet: one household, contract and meter each');
   }
   if (!opts.simulate) return { keys, stop: async () => undefined };

@@ -59,6 +59,9 @@ export function projectedUsage(m: MeterReadings, period: TimeRange, tz: string, 
 
 /** The contract's intervals: every meter's measured and projected intervals summed per quarter hour, ascending. */
 export function combineIntervals(usages: readonly MeterUsage[]): PricedInterval[] {
+  // One meter (the usual contract): its intervals are ascending already, projected after measured.
+  const only = usages.length === 1 ? usages[0] : undefined;
+  if (only !== undefined) return only.projected.length === 0 ? [...only.measured] : [...only.measured, ...only.projected];
   const byStart = new Map<number, { importMwh: bigint; exportMwh: bigint | null }>();
   for (const u of usages) {
     for (const i of [...u.measured, ...u.projected]) {

@@ -28,7 +28,7 @@ export async function readBillMeters(store: Pick<ReadingStore, 'windows'>, reque
         slot = { reqs: [], meters: new Set() };
         open.push(slot);
       }
-      slot.reqs.push({ meterId, from: r.from, to: r.to });
+      slot.reqs.push({ meterId, from: r.from, to: r.to, fields: 'registers' });
       slot.meters.add(meterId);
       if (slot.reqs.length >= CHUNK) {
         calls.push(slot.reqs);

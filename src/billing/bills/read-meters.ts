@@ -11,7 +11,7 @@ export interface BillReadRequest {
 }
 
 /** Meters per store round trip: big enough to amortise the round trip, small enough to stream. */
-const CHUNK = 50;
+const CHUNK = 25;
 
 /**
  * Read the readings of many bills with as few store round trips as the store allows (`windows` takes

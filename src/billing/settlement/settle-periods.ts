@@ -16,6 +16,8 @@ const DAY_MS = 86_400_000;
  * readings stay well inside the 128 MB heap `npm start` runs with.
  */
 const CHUNK = 50;
+/** Chunks read ahead of the one being written. */
+const AHEAD = 2;
 /** A runner's lease on a period: far longer than pricing one chunk takes. */
 export const LEASE_MS = 5 * 60_000;
 
@@ -115,13 +117,17 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
     }
   }
 
+  // Reads run ahead of pricing and writing by AHEAD chunks, so the store is never idle while the ledger
+  // works; chunks still commit in order (one period per contract per chunk keeps invoices in period order).
   const list = chunks(due);
-  let next = list[0] === undefined ? undefined : prepare(list[0]);
-  for (let i = 0; next !== undefined; i += 1) {
-    const current = await next;
-    const following = list[i + 1];
-    next = following === undefined ? undefined : prepare(following);
+  const inFlight: (Promise<Prepared> | undefined)[] = list.slice(0, AHEAD).map(prepare);
+  for (let i = 0; i < list.length; i += 1) {
+    const current = await inFlight[i];
+    if (current === undefined) continue;
+    const ahead = list[i + AHEAD];
+    if (ahead !== undefined) inFlight.push(prepare(ahead));
     await commit(current);
+    inFlight[i] = undefined; // let the chunk's readings go
   }
   return counts;
 }

@@ -17,6 +17,7 @@ export function registerServeCommand(program: Command): void {
         `wattledger is running (role ${running.role})`,
         `  HTTP   ${running.httpUrl}  (${running.role === 'all' || running.role === 'api' ? 'API /v1, docs /docs, /openapi.json, ' : ''}/healthz /readyz /metrics)`,
       ];
+      if (running.role === 'all' || running.role === 'api') lines.push(`  WEB    ${running.httpUrl}/  (customer app)   ${running.httpUrl}/staff  (staff console)`);
       if (running.mqttUrl !== '') lines.push(`  MQTT   ${running.mqttUrl}  (topic meters/{meterId}/readings)`);
       const k = running.demoKeys;
       if (k !== undefined) {

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { hashApiKey } from '../../src/auth/api-key.js';
 import { openLedger } from '../../src/ledger/connect.js';
@@ -7,7 +7,7 @@ import { migrateLedger } from '../../src/ledger/migrate.js';
 import { createSqliteStore } from '../../src/readings/sqlite/sqlite-store.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { havePostgres, startPostgres, type PostgresHandle } from '../harness/postgres.js';
+import { describeOnPostgres } from '../support/postgres-suite.js';
 import { ADMIN_KEY, createTestApi } from '../support/api.js';
 import { describeFleetAdmin, type Clock } from './fleet-admin-suite.js';
 import { DESIGN_TARIFF } from './fleet-fixtures.js';
@@ -16,19 +16,9 @@ import { describeRequestValidation } from './request-validation-suite.js';
 describeFleetAdmin('SQLite', (clock) => createTestApi({ clock }));
 describeRequestValidation('SQLite', (clock) => createTestApi({ clock }));
 
-describe.skipIf(!havePostgres())('on PostgreSQL', () => {
-  let server: PostgresHandle | undefined;
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+describeOnPostgres((createDatabase) => {
   // Every test gets a database of its own.
-  const open = async (clock: Clock) => {
-    if (server === undefined) throw new Error('PostgreSQL did not start');
-    return createTestApi({ ledgerUrl: await server.createDatabase(), clock });
-  };
+  const open = async (clock: Clock) => createTestApi({ ledgerUrl: await createDatabase(), clock });
   describeFleetAdmin('PostgreSQL', open);
   describeRequestValidation('PostgreSQL', open);
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadBillingContexts } from '../../src/billing/records/billing-context.js';
 import { storedPeriods } from '../../src/billing/records/periods-repo.js';
 import { measuredBill } from '../../src/billing/bills/period-bill.js';
@@ -6,22 +6,11 @@ import { readBillMeters } from '../../src/billing/bills/read-meters.js';
 import { closeEndedPeriods } from '../../src/billing/settlement/close-periods.js';
 import { issuePeriodInvoice } from '../../src/billing/settlement/issue-invoice.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
-import { havePostgres, startPostgres, type PostgresHandle } from '../harness/postgres.js';
+import { describeOnPostgres } from '../support/postgres-suite.js';
 import { billingWorld, type BillingWorld } from '../support/billing-fixture.js';
 import { describeSettlement } from './settlement-suite.js';
 
-describe.skipIf(!havePostgres())('on PostgreSQL', () => {
-  let server: PostgresHandle | undefined;
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const url = async () => {
-    if (server === undefined) throw new Error('PostgreSQL did not start');
-    return server.createDatabase();
-  };
+describeOnPostgres((url) => {
 
   describeSettlement('PostgreSQL ledger', async () => billingWorld(await url()));
 

@@ -1,7 +1,7 @@
-import { floorQuarter, QUARTER_MS } from '../../consumption/edge-rule.js';
+import { floorQuarter } from '../../consumption/edge-rule.js';
 import { sortedReadings } from '../../consumption/sorted-readings.js';
 import type { Reading } from '../../readings/reading.js';
-import { projectIntervals, type ProjectionMethod } from '../estimate/projection.js';
+import { BASELINE_MS, projectIntervals, type ProjectionMethod } from '../estimate/projection.js';
 import type { PricedInterval, TimeRange } from '../pricing/bill.js';
 import { intervalsFromReadings } from '../pricing/intervals-from-readings.js';
 
@@ -50,7 +50,7 @@ export function projectedUsage(m: MeterReadings, period: TimeRange, tz: string, 
   const cut = Math.max(period.start, floorQuarter(last.ts));
   const measured = intervalsFromReadings(sorted, { start: period.start, end: cut }).intervals;
   const baselineEnd = floorQuarter(last.ts);
-  const baselineStart = baselineEnd - 7 * 96 * QUARTER_MS;
+  const baselineStart = baselineEnd - BASELINE_MS;
   const baseline = baselineStart < baselineEnd ? intervalsFromReadings(sorted, { start: baselineStart, end: baselineEnd }).intervals : [];
   const projection = projectIntervals({ measured: [], asOf: baselineEnd, periodEnd: period.end, baseline, tz });
   const projected = projection.intervals.filter((i) => i.start >= cut);

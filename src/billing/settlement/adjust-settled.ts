@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { recordAudit } from '../../audit/audit-log.js';
 import { toIso, toRfc3339 } from '../../shared/time.js';
+import { BASELINE_MS } from '../estimate/projection.js';
 import { extrapolatedBill, measuredBill } from '../bills/period-bill.js';
 import { readBillMeters } from '../bills/read-meters.js';
 import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-repo.js';
@@ -73,7 +74,7 @@ export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptio
     let readings;
     try {
       readings = await readBillMeters(deps.store, mine.map(({ period: p }) => ({
-        key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - 7 * DAY_MS, to: p.end,
+        key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - BASELINE_MS, to: p.end,
       })));
     } catch (err) {
       // The store is down: the late arrivals stay pending, and the rest of the run goes on.

@@ -1,12 +1,11 @@
 import { recordAudit } from '../../audit/audit-log.js';
-import { toRfc3339 } from '../../shared/time.js';
+import { toIso, toRfc3339 } from '../../shared/time.js';
 import type { PeriodBill } from '../bills/period-bill.js';
 import { Dec, minorDigits, sum } from '../pricing/decimal.js';
 import { applyAdjustments, pendingAdjustments } from '../records/adjustments-repo.js';
 import type { BillingContext } from '../records/billing-context.js';
 import { issueInvoice, type Invoice } from '../records/invoices-repo.js';
 import type { StoredPeriod } from '../records/periods-repo.js';
-import { toIso } from '../../shared/time.js';
 import type { BillingDeps } from './billing-deps.js';
 
 /**

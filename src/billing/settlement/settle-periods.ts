@@ -1,5 +1,6 @@
 import { recordAudit } from '../../audit/audit-log.js';
 import { toRfc3339 } from '../../shared/time.js';
+import { BASELINE_MS } from '../estimate/projection.js';
 import { extrapolatedBill, measuredBill, type PeriodBill } from '../bills/period-bill.js';
 import type { MeterReadings } from '../bills/meter-usage.js';
 import { readBillMeters } from '../bills/read-meters.js';
@@ -9,7 +10,6 @@ import { claimPeriod, holdPeriod, periodsDue, releaseClaim, type StoredPeriod } 
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { issuePeriodInvoice } from './issue-invoice.js';
 
-const DAY_MS = 86_400_000;
 /**
  * Periods priced per chunk; one period per contract per chunk keeps invoices in period order. Two
  * chunks of readings are in memory at once (one read ahead): 50 month-long periods of 15-minute
@@ -84,7 +84,7 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
       const requests = mine.map((p) => ({
         key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [],
         // A baseline is needed only to extrapolate a missing end index.
-        from: p.status === 'held' || force ? p.start - 7 * DAY_MS : p.start, to: p.end,
+        from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start, to: p.end,
       }));
       return { periods: mine, contexts, readings: await readBillMeters(deps.store, requests) };
     } catch (error) {

@@ -3,6 +3,7 @@
 // Two request kinds, random meters: a month of day buckets, and a day of 15-minute buckets.
 // The last line printed is one JSON object. BENCH_METERS, BENCH_DAYS, BENCH_SECONDS, BENCH_CONNECTIONS resize it.
 import autocannon, { type Result } from 'autocannon';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startInfluxd } from '../test/harness/influxd.js';
 import { freePort } from '../test/harness/ports.js';
@@ -57,10 +58,10 @@ function run(url: string, headers: Record<string, string>, pathOf: () => string)
 const iso = (ms: number) => new Date(ms).toISOString();
 const apiMonth = () => `/v1/meters/${randomMeter()}/consumption?groupBy=day&from=${iso(MONTH_START)}&to=${iso(MONTH_START + DAYS * DAY)}&tz=UTC`;
 const apiDay = () => { const d = randomDay(); return `/v1/meters/${randomMeter()}/consumption?groupBy=15m&from=${iso(d)}&to=${iso(d + DAY)}&tz=UTC`; };
-/** The same data straight from InfluxDB: what the API's store adapter asks for one request (3 statements). */
+/** The same data straight from InfluxDB: what the store adapter asks for one uncached request (3 statements, registers only). */
 function rawPath(from: number, to: number): string {
   const m = randomMeter();
-  const sel = `SELECT import_wh, export_wh, power_w, received_at FROM meter_reading WHERE meter_id = '${m}'`;
+  const sel = `SELECT import_wh, export_wh FROM meter_reading WHERE meter_id = '${m}'`;
   const q = `${sel} AND time < ${from}ms ORDER BY time DESC LIMIT 1; ${sel} AND time >= ${from}ms AND time <= ${to}ms; ${sel} AND time > ${to}ms ORDER BY time ASC LIMIT 1`;
   return `/query?db=benchapi&epoch=ms&q=${encodeURIComponent(q)}`;
 }
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     await load(influx.url);
     const wl = await spawnWattledger(
       { INFLUX_URL: influx.url, INFLUX_DB: 'benchapi', DATA_DIR: tmp.dir, MQTT_PORT: String(await freePort()), ADMIN_API_KEY: ADMIN, LOG_LEVEL: 'warn', ...(process.env.BENCH_INFLUX_CONCURRENCY ? { INFLUX_MAX_CONCURRENT_QUERIES: process.env.BENCH_INFLUX_CONCURRENCY } : {}) },
-      path.join(tmp.dir, 'wattledger.log'), { compiled: true, nodeArgs: ['--max-old-space-size=128', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])] },
+      path.join(tmp.dir, 'wattledger.log'), { compiled: true, nodeArgs: [...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])] },
     );
     const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
     const post = async (p: string, body: unknown) => {
@@ -101,24 +102,31 @@ async function main(): Promise<void> {
     const body = (await check.json()) as { buckets?: unknown[] };
     if (check.status !== 200 || body.buckets?.length !== DAYS) throw new Error(`warm-up answered ${check.status}: ${JSON.stringify(body).slice(0, 300)}`);
 
+    // First pass with an empty readings cache (every meter's days read from InfluxDB once), then the steady state.
+    const cold = summary(await run(wl.httpUrl, headers, mixed(apiMonth, apiDay)));
     const api = summary(await run(wl.httpUrl, headers, mixed(apiMonth, apiDay)));
     const raw = summary(await run(influx.url, {}, mixed(rawMonth, rawDay)));
     const apiMonthOnly = summary(await run(wl.httpUrl, headers, apiMonth));
     const apiDayOnly = summary(await run(wl.httpUrl, headers, apiDay));
+    log(`api (cold):    ${JSON.stringify(cold)}`);
     log(`api (mixed):   ${JSON.stringify(api)}`);
     log(`raw InfluxDB:  ${JSON.stringify(raw)}`);
     log(`api month/day: ${JSON.stringify(apiMonthOnly)}`);
     log(`api day/15m:   ${JSON.stringify(apiDayOnly)}`);
     await wl.process.stop();
+    const failures = [cold, api, apiMonthOnly, apiDayOnly].reduce((n, r) => n + r.errors + r.non2xx, 0);
+    // A failing phase most likely means wattledger stopped: show why.
+    if (failures > 0) log(`wattledger log (tail):\n${readFileSync(path.join(tmp.dir, 'wattledger.log'), 'utf8').split('\n').slice(-60).join('\n')}`);
     log(JSON.stringify({
       reqPerSec: api.reqPerSec, p50Ms: api.p50Ms, p99Ms: api.p99Ms, rawQueryP99Ms: raw.p99Ms,
       overheadRatio: Math.round((api.p99Ms / raw.p99Ms) * 100) / 100, connections: CONNECTIONS,
       monthOfDays: { p50Ms: apiMonthOnly.p50Ms, p99Ms: apiMonthOnly.p99Ms }, dayOf15m: { p50Ms: apiDayOnly.p50Ms, p99Ms: apiDayOnly.p99Ms },
-      errors: api.errors + api.non2xx + raw.errors + raw.non2xx,
+      coldCache: { reqPerSec: cold.reqPerSec, p50Ms: cold.p50Ms, p99Ms: cold.p99Ms },
+      errors: failures + raw.errors + raw.non2xx,
     }));
   } finally {
     await influx.dispose();
-    tmp.cleanup();
+    if (process.env.BENCH_KEEP_LOG) log(`log kept in ${tmp.dir}`); else tmp.cleanup();
   }
 }
 

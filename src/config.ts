@@ -35,6 +35,10 @@ export const configSchema = z.object({
   INFLUX_PASSWORD: optionalString,
   INFLUX_TOKEN: optionalString,
   INFLUX_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).max(256).default(4),
+  /** Memory for the API's cache of sealed readings (src/readings/cache); 0 turns it off. */
+  READINGS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(128),
+  /** How often the API reads the readings change feed: the longest a cached answer lags a late reading or a delete. */
+  READINGS_CACHE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 
   DATABASE_URL: z.string().optional(),
   /** Bootstrap admin key: lets the first admin create the fleet and further keys. */

@@ -23,6 +23,8 @@ import { createMetrics } from './metrics/metrics.js';
 import type { Probe } from './ops/readiness.js';
 import { roleParts, type Role } from './ops/roles.js';
 import { createReadingStore } from './readings/create-store.js';
+import { createCachedStore } from './readings/cache/cached-store.js';
+import { startChangeFollower } from './readings/cache/change-follower.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import path from 'node:path';
@@ -59,8 +61,14 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
   await initStoreWithRetry(store.init.bind(store), log);
 
   const parts = roleParts(config.ROLE);
+  // The API (its routes, and settlement when staff run it over HTTP) reads sealed days from memory
+  // (issue 3: p99 at 32 connections); ingest and the cron jobs read the store itself.
+  const cached = parts.api && config.READINGS_CACHE_MB > 0 ? createCachedStore(store, {
+    maxBytes: config.READINGS_CACHE_MB * 1024 * 1024, clock,
+    counters: { request: (result) => metrics.readingsCacheRequests.inc({ result }), bytes: (n) => metrics.readingsCacheBytes.set(n) },
+  }) : undefined;
   const ingest = !parts.ingest ? undefined : startIngest(
-    { store, db: ledger.db, clock, metrics, log },
+    { store, db: ledger.db, clock, metrics, log, onReadingChanges: (changes) => { for (const c of changes) cached?.invalidate(c.meterId); } },
     {
       spoolPath: config.spoolPath, spoolSync: config.SPOOL_SYNC, batchSize: config.FLUSH_BATCH_SIZE, lingerMs: config.FLUSH_LINGER_MS,
       defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
@@ -95,8 +103,9 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
     ledger: async () => { await sql`select 1`.execute(ledger.db); },
   };
   const ops = { registry: metrics.registry, probes };
+  const follower = cached === undefined ? undefined : startChangeFollower({ db: ledger.db, store: cached, clock, log }, { pollMs: config.READINGS_CACHE_POLL_MS });
   const app = !parts.api ? createOpsApp(ops, log, config.ROLE) : createApp({
-    ops, db: ledger.db, store, clock, log, billing,
+    ops, db: ledger.db, store: cached ?? store, clock, log, billing,
     adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
     onMeterAdded: (id) => ingest?.meters.invalidate(id),
   });
@@ -113,6 +122,7 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
     async stop(drainMs = 10_000) {
       await demo?.stop();
       await jobs?.stop();
+      await follower?.stop();
       await broker?.close();
       await ingest?.stop(drainMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 import type { Reading } from '../readings/reading.js';
 import { bucketEdges, type GroupBy, MAX_BUCKETS } from './group-by.js';
-import { indexWalker, type MeterIndex, registerSeries } from './meter-index.js';
+import { indexOf, indexWalker, type MeterIndex, registerSeries, type RegisterSeries } from './meter-index.js';
+import { assertColumns } from '../readings/register-columns.js';
 import { milliWhToWh } from './milli-wh.js';
 import { bucketQuality, DEFAULT_GAP_MS, findGaps, gapOverlap, type Quality } from './quality.js';
 import { sortedReadings } from './sorted-readings.js';
@@ -16,14 +17,16 @@ export interface Bucket {
   readonly quality: Quality;
 }
 
-/** What `computeConsumption` needs: one meter's readings around a range, and how to cut it. */
-export interface ConsumptionInput {
-  /**
-   * One meter's readings, including the nearest reading before the snapped start and the nearest
-   * after the snapped end when they exist (`snapRange` gives those bounds). Order and duplicates
-   * do not matter.
-   */
-  readonly readings: readonly Reading[];
+/**
+ * What `computeConsumption` needs: one meter's readings around a range, and how to cut it. The readings
+ * include the nearest one before the snapped start and the nearest after the snapped end when they
+ * exist (`snapRange` gives those bounds). They come as `readings` (order and duplicates do not matter)
+ * or, cheaper, as `series`, already ascending with one entry per instant (checked).
+ */
+export type ConsumptionInput = ConsumptionRange & ({ readonly readings: readonly Reading[] } | { readonly series: RegisterSeries });
+
+/** The range and cut of a consumption request. */
+export interface ConsumptionRange {
   readonly from: number;
   readonly to: number;
   readonly groupBy: GroupBy;
@@ -44,6 +47,12 @@ export interface Consumption {
   readonly totals: { readonly importWh: number; readonly exportWh: number | null };
 }
 
+function seriesOf(input: ConsumptionInput): RegisterSeries {
+  if ('readings' in input) return registerSeries(sortedReadings(input.readings));
+  assertColumns(input.series);
+  return input.series;
+}
+
 const diff = (a: bigint | undefined, b: bigint | undefined): bigint | null => (a === undefined || b === undefined ? null : b - a);
 
 /**
@@ -57,15 +66,13 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
   const { groupBy, tz, gapMs = DEFAULT_GAP_MS, maxBuckets = MAX_BUCKETS } = input;
   if (!(gapMs > 0)) throw new RangeError(`gapMs must be positive, got ${gapMs}`);
   const edges = bucketEdges(input.from, input.to, groupBy, tz, maxBuckets);
-  const readings = sortedReadings(input.readings);
-  const series = registerSeries(readings);
+  const series = seriesOf(input);
   const indexAt = indexWalker(series);
   const inGap = gapOverlap(findGaps(series.ts, gapMs));
   const firstTs = series.ts[0];
   const lastAt = series.ts.length - 1;
   const latestTs = series.ts[lastAt];
-  const latest: MeterIndex | undefined =
-    latestTs === undefined ? undefined : { importMwh: series.importMwh[lastAt] ?? 0n, exportMwh: series.exportMwh[lastAt] };
+  const latest: MeterIndex | undefined = indexOf(series, lastAt);
 
   const buckets: Bucket[] = [];
   let importTotal = 0n;

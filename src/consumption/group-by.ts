@@ -3,6 +3,7 @@ import { AppError } from '../shared/app-error.js';
 import { calendarRule } from './calendar-edges.js';
 import { type EdgeRule, quarterRule } from './edge-rule.js';
 import { hourRule } from './hour-edges.js';
+import { memoRule } from './memo-rule.js';
 
 /** Bucket sizes of the consumption endpoint (DESIGN §4). */
 export const GROUP_BYS = ['15m', 'hour', 'day', 'month'] as const;
@@ -41,11 +42,23 @@ export function isValidTimeZone(tz: string): boolean {
 
 const validZones = new Map<string, boolean>();
 
+/** One remembering rule per (groupBy, zone): a few hundred zones at most, each with bounded memory. */
+const rules = new Map<string, EdgeRule>();
+
 function ruleFor(groupBy: GroupBy, tz: string): EdgeRule {
   if (!isValidTimeZone(tz)) throw new AppError('validation_failed', `unknown IANA time zone ${JSON.stringify(tz)}`);
+  if (groupBy === '15m') return quarterRule;
+  const key = `${groupBy} ${tz}`;
+  let rule = rules.get(key);
+  if (rule === undefined) {
+    rule = memoRule(zonedRule(groupBy, tz));
+    if (rules.size < 4000) rules.set(key, rule);
+  }
+  return rule;
+}
+
+function zonedRule(groupBy: Exclude<GroupBy, '15m'>, tz: string): EdgeRule {
   switch (groupBy) {
-    case '15m':
-      return quarterRule;
     case 'hour':
       return hourRule(tz);
     case 'day':

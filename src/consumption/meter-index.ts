@@ -1,4 +1,5 @@
 import type { Reading } from '../readings/reading.js';
+import { columnsOf, type RegisterColumns } from '../readings/register-columns.js';
 import { divRoundHalfUp, whToMilliWh } from './milli-wh.js';
 
 /** The cumulative registers of a meter at one instant, in exact milli-Wh. */
@@ -8,20 +9,21 @@ export interface MeterIndex {
   readonly exportMwh: bigint | undefined;
 }
 
-/** A meter's registers in exact milli-Wh, ascending by `ts` with one entry per instant. */
-export interface RegisterSeries {
-  readonly ts: readonly number[];
-  readonly importMwh: readonly bigint[];
-  readonly exportMwh: readonly (bigint | undefined)[];
-}
+/**
+ * A meter's registers ascending by `ts` with one entry per instant (readings/register-columns). They
+ * turn into exact milli-Wh only where an index is asked (`indexOf`): a month of readings has thousands,
+ * its day edges need dozens.
+ */
+export type RegisterSeries = RegisterColumns;
 
 /** The register series of readings already sorted ascending by `ts` without duplicates (see `sortedReadings`). */
-export function registerSeries(sorted: readonly Reading[]): RegisterSeries {
-  return {
-    ts: sorted.map((r) => r.ts),
-    importMwh: sorted.map((r) => whToMilliWh(r.importWh)),
-    exportMwh: sorted.map((r) => (r.exportWh === undefined ? undefined : whToMilliWh(r.exportWh))),
-  };
+export const registerSeries = (sorted: readonly Reading[]): RegisterSeries => columnsOf(sorted);
+
+/** The registers of reading `i` in exact milli-Wh, undefined past either end. */
+export function indexOf(s: RegisterSeries, i: number): MeterIndex | undefined {
+  if (i < 0 || i >= s.ts.length) return undefined;
+  const e = s.exportWh?.[i];
+  return { importMwh: whToMilliWh(s.importWh[i]!), exportMwh: e === undefined || Number.isNaN(e) ? undefined : whToMilliWh(e) };
 }
 
 /**
@@ -34,22 +36,20 @@ export function interpolateMwh(a: bigint, b: bigint, ta: number, tb: number, t: 
 
 function indexBetween(s: RegisterSeries, i: number, t: number): MeterIndex | undefined {
   const tb = s.ts[i];
-  const b = s.importMwh[i];
+  const b = indexOf(s, i);
   if (tb === undefined || b === undefined) return undefined; // after the last reading
-  if (tb === t) return { importMwh: b, exportMwh: s.exportMwh[i] };
+  if (tb === t) return b;
   const ta = s.ts[i - 1];
-  const a = s.importMwh[i - 1];
+  const a = indexOf(s, i - 1);
   if (ta === undefined || a === undefined) return undefined; // before the first reading
-  const ea = s.exportMwh[i - 1];
-  const eb = s.exportMwh[i];
   return {
-    importMwh: interpolateMwh(a, b, ta, tb, t),
-    exportMwh: ea === undefined || eb === undefined ? undefined : interpolateMwh(ea, eb, ta, tb, t),
+    importMwh: interpolateMwh(a.importMwh, b.importMwh, ta, tb, t),
+    exportMwh: a.exportMwh === undefined || b.exportMwh === undefined ? undefined : interpolateMwh(a.exportMwh, b.exportMwh, ta, tb, t),
   };
 }
 
 /** The first position whose `ts` is at or after `t`, searching from `lo`. */
-function lowerBound(ts: readonly number[], t: number, lo: number): number {
+function lowerBound(ts: ArrayLike<number>, t: number, lo: number): number {
   let hi = ts.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

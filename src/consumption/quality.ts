@@ -11,7 +11,7 @@ export interface Gap {
 }
 
 /** The gaps between consecutive instants of `ts` (ascending) that are longer than `gapMs`. */
-export function findGaps(ts: readonly number[], gapMs: number): Gap[] {
+export function findGaps(ts: ArrayLike<number>, gapMs: number): Gap[] {
   const gaps: Gap[] = [];
   for (let i = 1; i < ts.length; i++) {
     const from = ts[i - 1];

@@ -10,6 +10,8 @@ import type { MeterDirectory } from './meter-directory.js';
 import { readingRejection, type Rejection } from './rejection.js';
 import { insertRejections, rejectionIdOf } from './rejections-repo.js';
 import { recordLateArrivals } from '../billing/records/late-arrivals.js';
+import { recordReadingChanges, type NewReadingChange } from '../readings/changes/reading-changes.js';
+import { readingChangesOf } from './reading-changes-of.js';
 import type { Spool, SpoolBatch } from './spool.js';
 import { validateBatch } from './validate-batch.js';
 import { writeIsolating } from './write-isolating.js';
@@ -22,6 +24,8 @@ export interface FlusherDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** Told of what a flush changed for readings caches, once it is in the change feed. */
+  readonly onReadingChanges?: ((changes: readonly NewReadingChange[]) => void) | undefined;
 }
 
 export interface FlusherOptions {
@@ -72,7 +76,15 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
     const rejections = [...batch.rejections, ...v.rejections, ...storeRejections];
     await insertRejections(deps.db, deps.clock, rejections);
     const refusedSet = new Set(refused.map((x) => x.reading));
-    await recordLateArrivals(deps.db, refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r)), deps.clock.now());
+    const storedAt = deps.clock.now();
+    // Duplicates too: if an earlier attempt stored this batch and failed before recording, this records it.
+    const stored = [...(refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r))), ...v.duplicateReadings];
+    const late = await recordLateArrivals(deps.db, stored, storedAt);
+    const changes = readingChangesOf(stored, late, v.previousNewest, storedAt);
+    if (changes.length > 0) {
+      await recordReadingChanges(deps.db, changes, storedAt);
+      deps.onReadingChanges?.(changes);
+    }
     spool.remove(batch);
     spool.checkpoint();
     if (latest !== undefined) {

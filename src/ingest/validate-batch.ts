@@ -22,6 +22,18 @@ export interface ValidatedBatch {
   readonly rejections: Rejection[];
   /** The newest reading per meter once `accepted` is stored: apply to `latest` only after the write. */
   readonly newest: Map<string, Reading>;
+  /**
+   * For each meter whose accepted readings are newer than everything it had stored: the ts of its newest
+   * stored reading before the batch, null when it had none. A long silence ending is a change the
+   * readings caches must hear of (they keep "no reading after t" answers).
+   */
+  readonly previousNewest: Map<string, number | null>;
+  /**
+   * Readings identical to stored ones: a redelivery, or this very batch again after a flush that
+   * stored it but failed before the spool let go of it. What a flush records for them (late arrivals,
+   * reading changes) may be missing, so it is recorded again; both records are idempotent in effect.
+   */
+  readonly duplicateReadings: Reading[];
 }
 
 function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledReading[]> {
@@ -41,7 +53,7 @@ function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledR
 export async function validateBatch(deps: ValidateDeps, readings: readonly SpooledReading[], idOf: (r: Reading) => string): Promise<ValidatedBatch> {
   const groups = groupByMeter(readings);
   const meters = await deps.meters.resolve(groups.keys());
-  const out: ValidatedBatch = { accepted: [], duplicates: 0, rejections: [], newest: new Map() };
+  const out: ValidatedBatch = { accepted: [], duplicates: 0, rejections: [], newest: new Map(), previousNewest: new Map(), duplicateReadings: [] };
   const reject = (r: SpooledReading, reason: Rejection['reason'], detail: string) =>
     out.rejections.push(readingRejection(r, reason, detail, idOf(r)));
 
@@ -67,7 +79,13 @@ export async function validateBatch(deps: ValidateDeps, readings: readonly Spool
     const result = checkReadings({ installedAt: meter.installedAt, maxPowerW: meter.maxPowerW ?? deps.defaultMaxPowerW }, known, group);
     out.accepted.push(...result.accepted);
     out.duplicates += result.duplicates.length;
+    out.duplicateReadings.push(...result.duplicates);
     for (const v of result.rejected) reject(v.reading as SpooledReading, v.reason, v.detail);
+    if (window.after === undefined && result.accepted.length + result.duplicates.length > 0) {
+      // Stored readings at the batch's own instants are this batch, stored by an earlier attempt.
+      const own = new Set(group.map((r) => r.ts));
+      out.previousNewest.set(meterId, known.reduce<number | null>((a, r) => (own.has(r.ts) || (a !== null && r.ts <= a) ? a : r.ts), null));
+    }
     // The latest is only known when nothing was stored after the window.
     if (deps.latest !== undefined && window.after === undefined) {
       const newest = [...known, ...result.accepted].reduce<Reading | undefined>((a, r) => (a === undefined || r.ts > a.ts ? r : a), undefined);

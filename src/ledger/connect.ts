@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { LedgerDatabase } from './schema.js';
 
@@ -34,6 +34,26 @@ export function openLedger(url: string): LedgerConnection {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<LedgerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; SQLite compiling the same few statements on every API request cost
+ * more than running them. Statements are reused per SQL text (bounded): SQLite re-prepares one by itself
+ * after a schema change, and wattledger never streams a query, so a statement is never busy when reused.
+ */
+function withStatementCache(sqlite: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (stmt === undefined) {
+        stmt = sqlite.prepare(sql);
+        if (statements.size < 1000) statements.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { fleetAndRejections } from './migrations/0001-fleet-and-rejections.js';
 import { fleetAdmin } from './migrations/0002-fleet-admin.js';
 import { billing } from './migrations/0003-billing.js';
 import { privacy } from './migrations/0004-privacy.js';
+import { readingChanges } from './migrations/0005-reading-changes.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0002-fleet-admin': fleetAdmin(),
     '0003-billing': billing(dialect),
     '0004-privacy': privacy(),
+    '0005-reading-changes': readingChanges(dialect),
   };
 }
 

@@ -138,6 +138,17 @@ export interface LateArrivalTable {
   processed_at: string | null;
 }
 
+/** The readings change feed: what readings caches must drop (migration 0005). Bounds are epoch ms, both included. */
+export interface ReadingChangeTable {
+  id: Generated<number>;
+  meter_id: string;
+  /** bigint: PostgreSQL answers it as a string. */
+  from_ms: ColumnType<number | string, number, number>;
+  to_ms: ColumnType<number | string, number, number>;
+  kind: 'late' | 'deleted' | 'resumed';
+  recorded_at: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -172,4 +183,5 @@ export interface LedgerDatabase {
   late_arrivals: LateArrivalTable;
   audit_log: AuditLogTable;
   retention_marks: RetentionMarkTable;
+  reading_changes: ReadingChangeTable;
 }

@@ -12,6 +12,8 @@ export interface Metrics {
   readonly flushBatchSize: Histogram;
   readonly flushDuration: Histogram;
   readonly storeErrors: Counter<'kind'>;
+  readonly readingsCacheRequests: Counter<'result'>;
+  readonly readingsCacheBytes: Gauge;
 }
 
 /** Create the registry and metrics; `collectDefault` adds process metrics (RSS, event loop lag). */
@@ -36,5 +38,10 @@ export function createMetrics(opts: { collectDefault?: boolean } = {}): Metrics 
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
     storeErrors: new Counter({ name: 'wattledger_store_errors_total', help: 'Failed store or ledger operations, by kind', labelNames: ['kind'], registers }),
+    readingsCacheRequests: new Counter({
+      name: 'wattledger_readings_cache_requests_total', labelNames: ['result'], registers,
+      help: 'Register windows asked of the readings cache: hit (from memory), load (sealed days read from the store), bypass (not cacheable or cache suspended)',
+    }),
+    readingsCacheBytes: new Gauge({ name: 'wattledger_readings_cache_bytes', help: 'Bytes held by the readings cache', registers }),
   };
 }

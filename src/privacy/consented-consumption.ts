@@ -1,9 +1,11 @@
-import { type Bucket, type Consumption, computeConsumption, type ConsumptionInput } from '../consumption/buckets.js';
+import { type Bucket, type Consumption, computeConsumption, type ConsumptionInput, type ConsumptionRange } from '../consumption/buckets.js';
 import { milliWhToWh, whToMilliWh } from '../consumption/milli-wh.js';
 import { type Consent, CONSENT_FOR_GROUP_BY, GROUP_BY_OF_CONSENT, requireConsent } from './consent.js';
 
 /** What consumption under a consent needs: the usual input, the contract's consent and its time zone. */
-export interface ConsentedConsumptionInput extends ConsumptionInput {
+export type ConsentedConsumptionInput = ConsumptionInput & ConsentFacts;
+
+interface ConsentFacts {
   readonly consent: Consent;
   /** The contract's IANA zone: below `interval`, days and months are only cut there. */
   readonly contractTz: string;
@@ -34,7 +36,7 @@ export function consentedConsumption(input: ConsentedConsumptionInput): Consumpt
  *
  * @throws AppError `consent_required`.
  */
-export function requireConsentFor(q: Pick<ConsentedConsumptionInput, 'consent' | 'groupBy' | 'tz' | 'contractTz'>): void {
+export function requireConsentFor(q: ConsentFacts & Pick<ConsumptionRange, 'groupBy' | 'tz'>): void {
   requireConsent(q.consent, CONSENT_FOR_GROUP_BY[q.groupBy], `consumption per ${q.groupBy}`);
   if (q.tz.toLowerCase() !== q.contractTz.toLowerCase()) {
     requireConsent(q.consent, 'interval', `consumption in a time zone other than the contract's (${q.contractTz})`);
@@ -42,7 +44,7 @@ export function requireConsentFor(q: Pick<ConsentedConsumptionInput, 'consent' |
 }
 
 /** A running bucket reduced to its consented units that are over: their sum, or null when none is. */
-function completePart(b: Bucket, input: ConsumptionInput, unit: ConsumptionInput['groupBy']): Bucket {
+function completePart(b: Bucket, input: ConsumptionInput, unit: ConsumptionRange['groupBy']): Bucket {
   const units = computeConsumption({ ...input, from: b.start, to: b.end, groupBy: unit }).buckets;
   const done = units.filter((u) => u.quality === 'measured' || u.quality === 'interpolated');
   if (done.length === 0) return { ...b, importWh: null, exportWh: null };

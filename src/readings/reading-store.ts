@@ -1,4 +1,5 @@
 import type { Reading, ReadingRange, ReadingWindow, WindowRequest } from './reading.js';
+import type { RegisterColumns } from './register-columns.js';
 
 /**
  * Where readings live: InfluxDB (v1 HTTP API) or the embedded SQLite store.
@@ -18,6 +19,8 @@ export interface ReadingStore {
   latest(meterId: string): Promise<Reading | undefined>;
   /** For each request: readings inside [from, to] plus the nearest one before and after. One round trip where the backend allows. */
   windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>>;
+  /** The registers of one meter's window (the readings inside [from, to] plus the nearest before and after), column by column. */
+  registers(meterId: string, from: number, to: number): Promise<RegisterColumns>;
   /**
    * Remove the readings of `meterId` whose meter time lies in any of `ranges` (bounds included) and
    * answer how many there were. Idempotent: what is gone stays gone and counts nothing. Only retention

@@ -24,9 +24,18 @@ export function toIso(ms: number): string {
 
 /** RFC 3339 in UTC for API answers: `2026-11-29T18:15:00Z`, with milliseconds only when there are some. */
 export function toRfc3339(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  let text = formatted.get(ms);
+  if (text === undefined) {
+    const iso = new Date(ms).toISOString();
+    text = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+    if (formatted.size >= 100_000) formatted.clear();
+    formatted.set(ms, text);
+  }
+  return text;
 }
+
+/** Bucket edges repeat across answers (the same days and quarter hours for many meters): format each once. */
+const formatted = new Map<number, string>();
 
 /** A zod schema for an RFC 3339 instant, transformed to epoch ms. */
 export const instantSchema = z.string().transform((s, ctx) => {

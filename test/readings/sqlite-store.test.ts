@@ -3,10 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/readings/sqlite/sqlite-store.js';
+import { createCachedStore } from '../../src/readings/cache/cached-store.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('sqlite (:memory:)', async () => {
   const store = createSqliteStore({ path: ':memory:' });
+  return { store, cleanup: () => store.close() };
+});
+
+// The API's readings cache in front of the store keeps the contract (its own suite: cached-store.test.ts).
+describeStoreContract('readings cache over sqlite', async () => {
+  const inner = createSqliteStore({ path: ':memory:' });
+  const store = createCachedStore(inner, { maxBytes: 1 << 20, clock: systemClock });
+  store.resume();
   return { store, cleanup: () => store.close() };
 });
 

@@ -104,6 +104,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect([registers(w?.before), ...(w?.inside ?? []).map(registers), registers(w?.after)]).toEqual(rs.map(registers));
     });
 
+    it('registers: the window column by column, NaN where a reading has no export register', async () => {
+      const rs = [at('cols', -5, 90, { exportWh: 1 }), at('cols', 0, 100), at('cols', 3, 104, { exportWh: 4 }), at('cols', 5, 110)];
+      await store.writeBatch(rs);
+      expect(await store.registers('cols', T0, T0 + 4 * MIN)).toEqual({ ts: rs.map((r) => r.ts), importWh: [90, 100, 104, 110], exportWh: [1, Number.NaN, 4, Number.NaN] });
+      await store.writeBatch([at('cols-no-export', 0, 5), at('cols-no-export', 1, 6)]);
+      expect(await store.registers('cols-no-export', T0, T0)).toEqual({ ts: [T0, T0 + MIN], importWh: [5, 6], exportWh: undefined });
+      expect(await store.registers('cols-unknown', T0, T0 + MIN)).toEqual({ ts: [], importWh: [], exportWh: undefined });
+    });
+
     it('windows: 350 meters in one call', async () => {
       const meters = range(350).map((i) => `fleet-${i}`);
       await store.writeBatch(meters.flatMap((m, i) => [at(m, 0, i), at(m, 15, i + 1), at(m, 30, i + 2)]));

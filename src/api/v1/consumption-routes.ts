@@ -88,9 +88,8 @@ export function consumptionRoutes(deps: AppDeps) {
     requireConsentFor({ consent: meter.consent, groupBy: q.groupBy, tz, contractTz: meter.timezone });
     // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.
     const { start, end } = snapRange(from, to, q.groupBy, tz);
-    const window = (await fromStore('the readings', deps.store.windows([{ meterId: meter.id, from: start, to: end, fields: 'registers' }]))).get(meter.id);
-    const readings = window === undefined ? [] : [window.before, ...window.inside, window.after].filter((x) => x !== undefined);
-    const result = consentedConsumption({ readings, from: start, to: end, groupBy: q.groupBy, tz, consent: meter.consent, contractTz: meter.timezone });
+    const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
+    const result = consentedConsumption({ series, from: start, to: end, groupBy: q.groupBy, tz, consent: meter.consent, contractTz: meter.timezone });
     return c.json({
       meterId: meter.id, unit: 'Wh' as const, groupBy: q.groupBy, tz, start: toRfc3339(result.start), end: toRfc3339(result.end),
       buckets: result.buckets.map((b) => ({ start: toRfc3339(b.start), end: toRfc3339(b.end), importWh: b.importWh, exportWh: b.exportWh, quality: b.quality })),

@@ -15,13 +15,16 @@ export interface LateArrival {
   readonly readings: number;
 }
 
-/**
- * Record, per meter, the span of the readings of a just-stored batch whose meter time lies more than
- * `LATE_AFTER_MS` before `storedAt`: the next settlement run recomputes the settled periods they touch.
- * Called after the store write and before the spool lets go of the batch, so a crash in between
- * records them again rather than never.
- */
-export async function recordLateArrivals(db: Kysely<LedgerDatabase>, stored: readonly Reading[], storedAt: number): Promise<number> {
+/** A meter's readings of one stored batch that arrived late: their meter-time span and count. */
+export interface LateSpan {
+  readonly meterId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly readings: number;
+}
+
+/** Per meter, the span of the readings whose meter time lies more than `LATE_AFTER_MS` before `storedAt`. */
+export function lateSpans(stored: readonly Reading[], storedAt: number): LateSpan[] {
   const spans = new Map<string, { from: number; to: number; n: number }>();
   for (const r of stored) {
     if (r.ts > storedAt - LATE_AFTER_MS) continue;
@@ -33,10 +36,20 @@ export async function recordLateArrivals(db: Kysely<LedgerDatabase>, stored: rea
       s.n += 1;
     }
   }
-  if (spans.size === 0) return 0;
-  const rows = [...spans].map(([meterId, s]) => ({ meter_id: meterId, from_ts: toIso(s.from), to_ts: toIso(s.to), readings: s.n, received_at: toIso(storedAt), processed_at: null }));
+  return [...spans].map(([meterId, s]) => ({ meterId, from: s.from, to: s.to, readings: s.n }));
+}
+
+/**
+ * Record the late spans (`lateSpans`) of a just-stored batch: the next settlement run recomputes the
+ * settled periods they touch. Called after the store write and before the spool lets go of the batch:
+ * should the flush fail in between, its retry finds the readings stored, as duplicates, and the flusher
+ * passes those too, so they are recorded again rather than never. Answers the spans it recorded.
+ */
+export async function recordLateArrivals(db: Kysely<LedgerDatabase>, stored: readonly Reading[], storedAt: number): Promise<LateSpan[]> {
+  const spans = lateSpans(stored, storedAt);
+  const rows = spans.map((s) => ({ meter_id: s.meterId, from_ts: toIso(s.from), to_ts: toIso(s.to), readings: s.readings, received_at: toIso(storedAt), processed_at: null }));
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('late_arrivals').values(rows.slice(i, i + 500)).execute();
-  return spans.size;
+  return spans;
 }
 
 /** Unprocessed late arrivals, oldest first. */

@@ -9,6 +9,7 @@ import type { ReadingStore } from '../../readings/reading-store.js';
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import { toIso } from '../../shared/time.js';
+import { deleteReadings } from '../../readings/changes/delete-readings.js';
 import { whyNotErasable } from './erasable.js';
 
 /** What erasure uses. */
@@ -58,9 +59,9 @@ export async function eraseCustomer(deps: ErasureDeps, customerId: string, actor
   const removedByMeter = new Map<string, number>();
   for (const meterId of meterIds) {
     try {
-      removedByMeter.set(meterId, await deps.store.deleteRanges(meterId, [ALL_TIME]));
+      removedByMeter.set(meterId, await deleteReadings(deps, meterId, [ALL_TIME]));
     } catch (e) {
-      throw new AppError('store_unavailable', `the readings store did not erase the readings of meter ${meterId}: ${(e as Error).message}; nothing was marked erased, retry`);
+      throw new AppError('store_unavailable', `the readings of meter ${meterId} could not be erased (readings store or change feed): ${(e as Error).message}; nothing was marked erased, retry`);
     }
   }
   const pseudonym = `erased-${randomBytes(8).toString('hex')}`;

@@ -10,6 +10,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { type Consent, coarser } from '../consent.js';
 import { neededInstants, removalPlan, type RetentionLevel } from './keep-plan.js';
+import { deleteReadings } from '../../readings/changes/delete-readings.js';
 import { contractPage, lateArrivalsOf, marksOf, saveMark, type SettledPeriodRow, settledPeriodsOf } from './retention-records.js';
 
 /** What the retention job uses. */
@@ -131,7 +132,8 @@ async function reduce(deps: RetentionDeps, work: readonly Work[], byMeter: Recor
       const timestamps = [...new Set((readings.get(String(i))?.[0]?.readings ?? []).map((r) => r.ts))].sort((a, b) => a - b);
       const instants = neededInstants({ period: w.period, tz: w.ctx.timezone, level: w.level, tariff: w.keepTariff ? w.ctx.tariff : undefined });
       const plan = removalPlan(timestamps, instants, { from: w.period.start, to: w.period.end });
-      const removed = plan.ranges.length === 0 ? 0 : await deps.store.deleteRanges(w.meterId, plan.ranges);
+      // The whole period goes in the feed, so a run that retries after a lost feed row still writes one.
+      const removed = await deleteReadings(deps, w.meterId, plan.ranges, { from: w.period.start, to: w.period.end });
       await saveMark(deps.db, w.meterId, w.period.id, w.kept, now);
       if (removed === 0) continue;
       byMeter[w.meterId] = (byMeter[w.meterId] ?? 0) + removed;

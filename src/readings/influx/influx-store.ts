@@ -3,6 +3,7 @@ import { StoreWriteError, type ReadingStore } from '../reading-store.js';
 import { createInfluxClient, msLiteral, quoteIdent, quoteString, type InfluxClientOptions, type InfluxSeries, type InfluxStatementResult } from './influx-client.js';
 import { deleteInfluxRanges } from './influx-delete.js';
 import { MEASUREMENT, encodeReading } from './line-protocol.js';
+import { columnsOfWindow } from '../register-columns.js';
 
 export type InfluxStoreOptions = InfluxClientOptions;
 
@@ -122,6 +123,7 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
     writeBatch,
     latest,
     windows,
+    registers: async (meterId, from, to) => columnsOfWindow((await windows([{ meterId, from, to, fields: 'registers' }])).get(meterId)),
     deleteRanges: (meterId, ranges) => deleteInfluxRanges(client, meterId, ranges),
     ping: () => client.ping(),
     close: async () => {},

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Reading, ReadingRange, ReadingWindow, WindowRequest } from '../reading.js';
+import { columnsOfWindow } from '../register-columns.js';
 import { StoreWriteError, type ReadingStore } from '../reading-store.js';
 
 export interface SqliteStoreOptions {
@@ -145,6 +146,9 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
         seen.add(meterId);
       }
       return stmts().windows(requests);
+    },
+    async registers(meterId, from, to) {
+      return columnsOfWindow(stmts().windows([{ meterId, from, to, fields: 'registers' }]).get(meterId));
     },
     async deleteRanges(meterId, ranges) {
       for (const r of ranges) {

@@ -1,0 +1,123 @@
+import { LATE_AFTER_MS } from '../../billing/records/late-arrivals.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ReadingWindow, WindowRequest } from '../reading.js';
+import type { ReadingStore } from '../reading-store.js';
+import type { RegisterColumns } from '../register-columns.js';
+import { DAY_MS, dayOf } from './day-block.js';
+import { MeterCache } from './meter-cache.js';
+import { piecesToColumns, piecesToWindow } from './pieces.js';
+import { sealedReader } from './sealed-reader.js';
+
+/**
+ * A UTC day is sealed once it ended this long ago. Ingest records in the change feed every reading it
+ * stores more than LATE_AFTER_MS after its meter time; the extra hour covers clock skew between hosts.
+ * So once a day is sealed, whatever changes its readings is in the feed (retention and erasure put
+ * their deletes there too), and a cached copy stays exact until the feed says otherwise.
+ */
+export const SEAL_MS = LATE_AFTER_MS + 60 * 60_000;
+/** Days before this one (UTC midnight) are sealed at `now`. */
+export const sealedEndAt = (now: number): number => dayOf(now - SEAL_MS);
+/** Longer windows go straight to the store rather than sweep the cache. */
+const MAX_CACHED_DAYS = 400;
+
+export interface CacheCounters {
+  /** `hit`: answered from memory (the store asked at most for the unsealed tail); `load`: blocks were read; `bypass`: not cacheable or cache off. */
+  request(result: 'hit' | 'load' | 'bypass'): void;
+  bytes(n: number): void;
+}
+
+export interface CachedStoreOptions {
+  readonly maxBytes: number;
+  readonly clock: Clock;
+  readonly counters?: CacheCounters | undefined;
+}
+
+export interface CachedStore extends ReadingStore {
+  /** The readings of a meter changed (change feed, or a delete in this process). */
+  invalidate(meterId: string): void;
+  /** Serve from the store only, holding nothing, until `resume()`: the feed cannot be followed. */
+  suspend(): void;
+  resume(): void;
+  readonly cache: MeterCache;
+}
+
+/**
+ * A ReadingStore that keeps the registers of sealed UTC days in memory, per meter, and answers
+ * `registers()` and single-meter `windows({fields: 'registers'})` from them; only the unsealed tail (the last hours) and lookups past
+ * the meter's data still reach the store. Answers are the store's, reading for reading (tested against
+ * both adapters). Everything else passes through; writes and deletes through it drop their meters at once.
+ */
+export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions): CachedStore {
+  const cache = new MeterCache(opts.maxBytes);
+  let suspended = false;
+  const count = (r: 'hit' | 'load' | 'bypass') => {
+    opts.counters?.request(r);
+    opts.counters?.bytes(cache.bytes);
+  };
+
+  const reader = sealedReader(inner, cache);
+  const cacheable = (sealedEnd: number, from: number, to: number) =>
+    !suspended && from < sealedEnd && from <= to && (dayOf(to) - dayOf(from)) / DAY_MS <= MAX_CACHED_DAYS;
+
+  async function windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>> {
+    const sealedEnd = sealedEndAt(opts.clock.now());
+    // Batch reads (settlement, retention: many meters once) stay one store round trip and do not sweep the cache.
+    const cached = (r: WindowRequest) => requests.length === 1 && r.fields === 'registers' && cacheable(sealedEnd, r.from, r.to);
+    const direct = requests.filter((r) => !cached(r));
+    const out = direct.length === 0 ? new Map<string, ReadingWindow>() : await inner.windows(direct);
+    for (let i = 0; i < direct.length; i += 1) count('bypass');
+    for (const r of requests) {
+      if (!cached(r)) continue;
+      if (out.has(r.meterId)) throw new RangeError(`windows: meter ${r.meterId} requested twice; merge the ranges into one request`);
+      const pieces = await reader.gather(r.meterId, r.from, r.to, sealedEnd);
+      out.set(r.meterId, piecesToWindow(r.meterId, pieces));
+      count(pieces.loaded ? 'load' : 'hit');
+    }
+    return out;
+  }
+
+  async function registers(meterId: string, from: number, to: number): Promise<RegisterColumns> {
+    const sealedEnd = sealedEndAt(opts.clock.now());
+    if (!cacheable(sealedEnd, from, to)) {
+      count('bypass');
+      return inner.registers(meterId, from, to);
+    }
+    const pieces = await reader.gather(meterId, from, to, sealedEnd);
+    count(pieces.loaded ? 'load' : 'hit');
+    return piecesToColumns(pieces);
+  }
+
+  return {
+    kind: inner.kind,
+    init: () => inner.init(),
+    async writeBatch(readings) {
+      try {
+        await inner.writeBatch(readings);
+      } finally {
+        for (const id of new Set(readings.map((r) => r.meterId))) cache.invalidate(id);
+      }
+    },
+    latest: (meterId) => inner.latest(meterId),
+    windows,
+    registers,
+    async deleteRanges(meterId, ranges) {
+      cache.invalidate(meterId);
+      try {
+        return await inner.deleteRanges(meterId, ranges);
+      } finally {
+        cache.invalidate(meterId);
+      }
+    },
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+    invalidate: (meterId) => cache.invalidate(meterId),
+    suspend() {
+      suspended = true;
+      cache.clear();
+    },
+    resume() {
+      suspended = false;
+    },
+    cache,
+  };
+}

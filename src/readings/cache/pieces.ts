@@ -1,6 +1,6 @@
 import type { Reading, ReadingWindow } from '../reading.js';
 import type { RegisterColumns } from '../register-columns.js';
-import { unpack } from './day-block.js';
+import { exportAt, importAt, tsAt, unpack } from './day-block.js';
 import type { Pieces } from './sealed-reader.js';
 
 /** Pieces as a store window: one reading object each. */
@@ -17,7 +17,7 @@ export function piecesToWindow(meterId: string, p: Pieces): ReadingWindow {
  * per request made V8 run full collections for the external memory (p99 of a month doubled).
  */
 export function piecesToColumns(p: Pieces): RegisterColumns {
-  const anyExport = p.before?.exportWh !== undefined || p.after?.exportWh !== undefined || p.tail.some((r) => r.exportWh !== undefined) || p.slices.some((s) => s.block.exports !== undefined);
+  const anyExport = p.before?.exportWh !== undefined || p.after?.exportWh !== undefined || p.tail.some((r) => r.exportWh !== undefined) || p.slices.some((s) => s.block.hasExports);
   const ts: number[] = [];
   const importWh: number[] = [];
   const exportWh: number[] | undefined = anyExport ? [] : undefined;
@@ -29,9 +29,9 @@ export function piecesToColumns(p: Pieces): RegisterColumns {
   if (p.before !== undefined) put(p.before);
   for (const { block, from, to } of p.slices) {
     for (let i = from; i < to; i += 1) {
-      ts.push(block.day + block.offsets[i]!);
-      importWh.push(block.imports[i]!);
-      exportWh?.push(block.exports?.[i] ?? Number.NaN);
+      ts.push(tsAt(block, i));
+      importWh.push(importAt(block, i));
+      exportWh?.push(exportAt(block, i));
     }
   }
   p.tail.forEach(put);

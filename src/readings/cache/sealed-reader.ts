@@ -137,7 +137,7 @@ function firstAfter(meterId: string, t: number, days: readonly (DayBlock | undef
   for (const b of days) {
     if (b === undefined) continue;
     const i = lowerBound(b, t + 1);
-    if (i < b.offsets.length) return unpack(meterId, b, i);
+    if (i < b.n) return unpack(meterId, b, i);
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
@@ -77,15 +77,32 @@ export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Mete
  * default), in the same query.
  */
 export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter & { readonly timezone: string; readonly consent: Consent }> {
-  const row = await db
-    .selectFrom('meters')
-    .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
-    .selectAll('meters')
-    .select(['contracts.customer_id', 'contracts.timezone', 'contracts.consent'])
-    .where('meters.id', '=', id)
-    .executeTakeFirst();
+  const { rows } = await db.executeQuery<MeterRow>({ ...meterQuery(db), parameters: [id] });
+  const row = rows[0];
   if (row === undefined || !canSee(v, row.customer_id)) throw notFound('meter', id);
   return { ...toMeter(row), timezone: row.timezone ?? 'UTC', consent: parseConsent(row.consent) };
+}
+
+const meterSelect = (db: Kysely<LedgerDatabase>, id: string) => db
+  .selectFrom('meters')
+  .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
+  .selectAll('meters')
+  .select(['contracts.customer_id', 'contracts.timezone', 'contracts.consent'])
+  .where('meters.id', '=', id);
+
+/**
+ * getMeter's query, compiled once per ledger: it runs on every consumption request, and building and
+ * compiling it cost as much as SQLite answering it. Only the parameter changes between calls.
+ */
+type MeterRow = Awaited<ReturnType<ReturnType<typeof meterSelect>['executeTakeFirstOrThrow']>>;
+const meterQueries = new WeakMap<Kysely<LedgerDatabase>, CompiledQuery<MeterRow>>();
+function meterQuery(db: Kysely<LedgerDatabase>) {
+  let q = meterQueries.get(db);
+  if (q === undefined) {
+    q = meterSelect(db, '').compile();
+    meterQueries.set(db, q);
+  }
+  return q;
 }
 
 /** The meters `v` may see, optionally of one contract (which must be visible, else AppError `not_found`), by id. */

@@ -1,6 +1,7 @@
 import { LATE_AFTER_MS, type LateSpan } from '../billing/records/late-arrivals.js';
 import type { NewReadingChange } from '../readings/changes/reading-changes.js';
 import type { Reading } from '../readings/reading.js';
+import { spansByMeter } from '../readings/reading-spans.js';
 
 /**
  * What a stored batch changed that readings caches may hold (src/readings/cache): the late spans, and
@@ -11,14 +12,12 @@ export function readingChangesOf(
   stored: readonly Reading[], late: readonly LateSpan[], previousNewest: ReadonlyMap<string, number | null>, storedAt: number,
 ): NewReadingChange[] {
   const changes: NewReadingChange[] = late.map((s) => ({ meterId: s.meterId, from: s.from, to: s.to, kind: 'late' }));
-  const spans = new Map<string, { from: number; to: number }>();
-  for (const r of stored) {
+  const silent = (r: Reading) => {
     const previous = previousNewest.get(r.meterId);
-    if (previous === undefined || (previous !== null && previous >= storedAt - LATE_AFTER_MS)) continue;
-    const s = spans.get(r.meterId);
-    if (s === undefined) spans.set(r.meterId, { from: previous ?? r.ts, to: r.ts });
-    else s.to = Math.max(s.to, r.ts);
+    return previous === null || (previous !== undefined && previous < storedAt - LATE_AFTER_MS);
+  };
+  for (const s of spansByMeter(stored, silent)) {
+    changes.push({ meterId: s.meterId, from: Math.min(s.from, previousNewest.get(s.meterId) ?? s.from), to: s.to, kind: 'resumed' });
   }
-  for (const [meterId, s] of spans) changes.push({ meterId, from: Math.min(s.from, s.to), to: s.to, kind: 'resumed' });
   return changes;
 }

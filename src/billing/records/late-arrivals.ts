@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../../ledger/schema.js';
 import type { Reading } from '../../readings/reading.js';
+import { spansByMeter, type ReadingSpan } from '../../readings/reading-spans.js';
 import { toIso } from '../../shared/time.js';
 
 /** A reading stored this long after its meter time may touch a period that is already settled. */
@@ -16,28 +17,10 @@ export interface LateArrival {
 }
 
 /** A meter's readings of one stored batch that arrived late: their meter-time span and count. */
-export interface LateSpan {
-  readonly meterId: string;
-  readonly from: number;
-  readonly to: number;
-  readonly readings: number;
-}
+export type LateSpan = ReadingSpan;
 
 /** Per meter, the span of the readings whose meter time lies more than `LATE_AFTER_MS` before `storedAt`. */
-export function lateSpans(stored: readonly Reading[], storedAt: number): LateSpan[] {
-  const spans = new Map<string, { from: number; to: number; n: number }>();
-  for (const r of stored) {
-    if (r.ts > storedAt - LATE_AFTER_MS) continue;
-    const s = spans.get(r.meterId);
-    if (s === undefined) spans.set(r.meterId, { from: r.ts, to: r.ts, n: 1 });
-    else {
-      s.from = Math.min(s.from, r.ts);
-      s.to = Math.max(s.to, r.ts);
-      s.n += 1;
-    }
-  }
-  return [...spans].map(([meterId, s]) => ({ meterId, from: s.from, to: s.to, readings: s.n }));
-}
+export const lateSpans = (stored: readonly Reading[], storedAt: number): LateSpan[] => spansByMeter(stored, (r) => r.ts <= storedAt - LATE_AFTER_MS);
 
 /**
  * Record the late spans (`lateSpans`) of a just-stored batch: the next settlement run recomputes the

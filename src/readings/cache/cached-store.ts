@@ -6,7 +6,7 @@ import type { RegisterColumns } from '../register-columns.js';
 import { DAY_MS, dayOf } from './day-block.js';
 import { MeterCache } from './meter-cache.js';
 import { piecesToColumns, piecesToWindow } from './pieces.js';
-import { sealedReader } from './sealed-reader.js';
+import { sealedReader, type Pieces } from './sealed-reader.js';
 
 /**
  * A UTC day is sealed once it ended this long ago. Ingest records in the change feed every reading it
@@ -59,32 +59,32 @@ export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions)
   const cacheable = (sealedEnd: number, from: number, to: number) =>
     !suspended && from < sealedEnd && from <= to && (dayOf(to) - dayOf(from)) / DAY_MS <= MAX_CACHED_DAYS;
 
-  async function windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>> {
-    const sealedEnd = sealedEndAt(opts.clock.now());
-    // Batch reads (settlement, retention: many meters once) stay one store round trip and do not sweep the cache.
-    const cached = (r: WindowRequest) => requests.length === 1 && r.fields === 'registers' && cacheable(sealedEnd, r.from, r.to);
-    const direct = requests.filter((r) => !cached(r));
-    const out = direct.length === 0 ? new Map<string, ReadingWindow>() : await inner.windows(direct);
-    for (let i = 0; i < direct.length; i += 1) count('bypass');
-    for (const r of requests) {
-      if (!cached(r)) continue;
-      if (out.has(r.meterId)) throw new RangeError(`windows: meter ${r.meterId} requested twice; merge the ranges into one request`);
-      const pieces = await reader.gather(r.meterId, r.from, r.to, sealedEnd);
-      out.set(r.meterId, piecesToWindow(r.meterId, pieces));
-      count(pieces.loaded ? 'load' : 'hit');
-    }
-    return out;
-  }
-
-  async function registers(meterId: string, from: number, to: number): Promise<RegisterColumns> {
+  /** The pieces of a window served from the cache, or undefined when it must go to the store. */
+  async function fromCache(meterId: string, from: number, to: number): Promise<Pieces | undefined> {
     const sealedEnd = sealedEndAt(opts.clock.now());
     if (!cacheable(sealedEnd, from, to)) {
       count('bypass');
-      return inner.registers(meterId, from, to);
+      return undefined;
     }
     const pieces = await reader.gather(meterId, from, to, sealedEnd);
     count(pieces.loaded ? 'load' : 'hit');
-    return piecesToColumns(pieces);
+    return pieces;
+  }
+
+  async function windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>> {
+    const [only] = requests;
+    // Batch reads (settlement, retention: many meters once) stay one store round trip and do not sweep the cache.
+    if (requests.length !== 1 || only === undefined || only.fields !== 'registers') {
+      requests.forEach(() => count('bypass'));
+      return inner.windows(requests);
+    }
+    const pieces = await fromCache(only.meterId, only.from, only.to);
+    return pieces === undefined ? inner.windows(requests) : new Map([[only.meterId, piecesToWindow(only.meterId, pieces)]]);
+  }
+
+  async function registers(meterId: string, from: number, to: number): Promise<RegisterColumns> {
+    const pieces = await fromCache(meterId, from, to);
+    return pieces === undefined ? inner.registers(meterId, from, to) : piecesToColumns(pieces);
   }
 
   return {

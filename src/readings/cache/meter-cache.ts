@@ -118,16 +118,15 @@ export class MeterCache {
    * back instead of going. Cheaper than moving every entry on every read, and close to LRU.
    */
   private evict(): void {
-    while (this.total > this.maxBytes && this.meters.size > 1) {
-      for (const [id, e] of this.meters) {
-        if (this.total <= this.maxBytes || this.meters.size <= 1) return;
-        this.meters.delete(id);
-        if (e.used) {
-          e.used = false;
-          this.meters.set(id, e);
-        } else {
-          this.total -= e.bytes;
-        }
+    // An entry moved to the back is visited again by this same loop, then goes if still unused.
+    for (const [id, e] of this.meters) {
+      if (this.total <= this.maxBytes || this.meters.size <= 1) return;
+      this.meters.delete(id);
+      if (e.used) {
+        e.used = false;
+        this.meters.set(id, e);
+      } else {
+        this.total -= e.bytes;
       }
     }
   }

@@ -25,6 +25,7 @@ import { roleParts, type Role } from './ops/roles.js';
 import { createReadingStore } from './readings/create-store.js';
 import { createCachedStore } from './readings/cache/cached-store.js';
 import { startChangeFollower } from './readings/cache/change-follower.js';
+import type { ReadingChange } from './readings/changes/reading-changes.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import path from 'node:path';
@@ -67,8 +68,14 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
     maxBytes: config.READINGS_CACHE_MB * 1024 * 1024, clock,
     counters: { request: (result) => metrics.readingsCacheRequests.inc({ result }), bytes: (n) => metrics.readingsCacheBytes.set(n) },
   }) : undefined;
+  const follower = cached === undefined ? undefined : startChangeFollower({ db: ledger.db, store: cached, clock, log }, { pollMs: config.READINGS_CACHE_POLL_MS });
+  // In one process the flush drops what it changed at once; the follower then skips those feed rows.
+  const onReadingChanges = (changes: readonly ReadingChange[]) => {
+    for (const c of changes) cached?.invalidate(c.meterId);
+    follower?.applied(changes);
+  };
   const ingest = !parts.ingest ? undefined : startIngest(
-    { store, db: ledger.db, clock, metrics, log, onReadingChanges: (changes) => { for (const c of changes) cached?.invalidate(c.meterId); } },
+    { store, db: ledger.db, clock, metrics, log, onReadingChanges },
     {
       spoolPath: config.spoolPath, spoolSync: config.SPOOL_SYNC, batchSize: config.FLUSH_BATCH_SIZE, lingerMs: config.FLUSH_LINGER_MS,
       defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
@@ -103,7 +110,6 @@ export async function startWattledger(config: Readonly<Config>, clock: Clock = s
     ledger: async () => { await sql`select 1`.execute(ledger.db); },
   };
   const ops = { registry: metrics.registry, probes };
-  const follower = cached === undefined ? undefined : startChangeFollower({ db: ledger.db, store: cached, clock, log }, { pollMs: config.READINGS_CACHE_POLL_MS });
   const app = !parts.api ? createOpsApp(ops, log, config.ROLE) : createApp({
     ops, db: ledger.db, store: cached ?? store, clock, log, billing,
     adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),

@@ -39,7 +39,10 @@ export function createApp(deps: AppDeps): Hono {
 
   const api = createRouter();
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'API key: `Authorization: Bearer <key>`' });
-  api.use('/v1/*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'request bodies are limited to 1 MiB'); } }));
+  const limit = bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'request bodies are limited to 1 MiB'); } });
+  // Reads skip it: the limit looks at the request's Fetch body, and building that object for every GET
+  // was a measurable share of a consumption request.
+  api.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next)));
   api.use('/v1/*', authenticate(deps));
   api.route('/v1', v1Routes(deps));
   api.doc31('/openapi.json', {

@@ -4,6 +4,7 @@ import type { LedgerDatabase } from '../ledger/schema.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { ApiEnv } from '../api/router.js';
+import { TtlCache } from '../shared/ttl-cache.js';
 import { hashApiKey, sameHash } from './api-key.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
@@ -22,18 +23,17 @@ const CACHE_TTL_MS = 30_000;
  * ledger on every request.
  */
 export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
-  const cache = new Map<string, { principal: Principal | undefined; expires: number }>();
+  // Unknown keys are remembered too (null), so a client retrying a bad key does not query the ledger each time.
+  const cache = new TtlCache<string, Principal | null>({ ttlMs: CACHE_TTL_MS, max: 10_000, clock: deps.clock });
   async function resolve(hash: string): Promise<Principal | undefined> {
     if (deps.adminKeyHash !== undefined && sameHash(hash, deps.adminKeyHash)) return { keyId: 'bootstrap-admin', role: 'admin', customerId: null };
-    const now = deps.clock.now();
     const hit = cache.get(hash);
-    if (hit !== undefined && hit.expires > now) return hit.principal;
+    if (hit !== undefined) return hit ?? undefined;
     const row = await deps.db.selectFrom('api_keys').select(['id', 'role', 'customer_id']).where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst();
     const principal = row !== undefined && (ROLES as readonly string[]).includes(row.role)
       ? { keyId: row.id, role: row.role as Role, customerId: row.customer_id }
       : undefined;
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { principal, expires: now + CACHE_TTL_MS });
+    cache.set(hash, principal ?? null);
     return principal;
   }
   return async (c, next) => {

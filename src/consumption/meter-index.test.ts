@@ -21,6 +21,20 @@ describe('milli-Wh arithmetic', () => {
     expect(milliWhToWh(mwh)).toBe(wh);
   });
 
+  it('gives the double of the exact decimal text, below and beyond 2^53 milli-Wh', () => {
+    // A seeded walk over magnitudes 0..2^63: the division path must agree with parsing the text everywhere.
+    let seed = 42;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    const edge = BigInt(Number.MAX_SAFE_INTEGER);
+    const values = [edge, edge + 1n, -edge, -edge - 1n, edge - 1n, 10n ** 18n + 1n];
+    for (let i = 0; i < 20_000; i++) {
+      const bits = BigInt(next() % 64);
+      const v = (BigInt(next()) * 2n ** 31n + BigInt(next())) % (2n ** bits + 1n);
+      values.push(next() % 3 === 0 ? -v : v);
+    }
+    for (const v of values) expect(milliWhToWh(v)).toBe(Number(formatMilliWh(v)) || 0);
+  });
+
   it('has no negative zero', () => {
     expect(Object.is(milliWhToWh(0n), 0)).toBe(true);
   });

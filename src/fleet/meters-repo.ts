@@ -70,17 +70,33 @@ export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Mete
   return insertMeter(deps, m);
 }
 
+/** A meter with what reading it needs: its contract's customer, IANA time zone and consent. */
+export type MeterAccess = Meter & { readonly customerId: string | null; readonly timezone: string; readonly consent: Consent };
+
 /**
- * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`,
- * exactly as for an absent meter. Also answers its contract's IANA time zone (UTC without a contract),
- * which consumption buckets follow, and its contract's consent (`month` without a contract: privacy by
- * default), in the same query.
+ * The meter `id` with its contract's customer, time zone (UTC without a contract), which consumption
+ * buckets follow, and consent (`month` without a contract: privacy by default), in one query; undefined
+ * when there is no such meter. Callers check visibility (`getMeter`, `MeterLookup`).
  */
-export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Meter & { readonly timezone: string; readonly consent: Consent }> {
+export async function findMeterAccess(db: Kysely<LedgerDatabase>, id: string): Promise<MeterAccess | undefined> {
   const { rows } = await db.executeQuery<MeterRow>({ ...meterQuery(db), parameters: [id] });
   const row = rows[0];
-  if (row === undefined || !canSee(v, row.customer_id)) throw notFound('meter', id);
-  return { ...toMeter(row), timezone: row.timezone ?? 'UTC', consent: parseConsent(row.consent) };
+  if (row === undefined) return undefined;
+  return { ...toMeter(row), customerId: row.customer_id, timezone: row.timezone ?? 'UTC', consent: parseConsent(row.consent) };
+}
+
+/**
+ * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`,
+ * exactly as for an absent meter. See `findMeterAccess`.
+ */
+export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<MeterAccess> {
+  return visibleMeter(v, id, await findMeterAccess(db, id));
+}
+
+/** `m` if `v` may see it, else the 404 of an absent meter. */
+export function visibleMeter(v: Visibility, id: string, m: MeterAccess | undefined): MeterAccess {
+  if (m === undefined || !canSee(v, m.customerId)) throw notFound('meter', id);
+  return m;
 }
 
 const meterSelect = (db: Kysely<LedgerDatabase>, id: string) => db

@@ -10,7 +10,7 @@ import type { MeterDirectory } from './meter-directory.js';
 import { readingRejection, type Rejection } from './rejection.js';
 import { insertRejections, rejectionIdOf } from './rejections-repo.js';
 import { recordLateArrivals } from '../billing/records/late-arrivals.js';
-import { recordReadingChanges, type NewReadingChange } from '../readings/changes/reading-changes.js';
+import { recordReadingChanges, type ReadingChange } from '../readings/changes/reading-changes.js';
 import { readingChangesOf } from './reading-changes-of.js';
 import type { Spool, SpoolBatch } from './spool.js';
 import { validateBatch } from './validate-batch.js';
@@ -25,7 +25,7 @@ export interface FlusherDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   /** Told of what a flush changed for readings caches, once it is in the change feed. */
-  readonly onReadingChanges?: ((changes: readonly NewReadingChange[]) => void) | undefined;
+  readonly onReadingChanges?: ((changes: readonly ReadingChange[]) => void) | undefined;
 }
 
 export interface FlusherOptions {
@@ -82,8 +82,8 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
     const late = await recordLateArrivals(deps.db, stored, storedAt);
     const changes = readingChangesOf(stored, late, v.previousNewest, storedAt);
     if (changes.length > 0) {
-      await recordReadingChanges(deps.db, changes, storedAt);
-      deps.onReadingChanges?.(changes);
+      const recorded = await recordReadingChanges(deps.db, changes, storedAt);
+      deps.onReadingChanges?.(recorded);
     }
     spool.remove(batch);
     spool.checkpoint();

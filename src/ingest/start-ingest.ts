@@ -9,7 +9,7 @@ import { createMeterDirectory, type MeterDirectory } from './meter-directory.js'
 import { startSubscriber, type SubscriberOptions } from './mqtt-subscriber.js';
 import { receiveMessage } from './receive.js';
 import { openSpool } from './spool.js';
-import type { NewReadingChange } from '../readings/changes/reading-changes.js';
+import type { ReadingChange } from '../readings/changes/reading-changes.js';
 
 export interface IngestDeps {
   readonly store: ReadingStore;
@@ -18,7 +18,7 @@ export interface IngestDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   /** Told of what a flush changed for readings caches, once it is in the change feed (a cache in this process). */
-  readonly onReadingChanges?: ((changes: readonly NewReadingChange[]) => void) | undefined;
+  readonly onReadingChanges?: ((changes: readonly ReadingChange[]) => void) | undefined;
 }
 
 export interface IngestOptions extends Omit<FlusherOptions, 'exclusiveWriter'> {

@@ -68,13 +68,21 @@ async function daily(call: Call, meterId: string, from: number, to: number): Pro
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as unknown as Answer;
 }
-/** Ask twice: the second answer must be the first, served from memory (a cache `hit`). */
+/**
+ * Ask twice: the second answer must be the first, served from memory (a cache `hit`). Another process's
+ * feed rows for readings just stored reach the api up to a poll later and drop the meter once, maybe
+ * between the two asks: then the pair is asked again, until a second ask is a hit (bounded).
+ */
 async function cached(api: TestInstance, meterId: string, from: number, to: number): Promise<Answer> {
-  const first = await daily(http(api), meterId, from, to);
-  const hits = await api.metric(...HITS);
-  expect(await daily(http(api), meterId, from, to)).toEqual(first);
-  expect(await api.metric(...HITS)).toBe(hits + 1);
-  return first;
+  let pair: [Answer, Answer] | undefined;
+  await waitFor(`a second ask of ${meterId} served from memory`, async () => {
+    const first = await daily(http(api), meterId, from, to);
+    const hits = await api.metric(...HITS);
+    pair = [first, await daily(http(api), meterId, from, to)];
+    return (await api.metric(...HITS)) === hits + 1;
+  }, { timeoutMs: 10_000 });
+  expect(pair?.[1]).toEqual(pair?.[0]);
+  return pair![0];
 }
 const shape = (buckets: readonly Bucket[]) => buckets.map((b) => [b.start.slice(0, 10), b.importWh, b.quality]);
 const ymd = (t: number) => iso(t).slice(0, 10);

@@ -85,7 +85,9 @@ onBothSetups((setup, open) => {
       expect((await w.api.call('PUT', path, { key: home.key, body: {} })).status).toBe(400);
 
       expect(await expectCall(w.api, 200, 'PUT', path, { key: home.key, body: { granularity: 'interval' } })).toMatchObject({ id: home.contractId, consent: 'interval' });
-      w.clock.advance(60_000);
+      // The API now remembers this meter's consent (interval) for a few seconds...
+      expect((await w.api.call('GET', consumption(home.meterId, 'hour'), { key: staff })).status).toBe(200);
+      w.clock.advance(1_000);
       await expectCall(w.api, 200, 'PUT', path, { key: admin, body: { granularity: 'day' } });
       await expectCall(w.api, 200, 'PUT', path, { key: home.key, body: { granularity: 'day' } }); // no change, no audit row
       const audit = (await auditOf(w.api.ledger.db, home.contractId)).filter((a) => a.action === 'consent_change');
@@ -94,7 +96,7 @@ onBothSetups((setup, open) => {
         [{ from: 'interval', to: 'day', role: 'admin' }, true],
       ]);
       expect(audit[1]!.at > audit[0]!.at).toBe(true);
-      // The new consent applies at once.
+      // ...and the withdrawal to day still applies to the very next request.
       expect((await w.api.call('GET', consumption(home.meterId, 'hour'), { key: staff })).status).toBe(403);
       expect((await w.api.call('GET', consumption(home.meterId, 'day'), { key: staff })).status).toBe(200);
     });

@@ -11,6 +11,7 @@ import type { ReadingStore } from '../../src/readings/reading-store.js';
 import { manualClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { mulberry32 } from '../../simulators/prng.js';
+import { plain } from '../support/columns.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -89,7 +90,7 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
     async function expectSameAnswers(seed: number): Promise<void> {
       for (const w of windows(seed, 90)) {
         const label = `${w.meterId} ${new Date(w.from).toISOString()} .. ${new Date(w.to).toISOString()}`;
-        expect(await cached.registers(w.meterId, w.from, w.to), label).toEqual(await inner.registers(w.meterId, w.from, w.to));
+        expect(plain(await cached.registers(w.meterId, w.from, w.to)), label).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
         const req = [{ ...w, fields: 'registers' as const }];
         expect(windowRegs((await cached.windows(req)).get(w.meterId)), label).toEqual(windowRegs((await inner.windows(req)).get(w.meterId)));
       }
@@ -102,6 +103,21 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       expect(counts.hit - before.hit).toBeGreaterThan(100);
       expect(counts.load).toBe(before.load);
       expect(cached.cache.bytes).toBeGreaterThan(0);
+    });
+
+    it('hands out a window inside one read as views of the cached columns, and copies the others', async () => {
+      const store = createCachedStore(inner, { maxBytes: 1 << 24, clock });
+      const ask = async (from: string, to: string) => {
+        const got = await store.registers('live', t(from), t(to));
+        expect(plain(got), `${from} .. ${to}`).toEqual(plain(await inner.registers('live', t(from), t(to))));
+        return ArrayBuffer.isView(got.ts) && ArrayBuffer.isView(got.importWh);
+      };
+      expect(await ask('2026-09-05T03:07Z', '2026-09-07T21:00Z')).toBe(true); // read now, as one span
+      expect(await ask('2026-09-06T00:00Z', '2026-09-06T12:00Z')).toBe(true); // inside it
+      expect(await ask('2026-09-12T00:00Z', '2026-09-12T06:00Z')).toBe(true); // a second read
+      expect(await ask('2026-09-06T00:00Z', '2026-09-12T06:00Z')).toBe(false); // three reads: copied
+      expect(await ask('2026-10-19T00:00Z', '2026-10-20T09:00Z')).toBe(false); // reaches the unsealed hours
+      expect(await ask('2026-09-06T00:00Z', '2026-09-12T06:00Z')).toBe(false);
     });
 
     it('reads the store when the feed names late readings, a resumed meter or a delete', async () => {
@@ -120,14 +136,33 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
 
     it('serves what it holds until the feed speaks: the feed is what keeps it exact', async () => {
       const probe = { meterId: 'irregular', from: t('2026-10-01T00:00Z'), to: t('2026-10-03T00:00Z') };
-      const held = await cached.registers(probe.meterId, probe.from, probe.to);
+      const held = plain(await cached.registers(probe.meterId, probe.from, probe.to));
       await inner.writeBatch([{ meterId: 'irregular', ts: t('2026-10-02T00:00:00.001Z'), importWh: 123_456_789, receivedAt: NOW }]);
-      expect(await cached.registers(probe.meterId, probe.from, probe.to)).toEqual(held);
+      expect(plain(await cached.registers(probe.meterId, probe.from, probe.to))).toEqual(held);
       await recordReadingChanges(ledger.db, [{ meterId: 'irregular', from: t('2026-10-02T00:00:00.001Z'), to: t('2026-10-02T00:00:00.001Z'), kind: 'late' }], NOW);
       await follower.poll();
-      const fresh = await cached.registers(probe.meterId, probe.from, probe.to);
-      expect(fresh).toEqual(await inner.registers(probe.meterId, probe.from, probe.to));
+      const fresh = plain(await cached.registers(probe.meterId, probe.from, probe.to));
+      expect(fresh).toEqual(plain(await inner.registers(probe.meterId, probe.from, probe.to)));
       expect(fresh).not.toEqual(held);
+    });
+
+    it('does not drop a meter again for feed rows this process applied itself', async () => {
+      const w = { meterId: 'fast', from: t('2026-09-21T00:00Z'), to: t('2026-09-23T00:00Z') };
+      const late = { meterId: 'fast', from: w.from + H, to: w.from + H, kind: 'late' as const };
+      await cached.registers(w.meterId, w.from, w.to);
+      const loads = counts.load;
+      const own = await recordReadingChanges(ledger.db, [late, { ...late, meterId: 'live' }], NOW);
+      expect(own.map((c) => [c.meterId, c.kind, c.from])).toEqual(expect.arrayContaining([['fast', 'late', late.from], ['live', 'late', late.from]]));
+      expect(new Set(own.map((c) => c.id)).size).toBe(2);
+      follower.applied(own);
+      await follower.poll();
+      await cached.registers(w.meterId, w.from, w.to);
+      expect(counts.load).toBe(loads);
+      // The same change written by another process: the feed is how this one learns of it.
+      await recordReadingChanges(ledger.db, [late], NOW);
+      await follower.poll();
+      await cached.registers(w.meterId, w.from, w.to);
+      expect(counts.load).toBe(loads + 1);
     });
 
     it('answers from the store only while the feed cannot be read', async () => {
@@ -137,13 +172,13 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       const f = startChangeFollower({ db: broken.db, store, clock, log: createLogger('silent') }, { pollMs: 3_600_000, staleAfterMs: 1 });
       await f.poll();
       const w = { meterId: 'live', from: t('2026-09-10T00:00Z'), to: t('2026-09-12T00:00Z') };
-      await store.registers(w.meterId, w.from, w.to);
+      plain(await store.registers(w.meterId, w.from, w.to));
       expect(store.cache.size).toBe(1);
       await broken.close();
       clock.advance(10);
       await f.poll();
       const bypassed = counts.bypass;
-      expect(await store.registers(w.meterId, w.from, w.to)).toEqual(await inner.registers(w.meterId, w.from, w.to));
+      expect(plain(await store.registers(w.meterId, w.from, w.to))).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
       expect(counts.bypass).toBe(bypassed + 1);
       expect(store.cache.size).toBe(0);
       await f.stop();
@@ -151,10 +186,10 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
 
     it('sees a live reading at once, without the feed: unsealed hours are never held', async () => {
       const w = { meterId: 'live', from: t('2026-10-18T00:00Z'), to: NOW + H };
-      const was = await cached.registers(w.meterId, w.from, w.to);
+      const was = plain(await cached.registers(w.meterId, w.from, w.to));
       await inner.writeBatch([{ meterId: 'live', ts: NOW - 60_000, importWh: 999_999, receivedAt: NOW }]);
-      const now = await cached.registers(w.meterId, w.from, w.to);
-      expect(now).toEqual(await inner.registers(w.meterId, w.from, w.to));
+      const now = plain(await cached.registers(w.meterId, w.from, w.to));
+      expect(now).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
       expect(now.ts.length).toBe(was.ts.length + 1);
     });
 
@@ -163,7 +198,7 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       await expectSameAnswers(3);
       const small = createCachedStore(inner, { maxBytes: 40_000, clock });
       small.resume();
-      for (const w of windows(4, 60)) expect(await small.registers(w.meterId, w.from, w.to)).toEqual(await inner.registers(w.meterId, w.from, w.to));
+      for (const w of windows(4, 60)) expect(plain(await small.registers(w.meterId, w.from, w.to))).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
       expect(small.cache.bytes).toBeLessThanOrEqual(40_000 + 60_000);
     });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TIME, type Reading } from '../../src/readings/reading.js';
 import { StoreWriteError, type ReadingStore } from '../../src/readings/reading-store.js';
+import { plain } from '../support/columns.js';
 
 export interface StoreFixture {
   readonly store: ReadingStore;
@@ -107,10 +108,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     it('registers: the window column by column, NaN where a reading has no export register', async () => {
       const rs = [at('cols', -5, 90, { exportWh: 1 }), at('cols', 0, 100), at('cols', 3, 104, { exportWh: 4 }), at('cols', 5, 110)];
       await store.writeBatch(rs);
-      expect(await store.registers('cols', T0, T0 + 4 * MIN)).toEqual({ ts: rs.map((r) => r.ts), importWh: [90, 100, 104, 110], exportWh: [1, Number.NaN, 4, Number.NaN] });
+      expect(plain(await store.registers('cols', T0, T0 + 4 * MIN))).toEqual({ ts: rs.map((r) => r.ts), importWh: [90, 100, 104, 110], exportWh: [1, Number.NaN, 4, Number.NaN] });
       await store.writeBatch([at('cols-no-export', 0, 5), at('cols-no-export', 1, 6)]);
-      expect(await store.registers('cols-no-export', T0, T0)).toEqual({ ts: [T0, T0 + MIN], importWh: [5, 6], exportWh: undefined });
-      expect(await store.registers('cols-unknown', T0, T0 + MIN)).toEqual({ ts: [], importWh: [], exportWh: undefined });
+      expect(plain(await store.registers('cols-no-export', T0, T0))).toEqual({ ts: [T0, T0 + MIN], importWh: [5, 6], exportWh: undefined });
+      expect(plain(await store.registers('cols-unknown', T0, T0 + MIN))).toEqual({ ts: [], importWh: [], exportWh: undefined });
     });
 
     it('windows: 350 meters in one call', async () => {

@@ -4,7 +4,7 @@ import { AppError } from '../../shared/app-error.js';
 import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import { getMeter } from '../../fleet/meters-repo.js';
+import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { requireConsent } from '../../privacy/consent.js';
 import { consentedConsumption, requireConsentFor } from '../../privacy/consented-consumption.js';
@@ -65,10 +65,10 @@ async function fromStore<T>(what: string, call: Promise<T>): Promise<T> {
 }
 
 /** Readings and consumption of a meter: owner, staff and admin. */
-export function consumptionRoutes(deps: AppDeps) {
+export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
   const r = createRouter();
   r.openapi(latestRoute, async (c) => {
-    const meter = await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId);
+    const meter = await meters.get(visibilityOf(c.get('principal')), c.req.valid('param').meterId);
     requireConsent(meter.consent, 'interval', 'the latest reading (its instantaneous power and register)');
     const latest = await fromStore('the latest reading', deps.store.latest(meter.id));
     if (latest === undefined) throw new AppError('not_found', `meter ${meter.id} has no reading yet`);
@@ -83,7 +83,7 @@ export function consumptionRoutes(deps: AppDeps) {
     const to = parseRfc3339(q.to)!;
     if (from > to) throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
     if (q.tz !== undefined && !isValidTimeZone(q.tz)) throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
-    const meter = await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId);
+    const meter = await meters.get(visibilityOf(c.get('principal')), c.req.valid('param').meterId);
     const tz = q.tz ?? meter.timezone;
     requireConsentFor({ consent: meter.consent, groupBy: q.groupBy, tz, contractTz: meter.timezone });
     // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../audit/audit-log.js';
 import { requireRole } from '../../auth/authenticate.js';
+import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { CONSENT_LEVELS } from '../../privacy/consent.js';
 import { changeConsent } from '../../privacy/consent-repo.js';
@@ -50,12 +51,14 @@ const postErase = createRoute({
 });
 
 /** Consent, right of access (export) and right to erasure (issue 7). */
-export function privacyRoutes(deps: AppDeps) {
+export function privacyRoutes(deps: AppDeps, meters: MeterLookup) {
   const r = createRouter();
   r.openapi(putConsent, async (c) => {
     const p = c.get('principal');
     const who = { visibility: visibilityOf(p), actor: actorOf(p), role: p.role };
-    return c.json(presentContract(await changeConsent(deps, who, c.req.valid('param').id, c.req.valid('json').granularity)), 200);
+    const contract = await changeConsent(deps, who, c.req.valid('param').id, c.req.valid('json').granularity);
+    meters.forget();
+    return c.json(presentContract(contract), 200);
   });
   r.openapi(getExport, async (c) => {
     const { customerId } = c.get('principal');

@@ -1,3 +1,4 @@
+import { meterLookup } from '../../fleet/meter-lookup.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
 import { billRoutes } from './bill-routes.js';
@@ -10,11 +11,13 @@ import { rejectionRoutes } from './rejection-routes.js';
 /** Every `/v1` route, grouped by feature. */
 export function v1Routes(deps: AppDeps) {
   const v1 = createRouter();
-  v1.route('/', consumptionRoutes(deps));
+  // One per app: the consent route makes the consumption routes forget at once.
+  const meters = meterLookup(deps);
+  v1.route('/', consumptionRoutes(deps, meters));
   v1.route('/', fleetRoutes(deps));
   v1.route('/', rejectionRoutes(deps));
   v1.route('/', billRoutes(deps));
   v1.route('/', billingRoutes(deps));
-  v1.route('/', privacyRoutes(deps));
+  v1.route('/', privacyRoutes(deps, meters));
   return v1;
 }

@@ -17,6 +17,11 @@ export interface ChangeFollowerOptions {
 export interface ChangeFollower {
   /** Read the feed once (the timer calls it; tests call it to step). */
   poll(): Promise<void>;
+  /**
+   * Changes this process has already dropped from the cache (its own flush): not dropped again when
+   * the feed shows them, which would only make the next requests read those meters' days once more.
+   */
+  applied(changes: readonly { readonly id: number }[]): void;
   stop(): Promise<void>;
 }
 
@@ -114,6 +119,10 @@ export function startChangeFollower(
   tick();
   return {
     poll,
+    applied(changes) {
+      // Below the floor an id is never read again: nothing to skip.
+      for (const c of changes) if (floor === undefined || c.id > floor) seen.add(c.id);
+    },
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

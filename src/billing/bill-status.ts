@@ -1,6 +1,6 @@
 import { BASELINE_MS } from './estimate/projection.js';
-import type { MeterReadings } from './bills/meter-usage.js';
-import { estimatedBill, measuredBill, type BillBasis } from './bills/period-bill.js';
+import { type ContractUsage, measuredUsage, type MeterReadings, type MeterUsage, projectedUsage } from './bills/meter-usage.js';
+import { estimatedBillOf, measuredBillOf, type BillBasis } from './bills/period-bill.js';
 import type { BillingPeriod } from './periods/billing-periods.js';
 import type { TimeRange } from './pricing/bill.js';
 import type { BillingContext } from './records/billing-context.js';
@@ -66,10 +66,15 @@ export function planBill(contractId: string, period: BillingPeriod, row: PeriodR
   return { contractId, period: p, status: 'estimated', read: { start: p.start - BASELINE_MS, end: Math.min(p.end, now) } };
 }
 
-/** Price a planned, unsettled bill from its meters' readings: the estimate of an open period, else measured data only. */
-export function pricedView(ctx: BillingContext, plan: BillPlan, meters: readonly MeterReadings[], now: number): BillView {
-  const input = { tariff: ctx.tariff, tz: ctx.timezone, period: plan.period, meters };
-  const { bill, basis } = plan.status === 'estimated' ? estimatedBill(input, now) : measuredBill(input);
+/** How a planned, unsettled bill takes each meter: the estimate's projection at `now` for an open period, else measured data only. */
+export function meterUsageOf(ctx: BillingContext, plan: BillPlan, now: number): (m: MeterReadings) => MeterUsage {
+  return plan.status === 'estimated' ? (m) => projectedUsage(m, plan.period, ctx.timezone, now) : (m) => measuredUsage(m, plan.period);
+}
+
+/** Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`). */
+export function pricedView(ctx: BillingContext, plan: BillPlan, usage: ContractUsage): BillView {
+  const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: plan.period };
+  const { bill, basis } = plan.status === 'estimated' ? estimatedBillOf(frame, usage) : measuredBillOf(frame, usage);
   return {
     contractId: plan.contractId, period: plan.period, status: plan.status, currency: bill.currency, lines: bill.lines,
     subtotal: bill.subtotal, total: bill.total, basis, ...(plan.holdReason === undefined ? {} : { holdReason: plan.holdReason }),

@@ -6,9 +6,9 @@ import type { ReadingStore } from '../readings/reading-store.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toRfc3339 } from '../shared/time.js';
-import { invoiceView, periodHistory, planBill, pricedView, type BillView, type PeriodHistoryItem } from './bill-status.js';
-import { readBillMeters, type BillReadRequest } from './bills/read-meters.js';
-import type { MeterReadings } from './bills/meter-usage.js';
+import { invoiceView, meterUsageOf, periodHistory, planBill, pricedView, type BillPlan, type BillView, type PeriodHistoryItem } from './bill-status.js';
+import { forEachBillMeter } from './bills/read-meters.js';
+import { UsageFold } from './bills/meter-usage.js';
 import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 import { findInvoice, invoicesOf, type Invoice } from './records/invoices-repo.js';
@@ -23,16 +23,40 @@ export interface BillViewDeps {
   readonly clock: Clock;
 }
 
+/** An unsettled bill to price: its contract and plan (`plan.read` set). */
+export interface PlannedBill {
+  readonly ctx: BillingContext;
+  readonly plan: BillPlan;
+}
+
 /**
- * Read the readings of some bills; a store failure (outage, timeout) becomes AppError
- * `store_unavailable` (503): the caller may retry, and nothing is wrong with its request.
+ * Price unsettled bills from the readings store, each meter summed into its bill as it arrives, so that
+ * neither a contract of many meters nor a fleet of contracts is in memory at once. Answers by contract.
+ * A store failure (outage, timeout) becomes AppError `store_unavailable` (503): the caller may retry,
+ * and nothing is wrong with its request.
  */
-export async function readBillsOrUnavailable(store: Pick<ReadingStore, 'windows'>, requests: readonly BillReadRequest[]): Promise<Map<string, MeterReadings[]>> {
+export async function priceBills(store: Pick<ReadingStore, 'windows'>, bills: readonly PlannedBill[], now: number): Promise<Map<string, BillView>> {
+  const folds = new Map(bills.map((b) => [b.ctx.contractId, { bill: b, usageOf: meterUsageOf(b.ctx, b.plan, now), fold: new UsageFold(), error: undefined as unknown }]));
+  const requests = bills.flatMap(({ ctx, plan }) => plan.read === undefined ? [] : [{ key: ctx.contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end }]);
   try {
-    return await readBillMeters(store, requests);
+    await forEachBillMeter(store, requests, (key, m) => {
+      const f = folds.get(key);
+      if (f === undefined || f.error !== undefined) return;
+      try {
+        f.fold.add(f.usageOf(m));
+      } catch (error) {
+        f.error = error; // not the store's: thrown below as it is
+      }
+    });
   } catch (e) {
     throw new AppError('store_unavailable', `the readings store did not answer the readings of the bill: ${(e as Error).message}`);
   }
+  const out = new Map<string, BillView>();
+  for (const [key, f] of folds) {
+    if (f.error !== undefined) throw f.error;
+    out.set(key, pricedView(f.bill.ctx, f.bill.plan, f.fold.result()));
+  }
+  return out;
 }
 
 /** The billing context of a contract `v` may see; otherwise the 404 of an absent contract, so ids cannot be probed. */
@@ -67,8 +91,9 @@ export async function contractBill(deps: BillViewDeps, v: Visibility, contractId
     if (invoice === undefined) throw new Error(`the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${contractId} is missing`);
     return invoiceView(plan, invoice);
   }
-  const meters = await readBillsOrUnavailable(deps.store, [{ key: contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end }]);
-  return pricedView(ctx, plan, meters.get(contractId) ?? [], now);
+  const priced = (await priceBills(deps.store, [{ ctx, plan }], now)).get(contractId);
+  if (priced === undefined) throw new Error(`the bill of ${contractId} was not priced`);
+  return priced;
 }
 
 /**

@@ -2,8 +2,8 @@ import { calendarRule } from '../consumption/calendar-edges.js';
 import type { EdgeRule } from '../consumption/edge-rule.js';
 import { AppError } from '../shared/app-error.js';
 import { toIso } from '../shared/time.js';
-import { BILL_STATUSES, invoiceView, planBill, pricedView, type BillPlan, type BillStatus, type BillView, type PeriodRecord } from './bill-status.js';
-import { readBillsOrUnavailable, type BillViewDeps } from './bill-view.js';
+import { BILL_STATUSES, invoiceView, planBill, type BillPlan, type BillStatus, type BillView, type PeriodRecord } from './bill-status.js';
+import { priceBills, type BillViewDeps } from './bill-view.js';
 import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
@@ -69,11 +69,11 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
     return plan === undefined ? [] : [{ ctx, plan }];
   });
   const invoices = new Map((await invoicesByNumbers(deps.db, planned.flatMap((p) => p.plan.invoiceNumber ?? []))).map((i) => [i.number, i]));
-  const readings = await readBillsOrUnavailable(deps.store, planned.flatMap(({ ctx, plan }) =>
-    plan.read === undefined ? [] : [{ key: ctx.contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end }]));
+  const priced = await priceBills(deps.store, planned.filter(({ plan }) => plan.read !== undefined), now);
 
   const bills: BillView[] = planned.map(({ ctx, plan }) => {
-    if (plan.read !== undefined) return pricedView(ctx, plan, readings.get(ctx.contractId) ?? [], now);
+    const view = priced.get(ctx.contractId);
+    if (view !== undefined) return view;
     const invoice = invoices.get(plan.invoiceNumber ?? '');
     if (invoice === undefined) throw new Error(`the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${ctx.contractId} is missing`);
     return invoiceView(plan, invoice);

@@ -3,7 +3,7 @@ import { toRfc3339 } from '../../shared/time.js';
 import type { Bill, BillLine, TimeRange } from '../pricing/bill.js';
 import { priceBill } from '../pricing/price-bill.js';
 import type { Tariff } from '../tariff-schema.js';
-import { combineIntervals, measuredUsage, type MeterReadings, type MeterUsage, projectedUsage, usageTotals } from './meter-usage.js';
+import { type ContractUsage, foldUsages, measuredUsage, type MeterReadings, projectedUsage } from './meter-usage.js';
 
 /**
  * How a bill's energy was obtained (DESIGN §4 `basis`): `measured` (readings only), `baseline-7d`
@@ -28,17 +28,26 @@ export interface PeriodBill {
   readonly meterIdsWithoutEnd: readonly string[];
 }
 
-/** What billing a period needs: the contract's tariff and zone, the period, each meter's readings. */
-export interface PeriodBillInput {
+/** What pricing a period needs besides usage: the contract's tariff and zone, and the period. */
+export interface BillFrame {
   readonly tariff: Tariff;
   readonly tz: string;
   readonly period: TimeRange;
+}
+
+/** A period to bill from its meters' readings, all in memory (one bill of a few meters). */
+export interface PeriodBillInput extends BillFrame {
   readonly meters: readonly MeterReadings[];
 }
 
-function basisOf(usages: readonly MeterUsage[], method: BasisMethod): BillBasis {
-  const { measuredMwh, projectedMwh } = usageTotals(usages);
-  const latest = usages.map((u) => u.latestTs).filter((t): t is number => t !== undefined);
+function basisOf(usage: ContractUsage, method: BasisMethod): BillBasis {
+  let measuredMwh = 0n;
+  let projectedMwh = 0n;
+  for (const m of usage.meters) {
+    measuredMwh += m.measuredMwh;
+    projectedMwh += m.projectedMwh;
+  }
+  const latest = usage.meters.map((u) => u.latestTs).filter((t): t is number => t !== undefined);
   return {
     measuredImportWh: milliWhToWh(measuredMwh),
     projectedImportWh: milliWhToWh(projectedMwh),
@@ -48,11 +57,17 @@ function basisOf(usages: readonly MeterUsage[], method: BasisMethod): BillBasis 
   };
 }
 
+const withoutEnd = (usage: ContractUsage) => usage.meters.filter((u) => !u.endKnown).map((u) => u.meterId);
+const priced = (f: BillFrame, usage: ContractUsage) => priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals: usage.intervals });
+
 /** Provisional and settled bills (DESIGN §5): measured data only, no projection. */
 export function measuredBill(input: PeriodBillInput): PeriodBill {
-  const usages = input.meters.map((m) => measuredUsage(m, input.period));
-  const bill = priceBill({ tariff: input.tariff, period: input.period, tz: input.tz, intervals: combineIntervals(usages) });
-  return { bill, basis: basisOf(usages, 'measured'), meterIdsWithoutEnd: usages.filter((u) => !u.endKnown).map((u) => u.meterId) };
+  return measuredBillOf(input, foldUsages(input.meters.map((m) => measuredUsage(m, input.period))));
+}
+
+/** `measuredBill` of usage folded from each meter's `measuredUsage`. */
+export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
+  return { bill: priced(f, usage), basis: basisOf(usage, 'measured'), meterIdsWithoutEnd: withoutEnd(usage) };
 }
 
 /**
@@ -61,27 +76,34 @@ export function measuredBill(input: PeriodBillInput): PeriodBill {
  * for the full period.
  */
 export function estimatedBill(input: PeriodBillInput, now: number): PeriodBill {
-  const usages = input.meters.map((m) => projectedUsage(m, input.period, input.tz, now));
-  const bill = priceBill({ tariff: input.tariff, period: input.period, tz: input.tz, intervals: combineIntervals(usages) });
-  const method = usages.some((u) => u.method === 'baseline-7d') ? 'baseline-7d' : usages.every((u) => u.endKnown) && usages.length > 0 ? 'measured' : 'none';
-  return { bill, basis: basisOf(usages, method), meterIdsWithoutEnd: usages.filter((u) => !u.endKnown).map((u) => u.meterId) };
+  return estimatedBillOf(input, foldUsages(input.meters.map((m) => projectedUsage(m, input.period, input.tz, now))));
+}
+
+/** `estimatedBill` of usage folded from each meter's `projectedUsage` at `now`. */
+export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
+  const { meters } = usage;
+  const method = meters.some((u) => u.method === 'baseline-7d') ? 'baseline-7d' : meters.every((u) => u.endKnown) && meters.length > 0 ? 'measured' : 'none';
+  return { bill: priced(f, usage), basis: basisOf(usage, method), meterIdsWithoutEnd: withoutEnd(usage) };
 }
 
 const EXTRAPOLATED = ' (end index extrapolated from the 7-day baseline)';
+
+/** Every meter's usage for a forced settlement: the baseline projection where the end index is missing. */
+export const extrapolatedUsage = (m: MeterReadings, f: BillFrame) => projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
 
 /**
  * A forced settlement (DESIGN §5): meters without a reading after the period end get their missing end
  * index extrapolated by the baseline projection, and the energy lines say so.
  */
 export function extrapolatedBill(input: PeriodBillInput): PeriodBill {
-  const usages = input.meters.map((m) => projectedUsage(m, input.period, input.tz, Number.MAX_SAFE_INTEGER));
-  const extrapolated = usages.some((u) => u.projected.length > 0);
-  const bill = priceBill({ tariff: input.tariff, period: input.period, tz: input.tz, intervals: combineIntervals(usages) });
+  return extrapolatedBillOf(input, foldUsages(input.meters.map((m) => extrapolatedUsage(m, input))));
+}
+
+/** `extrapolatedBill` of usage folded from each meter's `extrapolatedUsage`. */
+export function extrapolatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
+  const extrapolated = usage.meters.some((u) => u.projectedIntervals > 0);
+  const bill = priced(f, usage);
   const lines: BillLine[] = bill.lines.map((l) =>
     extrapolated && (l.kind === 'energy' || (l.kind === 'tax' && l.unit === 'kWh')) ? { ...l, description: l.description + EXTRAPOLATED } : l);
-  return {
-    bill: { ...bill, lines },
-    basis: basisOf(usages, extrapolated ? 'extrapolated-7d' : 'measured'),
-    meterIdsWithoutEnd: usages.filter((u) => !u.endKnown).map((u) => u.meterId),
-  };
+  return { bill: { ...bill, lines }, basis: basisOf(usage, extrapolated ? 'extrapolated-7d' : 'measured'), meterIdsWithoutEnd: withoutEnd(usage) };
 }

@@ -1,9 +1,9 @@
 import { recordAudit } from '../../audit/audit-log.js';
 import { toRfc3339 } from '../../shared/time.js';
 import { BASELINE_MS } from '../estimate/projection.js';
-import { extrapolatedBill, measuredBill, type PeriodBill } from '../bills/period-bill.js';
-import type { MeterReadings } from '../bills/meter-usage.js';
-import { readBillMeters } from '../bills/read-meters.js';
+import { extrapolatedBillOf, extrapolatedUsage, measuredBillOf, type PeriodBill } from '../bills/period-bill.js';
+import { measuredUsage, UsageFold } from '../bills/meter-usage.js';
+import { forEachBillMeter } from '../bills/read-meters.js';
 import { PricingError } from '../pricing/errors.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
 import { claimPeriod, holdPeriod, periodsDue, releaseClaim, type StoredPeriod } from '../records/periods-repo.js';
@@ -11,9 +11,9 @@ import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { issuePeriodInvoice } from './issue-invoice.js';
 
 /**
- * Periods priced per chunk; one period per contract per chunk keeps invoices in period order. Two
- * chunks of readings are in memory at once (one read ahead): 50 month-long periods of 15-minute
- * readings stay well inside the 128 MB heap `npm start` runs with.
+ * Periods priced per chunk; one period per contract per chunk keeps invoices in period order. A chunk
+ * holds each period's quarter-hour sums (whatever its number of meters), and only the store calls in
+ * flight hold readings: the chunks read ahead stay well inside the 128 MB heap `npm start` runs with.
  */
 const CHUNK = 50;
 /** Chunks read ahead of the one being written. */
@@ -23,15 +23,25 @@ export const LEASE_MS = 5 * 60_000;
 
 type Decision = { readonly kind: 'settle'; readonly bill: PeriodBill; readonly forced: boolean } | { readonly kind: 'hold'; readonly reason: string };
 
+/** A period's usage, summed meter by meter as the readings arrive: measured, and extrapolated when forcing. */
+interface PeriodUsage {
+  readonly measured: UsageFold;
+  readonly extrapolated: UsageFold | undefined;
+  /** What reducing a meter threw (a pricing input error holds the period). */
+  error?: unknown;
+}
+
 /** Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (DESIGN §5). */
-export function decide(ctx: BillingContext, period: StoredPeriod, meters: readonly MeterReadings[], force: boolean): Decision {
-  const input = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: period.start, end: period.end }, meters };
+function decide(ctx: BillingContext, period: StoredPeriod, usage: PeriodUsage, force: boolean): Decision {
+  const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: period.start, end: period.end } };
   try {
-    if (meters.length === 0 && !force) return { kind: 'hold', reason: 'no meter is attached to the contract' };
-    const measured = measuredBill(input);
-    if (measured.meterIdsWithoutEnd.length === 0) return { kind: 'settle', bill: measured, forced: false };
-    if (force) return { kind: 'settle', bill: extrapolatedBill(input), forced: true };
-    return { kind: 'hold', reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${measured.meterIdsWithoutEnd.join(', ')}` };
+    if (usage.error !== undefined) throw usage.error;
+    const measured = usage.measured.result();
+    if (measured.meters.length === 0 && !force) return { kind: 'hold', reason: 'no meter is attached to the contract' };
+    const bill = measuredBillOf(frame, measured);
+    if (bill.meterIdsWithoutEnd.length === 0) return { kind: 'settle', bill, forced: false };
+    if (force && usage.extrapolated !== undefined) return { kind: 'settle', bill: extrapolatedBillOf(frame, usage.extrapolated.result()), forced: true };
+    return { kind: 'hold', reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${bill.meterIdsWithoutEnd.join(', ')}` };
   } catch (e) {
     if (e instanceof PricingError) return { kind: 'hold', reason: `cannot be priced: ${e.message}` };
     throw e;
@@ -53,7 +63,7 @@ function chunks(due: readonly StoredPeriod[]): StoredPeriod[][] {
 interface Prepared {
   readonly periods: readonly StoredPeriod[];
   readonly contexts: Map<string, BillingContext>;
-  readonly readings: Map<string, MeterReadings[]>;
+  readonly usages: Map<string, PeriodUsage>;
   readonly error?: unknown;
 }
 
@@ -86,9 +96,26 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
         // A baseline is needed only to extrapolate a missing end index.
         from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start, to: p.end,
       }));
-      return { periods: mine, contexts, readings: await readBillMeters(deps.store, requests) };
+      // Each meter is reduced to its intervals and summed into its period as it arrives: a contract of
+      // a thousand meters never has its month of readings in memory at once.
+      const usages = new Map(mine.map((p) => [p.id, { measured: new UsageFold(), extrapolated: force ? new UsageFold() : undefined } as PeriodUsage]));
+      const byId = new Map(mine.map((p) => [p.id, p]));
+      await forEachBillMeter(deps.store, requests, (key, m) => {
+        const usage = usages.get(key);
+        const p = byId.get(key);
+        const ctx = p === undefined ? undefined : contexts.get(p.contractId);
+        if (usage === undefined || p === undefined || ctx === undefined || usage.error !== undefined) return;
+        try {
+          const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: p.start, end: p.end } };
+          usage.measured.add(measuredUsage(m, frame.period));
+          usage.extrapolated?.add(extrapolatedUsage(m, frame));
+        } catch (error) {
+          usage.error = error;
+        }
+      });
+      return { periods: mine, contexts, usages };
     } catch (error) {
-      return { periods: mine, contexts: new Map(), readings: new Map(), error };
+      return { periods: mine, contexts: new Map(), usages: new Map(), error };
     }
   }
 
@@ -98,7 +125,9 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
         if (prep.error !== undefined) throw prep.error;
         const ctx = prep.contexts.get(p.contractId);
         if (ctx === undefined) throw new Error(`contract ${p.contractId} of period ${p.id} is missing`);
-        const d = decide(ctx, p, prep.readings.get(p.id) ?? [], force);
+        const usage = prep.usages.get(p.id);
+        if (usage === undefined) throw new Error(`period ${p.id} was not read`);
+        const d = decide(ctx, p, usage, force);
         if (d.kind === 'hold') {
           if (await holdPeriod(deps.db, p, d.reason, now)) {
             await recordAudit(deps.db, now, [{ actor: input.actor, action: 'hold', contractId: p.contractId, periodId: p.id, detail: { reason: d.reason } }]);

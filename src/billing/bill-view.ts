@@ -7,8 +7,7 @@ import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toRfc3339 } from '../shared/time.js';
 import { invoiceView, meterUsageOf, periodHistory, planBill, pricedView, type BillPlan, type BillView, type PeriodHistoryItem } from './bill-status.js';
-import { forEachBillMeter } from './bills/read-meters.js';
-import { UsageFold } from './bills/meter-usage.js';
+import { foldBills, usagesOf } from './bills/fold-bills.js';
 import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 import { findInvoice, invoicesOf, type Invoice } from './records/invoices-repo.js';
@@ -36,27 +35,19 @@ export interface PlannedBill {
  * and nothing is wrong with its request.
  */
 export async function priceBills(store: Pick<ReadingStore, 'windows'>, bills: readonly PlannedBill[], now: number): Promise<Map<string, BillView>> {
-  const folds = new Map(bills.map((b) => [b.ctx.contractId, { bill: b, usageOf: meterUsageOf(b.ctx, b.plan, now), fold: new UsageFold(), error: undefined as unknown }]));
-  const requests = bills.flatMap(({ ctx, plan }) => plan.read === undefined ? [] : [{ key: ctx.contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end }]);
+  let folded;
   try {
-    await forEachBillMeter(store, requests, (key, m) => {
-      const f = folds.get(key);
-      if (f === undefined || f.error !== undefined) return;
-      try {
-        f.fold.add(f.usageOf(m));
-      } catch (error) {
-        f.error = error; // not the store's: thrown below as it is
-      }
-    });
+    folded = await foldBills(store, bills.flatMap(({ ctx, plan }) => plan.read === undefined ? [] : [{
+      key: ctx.contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end, ways: [meterUsageOf(ctx, plan, now)],
+    }]));
   } catch (e) {
     throw new AppError('store_unavailable', `the readings store did not answer the readings of the bill: ${(e as Error).message}`);
   }
-  const out = new Map<string, BillView>();
-  for (const [key, f] of folds) {
-    if (f.error !== undefined) throw f.error;
-    out.set(key, pricedView(f.bill.ctx, f.bill.plan, f.fold.result()));
-  }
-  return out;
+  return new Map(bills.map(({ ctx, plan }) => {
+    const [usage] = usagesOf(folded.get(ctx.contractId), ctx.contractId);
+    if (usage === undefined) throw new Error(`the bill of ${ctx.contractId} has no usage`);
+    return [ctx.contractId, pricedView(ctx, plan, usage)];
+  }));
 }
 
 /** The billing context of a contract `v` may see; otherwise the 404 of an absent contract, so ids cannot be probed. */

@@ -3,7 +3,7 @@ import { toRfc3339 } from '../../shared/time.js';
 import type { Bill, BillLine, TimeRange } from '../pricing/bill.js';
 import { priceBill } from '../pricing/price-bill.js';
 import type { Tariff } from '../tariff-schema.js';
-import { type ContractUsage, foldUsages, measuredUsage, type MeterReadings, projectedUsage } from './meter-usage.js';
+import { type ContractUsage, foldUsages, measuredUsage, type MeterReadings, type MeterUsage, projectedUsage } from './meter-usage.js';
 
 /**
  * How a bill's energy was obtained (DESIGN §4 `basis`): `measured` (readings only), `baseline-7d`
@@ -89,7 +89,11 @@ export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill 
 const EXTRAPOLATED = ' (end index extrapolated from the 7-day baseline)';
 
 /** Every meter's usage for a forced settlement: the baseline projection where the end index is missing. */
-export const extrapolatedUsage = (m: MeterReadings, f: BillFrame) => projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
+export const extrapolatedUsage = (m: MeterReadings, f: Pick<BillFrame, 'period' | 'tz'>) => projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
+
+/** How settling (or re-pricing) a period takes each meter: measured, then extrapolated when a forced end index may be needed. */
+export const settlementWays = (f: Pick<BillFrame, 'period' | 'tz'>, extrapolate: boolean): ((m: MeterReadings) => MeterUsage)[] =>
+  [(m) => measuredUsage(m, f.period), ...(extrapolate ? [(m: MeterReadings) => extrapolatedUsage(m, f)] : [])];
 
 /**
  * A forced settlement (DESIGN §5): meters without a reading after the period end get their missing end

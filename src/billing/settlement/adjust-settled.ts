@@ -2,9 +2,8 @@ import { DateTime } from 'luxon';
 import { recordAudit } from '../../audit/audit-log.js';
 import { toIso, toRfc3339 } from '../../shared/time.js';
 import { BASELINE_MS } from '../estimate/projection.js';
-import { type BillFrame, extrapolatedBillOf, extrapolatedUsage, measuredBillOf } from '../bills/period-bill.js';
-import { measuredUsage, UsageFold } from '../bills/meter-usage.js';
-import { forEachBillMeter } from '../bills/read-meters.js';
+import { foldBills, usagesOf } from '../bills/fold-bills.js';
+import { extrapolatedBillOf, measuredBillOf, settlementWays } from '../bills/period-bill.js';
 import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-repo.js';
 import { loadBillingContexts } from '../records/billing-context.js';
 import { invoicesByNumbers } from '../records/invoices-repo.js';
@@ -74,24 +73,15 @@ export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptio
     const contexts = await loadBillingContexts(deps.db, mine.map((c) => c.period.contractId));
     // Each meter is summed into its period as it arrives (measured, and extrapolated where the invoice
     // was): however many meters a contract has, their readings are never in memory together.
-    const usages = new Map<string, { measured: UsageFold; extrapolated: UsageFold | undefined }>();
-    const frames = new Map<string, BillFrame>();
-    for (const { period: p } of mine) {
-      const ctx = contexts.get(p.contractId);
-      if (ctx === undefined) continue;
-      frames.set(p.id, { tariff: ctx.tariff, tz: ctx.timezone, period: { start: p.start, end: p.end } });
-      usages.set(p.id, { measured: new UsageFold(), extrapolated: p.endExtrapolated ? new UsageFold() : undefined });
-    }
+    let folded;
     try {
-      await forEachBillMeter(deps.store, mine.map(({ period: p }) => ({
-        key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - BASELINE_MS, to: p.end,
-      })), (key, m) => {
-        const frame = frames.get(key);
-        const usage = usages.get(key);
-        if (frame === undefined || usage === undefined) return;
-        usage.measured.add(measuredUsage(m, frame.period));
-        usage.extrapolated?.add(extrapolatedUsage(m, frame));
-      });
+      folded = await foldBills(deps.store, mine.map(({ period: p }) => {
+        const frame = { tz: contexts.get(p.contractId)?.timezone ?? 'UTC', period: { start: p.start, end: p.end } };
+        return {
+          key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - BASELINE_MS, to: p.end,
+          ways: settlementWays(frame, p.endExtrapolated),
+        };
+      }));
     } catch (err) {
       // The store is down: the late arrivals stay pending, and the rest of the run goes on.
       deps.log.warn({ err, periods: mine.length }, 'recomputing settled periods failed; the next run retries');
@@ -99,13 +89,15 @@ export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptio
     }
     const invoices = new Map((await invoicesByNumbers(deps.db, mine.flatMap((c) => c.period.invoiceNumber ?? []))).map((i) => [i.number, i]));
     for (const { period: p, why } of mine) {
-      const frame = frames.get(p.id);
-      const usage = usages.get(p.id);
+      const ctx = contexts.get(p.contractId);
       const invoice = p.invoiceNumber === null ? undefined : invoices.get(p.invoiceNumber);
-      if (frame === undefined || usage === undefined || invoice === undefined) continue;
-      const measured = measuredBillOf(frame, usage.measured.result());
+      if (ctx === undefined || invoice === undefined) continue;
+      const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: p.start, end: p.end } };
+      const [measuredUse, extrapolatedUse] = usagesOf(folded.get(p.id), p.id);
+      if (measuredUse === undefined) throw new Error(`period ${p.id} has no measured usage`);
+      const measured = measuredBillOf(frame, measuredUse);
       const complete = measured.meterIdsWithoutEnd.length === 0;
-      const recomputed = complete || usage.extrapolated === undefined ? measured : extrapolatedBillOf(frame, usage.extrapolated.result());
+      const recomputed = complete || extrapolatedUse === undefined ? measured : extrapolatedBillOf(frame, extrapolatedUse);
       const prior = await adjustmentsOfPeriod(deps.db, p.id);
       const diff = adjustmentLines({
         invoiceNumber: invoice.number, currency: invoice.currency,

@@ -1,9 +1,8 @@
 import { recordAudit } from '../../audit/audit-log.js';
 import { toRfc3339 } from '../../shared/time.js';
 import { BASELINE_MS } from '../estimate/projection.js';
-import { extrapolatedBillOf, extrapolatedUsage, measuredBillOf, type PeriodBill } from '../bills/period-bill.js';
-import { measuredUsage, UsageFold } from '../bills/meter-usage.js';
-import { forEachBillMeter } from '../bills/read-meters.js';
+import { extrapolatedBillOf, measuredBillOf, settlementWays, type PeriodBill } from '../bills/period-bill.js';
+import { type FoldedBill, foldBills, usagesOf } from '../bills/fold-bills.js';
 import { PricingError } from '../pricing/errors.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
 import { claimPeriod, holdPeriod, periodsDue, releaseClaim, type StoredPeriod } from '../records/periods-repo.js';
@@ -23,24 +22,19 @@ export const LEASE_MS = 5 * 60_000;
 
 type Decision = { readonly kind: 'settle'; readonly bill: PeriodBill; readonly forced: boolean } | { readonly kind: 'hold'; readonly reason: string };
 
-/** A period's usage, summed meter by meter as the readings arrive: measured, and extrapolated when forcing. */
-interface PeriodUsage {
-  readonly measured: UsageFold;
-  readonly extrapolated: UsageFold | undefined;
-  /** What reducing a meter threw (a pricing input error holds the period). */
-  error?: unknown;
-}
-
-/** Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (DESIGN §5). */
-function decide(ctx: BillingContext, period: StoredPeriod, usage: PeriodUsage, force: boolean): Decision {
+/**
+ * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (DESIGN §5).
+ * `folded` holds the period's measured usage, then (when forcing) its extrapolated usage.
+ */
+function decide(ctx: BillingContext, period: StoredPeriod, folded: FoldedBill | undefined, force: boolean): Decision {
   const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: period.start, end: period.end } };
   try {
-    if (usage.error !== undefined) throw usage.error;
-    const measured = usage.measured.result();
+    const [measured, extrapolated] = usagesOf(folded, period.id);
+    if (measured === undefined) throw new Error(`period ${period.id} has no measured usage`);
     if (measured.meters.length === 0 && !force) return { kind: 'hold', reason: 'no meter is attached to the contract' };
     const bill = measuredBillOf(frame, measured);
     if (bill.meterIdsWithoutEnd.length === 0) return { kind: 'settle', bill, forced: false };
-    if (force && usage.extrapolated !== undefined) return { kind: 'settle', bill: extrapolatedBillOf(frame, usage.extrapolated.result()), forced: true };
+    if (force && extrapolated !== undefined) return { kind: 'settle', bill: extrapolatedBillOf(frame, extrapolated), forced: true };
     return { kind: 'hold', reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${bill.meterIdsWithoutEnd.join(', ')}` };
   } catch (e) {
     if (e instanceof PricingError) return { kind: 'hold', reason: `cannot be priced: ${e.message}` };
@@ -63,7 +57,7 @@ function chunks(due: readonly StoredPeriod[]): StoredPeriod[][] {
 interface Prepared {
   readonly periods: readonly StoredPeriod[];
   readonly contexts: Map<string, BillingContext>;
-  readonly usages: Map<string, PeriodUsage>;
+  readonly usages: Map<string, FoldedBill>;
   readonly error?: unknown;
 }
 
@@ -91,28 +85,19 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
     try {
       for (const p of periods) if (await claimPeriod(deps.db, p.id, opts.runnerId, now, LEASE_MS)) mine.push(p);
       const contexts = await loadBillingContexts(deps.db, mine.map((p) => p.contractId));
-      const requests = mine.map((p) => ({
-        key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [],
-        // A baseline is needed only to extrapolate a missing end index.
-        from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start, to: p.end,
-      }));
-      // Each meter is reduced to its intervals and summed into its period as it arrives: a contract of
-      // a thousand meters never has its month of readings in memory at once.
-      const usages = new Map(mine.map((p) => [p.id, { measured: new UsageFold(), extrapolated: force ? new UsageFold() : undefined } as PeriodUsage]));
-      const byId = new Map(mine.map((p) => [p.id, p]));
-      await forEachBillMeter(deps.store, requests, (key, m) => {
-        const usage = usages.get(key);
-        const p = byId.get(key);
-        const ctx = p === undefined ? undefined : contexts.get(p.contractId);
-        if (usage === undefined || p === undefined || ctx === undefined || usage.error !== undefined) return;
-        try {
-          const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: p.start, end: p.end } };
-          usage.measured.add(measuredUsage(m, frame.period));
-          usage.extrapolated?.add(extrapolatedUsage(m, frame));
-        } catch (error) {
-          usage.error = error;
-        }
+      // Each meter is summed into its period as it arrives: a contract of a thousand meters never has its
+      // month of readings in memory at once.
+      const requests = mine.map((p) => {
+        const ctx = contexts.get(p.contractId);
+        const frame = { tz: ctx?.timezone ?? 'UTC', period: { start: p.start, end: p.end } };
+        return {
+          key: p.id, meterIds: ctx?.meterIds ?? [],
+          // A baseline is needed only to extrapolate a missing end index.
+          from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start, to: p.end,
+          ways: settlementWays(frame, force),
+        };
       });
+      const usages = await foldBills(deps.store, requests);
       return { periods: mine, contexts, usages };
     } catch (error) {
       return { periods: mine, contexts: new Map(), usages: new Map(), error };
@@ -125,9 +110,7 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
         if (prep.error !== undefined) throw prep.error;
         const ctx = prep.contexts.get(p.contractId);
         if (ctx === undefined) throw new Error(`contract ${p.contractId} of period ${p.id} is missing`);
-        const usage = prep.usages.get(p.id);
-        if (usage === undefined) throw new Error(`period ${p.id} was not read`);
-        const d = decide(ctx, p, usage, force);
+        const d = decide(ctx, p, prep.usages.get(p.id), force);
         if (d.kind === 'hold') {
           if (await holdPeriod(deps.db, p, d.reason, now)) {
             await recordAudit(deps.db, now, [{ actor: input.actor, action: 'hold', contractId: p.contractId, periodId: p.id, detail: { reason: d.reason } }]);

@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/readings/reading.js';
@@ -16,14 +17,16 @@ const ids = Array.from({ length: METERS }, (_, i) => `large-${String(i).padStart
 const perQuarter = (m: number) => 90 + (m % 3);
 
 /**
- * A contract of 400 meters (a building, a fleet of sub-meters) priced in a process with the heap `npm
- * start` gives it (128 MB): its month of readings (1.2 million) does not fit there, so bills and
- * settlement must sum the meters as they read them. Before they did, both ran the process out of memory.
+ * A contract of 400 meters (a building, a fleet of sub-meters) in a process with the heap `npm start`
+ * gives it (128 MB): its month of readings (1.2 million) does not fit there, so bills, settlement and
+ * the customer's export must take the meters a few at a time. Before they did, each of them ran the
+ * process out of memory.
  */
 describe('a contract with hundreds of meters, in a 128 MB heap', () => {
   const tmp = tempDir('wl-large-');
   let wl: ChildInstance;
   let contractId: string;
+  let customerId: string;
   const call = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${wl.httpUrl}${p}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -43,6 +46,7 @@ describe('a contract with hundreds of meters, in a 128 MB heap', () => {
     const tariff = await call('POST', '/v1/tariffs', { name: 'Flat', currency: 'EUR', versions: [{ validFrom: '2026-01-01T00:00:00Z', standingChargePerDay: '0.50', energy: { type: 'flat', rate: '0.2000' }, taxes: [] }] });
     const contract = await call('POST', '/v1/contracts', { customerId: customer.body.id, tariffId: tariff.body.id, timezone: 'Europe/Paris', startsAt: '2026-10-01T00:00:00+02:00' });
     contractId = String(contract.body.id);
+    customerId = String(customer.body.id);
     for (const id of ids) expect((await call('POST', '/v1/meters', { id, contractId, installedAt: '2026-09-01T00:00:00Z' })).status).toBe(201);
   }, 300_000);
   afterAll(async () => {
@@ -58,6 +62,19 @@ describe('a contract with hundreds of meters, in a 128 MB heap', () => {
     expect(bill.status, JSON.stringify(bill.body).slice(0, 300)).toBe(200);
     expect(bill.body).toMatchObject({ status: 'provisional', basis: { measuredImportWh: kwh * 1000, method: 'measured' } });
     expect(bill.body.lines).toContainEqual(expect.objectContaining({ kind: 'energy', quantity: kwh.toFixed(3), amount: (kwh * 0.2).toFixed(2) }));
+  }, 120_000);
+
+  it('exports the customer\'s data, a month of consumption per meter', async () => {
+    const key = await call('POST', '/v1/api-keys', { role: 'customer', customerId });
+    const res = await fetch(`${wl.httpUrl}/v1/customers/me/export`, { headers: { authorization: `Bearer ${String(key.body.key)}` } });
+    expect(res.status).toBe(200);
+    const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    const csv = strFromU8(files['readings.csv']!).trim().split('\n');
+    // One line per meter and month (the default consent is `month`): October, and November so far.
+    const october = csv.filter((l) => l.includes(',month,2026-09-30T22:00:00Z,2026-10-31T23:00:00Z,'));
+    expect(october).toHaveLength(METERS);
+    expect(csv).toHaveLength(1 + 2 * METERS);
+    october.forEach((l, m) => expect(l).toBe(`${ids[m]},${contractId},month,2026-09-30T22:00:00Z,2026-10-31T23:00:00Z,${2_980 * perQuarter(m)},0,measured`));
   }, 120_000);
 
   it('settles it, and the process lives on', async () => {

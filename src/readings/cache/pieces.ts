@@ -76,5 +76,5 @@ function copyOf(p: Pieces): RegisterColumns {
   return { ts, importWh, exportWh };
 }
 
-/** A plain array of `n` doubles, allocated once as doubles (no growth, no element-kind transition). */
+/** A plain array of `n` doubles, at its final size from the start (no growth while it is filled). */
 const filled = (n: number): number[] => new Array<number>(n).fill(0.5);

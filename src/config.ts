@@ -60,6 +60,12 @@ export const configSchema = z.object({
   /** Interval readings of periods that ended longer ago than this are reduced to daily indexes at most. */
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 
+  /**
+   * For tests only: wattledger's clock reads this instant (RFC 3339) at start-up, then runs at real
+   * speed. Unset, it is the system clock.
+   */
+  CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+
   DEMO: flag.default('auto'),
   SIMULATOR: flag.default('auto'),
   SIMULATOR_METERS: z.coerce.number().int().min(1).max(100_000).default(20),

@@ -26,7 +26,7 @@ import { createReadingStore } from './readings/create-store.js';
 import { createCachedStore } from './readings/cache/cached-store.js';
 import { startChangeFollower } from './readings/cache/change-follower.js';
 import type { ReadingChange } from './readings/changes/reading-changes.js';
-import { systemClock, type Clock } from './shared/clock.js';
+import { startingClock, systemClock, type Clock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import path from 'node:path';
 
@@ -49,7 +49,10 @@ export interface Running {
  * Nothing below this reads the environment or keeps a module-level client. `config.ROLE` decides which
  * parts start (roles.ts); the wiring of each part is the same in every role.
  */
-export async function startWattledger(config: Readonly<Config>, clock: Clock = systemClock): Promise<Running> {
+export async function startWattledger(
+  config: Readonly<Config>,
+  clock: Clock = config.CLOCK_START === undefined ? systemClock : startingClock(config.CLOCK_START),
+): Promise<Running> {
   const log = createLogger(config.LOG_LEVEL);
   mkdirSync(config.DATA_DIR, { recursive: true });
   const metrics = createMetrics();

@@ -10,6 +10,9 @@ const influxUrl = inject('influxUrl');
 const ADMIN = 'e2e-admin-key-0123456789';
 const H = 3_600_000;
 const t = (iso: string) => Date.parse(iso);
+// The instance lives in late November 2026, whatever today is: September and October have ended and
+// their grace windows have passed, November is still open.
+const NOW = '2026-11-20T00:00:00Z';
 
 /**
  * Late readings end to end on the real services: meters publish over Mosquitto, ingest stores into
@@ -30,7 +33,7 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('late readings thr
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    wl = await startInstance({ MQTT_URL: broker.url, INFLUX_URL: influxUrl, INFLUX_DB: `late_${process.pid}`, MQTT_CLIENT_ID: 'late-e2e', ADMIN_API_KEY: ADMIN, SETTLE_CRON: 'off' });
+    wl = await startInstance({ MQTT_URL: broker.url, INFLUX_URL: influxUrl, INFLUX_DB: `late_${process.pid}`, MQTT_CLIENT_ID: 'late-e2e', ADMIN_API_KEY: ADMIN, SETTLE_CRON: 'off', CLOCK_START: NOW });
   });
   afterAll(async () => {
     await wl?.stop();

@@ -99,3 +99,15 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<InfluxdHa
     },
   };
 }
+
+/**
+ * InfluxDB's own "now", from the Date header it answers /ping with. influxd is a Go binary that reads
+ * the time through the vDSO, so libfaketime does not move it: anything InfluxDB judges by its clock
+ * (a retention policy's age limit) must be reckoned on this, not on the test's clock.
+ */
+export async function influxNow(url: string): Promise<number> {
+  const res = await fetch(`${url}/ping`);
+  const date = res.headers.get('date');
+  if (date === null) throw new Error(`${url}/ping answered without a Date header`);
+  return Date.parse(date);
+}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listRejections } from '../../src/ingest/rejections-repo.js';
 import { openLedger } from '../../src/ledger/connect.js';
 import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
+import { influxNow } from '../harness/influxd.js';
 import { waitFor } from '../harness/process.js';
 import { influxReadings } from '../support/child-instance.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
@@ -37,8 +38,10 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('what InfluxDB ref
     const db = `retention_${process.pid}`;
     const wl = await start(db, 'retention-ingest');
     expect((await influxQuery(db, `CREATE RETENTION POLICY "hour" ON "${db}" DURATION 1h REPLICATION 1 DEFAULT`)).status).toBe(200);
-    const fresh = readingSeries(['ok-1'], 3, Date.now() - 60_000);
-    const old = readingSeries(['old-1'], 3, Date.now() - 3 * H);
+    // InfluxDB judges a point's age by its own clock, which libfaketime does not move.
+    const influxTime = await influxNow(influxUrl);
+    const fresh = readingSeries(['ok-1'], 3, influxTime - 60_000);
+    const old = readingSeries(['old-1'], 3, influxTime - 3 * H);
     await publish([...old, ...fresh]);
     await waitFor('every reading judged', async () =>
       (await wl.metric('wattledger_readings_stored_total')) + (await wl.metric('wattledger_ingest_rejections_total')) >= 6);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createInfluxClient } from '../../src/readings/influx/influx-client.js';
 import { createInfluxStore } from '../../src/readings/influx/influx-store.js';
 import { StoreWriteError } from '../../src/readings/reading-store.js';
-import { startInfluxd, type InfluxdHandle } from '../harness/influxd.js';
+import { influxNow, startInfluxd, type InfluxdHandle } from '../harness/influxd.js';
 import { haveInfluxd } from '../harness/services.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -49,7 +49,9 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
     try {
       const q = new URLSearchParams({ q: `CREATE RETENTION POLICY "hour" ON "${database}" DURATION 1h REPLICATION 1 DEFAULT` });
       expect((await fetch(`${influxUrl}/query`, { method: 'POST', body: q })).status).toBe(200);
-      const err = await store.writeBatch([reading('m-1', Date.now() - 3 * 3_600_000)]).catch((e: unknown) => e);
+      // InfluxDB judges a point's age by its own clock, which libfaketime does not move.
+      const old = reading('m-1', (await influxNow(influxUrl)) - 3 * 3_600_000);
+      const err = await store.writeBatch([old]).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'StoreWriteError', retryable: false, status: 400, message: expect.stringMatching(/retention policy/) });
     } finally {
       await dropDatabase(database);

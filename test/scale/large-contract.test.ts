@@ -12,6 +12,9 @@ const Q = 900_000;
 // October 2026 in Paris, with a quarter hour either side: every meter's end index is known.
 const FROM = Date.parse('2026-09-30T21:45:00Z');
 const TO = Date.parse('2026-11-01T00:15:00Z');
+// The instance lives in late November 2026, whatever today is: October has ended and its grace window
+// has passed, November is still open.
+const NOW = '2026-11-20T00:00:00Z';
 const ids = Array.from({ length: METERS }, (_, i) => `large-${String(i).padStart(3, '0')}`);
 /** Each meter uses (90 + m % 3) Wh a quarter hour, so the contract's month is known exactly. */
 const perQuarter = (m: number) => 90 + (m % 3);
@@ -41,7 +44,7 @@ describe('a contract with hundreds of meters, in a 128 MB heap', () => {
       await store.writeBatch(batch);
     }
     await store.close();
-    wl = await spawnWattledger({ DATA_DIR: tmp.dir, ADMIN_API_KEY: ADMIN, SETTLE_CRON: 'off', RETENTION_CRON: 'off', MQTT_PORT: '0' }, path.join(tmp.dir, 'wattledger.log'), { nodeArgs: ['--max-old-space-size=128'] });
+    wl = await spawnWattledger({ DATA_DIR: tmp.dir, ADMIN_API_KEY: ADMIN, SETTLE_CRON: 'off', RETENTION_CRON: 'off', MQTT_PORT: '0', CLOCK_START: NOW }, path.join(tmp.dir, 'wattledger.log'), { nodeArgs: ['--max-old-space-size=128'] });
     const customer = await call('POST', '/v1/customers', { name: 'Résidence des Lilas' });
     const tariff = await call('POST', '/v1/tariffs', { name: 'Flat', currency: 'EUR', versions: [{ validFrom: '2026-01-01T00:00:00Z', standingChargePerDay: '0.50', energy: { type: 'flat', rate: '0.2000' }, taxes: [] }] });
     const contract = await call('POST', '/v1/contracts', { customerId: customer.body.id, tariffId: tariff.body.id, timezone: 'Europe/Paris', startsAt: '2026-10-01T00:00:00+02:00' });

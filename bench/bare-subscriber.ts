@@ -4,7 +4,11 @@ import mqtt from 'mqtt';
 
 const [url, countText] = process.argv.slice(2);
 const expected = Number(countText);
-const client = mqtt.connect(url ?? 'mqtt://127.0.0.1:1883', { clientId: `bare-${process.pid}`, clean: false, protocolVersion: 4 });
+const client = mqtt.connect(url ?? 'mqtt://127.0.0.1:1883', {
+  clientId: `bare-${process.pid}`,
+  clean: false,
+  protocolVersion: 4,
+});
 let received = 0;
 client.on('connect', () => {
   client.subscribe('meters/+/readings', { qos: 1 }, () => process.stdout.write('ready\n'));

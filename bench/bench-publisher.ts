@@ -14,7 +14,12 @@ export function benchMessages(meterIds: readonly string[], perMeter: number): Be
     for (const [m, id] of meterIds.entries()) {
       out.push({
         topic: `meters/${id}/readings`,
-        payload: JSON.stringify({ ts: new Date(first + i * step).toISOString(), importWh: 5_000_000 + m * 7 + i * 180, exportWh: 0, powerW: 720.5 }),
+        payload: JSON.stringify({
+          ts: new Date(first + i * step).toISOString(),
+          importWh: 5_000_000 + m * 7 + i * 180,
+          exportWh: 0,
+          powerW: 720.5,
+        }),
       });
     }
   }
@@ -25,8 +30,15 @@ export function benchMessages(meterIds: readonly string[], perMeter: number): Be
  * Publish every message at QoS 1 as fast as the broker acknowledges, with at most `window` in flight.
  * The same publisher drives every measurement of the benchmark. Resolves with the wall time it took.
  */
-export async function publishAll(url: string, messages: readonly BenchMessage[], window = 1000): Promise<number> {
-  const client = await mqtt.connectAsync(url, { clientId: `bench-pub-${process.pid}-${Date.now()}`, protocolVersion: 4 });
+export async function publishAll(
+  url: string,
+  messages: readonly BenchMessage[],
+  window = 1000,
+): Promise<number> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: `bench-pub-${process.pid}-${Date.now()}`,
+    protocolVersion: 4,
+  });
   const started = performance.now();
   let inflight = 0;
   let next = 0;

@@ -27,14 +27,23 @@ export interface Month {
 /** The billing period of `year-month` (1-based month) in `tz`. */
 export function localMonth(year: number, month: number, tz = TZ): Month {
   const start = DateTime.fromObject({ year, month, day: 1 }, { zone: tz });
-  return { label: start.toFormat('yyyy-MM'), start: start.toMillis(), end: start.plus({ months: 1 }).toMillis() };
+  return {
+    label: start.toFormat('yyyy-MM'),
+    start: start.toMillis(),
+    end: start.plus({ months: 1 }).toMillis(),
+  };
 }
 
 /**
  * A seeded fleet of simulated homes (one in five with solar panels, so with `exportWh`), installed at
  * `installedAt`: the register model counts from there, which keeps generating a month cheap.
  */
-export function simulatedFleet(meters: number, seed: number, prefix: string, installedAt: number): MeterDefinition[] {
+export function simulatedFleet(
+  meters: number,
+  seed: number,
+  prefix: string,
+  installedAt: number,
+): MeterDefinition[] {
   return makeFleet({ meters, seed, prefix, installedAt });
 }
 
@@ -42,7 +51,12 @@ export function simulatedFleet(meters: number, seed: number, prefix: string, ins
 export function meterReadings(meter: MeterDefinition, from: number, to: number): Reading[] {
   const state = createMeterState(meter, { startTs: from });
   return state.advanceTo(to).map((r) => ({
-    meterId: r.meterId, ts: r.ts, importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW, receivedAt: r.ts + 5_000,
+    meterId: r.meterId,
+    ts: r.ts,
+    importWh: r.importWh,
+    exportWh: r.exportWh,
+    powerW: r.powerW,
+    receivedAt: r.ts + 5_000,
   }));
 }
 
@@ -73,15 +87,29 @@ export function readingsWindow(sorted: readonly Reading[], from: number, to: num
  * and one meter per simulated home, through the fleet functions the API uses. Batched in transactions:
  * fleet set-up is not what is measured, and one commit per row would make it the slowest step.
  */
-export async function createSettlementFleet(deps: FleetDeps, meters: readonly MeterDefinition[], contractStart: number): Promise<void> {
+export async function createSettlementFleet(
+  deps: FleetDeps,
+  meters: readonly MeterDefinition[],
+  contractStart: number,
+): Promise<void> {
   const tariff = await createTariff(deps, tariffSchema.parse(DESIGN_TARIFF));
   for (let i = 0; i < meters.length; i += 500) {
     await deps.db.transaction().execute(async (tx) => {
       const txDeps: FleetDeps = { db: tx, clock: deps.clock };
       for (const m of meters.slice(i, i + 500)) {
         const customer = await createCustomer(txDeps, { name: `Bench ${m.meterId}`, email: null });
-        const contract = await createContract(txDeps, { customerId: customer.id, tariffId: tariff.id, timezone: TZ, startsAt: contractStart, endsAt: null });
-        await addMeter(txDeps, { id: m.meterId, contractId: contract.id, installedAt: new Date(m.installedAt ?? contractStart).toISOString() });
+        const contract = await createContract(txDeps, {
+          customerId: customer.id,
+          tariffId: tariff.id,
+          timezone: TZ,
+          startsAt: contractStart,
+          endsAt: null,
+        });
+        await addMeter(txDeps, {
+          id: m.meterId,
+          contractId: contract.id,
+          installedAt: new Date(m.installedAt ?? contractStart).toISOString(),
+        });
       }
     });
   }
@@ -104,7 +132,13 @@ async function writeWithRetry(store: ReadingStore, batch: readonly Reading[]): P
  * in requests of at most 5,000 points, as ingest flushes them), `writers` meters in flight at once so
  * generating the next meter overlaps InfluxDB storing the previous ones. Answers the readings written.
  */
-export async function loadReadings(store: ReadingStore, meters: readonly MeterDefinition[], from: number, to: number, writers = 4): Promise<number> {
+export async function loadReadings(
+  store: ReadingStore,
+  meters: readonly MeterDefinition[],
+  from: number,
+  to: number,
+  writers = 4,
+): Promise<number> {
   let next = 0;
   let written = 0;
   const writer = async () => {

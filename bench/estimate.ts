@@ -8,19 +8,34 @@ import { estimatedBill, measuredBill, type PeriodBill } from '../src/billing/bil
 import { tariffSchema } from '../src/billing/tariff-schema.js';
 import type { Reading } from '../src/readings/reading.js';
 import { DESIGN_TARIFF } from '../test/support/design-tariff.js';
-import { DAY_MS, localMonth, meterReadings, readingsWindow, simulatedFleet, TZ, type Month } from './billing-fleet.js';
+import {
+  DAY_MS,
+  localMonth,
+  meterReadings,
+  readingsWindow,
+  simulatedFleet,
+  TZ,
+  type Month,
+} from './billing-fleet.js';
 
 const METERS = Number(process.env.BENCH_METERS ?? 200);
 const SEED = Number(process.env.BENCH_SEED ?? 20260315);
 // March: spring DST change and the steepest seasonal decline; July: the most solar export; October: the
 // autumn DST change (a 25-hour day); December: the winter peak, consumption rising through the month.
-const MONTHS: readonly Month[] = [localMonth(2026, 3), localMonth(2026, 7), localMonth(2026, 10), localMonth(2026, 12)];
+const MONTHS: readonly Month[] = [
+  localMonth(2026, 3),
+  localMonth(2026, 7),
+  localMonth(2026, 10),
+  localMonth(2026, 12),
+];
 const QUARTER_MS = 15 * 60_000;
 /** The estimate's read window reaches this far before the period start: the baseline of DESIGN §5. */
 const BASELINE_MS = 7 * DAY_MS;
 const TARIFF = tariffSchema.parse(DESIGN_TARIFF);
 /** Export credit per kWh with VAT (VAT applies to the credit line too, DESIGN §5 rule 4): for the what-if below. */
-const CREDIT_PER_KWH = Number(DESIGN_TARIFF.versions[0].exportRate) * (1 + Number(DESIGN_TARIFF.versions[0].taxes[1].percent) / 100);
+const CREDIT_PER_KWH =
+  Number(DESIGN_TARIFF.versions[0].exportRate) *
+  (1 + Number(DESIGN_TARIFF.versions[0].taxes[1].percent) / 100);
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 /** One meter-month: the estimate at mid-period against the settled bill. */
@@ -50,13 +65,38 @@ const total = (b: PeriodBill) => Number(b.bill.total);
  * what billing would read: the estimate `[start − 7 d, now]` as known at `now` (bill-status.ts), the
  * settlement `[start, end]`, both with the nearest readings either side (read-meters.ts).
  */
-function estimateAndSettle(readings: readonly Reading[], meterId: string, period: Month, now: number): { estimate: PeriodBill; settled: PeriodBill } {
+function estimateAndSettle(
+  readings: readonly Reading[],
+  meterId: string,
+  period: Month,
+  now: number,
+): { estimate: PeriodBill; settled: PeriodBill } {
   const range = { start: period.start, end: period.end };
   const known = readings.filter((r) => r.ts <= now);
-  const estimate = estimatedBill({ tariff: TARIFF, tz: TZ, period: range, meters: [{ meterId, readings: readingsWindow(known, period.start - BASELINE_MS, Math.min(period.end, now)) }] }, now);
-  const settled = measuredBill({ tariff: TARIFF, tz: TZ, period: range, meters: [{ meterId, readings: readingsWindow(readings, period.start, period.end) }] });
-  if (settled.meterIdsWithoutEnd.length > 0) throw new Error(`${meterId} ${period.label}: no end reading`);
-  if (estimate.basis.method !== 'baseline-7d') throw new Error(`${meterId} ${period.label}: estimate method ${estimate.basis.method}`);
+  const estimate = estimatedBill(
+    {
+      tariff: TARIFF,
+      tz: TZ,
+      period: range,
+      meters: [
+        {
+          meterId,
+          readings: readingsWindow(known, period.start - BASELINE_MS, Math.min(period.end, now)),
+        },
+      ],
+    },
+    now,
+  );
+  const settled = measuredBill({
+    tariff: TARIFF,
+    tz: TZ,
+    period: range,
+    meters: [{ meterId, readings: readingsWindow(readings, period.start, period.end) }],
+  });
+  if (settled.meterIdsWithoutEnd.length > 0)
+    throw new Error(`${meterId} ${period.label}: no end reading`);
+  if (estimate.basis.method !== 'baseline-7d')
+    throw new Error(`${meterId} ${period.label}: estimate method ${estimate.basis.method}`);
   return { estimate, settled };
 }
 
@@ -75,16 +115,30 @@ function sampleMonth(period: Month): Sample[] {
     const readings = meterReadings(meter, period.start - BASELINE_MS - DAY_MS, period.end + DAY_MS);
     const { estimate, settled } = estimateAndSettle(readings, meter.meterId, period, now);
     const lateImportWh = settled.basis.measuredImportWh - estimate.basis.measuredImportWh;
-    const [atBaseline, atNow, atEnd] = [registersAt(readings, now - BASELINE_MS), registersAt(readings, now), registersAt(readings, period.end)];
+    const [atBaseline, atNow, atEnd] = [
+      registersAt(readings, now - BASELINE_MS),
+      registersAt(readings, now),
+      registersAt(readings, period.end),
+    ];
     // The projection ignores export; crediting the baseline week's export, scaled to the time left, shows what that costs.
-    const projectedExportKwh = (((atNow.exportWh ?? 0) - (atBaseline.exportWh ?? 0)) / 1000) * ((period.end - now) / BASELINE_MS);
+    const projectedExportKwh =
+      (((atNow.exportWh ?? 0) - (atBaseline.exportWh ?? 0)) / 1000) *
+      ((period.end - now) / BASELINE_MS);
     const settledTotal = Math.abs(total(settled));
     return {
-      month: period.label, meterId: meter.meterId, solar: meter.solar,
+      month: period.label,
+      meterId: meter.meterId,
+      solar: meter.solar,
       signedPct: ((total(estimate) - total(settled)) / settledTotal) * 100,
-      eur: total(estimate) - total(settled), settled: total(settled),
-      exportAwarePct: ((total(estimate) - projectedExportKwh * CREDIT_PER_KWH - total(settled)) / settledTotal) * 100,
-      importPct: lateImportWh === 0 ? 0 : ((estimate.basis.projectedImportWh - lateImportWh) / lateImportWh) * 100,
+      eur: total(estimate) - total(settled),
+      settled: total(settled),
+      exportAwarePct:
+        ((total(estimate) - projectedExportKwh * CREDIT_PER_KWH - total(settled)) / settledTotal) *
+        100,
+      importPct:
+        lateImportWh === 0
+          ? 0
+          : ((estimate.basis.projectedImportWh - lateImportWh) / lateImportWh) * 100,
       lateExportKwh: ((atEnd.exportWh ?? 0) - (atNow.exportWh ?? 0)) / 1000,
     };
   });
@@ -96,7 +150,8 @@ function percentile(xs: readonly number[], p: number): number {
   return xs[Math.min(xs.length - 1, Math.max(0, Math.ceil((p / 100) * xs.length) - 1))]!;
 }
 
-const sortedAbs = (xs: readonly Sample[], f: (s: Sample) => number) => xs.map((s) => Math.abs(f(s))).sort((a, b) => a - b);
+const sortedAbs = (xs: readonly Sample[], f: (s: Sample) => number) =>
+  xs.map((s) => Math.abs(f(s))).sort((a, b) => a - b);
 const pct = (x: number) => `${x.toFixed(1)} %`.padStart(8);
 const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
 
@@ -106,38 +161,99 @@ const COLUMNS = ['n', 'median', 'p90', 'max', 'mean±', '€ p90', 'imp.p90', 'e
 function row(label: string, xs: readonly Sample[]): string {
   const abs = sortedAbs(xs, (s) => s.signedPct);
   const cells = [
-    String(xs.length), pct(percentile(abs, 50)), pct(percentile(abs, 90)), pct(abs.at(-1) ?? Number.NaN), pct(mean(xs.map((s) => s.signedPct))),
-    percentile(sortedAbs(xs, (s) => s.eur), 90).toFixed(2), pct(percentile(sortedAbs(xs, (s) => s.importPct), 90)),
-    mean(xs.map((s) => s.lateExportKwh)).toFixed(1), pct(percentile(sortedAbs(xs, (s) => s.exportAwarePct), 90)),
+    String(xs.length),
+    pct(percentile(abs, 50)),
+    pct(percentile(abs, 90)),
+    pct(abs.at(-1) ?? Number.NaN),
+    pct(mean(xs.map((s) => s.signedPct))),
+    percentile(
+      sortedAbs(xs, (s) => s.eur),
+      90,
+    ).toFixed(2),
+    pct(
+      percentile(
+        sortedAbs(xs, (s) => s.importPct),
+        90,
+      ),
+    ),
+    mean(xs.map((s) => s.lateExportKwh)).toFixed(1),
+    pct(
+      percentile(
+        sortedAbs(xs, (s) => s.exportAwarePct),
+        90,
+      ),
+    ),
   ];
   return `${label.padEnd(18)}${cells.map((c, i) => c.trim().padStart(Math.max(9, COLUMNS[i]!.length + 2))).join('')}`;
 }
 
 function main(): void {
-  log(`bench:estimate: ${METERS} simulated meters x ${MONTHS.length} months (${MONTHS.map((m) => m.label).join(', ')}), ${TZ}, estimate at mid-period, seed ${SEED}`);
+  log(
+    `bench:estimate: ${METERS} simulated meters x ${MONTHS.length} months (${MONTHS.map((m) => m.label).join(', ')}), ${TZ}, estimate at mid-period, seed ${SEED}`,
+  );
   const t0 = performance.now();
   const samples = MONTHS.flatMap(sampleMonth);
   const seconds = (performance.now() - t0) / 1000;
-  log(`priced ${samples.length} estimates and ${samples.length} settled bills in ${seconds.toFixed(1)} s`);
+  log(
+    `priced ${samples.length} estimates and ${samples.length} settled bills in ${seconds.toFixed(1)} s`,
+  );
   log('');
-  log(`${'|total error| %'.padEnd(18)}${COLUMNS.map((c) => c.padStart(Math.max(9, c.length + 2))).join('')}`);
+  log(
+    `${'|total error| %'.padEnd(18)}${COLUMNS.map((c) => c.padStart(Math.max(9, c.length + 2))).join('')}`,
+  );
   for (const m of MONTHS) {
     const inMonth = samples.filter((s) => s.month === m.label);
-    log(row(`${m.label} no solar`, inMonth.filter((s) => !s.solar)));
-    log(row(`${m.label} solar`, inMonth.filter((s) => s.solar)));
+    log(
+      row(
+        `${m.label} no solar`,
+        inMonth.filter((s) => !s.solar),
+      ),
+    );
+    log(
+      row(
+        `${m.label} solar`,
+        inMonth.filter((s) => s.solar),
+      ),
+    );
   }
-  log(row('all no solar', samples.filter((s) => !s.solar)));
-  log(row('all solar', samples.filter((s) => s.solar)));
+  log(
+    row(
+      'all no solar',
+      samples.filter((s) => !s.solar),
+    ),
+  );
+  log(
+    row(
+      'all solar',
+      samples.filter((s) => s.solar),
+    ),
+  );
   log(row('all', samples));
-  log('mean± = mean signed error (+: estimate too high); € p90 = |estimate − settled| in EUR; imp.p90 = |projected −');
-  log('measured| import of the second half; expKWh = mean export of the second half, which the projection leaves out;');
-  log('w/exp p90 = what-if: the estimate also credits the baseline week\'s export power over the time left');
-  const worst = [...samples].sort((a, b) => Math.abs(b.signedPct) - Math.abs(a.signedPct)).slice(0, 5);
-  log(`worst: ${worst.map((s) => `${s.meterId} ${s.month}${s.solar ? ' solar' : ''} ${s.signedPct.toFixed(0)} % (${s.eur.toFixed(2)} on ${s.settled.toFixed(2)} EUR)`).join('; ')}`);
+  log(
+    'mean± = mean signed error (+: estimate too high); € p90 = |estimate − settled| in EUR; imp.p90 = |projected −',
+  );
+  log(
+    'measured| import of the second half; expKWh = mean export of the second half, which the projection leaves out;',
+  );
+  log(
+    "w/exp p90 = what-if: the estimate also credits the baseline week's export power over the time left",
+  );
+  const worst = [...samples]
+    .sort((a, b) => Math.abs(b.signedPct) - Math.abs(a.signedPct))
+    .slice(0, 5);
+  log(
+    `worst: ${worst.map((s) => `${s.meterId} ${s.month}${s.solar ? ' solar' : ''} ${s.signedPct.toFixed(0)} % (${s.eur.toFixed(2)} on ${s.settled.toFixed(2)} EUR)`).join('; ')}`,
+  );
 
   const abs = sortedAbs(samples, (s) => s.signedPct);
   const r2 = (x: number) => Math.round(x * 100) / 100;
-  log(JSON.stringify({ meters: samples.length, medianAbsPctError: r2(percentile(abs, 50)), p90AbsPctError: r2(percentile(abs, 90)) }));
+  log(
+    JSON.stringify({
+      meters: samples.length,
+      medianAbsPctError: r2(percentile(abs, 50)),
+      p90AbsPctError: r2(percentile(abs, 90)),
+    }),
+  );
 }
 
 main();

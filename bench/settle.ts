@@ -8,13 +8,26 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { measuredBill } from '../src/billing/bills/period-bill.js';
 import { readBillMeters, type BillReadRequest } from '../src/billing/bills/read-meters.js';
 import { periodContaining } from '../src/billing/periods/billing-periods.js';
-import { loadBillingContexts, type BillingContext } from '../src/billing/records/billing-context.js';
+import {
+  loadBillingContexts,
+  type BillingContext,
+} from '../src/billing/records/billing-context.js';
 import { invoiceNumber } from '../src/billing/records/invoices-repo.js';
-import { DEFAULT_BILLING_OPTIONS, type BillingDeps } from '../src/billing/settlement/billing-deps.js';
+import {
+  DEFAULT_BILLING_OPTIONS,
+  type BillingDeps,
+} from '../src/billing/settlement/billing-deps.js';
 import { runSettlement } from '../src/billing/settlement/run-settlement.js';
 import { openLedger } from '../src/ledger/connect.js';
 import { migrateLedger } from '../src/ledger/migrate.js';
@@ -24,7 +37,13 @@ import { manualClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
 import { startInfluxd } from '../test/harness/influxd.js';
 import { startPostgres, type PostgresHandle } from '../test/harness/postgres.js';
-import { createSettlementFleet, DAY_MS, loadReadings, localMonth, simulatedFleet } from './billing-fleet.js';
+import {
+  createSettlementFleet,
+  DAY_MS,
+  loadReadings,
+  localMonth,
+  simulatedFleet,
+} from './billing-fleet.js';
 
 const N = Number(process.env.BENCH_CONTRACTS ?? 2000);
 const LEDGER = process.env.BENCH_LEDGER ?? 'sqlite';
@@ -42,11 +61,26 @@ const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** di
  * folder). Wall time on a shared machine moves with whatever else runs; CPU per contract much less so.
  */
 function cpuClock(influxDir: string): () => { node: number; influxd: number } {
-  const cmdline = (pid: string) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
+  const cmdline = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const pid = readdirSync('/proc').find((d) => /^\d+$/.test(d) && cmdline(d).includes(influxDir));
   // utime + stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (USER_HZ = 100 on Linux).
-  const influxd = () => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
-  return () => { const u = process.cpuUsage(); return { node: (u.user + u.system) / 1000, influxd: pid === undefined ? Number.NaN : influxd() }; };
+  const influxd = () => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+  return () => {
+    const u = process.cpuUsage();
+    return {
+      node: (u.user + u.system) / 1000,
+      influxd: pid === undefined ? Number.NaN : influxd(),
+    };
+  };
 }
 
 /** Sums the time from a query's compilation to its result: what settlement spends waiting on the ledger. */
@@ -60,7 +94,10 @@ class LedgerTimer implements KyselyPlugin {
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     const t0 = this.#started.get(args.queryId);
-    if (t0 !== undefined) { this.ms += performance.now() - t0; this.queries += 1; }
+    if (t0 !== undefined) {
+      this.ms += performance.now() - t0;
+      this.queries += 1;
+    }
     return args.result;
   }
 }
@@ -70,7 +107,11 @@ function timedStore(store: ReadingStore): ReadingStore & { ms: number } {
   const timed = { ...store, ms: 0 };
   timed.windows = async (requests) => {
     const t0 = performance.now();
-    try { return await store.windows(requests); } finally { timed.ms += performance.now() - t0; }
+    try {
+      return await store.windows(requests);
+    } finally {
+      timed.ms += performance.now() - t0;
+    }
   };
   return timed;
 }
@@ -79,7 +120,14 @@ function timedStore(store: ReadingStore): ReadingStore & { ms: number } {
  * Read every request the way settlement does (chunks of SETTLE_CHUNK periods, one `readBillMeters`
  * each), handing each chunk's readings to `use`. Answers the seconds taken and the readings read.
  */
-async function readPass(store: ReadingStore, requests: readonly BillReadRequest[], use?: (chunk: readonly BillReadRequest[], got: Awaited<ReturnType<typeof readBillMeters>>) => void): Promise<{ seconds: number; readings: number }> {
+async function readPass(
+  store: ReadingStore,
+  requests: readonly BillReadRequest[],
+  use?: (
+    chunk: readonly BillReadRequest[],
+    got: Awaited<ReturnType<typeof readBillMeters>>,
+  ) => void,
+): Promise<{ seconds: number; readings: number }> {
   const t0 = performance.now();
   let readings = 0;
   for (let i = 0; i < requests.length; i += SETTLE_CHUNK) {
@@ -92,7 +140,9 @@ async function readPass(store: ReadingStore, requests: readonly BillReadRequest[
 }
 
 async function main(): Promise<void> {
-  log(`bench:settle: ${N} contracts, one meter each, ${OCTOBER.label} in Europe/Paris, ledger ${LEDGER}; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`);
+  log(
+    `bench:settle: ${N} contracts, one meter each, ${OCTOBER.label} in Europe/Paris, ledger ${LEDGER}; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`,
+  );
   const influx = await startInfluxd();
   const dir = mkdtempSync(path.join(tmpdir(), 'wl-bench-settle-'));
   let pg: PostgresHandle | undefined;
@@ -100,9 +150,11 @@ async function main(): Promise<void> {
     let ledgerUrl = `sqlite:${dir}/ledger.db`;
     if (LEDGER === 'postgres') {
       pg = await startPostgres();
-      if (pg === undefined) throw new Error('BENCH_LEDGER=postgres, but PostgreSQL is not installed');
+      if (pg === undefined)
+        throw new Error('BENCH_LEDGER=postgres, but PostgreSQL is not installed');
       ledgerUrl = await pg.createDatabase();
-    } else if (LEDGER !== 'sqlite') throw new Error(`BENCH_LEDGER must be sqlite or postgres, got ${LEDGER}`);
+    } else if (LEDGER !== 'sqlite')
+      throw new Error(`BENCH_LEDGER must be sqlite or postgres, got ${LEDGER}`);
     const ledger = openLedger(ledgerUrl);
     await migrateLedger(ledger);
     const timer = new LedgerTimer();
@@ -117,13 +169,19 @@ async function main(): Promise<void> {
     log(`fleet:    ${N} customers, contracts and meters in ${secondsSince(t0).toFixed(1)} s`);
     // Three days either side, so every period has its neighbours before the start and after the end.
     t0 = performance.now();
-    const loaded = await loadReadings(store, meters, OCTOBER.start - 3 * DAY_MS, OCTOBER.end + 3 * DAY_MS);
+    const loaded = await loadReadings(
+      store,
+      meters,
+      OCTOBER.start - 3 * DAY_MS,
+      OCTOBER.end + 3 * DAY_MS,
+    );
     log(`load:     ${loaded} readings in ${secondsSince(t0).toFixed(1)} s`);
 
     const contexts = [...(await loadBillingContexts(ledger.db)).values()];
     const requests = contexts.map((ctx: BillingContext): BillReadRequest => {
       const p = periodContaining(ctx, OCTOBER.start);
-      if (p === undefined || p.start !== OCTOBER.start || p.end !== OCTOBER.end) throw new Error(`contract ${ctx.contractId}: unexpected October period`);
+      if (p === undefined || p.start !== OCTOBER.start || p.end !== OCTOBER.end)
+        throw new Error(`contract ${ctx.contractId}: unexpected October period`);
       // What settle-periods.ts asks for a closed period settled without force: [start, end] plus neighbours.
       return { key: ctx.contractId, meterIds: ctx.meterIds, from: p.start, to: p.end };
     });
@@ -140,43 +198,74 @@ async function main(): Promise<void> {
       const p0 = performance.now();
       for (const r of chunk) {
         const ctx = byId.get(r.key)!;
-        measuredBill({ tariff: ctx.tariff, tz: ctx.timezone, period: { start: r.from, end: r.to }, meters: got.get(r.key) ?? [] });
+        measuredBill({
+          tariff: ctx.tariff,
+          tz: ctx.timezone,
+          period: { start: r.from, end: r.to },
+          meters: got.get(r.key) ?? [],
+        });
       }
       pricingMs += performance.now() - p0;
     });
-    log(`warm-up:  read ${warm.readings} readings in ${warm.seconds.toFixed(1)} s, of which pricing in memory ${(pricingMs / 1000).toFixed(1)} s (${round(N / (pricingMs / 1000))} contracts/s)`);
+    log(
+      `warm-up:  read ${warm.readings} readings in ${warm.seconds.toFixed(1)} s, of which pricing in memory ${(pricingMs / 1000).toFixed(1)} s (${round(N / (pricingMs / 1000))} contracts/s)`,
+    );
 
     const cpu = cpuClock(influx.dataDir);
-    const cpuSince = (c0: ReturnType<typeof cpu>) => { const c = cpu(); return `cpu/contract: node ${((c.node - c0.node) / N).toFixed(1)} ms, influxd ${((c.influxd - c0.influxd) / N).toFixed(1)} ms`; };
+    const cpuSince = (c0: ReturnType<typeof cpu>) => {
+      const c = cpu();
+      return `cpu/contract: node ${((c.node - c0.node) / N).toFixed(1)} ms, influxd ${((c.influxd - c0.influxd) / N).toFixed(1)} ms`;
+    };
     let c0 = cpu();
     const read1 = await readPass(store, requests);
-    log(`read 1:   ${round(N / read1.seconds)} contracts/s (${read1.seconds.toFixed(2)} s, ${round(read1.readings / read1.seconds)} readings/s); ${cpuSince(c0)}`);
+    log(
+      `read 1:   ${round(N / read1.seconds)} contracts/s (${read1.seconds.toFixed(2)} s, ${round(read1.readings / read1.seconds)} readings/s); ${cpuSince(c0)}`,
+    );
 
     const timed = timedStore(store);
-    const deps: BillingDeps = { db: ledger.db.withPlugin(timer), store: timed, clock, log: createLogger('warn', 'bench-settle') };
+    const deps: BillingDeps = {
+      db: ledger.db.withPlugin(timer),
+      store: timed,
+      clock,
+      log: createLogger('warn', 'bench-settle'),
+    };
     c0 = cpu();
     t0 = performance.now();
     const result = await runSettlement(deps, DEFAULT_BILLING_OPTIONS, { actor: 'bench' });
     const settleSeconds = secondsSince(t0);
-    log(`settle:   ${round(N / settleSeconds)} contracts/s (${settleSeconds.toFixed(2)} s); ${cpuSince(c0)}; ${JSON.stringify(result)}`);
+    log(
+      `settle:   ${round(N / settleSeconds)} contracts/s (${settleSeconds.toFixed(2)} s); ${cpuSince(c0)}; ${JSON.stringify(result)}`,
+    );
     const perContract = (ms: number) => `${(ms / N).toFixed(1)} ms/contract`;
-    log(`          inside it: store windows ${perContract(timed.ms)} (2 calls overlap), ledger ${perContract(timer.ms)} (${round(timer.queries / N, 1)} queries/contract), pricing ~${perContract(pricingMs)} (warm-up figure)`);
+    log(
+      `          inside it: store windows ${perContract(timed.ms)} (2 calls overlap), ledger ${perContract(timer.ms)} (${round(timer.queries / N, 1)} queries/contract), pricing ~${perContract(pricingMs)} (warm-up figure)`,
+    );
 
     c0 = cpu();
     const read2 = await readPass(store, requests);
-    log(`read 2:   ${round(N / read2.seconds)} contracts/s (${read2.seconds.toFixed(2)} s); ${cpuSince(c0)}`);
+    log(
+      `read 2:   ${round(N / read2.seconds)} contracts/s (${read2.seconds.toFixed(2)} s); ${cpuSince(c0)}`,
+    );
 
     await verify(ledger.db, result);
-    log(`checked:  ${N} periods settled, invoices ${invoiceNumber(2026, 1)}..${invoiceNumber(2026, N)} without gaps`);
+    log(
+      `checked:  ${N} periods settled, invoices ${invoiceNumber(2026, 1)}..${invoiceNumber(2026, N)} without gaps`,
+    );
     await ledger.close();
 
     const readSeconds = (read1.seconds + read2.seconds) / 2;
     const contractsPerSec = N / settleSeconds;
     const readOnlyPerSec = N / readSeconds;
-    log(JSON.stringify({
-      contracts: N, contractsPerSec: round(contractsPerSec, 1), readOnlyPerSec: round(readOnlyPerSec, 1), ratio: round(contractsPerSec / readOnlyPerSec, 2),
-      settleSeconds: round(settleSeconds, 2), readSeconds: round(readSeconds, 2),
-    }));
+    log(
+      JSON.stringify({
+        contracts: N,
+        contractsPerSec: round(contractsPerSec, 1),
+        readOnlyPerSec: round(readOnlyPerSec, 1),
+        ratio: round(contractsPerSec / readOnlyPerSec, 2),
+        settleSeconds: round(settleSeconds, 2),
+        readSeconds: round(readSeconds, 2),
+      }),
+    );
   } finally {
     await Promise.all([influx.dispose(), pg?.stop()]);
     rmSync(dir, { recursive: true, force: true });
@@ -184,23 +273,39 @@ async function main(): Promise<void> {
 }
 
 /** Every contract settled, nothing held or failed, invoices INV-2026-000001..N without gaps: else throw. */
-async function verify(db: BillingDeps['db'], result: Awaited<ReturnType<typeof runSettlement>>): Promise<void> {
+async function verify(
+  db: BillingDeps['db'],
+  result: Awaited<ReturnType<typeof runSettlement>>,
+): Promise<void> {
   const problems: string[] = [];
   if (result.closed !== N) problems.push(`closed ${result.closed} periods, expected ${N}`);
-  if (result.settled !== N || result.held !== 0 || result.failed !== 0) problems.push(`settled ${result.settled}, held ${result.held}, failed ${result.failed}; expected ${N}, 0, 0`);
-  const invoices = await db.selectFrom('invoices').select(['number', 'contract_id', 'total']).orderBy('year').orderBy('seq').execute();
+  if (result.settled !== N || result.held !== 0 || result.failed !== 0)
+    problems.push(
+      `settled ${result.settled}, held ${result.held}, failed ${result.failed}; expected ${N}, 0, 0`,
+    );
+  const invoices = await db
+    .selectFrom('invoices')
+    .select(['number', 'contract_id', 'total'])
+    .orderBy('year')
+    .orderBy('seq')
+    .execute();
   if (invoices.length !== N) problems.push(`${invoices.length} invoices, expected ${N}`);
   invoices.forEach((inv, i) => {
-    if (inv.number !== invoiceNumber(2026, i + 1)) problems.push(`invoice #${i + 1} is ${inv.number}`);
+    if (inv.number !== invoiceNumber(2026, i + 1))
+      problems.push(`invoice #${i + 1} is ${inv.number}`);
     if (!(Number(inv.total) > 0)) problems.push(`invoice ${inv.number} totals ${inv.total}`);
   });
-  if (new Set(invoices.map((i) => i.contract_id)).size !== invoices.length) problems.push('a contract has two invoices');
-  if (problems.length > 0) throw new Error(`settlement check failed:\n  ${problems.slice(0, 20).join('\n  ')}`);
+  if (new Set(invoices.map((i) => i.contract_id)).size !== invoices.length)
+    problems.push('a contract has two invoices');
+  if (problems.length > 0)
+    throw new Error(`settlement check failed:\n  ${problems.slice(0, 20).join('\n  ')}`);
 }
 
 try {
   await main();
 } catch (e) {
-  process.stderr.write(`bench:settle FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    `bench:settle FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
   process.exit(1);
 }

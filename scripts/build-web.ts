@@ -21,8 +21,10 @@ const PAGES = [
 function entryOutputs(meta: Metafile, source: string, outDir: string): { js: string; css: string } {
   for (const [file, out] of Object.entries(meta.outputs)) {
     if (out.entryPoint !== source) continue;
-    if (out.cssBundle === undefined) throw new Error(`${source} has no stylesheet: it must import its CSS`);
-    const asset = (f: string) => `/assets/${path.relative(path.join(outDir, 'assets'), path.resolve(ROOT, f))}`;
+    if (out.cssBundle === undefined)
+      throw new Error(`${source} has no stylesheet: it must import its CSS`);
+    const asset = (f: string) =>
+      `/assets/${path.relative(path.join(outDir, 'assets'), path.resolve(ROOT, f))}`;
     return { js: asset(file), css: asset(out.cssBundle) };
   }
   throw new Error(`esbuild produced nothing for ${source}`);
@@ -32,7 +34,9 @@ function entryOutputs(meta: Metafile, source: string, outDir: string): { js: str
  * Build into `outDir` (default dist/web). The build goes to a staging folder first and replaces the
  * old one only when complete, so a running server never reads half a build.
  */
-export async function buildWeb(outDir = path.join(ROOT, 'dist/web')): Promise<{ outDir: string; bytes: Record<string, number> }> {
+export async function buildWeb(
+  outDir = path.join(ROOT, 'dist/web'),
+): Promise<{ outDir: string; bytes: Record<string, number> }> {
   const staging = `${outDir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   const result = await build({
@@ -51,7 +55,9 @@ export async function buildWeb(outDir = path.join(ROOT, 'dist/web')): Promise<{ 
   });
   for (const p of PAGES) {
     const { js, css } = entryOutputs(result.metafile, p.source, staging);
-    const html = readFileSync(path.join(ROOT, 'web/pages', p.page), 'utf8').replace('{{js}}', js).replace('{{css}}', css);
+    const html = readFileSync(path.join(ROOT, 'web/pages', p.page), 'utf8')
+      .replace('{{js}}', js)
+      .replace('{{css}}', css);
     writeFileSync(path.join(staging, p.page), html);
   }
   rmSync(outDir, { recursive: true, force: true });
@@ -67,5 +73,9 @@ export async function buildWeb(outDir = path.join(ROOT, 'dist/web')): Promise<{ 
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { outDir, bytes } = await buildWeb();
-  console.log(`web app built in ${path.relative(ROOT, outDir)}: ${Object.entries(bytes).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)} KiB`).join(', ')}`);
+  console.log(
+    `web app built in ${path.relative(ROOT, outDir)}: ${Object.entries(bytes)
+      .map(([f, b]) => `${f} ${(b / 1024).toFixed(1)} KiB`)
+      .join(', ')}`,
+  );
 }

@@ -5,7 +5,13 @@ import { parseInterval } from './interval.js';
 /** Broker URL when neither `--mqtt` nor MQTT_URL says otherwise. */
 export const DEFAULT_MQTT_URL = 'mqtt://127.0.0.1:1883';
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 function isKind(k: string): k is FaultKind {
   return (FAULT_KINDS as readonly string[]).includes(k);
@@ -24,8 +30,13 @@ export function parseWhen(input: string, now: number): number {
     return now + (sign === '-' ? -1 : 1) * Math.round(Number(n) * (UNIT_MS[unit ?? ''] ?? NaN));
   }
   if (/^\d{10,}$/.test(s)) return Number(s);
-  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/i.test(s) ? Date.parse(s) : NaN;
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`not a date: ${JSON.stringify(input)} (use RFC 3339, e.g. 2026-10-01T00:00:00Z, or relative, e.g. -60d)`);
+  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/i.test(s)
+    ? Date.parse(s)
+    : NaN;
+  if (Number.isNaN(t))
+    throw new InvalidArgumentError(
+      `not a date: ${JSON.stringify(input)} (use RFC 3339, e.g. 2026-10-01T00:00:00Z, or relative, e.g. -60d)`,
+    );
   return t;
 }
 
@@ -35,12 +46,18 @@ export function parseWhen(input: string, now: number): number {
  */
 export function parseFaultRates(spec: string): FaultRates {
   const rates: Partial<Record<FaultKind, number>> = {};
-  for (const part of spec.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [kind = '', value = ''] = part.split('=').map((p) => p.trim());
     const rate = parseProbability(value);
     if (kind === 'all') for (const k of FAULT_KINDS) rates[k] = rate;
     else if (isKind(kind)) rates[kind] = rate;
-    else throw new InvalidArgumentError(`unknown fault kind ${JSON.stringify(kind)} (known: all, ${FAULT_KINDS.join(', ')})`);
+    else
+      throw new InvalidArgumentError(
+        `unknown fault kind ${JSON.stringify(kind)} (known: all, ${FAULT_KINDS.join(', ')})`,
+      );
   }
   return rates;
 }
@@ -48,28 +65,32 @@ export function parseFaultRates(spec: string): FaultRates {
 /** A probability in [0, 1]. */
 export function parseProbability(value: string): number {
   const p = /^\d*\.?\d+(e-?\d+)?$/i.test(value.trim()) ? Number(value) : NaN;
-  if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError(`not a probability in [0, 1]: ${JSON.stringify(value)}`);
+  if (!(p >= 0 && p <= 1))
+    throw new InvalidArgumentError(`not a probability in [0, 1]: ${JSON.stringify(value)}`);
   return p;
 }
 
 /** A whole number >= 1 (meter counts). */
 export function parsePositiveInt(value: string): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`not a whole number >= 1: ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`not a whole number >= 1: ${JSON.stringify(value)}`);
   return n;
 }
 
 /** A 32-bit seed: any integer (taken modulo 2^32). */
 export function parseSeed(value: string): number {
   const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`not an integer seed: ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n))
+    throw new InvalidArgumentError(`not an integer seed: ${JSON.stringify(value)}`);
   return n >>> 0;
 }
 
 /** A speed factor > 0. */
 export function parseSpeed(value: string): number {
   const x = Number(value);
-  if (!(x > 0 && Number.isFinite(x))) throw new InvalidArgumentError(`not a positive speed: ${JSON.stringify(value)}`);
+  if (!(x > 0 && Number.isFinite(x)))
+    throw new InvalidArgumentError(`not a positive speed: ${JSON.stringify(value)}`);
   return x;
 }
 
@@ -90,5 +111,9 @@ export function mqttEnvDefaults(env: Record<string, string | undefined> = proces
   password: string | undefined;
 } {
   const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
-  return { url: nonEmpty(env.MQTT_URL) ?? DEFAULT_MQTT_URL, username: nonEmpty(env.MQTT_USERNAME), password: nonEmpty(env.MQTT_PASSWORD) };
+  return {
+    url: nonEmpty(env.MQTT_URL) ?? DEFAULT_MQTT_URL,
+    username: nonEmpty(env.MQTT_USERNAME),
+    password: nonEmpty(env.MQTT_PASSWORD),
+  };
 }

@@ -34,7 +34,10 @@ export function summarize(report: SimulationReport): Record<string, unknown> {
   const { expectedStored: _expected, faults, simulated, ...counts } = report;
   return {
     ...counts,
-    simulated: { from: new Date(simulated.from).toISOString(), to: simulated.to === undefined ? null : new Date(simulated.to).toISOString() },
+    simulated: {
+      from: new Date(simulated.from).toISOString(),
+      to: simulated.to === undefined ? null : new Date(simulated.to).toISOString(),
+    },
     faults: faults.counts,
   };
 }
@@ -48,19 +51,49 @@ export function registerSimulateCommand(program: Command): void {
   const env = mqttEnvDefaults();
   program
     .command('simulate')
-    .description('run the meter fleet simulator: readings over MQTT (QoS 1, topic meters/{meterId}/readings)')
+    .description(
+      'run the meter fleet simulator: readings over MQTT (QoS 1, topic meters/{meterId}/readings)',
+    )
     .option('--meters <n>', 'number of meters', parsePositiveInt, 10)
-    .option('--interval <interval>', 'reading interval: 1m, 5m, 15m, 30m, 1h or milliseconds', parseIntervalOption, '15m')
-    .option('--speed <x>', 'simulated time per wall time once caught up (above 1 runs ahead of the clock)', parseSpeed, 1)
-    .option('--from <date>', 'first simulated instant: RFC 3339 or relative (-60d, -12h); the past is sent as a backlog')
-    .option('--until <date>', 'stop when simulated time reaches this (RFC 3339 or relative, e.g. now, +1h)')
+    .option(
+      '--interval <interval>',
+      'reading interval: 1m, 5m, 15m, 30m, 1h or milliseconds',
+      parseIntervalOption,
+      '15m',
+    )
+    .option(
+      '--speed <x>',
+      'simulated time per wall time once caught up (above 1 runs ahead of the clock)',
+      parseSpeed,
+      1,
+    )
+    .option(
+      '--from <date>',
+      'first simulated instant: RFC 3339 or relative (-60d, -12h); the past is sent as a backlog',
+    )
+    .option(
+      '--until <date>',
+      'stop when simulated time reaches this (RFC 3339 or relative, e.g. now, +1h)',
+    )
     .option('--mqtt <url>', 'broker URL (default: MQTT_URL or mqtt://127.0.0.1:1883)', env.url)
     .option('--seed <n>', 'seed of the fleet, load curves and faults', parseSeed, 1)
-    .option('--faults <rates>', 'fault rates per reading, e.g. duplicate=0.01,malformed=0.005 (or all=0.01)', parseFaultRates)
-    .option('--outage-rate <p>', 'probability per live reading that the meter goes offline for a while', parseProbability)
+    .option(
+      '--faults <rates>',
+      'fault rates per reading, e.g. duplicate=0.01,malformed=0.005 (or all=0.01)',
+      parseFaultRates,
+    )
+    .option(
+      '--outage-rate <p>',
+      'probability per live reading that the meter goes offline for a while',
+      parseProbability,
+    )
     .option('--prefix <prefix>', 'meter id prefix', 'sim-')
     .option('--username <user>', 'MQTT username (default: MQTT_USERNAME)', env.username)
-    .option('--password <password>', 'MQTT password (default: MQTT_PASSWORD, which keeps it out of ps)', env.password)
+    .option(
+      '--password <password>',
+      'MQTT password (default: MQTT_PASSWORD, which keeps it out of ps)',
+      env.password,
+    )
     .option('--client-id <id>', 'MQTT client id (default: random)')
     .action(async (_opts: unknown, cmd: Command) => {
       const o = cmd.opts<SimulateCliOptions>();
@@ -94,7 +127,10 @@ export function registerSimulateCommand(program: Command): void {
             signal: controller.signal,
             track: false,
           },
-          { clock: systemClock, log: (msg) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`) },
+          {
+            clock: systemClock,
+            log: (msg) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`),
+          },
         );
         process.stdout.write(`${JSON.stringify(summarize(report), null, 2)}\n`);
         if (report.unacked > 0 || report.failed > 0) process.exitCode = 1;

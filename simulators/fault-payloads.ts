@@ -9,7 +9,10 @@ export const MALFORMED_VARIANTS = 5;
  * a string, a fraction, missing ts, unparseable ts), with the reason the receiver must give.
  * `u` in [0, 1) picks the variant and the cut.
  */
-export function malformedPayload(r: SimReading, u: number): { payload: string; reason: ExpectedReason } {
+export function malformedPayload(
+  r: SimReading,
+  u: number,
+): { payload: string; reason: ExpectedReason } {
   const wire = toWireReading(r);
   const variant = Math.floor(u * MALFORMED_VARIANTS);
   const { ts, importWh } = wire;
@@ -25,7 +28,10 @@ export function malformedPayload(r: SimReading, u: number): { payload: string; r
     case 2:
       return { payload: JSON.stringify({ importWh }), reason: 'invalid_schema' };
     case 3:
-      return { payload: JSON.stringify({ ts, importWh: importWh + 0.5 }), reason: 'invalid_schema' };
+      return {
+        payload: JSON.stringify({ ts, importWh: importWh + 0.5 }),
+        reason: 'invalid_schema',
+      };
     default:
       return { payload: JSON.stringify({ ts: 'yesterday', importWh }), reason: 'invalid_schema' };
   }

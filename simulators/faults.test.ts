@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_MS, FAULT_KINDS, createFaultInjector, type FaultRates, type OutgoingItem } from './faults.js';
+import {
+  CLOCK_SKEW_MS,
+  FAULT_KINDS,
+  createFaultInjector,
+  type FaultRates,
+  type OutgoingItem,
+} from './faults.js';
 import { makeFleet } from './fleet.js';
 import { createMeterState } from './meter-state.js';
 import { decodePayload } from './wire-check.js';
@@ -10,7 +16,12 @@ const FROM = Date.UTC(2026, 8, 1);
 const TO = Date.UTC(2026, 9, 1);
 const NOW = Date.UTC(2026, 9, 1, 0, 7, 31, 250);
 const fleet = makeFleet({ meters: 20, seed: 4 });
-const generated = new Map(fleet.map((m) => [m.meterId, createMeterState(m, { startTs: FROM, intervalMs: Q }).advanceTo(TO)]));
+const generated = new Map(
+  fleet.map((m) => [
+    m.meterId,
+    createMeterState(m, { startTs: FROM, intervalMs: Q }).advanceTo(TO),
+  ]),
+);
 const total = [...generated.values()].reduce((s, rs) => s + rs.length, 0);
 
 /** Run every meter through an injector one reading at a time (as in the live phase), then release. */
@@ -19,7 +30,8 @@ function inject(rates: FaultRates, chunk = 1) {
   const out = new Map<string, OutgoingItem[]>();
   for (const [meterId, readings] of generated) {
     const items: OutgoingItem[] = [];
-    for (let i = 0; i < readings.length; i += chunk) items.push(...injector.process(meterId, readings.slice(i, i + chunk), NOW));
+    for (let i = 0; i < readings.length; i += chunk)
+      items.push(...injector.process(meterId, readings.slice(i, i + chunk), NOW));
     items.push(...injector.release(meterId));
     out.set(meterId, items);
   }
@@ -41,7 +53,9 @@ describe('fault injection', () => {
   });
 
   it('sends every valid reading, once, or twice when duplicated', () => {
-    const dupKeys = new Set(injector.injected.filter((f) => f.kind === 'duplicate').map((f) => f.key));
+    const dupKeys = new Set(
+      injector.injected.filter((f) => f.kind === 'duplicate').map((f) => f.key),
+    );
     for (const [meterId, readings] of generated) {
       const seen = new Map<string, number>();
       for (const item of out.get(meterId) ?? []) {
@@ -50,7 +64,9 @@ describe('fault injection', () => {
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
       expect(seen.size).toBe(readings.length);
-      const wrong = readings.map((r) => readingKey(meterId, r.ts)).filter((key) => seen.get(key) !== (dupKeys.has(key) ? 2 : 1));
+      const wrong = readings
+        .map((r) => readingKey(meterId, r.ts))
+        .filter((key) => seen.get(key) !== (dupKeys.has(key) ? 2 : 1));
       expect(wrong).toEqual([]);
     }
   });
@@ -59,13 +75,16 @@ describe('fault injection', () => {
     for (const f of injector.injected.filter((x) => x.kind === 'outOfOrder' || x.kind === 'late')) {
       const items = out.get(f.meterId) ?? [];
       const at = items.findIndex((i) => i.kind === 'reading' && i.reading.ts === f.ts);
-      const before = items.slice(0, at).flatMap((i) => (i.kind === 'reading' ? [i.reading.ts] : []));
+      const before = items
+        .slice(0, at)
+        .flatMap((i) => (i.kind === 'reading' ? [i.reading.ts] : []));
       const latestBefore = Math.max(...before);
       const lastOfRun = f.ts === generated.get(f.meterId)?.at(-1)?.ts;
       if (lastOfRun) continue; // released at the end of the run, after nothing
       expect(latestBefore).toBeGreaterThan(f.ts ?? Infinity);
       // A late reading waits for a reading 2 h or more after it, unless the run ended first.
-      if (f.kind === 'late' && latestBefore !== TO) expect(latestBefore - (f.ts ?? 0)).toBeGreaterThanOrEqual(2 * 3_600_000);
+      if (f.kind === 'late' && latestBefore !== TO)
+        expect(latestBefore - (f.ts ?? 0)).toBeGreaterThanOrEqual(2 * 3_600_000);
     }
   });
 
@@ -84,20 +103,31 @@ describe('fault injection', () => {
       expect(r?.ts).toBe(f.ts);
       if (f.kind === 'clockSkew') {
         expect(f.expectedReason).toBe('future_timestamp');
-        expect((f.ts ?? 0) - (Math.floor(NOW / 1000) * 1000 + CLOCK_SKEW_MS)).toBeGreaterThanOrEqual(0);
+        expect(
+          (f.ts ?? 0) - (Math.floor(NOW / 1000) * 1000 + CLOCK_SKEW_MS),
+        ).toBeGreaterThanOrEqual(0);
         expect((f.ts ?? 0) - (Math.floor(NOW / 1000) * 1000 + CLOCK_SKEW_MS)).toBeLessThan(300_000);
       } else {
         // register_decrease: below the latest reading already sent, before the next boundary.
         expect(f.expectedReason).toBe('register_decrease');
         const sent = items.slice(0, at).flatMap((i) => (i.kind === 'reading' ? [i.reading] : []));
-        const latest = sent.reduce<SimReading | undefined>((a, b) => (a === undefined || b.ts > a.ts ? b : a), undefined);
+        const latest = sent.reduce<SimReading | undefined>(
+          (a, b) => (a === undefined || b.ts > a.ts ? b : a),
+          undefined,
+        );
         expect(r?.importWh).toBeLessThan(latest?.importWh ?? -1);
         expect(r?.ts).toBeGreaterThan(latest?.ts ?? Infinity);
         expect((r?.ts ?? 0) % Q).not.toBe(0);
       }
     }
     const reasons = new Set(injector.injected.map((f) => f.expectedReason));
-    for (const reason of ['invalid_json', 'invalid_schema', 'register_decrease', 'future_timestamp']) expect(reasons).toContain(reason);
+    for (const reason of [
+      'invalid_json',
+      'invalid_schema',
+      'register_decrease',
+      'future_timestamp',
+    ])
+      expect(reasons).toContain(reason);
   });
 
   it('decides by (seed, meter, ts): the same faults however the readings are grouped', () => {
@@ -111,7 +141,9 @@ describe('fault injection', () => {
     const none = inject({});
     expect(Object.values(none.injector.counts).every((n) => n === 0)).toBe(true);
     for (const [meterId, readings] of generated) {
-      expect(none.out.get(meterId)).toEqual(readings.map((reading) => ({ kind: 'reading', reading })));
+      expect(none.out.get(meterId)).toEqual(
+        readings.map((reading) => ({ kind: 'reading', reading })),
+      );
     }
   });
 });

@@ -3,7 +3,14 @@ import { malformedPayload, registerDecreasePayload, skewedPayload } from './faul
 import { readingKey, type SimReading } from './wire-format.js';
 
 /** Every kind of fault the simulator can inject. */
-export const FAULT_KINDS = ['duplicate', 'outOfOrder', 'late', 'malformed', 'registerDecrease', 'clockSkew'] as const;
+export const FAULT_KINDS = [
+  'duplicate',
+  'outOfOrder',
+  'late',
+  'malformed',
+  'registerDecrease',
+  'clockSkew',
+] as const;
 
 /** One kind of fault. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -12,7 +19,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
 /** The rejection reason a receiver must record for a faulty message (DESIGN.md section 3). */
-export type ExpectedReason = 'invalid_json' | 'invalid_schema' | 'register_decrease' | 'future_timestamp';
+export type ExpectedReason =
+  'invalid_json' | 'invalid_schema' | 'register_decrease' | 'future_timestamp';
 
 /** One injected fault, with what the receiver must do about it. */
 export interface InjectedFault {
@@ -31,7 +39,12 @@ export interface InjectedFault {
 /** What goes out after fault injection: a valid reading, or a message body that must travel alone. */
 export type OutgoingItem =
   | { readonly kind: 'reading'; readonly reading: SimReading }
-  | { readonly kind: 'single'; readonly meterId: string; readonly payload: string; readonly fault: InjectedFault };
+  | {
+      readonly kind: 'single';
+      readonly meterId: string;
+      readonly payload: string;
+      readonly fault: InjectedFault;
+    };
 
 /** How far ahead of the sending clock a skewed timestamp is. */
 export const CLOCK_SKEW_MS = 3_600_000;
@@ -71,7 +84,14 @@ interface MeterFaultState {
   skews: number;
 }
 
-const KIND_SALT: Record<FaultKind, number> = { duplicate: 11, outOfOrder: 12, late: 13, malformed: 14, registerDecrease: 15, clockSkew: 16 };
+const KIND_SALT: Record<FaultKind, number> = {
+  duplicate: 11,
+  outOfOrder: 12,
+  late: 13,
+  malformed: 14,
+  registerDecrease: 15,
+  clockSkew: 16,
+};
 const HOUR_MS = 3_600_000;
 
 /**
@@ -112,7 +132,12 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     counts[f.kind] += 1;
     if (track) injected.push(f);
   };
-  const validFault = (kind: FaultKind, r: SimReading): InjectedFault => ({ kind, meterId: r.meterId, ts: r.ts, key: readingKey(r.meterId, r.ts) });
+  const validFault = (kind: FaultKind, r: SimReading): InjectedFault => ({
+    kind,
+    meterId: r.meterId,
+    ts: r.ts,
+    key: readingKey(r.meterId, r.ts),
+  });
   const single = (f: InjectedFault & { payload: string }): OutgoingItem => {
     record(f);
     return { kind: 'single', meterId: f.meterId, payload: f.payload, fault: f };
@@ -127,11 +152,19 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     for (const h of due) out.push({ kind: 'reading', reading: h.reading });
   }
 
-  function processOne(m: MeterFaultState, r: SimReading, sendingNow: number, out: OutgoingItem[]): void {
+  function processOne(
+    m: MeterFaultState,
+    r: SimReading,
+    sendingNow: number,
+    out: OutgoingItem[],
+  ): void {
     const late = roll('late', m, r.ts);
     const ooo = late === undefined ? roll('outOfOrder', m, r.ts) : undefined;
     if (late !== undefined || ooo !== undefined) {
-      const delay = late !== undefined ? Math.max(2 * opts.intervalMs, 2 * HOUR_MS + Math.floor(late * 22 * HOUR_MS)) : opts.intervalMs;
+      const delay =
+        late !== undefined
+          ? Math.max(2 * opts.intervalMs, 2 * HOUR_MS + Math.floor(late * 22 * HOUR_MS))
+          : opts.intervalMs;
       m.held.push({ reading: r, releaseAt: r.ts + delay });
       held += 1;
       record(validFault(late !== undefined ? 'late' : 'outOfOrder', r));
@@ -149,7 +182,16 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
       const ts = r.ts + Math.min(60_000, Math.floor(opts.intervalMs / 2));
       const importWh = r.importWh - 1 - Math.floor(dec * Math.min(5000, r.importWh - 1));
       const payload = registerDecreasePayload(r, ts, importWh);
-      out.push(single({ kind: 'registerDecrease', meterId: r.meterId, ts, key: readingKey(r.meterId, ts), payload, expectedReason: 'register_decrease' }));
+      out.push(
+        single({
+          kind: 'registerDecrease',
+          meterId: r.meterId,
+          ts,
+          key: readingKey(r.meterId, ts),
+          payload,
+          expectedReason: 'register_decrease',
+        }),
+      );
     }
     const mal = roll('malformed', m, r.ts);
     if (mal !== undefined) {
@@ -159,9 +201,19 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     if (roll('clockSkew', m, r.ts) !== undefined) {
       // A distinct second per meter (up to 300 per sending second), plus 500 ms so it is never an
       // interval boundary: no valid reading will ever share its key.
-      const ts = Math.floor(sendingNow / 1000) * 1000 + CLOCK_SKEW_MS + (m.skews++ % 300) * 1000 + 500;
+      const ts =
+        Math.floor(sendingNow / 1000) * 1000 + CLOCK_SKEW_MS + (m.skews++ % 300) * 1000 + 500;
       const payload = skewedPayload(r, ts);
-      out.push(single({ kind: 'clockSkew', meterId: r.meterId, ts, key: readingKey(r.meterId, ts), payload, expectedReason: 'future_timestamp' }));
+      out.push(
+        single({
+          kind: 'clockSkew',
+          meterId: r.meterId,
+          ts,
+          key: readingKey(r.meterId, ts),
+          payload,
+          expectedReason: 'future_timestamp',
+        }),
+      );
     }
   }
 

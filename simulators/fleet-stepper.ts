@@ -35,7 +35,12 @@ export interface FleetStepper {
    * Advance every meter to `simTime` (at most `maxPerMeter` readings each) and yield each meter's
    * messages in turn, lazily, so a big fleet's backlog is never all in memory.
    */
-  step(simTime: number, sendingNow: number, phase: Phase, maxPerMeter?: number): Generator<PlannedMessage[]>;
+  step(
+    simTime: number,
+    sendingNow: number,
+    phase: Phase,
+    maxPerMeter?: number,
+  ): Generator<PlannedMessage[]>;
   /** End of run: every meter comes back online and releases what it still holds, as backlog. */
   finish(sendingNow: number): Generator<PlannedMessage[]>;
 }
@@ -55,20 +60,36 @@ const OUTAGE_SALT = 31;
  * run is reproducible whatever the pacing of the loop around it.
  */
 export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
-  const injector = createFaultInjector({ rates: opts.faults, seed: opts.seed, intervalMs: opts.intervalMs, track: opts.track });
+  const injector = createFaultInjector({
+    rates: opts.faults,
+    seed: opts.seed,
+    intervalMs: opts.intervalMs,
+    track: opts.track,
+  });
   const outageRate = opts.outageRate ?? 0;
   let outages = 0;
   let lastTs: number | undefined;
   const units: Unit[] = opts.fleet.map((meter) => ({
     state: createMeterState(meter, { intervalMs: opts.intervalMs, startTs: opts.startTs }),
-    sender: { meterId: meter.meterId, tsFormat: meter.tsFormat, utcOffsetMinutes: meter.profile.utcOffsetMinutes },
+    sender: {
+      meterId: meter.meterId,
+      tsFormat: meter.tsFormat,
+      utcOffsetMinutes: meter.profile.utcOffsetMinutes,
+    },
     hash: hashString(meter.meterId),
     offlineUntil: undefined,
     buffer: [],
   }));
 
-  const send = (u: Unit, readings: readonly SimReading[], backlog: boolean, now: number): PlannedMessage[] =>
-    readings.length === 0 ? [] : planMessages(u.sender, injector.process(u.sender.meterId, readings, now), backlog);
+  const send = (
+    u: Unit,
+    readings: readonly SimReading[],
+    backlog: boolean,
+    now: number,
+  ): PlannedMessage[] =>
+    readings.length === 0
+      ? []
+      : planMessages(u.sender, injector.process(u.sender.meterId, readings, now), backlog);
 
   function live(u: Unit, readings: readonly SimReading[], now: number): PlannedMessage[] {
     const out: PlannedMessage[] = [];
@@ -102,14 +123,18 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
         const readings = u.state.advanceTo(simTime, maxPerMeter);
         const last = readings.at(-1);
         if (last !== undefined && (lastTs === undefined || last.ts > lastTs)) lastTs = last.ts;
-        const msgs = phase === 'catchUp' ? send(u, readings, true, sendingNow) : live(u, readings, sendingNow);
+        const msgs =
+          phase === 'catchUp' ? send(u, readings, true, sendingNow) : live(u, readings, sendingNow);
         if (msgs.length > 0) yield msgs;
       }
     },
     *finish(sendingNow) {
       for (const u of units) {
         u.offlineUntil = undefined;
-        const items = [...injector.process(u.sender.meterId, u.buffer.splice(0), sendingNow), ...injector.release(u.sender.meterId)];
+        const items = [
+          ...injector.process(u.sender.meterId, u.buffer.splice(0), sendingNow),
+          ...injector.release(u.sender.meterId),
+        ];
         const msgs = planMessages(u.sender, items, true);
         if (msgs.length > 0) yield msgs;
       }

@@ -40,7 +40,8 @@ export const SOLAR_SHARE = 0.2;
 export function meterIdFor(prefix: string, index: number, total: number): string {
   const width = Math.max(4, String(total).length);
   const id = `${prefix}${String(index + 1).padStart(width, '0')}`;
-  if (!METER_ID_PATTERN.test(id)) throw new RangeError(`meter id ${JSON.stringify(id)} does not match ${METER_ID_PATTERN}`);
+  if (!METER_ID_PATTERN.test(id))
+    throw new RangeError(`meter id ${JSON.stringify(id)} does not match ${METER_ID_PATTERN}`);
   return id;
 }
 
@@ -87,7 +88,10 @@ export function makeFleet(opts: FleetOptions): MeterDefinition[] {
       installedAt,
       profile,
       solar: isSolar,
-      initialRegisters: { importWh: rnd.int(0, 30_000_000), exportWh: isSolar ? rnd.int(0, 5_000_000) : 0 },
+      initialRegisters: {
+        importWh: rnd.int(0, 30_000_000),
+        exportWh: isSolar ? rnd.int(0, 5_000_000) : 0,
+      },
       tsFormat: pickFormat(rnd.next()),
     };
   });

@@ -44,7 +44,10 @@ export async function startInProcessBroker(options?: AedesOptions): Promise<InPr
 }
 
 /** Subscribe to every meter's readings on `url`. */
-export async function tapReadings(url: string, clientId = 'wattledger-sim-tap'): Promise<ReadingTap> {
+export async function tapReadings(
+  url: string,
+  clientId = 'wattledger-sim-tap',
+): Promise<ReadingTap> {
   const client: MqttClient = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0 }, false);
   let messages: TappedMessage[] = [];
   client.on('message', (topic, payload) => {

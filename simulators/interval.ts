@@ -25,9 +25,18 @@ function isName(v: string): v is IntervalName {
  * on the same clock times every day.
  */
 export function parseInterval(input: string | number): number {
-  const ms = typeof input === 'number' ? input : isName(input) ? NAMED_INTERVALS[input] : /^\d+$/.test(input) ? Number(input) : NaN;
+  const ms =
+    typeof input === 'number'
+      ? input
+      : isName(input)
+        ? NAMED_INTERVALS[input]
+        : /^\d+$/.test(input)
+          ? Number(input)
+          : NaN;
   if (!Number.isSafeInteger(ms) || ms < 1000 || ms % 1000 !== 0 || DAY_MS % ms !== 0) {
-    throw new RangeError(`invalid interval ${JSON.stringify(input)}: use 1m, 5m, 15m, 30m, 1h or milliseconds dividing a day`);
+    throw new RangeError(
+      `invalid interval ${JSON.stringify(input)}: use 1m, 5m, 15m, 30m, 1h or milliseconds dividing a day`,
+    );
   }
   return ms;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeFleet } from './fleet.js';
-import { MAX_HOME_POWER_W, consumptionW, integrateEnergy, powerFlows, solarW, type HomeProfile } from './load-profile.js';
+import {
+  MAX_HOME_POWER_W,
+  consumptionW,
+  integrateEnergy,
+  powerFlows,
+  solarW,
+  type HomeProfile,
+} from './load-profile.js';
 import { createRegisterModel } from './register-model.js';
 import { hash32, hashUnit, mulberry32 } from './prng.js';
 
@@ -8,7 +15,15 @@ const YEAR_FROM = Date.UTC(2025, 0, 1);
 const YEAR_TO = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
 
-const home: HomeProfile = { seed: 42, baseW: 180, peakW: 1100, morningShare: 0.5, winterBoost: 0.3, utcOffsetMinutes: 60, solarKwp: 0 };
+const home: HomeProfile = {
+  seed: 42,
+  baseW: 180,
+  peakW: 1100,
+  morningShare: 0.5,
+  winterBoost: 0.3,
+  utcOffsetMinutes: 60,
+  solarKwp: 0,
+};
 const solarHome: HomeProfile = { ...home, seed: 43, solarKwp: 6 };
 
 describe('prng', () => {
@@ -30,7 +45,10 @@ describe('load profile', () => {
   it('gives each home of a fleet 1,500–8,000 kWh a year, 2,000–6,000 on average', () => {
     const fleet = makeFleet({ meters: 20, seed: 3 });
     // Consumption is import plus self-consumed solar: integrate each home as if it had no panels.
-    const yearly = fleet.map((m) => integrateEnergy({ ...m.profile, solarKwp: 0 }, YEAR_FROM, YEAR_TO, HOUR).importWh / 1000);
+    const yearly = fleet.map(
+      (m) =>
+        integrateEnergy({ ...m.profile, solarKwp: 0 }, YEAR_FROM, YEAR_TO, HOUR).importWh / 1000,
+    );
     for (const kWh of yearly) {
       expect(kWh).toBeGreaterThan(1500);
       expect(kWh).toBeLessThan(8000);
@@ -73,7 +91,9 @@ describe('load profile', () => {
     const t = Date.UTC(2026, 2, 3, 17, 42);
     expect(consumptionW(home, t)).toBe(consumptionW({ ...home }, t));
     expect(consumptionW(home, t)).not.toBe(consumptionW({ ...home, seed: 99 }, t));
-    expect(integrateEnergy(home, YEAR_FROM, YEAR_FROM + 10 * HOUR)).toEqual(integrateEnergy(home, YEAR_FROM, YEAR_FROM + 10 * HOUR));
+    expect(integrateEnergy(home, YEAR_FROM, YEAR_FROM + 10 * HOUR)).toEqual(
+      integrateEnergy(home, YEAR_FROM, YEAR_FROM + 10 * HOUR),
+    );
   });
 
   it('adds up over adjacent ranges', () => {
@@ -99,7 +119,11 @@ describe('load profile', () => {
     }
     expect(atNight).toBe(0);
     expect(june).toBeGreaterThan(3 * december);
-    const summerNoon = integrateEnergy(solarHome, Date.UTC(2025, 5, 1, 10), Date.UTC(2025, 5, 30, 13));
+    const summerNoon = integrateEnergy(
+      solarHome,
+      Date.UTC(2025, 5, 1, 10),
+      Date.UTC(2025, 5, 30, 13),
+    );
     expect(summerNoon.exportWh).toBeGreaterThan(0);
     expect(solarW(home, Date.UTC(2025, 5, 1, 11))).toBe(0);
   });

@@ -57,7 +57,12 @@ function localTime(profile: HomeProfile, t: number): LocalTime {
   const day = Math.floor(local / DAY_MS);
   const dow = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
   const dayOfYear = ((day % YEAR_DAYS) + YEAR_DAYS) % YEAR_DAYS;
-  return { day, hour: (local - day * DAY_MS) / HOUR_MS, dayOfYear, weekend: dow === 0 || dow === 6 };
+  return {
+    day,
+    hour: (local - day * DAY_MS) / HOUR_MS,
+    dayOfYear,
+    weekend: dow === 0 || dow === 6,
+  };
 }
 
 /** A bell around `center` (hours), on the 24-hour circle. */
@@ -83,7 +88,8 @@ export function consumptionW(profile: HomeProfile, t: number): number {
   const morning = lt.weekend ? bump(h, 9.25, 1.3) : bump(h, 7.5, 0.9);
   const evening = lt.weekend ? bump(h, 19, 1.6) : bump(h, 19.5, 1.4);
   const daytime = (lt.weekend ? 0.35 : 0.1) * bump(h, 13.5, 2.5);
-  const shaped = profile.baseW + activity * profile.peakW * (profile.morningShare * morning + evening + daytime);
+  const shaped =
+    profile.baseW + activity * profile.peakW * (profile.morningShare * morning + evening + daytime);
   // Appliances switch on and off: triangular noise with mean 1 (0.5..1.5), plus the odd kettle or
   // oven. One hash per slot, cut into 16-bit uniforms: this function runs millions of times.
   const r1 = hash3(profile.seed, 2, slot);
@@ -106,7 +112,10 @@ export function solarW(profile: HomeProfile, t: number): number {
   const seasonAmp = 0.55 + 0.45 * summer;
   const clearDay = 0.25 + 0.75 * unit3(profile.seed, 6, lt.day);
   const passingClouds = 0.7 + 0.3 * unit3(profile.seed, 7, Math.floor(t / HOUR_MS));
-  return Math.min(MAX_HOME_POWER_W, profile.solarKwp * 950 * seasonAmp * sun * clearDay * passingClouds);
+  return Math.min(
+    MAX_HOME_POWER_W,
+    profile.solarKwp * 950 * seasonAmp * sun * clearDay * passingClouds,
+  );
 }
 
 /** Net power at the meter: consumption minus solar, split into import and export. */
@@ -119,7 +128,12 @@ export function powerFlows(profile: HomeProfile, t: number): PowerFlows {
  * Energy imported and exported over [from, to), Wh. The power is taken as constant over each
  * `stepMs` grid cell (value at the cell's midpoint), so integrals over adjacent ranges add up.
  */
-export function integrateEnergy(profile: HomeProfile, from: number, to: number, stepMs = PROFILE_STEP_MS): EnergyFlows {
+export function integrateEnergy(
+  profile: HomeProfile,
+  from: number,
+  to: number,
+  stepMs = PROFILE_STEP_MS,
+): EnergyFlows {
   let importWh = 0;
   let exportWh = 0;
   let s = from;

@@ -42,15 +42,34 @@ export function planMessages(
   const wire = (r: SimReading) => toWireReading(r, sender.tsFormat, sender.utcOffsetMinutes);
   const single = (item: OutgoingItem): PlannedMessage =>
     item.kind === 'single'
-      ? { meterId: sender.meterId, topic, payload: item.payload, readings: [], array: false, fault: item.fault }
-      : { meterId: sender.meterId, topic, payload: JSON.stringify(wire(item.reading)), readings: [item.reading], array: false };
+      ? {
+          meterId: sender.meterId,
+          topic,
+          payload: item.payload,
+          readings: [],
+          array: false,
+          fault: item.fault,
+        }
+      : {
+          meterId: sender.meterId,
+          topic,
+          payload: JSON.stringify(wire(item.reading)),
+          readings: [item.reading],
+          array: false,
+        };
   if (!backlog) return items.map(single);
 
   const out: PlannedMessage[] = [];
   const run = items.flatMap((i) => (i.kind === 'reading' ? [i.reading] : []));
   for (let i = 0; i < run.length; i += maxPerMessage) {
     const chunk = run.slice(i, i + maxPerMessage);
-    out.push({ meterId: sender.meterId, topic, payload: JSON.stringify(chunk.map(wire)), readings: chunk, array: true });
+    out.push({
+      meterId: sender.meterId,
+      topic,
+      payload: JSON.stringify(chunk.map(wire)),
+      readings: chunk,
+      array: true,
+    });
   }
   for (const item of items) if (item.kind === 'single') out.push(single(item));
   return out;

@@ -35,7 +35,8 @@ describe('interval', () => {
     expect(parseInterval('1h')).toBe(HOUR);
     expect(parseInterval('60000')).toBe(60_000);
     expect(parseInterval(300_000)).toBe(300_000);
-    for (const bad of ['7m', '0', '1500', 'abc', 7 * 60_000]) expect(() => parseInterval(bad)).toThrow(RangeError);
+    for (const bad of ['7m', '0', '1500', 'abc', 7 * 60_000])
+      expect(() => parseInterval(bad)).toThrow(RangeError);
     expect(alignDown(Date.UTC(2026, 0, 1, 10, 14, 59), Q)).toBe(Date.UTC(2026, 0, 1, 10));
   });
 });
@@ -55,8 +56,13 @@ describe('meter state', () => {
       let prev = readings[0];
       for (const r of readings) {
         if (r.ts % Q !== 0) problems.push(`unaligned ${r.ts}`);
-        if (!Number.isSafeInteger(r.importWh) || r.importWh < (prev?.importWh ?? 0)) problems.push(`import ${r.importWh} at ${r.ts}`);
-        if (meter.solar ? !Number.isSafeInteger(r.exportWh) || (r.exportWh ?? 0) < (prev?.exportWh ?? 0) : r.exportWh !== undefined) {
+        if (!Number.isSafeInteger(r.importWh) || r.importWh < (prev?.importWh ?? 0))
+          problems.push(`import ${r.importWh} at ${r.ts}`);
+        if (
+          meter.solar
+            ? !Number.isSafeInteger(r.exportWh) || (r.exportWh ?? 0) < (prev?.exportWh ?? 0)
+            : r.exportWh !== undefined
+        ) {
           problems.push(`export ${r.exportWh} at ${r.ts}`);
         }
         if (!(Math.abs(r.powerW) <= 15_000)) problems.push(`power ${r.powerW} at ${r.ts}`);
@@ -106,15 +112,21 @@ describe('meter state', () => {
     expect(s.nextTs).toBe(Date.UTC(2025, 3, 2, 9, 15));
     const [again] = makeFleet({ meters: 1, seed: 2, installedAt });
     if (!again) throw new Error('no meter');
-    expect(createMeterState(again, { startTs: installedAt }).advanceTo(installedAt + HOUR)).toEqual(s.advanceTo(installedAt + HOUR));
-    expect(() => createRegisterModel(m.profile, m.initialRegisters, installedAt).at(installedAt - 24 * HOUR)).toThrow(RangeError);
+    expect(createMeterState(again, { startTs: installedAt }).advanceTo(installedAt + HOUR)).toEqual(
+      s.advanceTo(installedAt + HOUR),
+    );
+    expect(() =>
+      createRegisterModel(m.profile, m.initialRegisters, installedAt).at(installedAt - 24 * HOUR),
+    ).toThrow(RangeError);
   });
 
   it('hands out at most `max` readings per call and continues where it stopped', () => {
     const meter = fleet[0];
     if (!meter) throw new Error('no meter');
     const s = createMeterState(meter, { startTs: from, intervalMs: HOUR });
-    expect(s.advanceTo(from + 10 * HOUR, 4).map((r) => r.ts)).toEqual([0, 1, 2, 3].map((i) => from + i * HOUR));
+    expect(s.advanceTo(from + 10 * HOUR, 4).map((r) => r.ts)).toEqual(
+      [0, 1, 2, 3].map((i) => from + i * HOUR),
+    );
     expect(s.advanceTo(from + 10 * HOUR)).toHaveLength(7);
     expect(s.advanceTo(from + 10 * HOUR)).toHaveLength(0);
   });

@@ -1,6 +1,11 @@
 import type { MeterDefinition } from './fleet.js';
 import { DEFAULT_INTERVAL_MS, alignDown } from './interval.js';
-import { REGISTER_EPOCH, createRegisterModel, type RegisterModel, type RegisterValues } from './register-model.js';
+import {
+  REGISTER_EPOCH,
+  createRegisterModel,
+  type RegisterModel,
+  type RegisterValues,
+} from './register-model.js';
 import type { SimReading } from './wire-format.js';
 
 /** One meter moving through simulated time, one reading per interval boundary. */
@@ -36,9 +41,16 @@ export interface MeterStateOptions {
  */
 export function createMeterState(meter: MeterDefinition, opts: MeterStateOptions): MeterState {
   const intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
-  const model: RegisterModel = createRegisterModel(meter.profile, meter.initialRegisters, meter.installedAt ?? REGISTER_EPOCH);
+  const model: RegisterModel = createRegisterModel(
+    meter.profile,
+    meter.initialRegisters,
+    meter.installedAt ?? REGISTER_EPOCH,
+  );
   // A meter reads nothing before its installation: start at the first boundary at or after it.
-  const installed = meter.installedAt === undefined ? Number.NEGATIVE_INFINITY : -alignDown(-meter.installedAt, intervalMs);
+  const installed =
+    meter.installedAt === undefined
+      ? Number.NEGATIVE_INFINITY
+      : -alignDown(-meter.installedAt, intervalMs);
   let nextTs = Math.max(alignDown(opts.startTs, intervalMs), installed);
   let last: SimReading | undefined;
 

@@ -22,7 +22,9 @@ describe('publisher', () => {
       await pub.close();
       const deadline = Date.now() + 30_000;
       while (tap.messages.length < 200 && Date.now() < deadline) await sleep(10);
-      expect(tap.messages.map((m) => JSON.parse(m.payload).ts)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(tap.messages.map((m) => JSON.parse(m.payload).ts)).toEqual(
+        Array.from({ length: 200 }, (_, i) => i),
+      );
     } finally {
       await tap.close();
       await broker.close();
@@ -53,10 +55,23 @@ describe('publisher', () => {
         if (++arrived === 2) stop.abort();
       };
       const report = await runSimulation(
-        { mqttUrl: silent.url, meters: 2, interval: '1m', from: clock.now() - 86_400_000, maxInFlight: 2, drainTimeoutMs: 50, signal: stop.signal },
+        {
+          mqttUrl: silent.url,
+          meters: 2,
+          interval: '1m',
+          from: clock.now() - 86_400_000,
+          maxInFlight: 2,
+          drainTimeoutMs: 50,
+          signal: stop.signal,
+        },
         { clock },
       );
-      expect(report).toMatchObject({ messagesPublished: 2, readingsPublished: 2000, acked: 0, unacked: 2 });
+      expect(report).toMatchObject({
+        messagesPublished: 2,
+        readingsPublished: 2000,
+        acked: 0,
+        unacked: 2,
+      });
       expect(report.expectedStored.size).toBe(2000);
     } finally {
       await silent.close();

@@ -77,7 +77,8 @@ export async function connectPublisher(opts: PublisherOptions): Promise<Publishe
   return {
     async publish(topic, payload, signal) {
       while (inFlight >= maxInFlight) {
-        if (signal?.aborted) throw new DOMException('publishing aborted while waiting for PUBACKs', 'AbortError');
+        if (signal?.aborted)
+          throw new DOMException('publishing aborted while waiting for PUBACKs', 'AbortError');
         await waitForChange(signal);
       }
       published += 1;

@@ -89,7 +89,11 @@ function share(prefix: Float64Array, within: number): number {
  * times (the installation date) keeps start-up cheap: about 25 ms per meter for six years.
  * Keeps a running sum of whole days and the shape of the last two days it was asked about.
  */
-export function createRegisterModel(profile: HomeProfile, initial: RegisterValues, epochMs: number = REGISTER_EPOCH): RegisterModel {
+export function createRegisterModel(
+  profile: HomeProfile,
+  initial: RegisterValues,
+  epochMs: number = REGISTER_EPOCH,
+): RegisterModel {
   const epoch = Math.floor(epochMs / DAY_MS) * DAY_MS;
   // cumImport[d] = registers at the start of day d (days since the epoch).
   const cumImport: number[] = [initial.importWh];
@@ -119,7 +123,9 @@ export function createRegisterModel(profile: HomeProfile, initial: RegisterValue
 
   function exactAt(t: number): EnergyFlows {
     if (!Number.isFinite(t) || t < epoch) {
-      throw new RangeError(`registers are simulated from ${new Date(epoch).toISOString()} on, not at ${t}`);
+      throw new RangeError(
+        `registers are simulated from ${new Date(epoch).toISOString()} on, not at ${t}`,
+      );
     }
     const day = Math.floor((t - epoch) / DAY_MS);
     growTo(day);

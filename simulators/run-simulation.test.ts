@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/shared/clock.js';
 import { CLOCK_SKEW_MS, FAULT_KINDS, type FaultRates } from './faults.js';
-import { startInProcessBroker, tapReadings, type InProcessBroker, type ReadingTap, type TappedMessage } from './in-process-broker.js';
+import {
+  startInProcessBroker,
+  tapReadings,
+  type InProcessBroker,
+  type ReadingTap,
+  type TappedMessage,
+} from './in-process-broker.js';
 import { runSimulation, type SimulationReport } from './run-simulation.js';
 import { decodePayload, type DecodedReading } from './wire-check.js';
 import { readingKey } from './wire-format.js';
@@ -32,7 +38,10 @@ async function receivedAll(report: SimulationReport): Promise<TappedMessage[]> {
 type Arrival = { readonly meterId: string; readonly r: DecodedReading };
 
 /** Split what arrived into valid readings (in arrival order) and faulty payloads, checked against the report. */
-function reconcile(report: SimulationReport, got: readonly TappedMessage[]): { arrivals: Arrival[]; arrays: number[] } {
+function reconcile(
+  report: SimulationReport,
+  got: readonly TappedMessage[],
+): { arrivals: Arrival[]; arrays: number[] } {
   expect(got).toHaveLength(report.messagesPublished);
   const faulty = new Map<string, number>();
   for (const f of report.faults.injected.filter((x) => x.expectedReason !== undefined)) {
@@ -64,26 +73,48 @@ function reconcile(report: SimulationReport, got: readonly TappedMessage[]): { a
     const key = readingKey(meterId, r.ts);
     keys.add(key);
     const want = report.expectedStored.get(key);
-    expect(want && { ts: want.ts, importWh: want.importWh, exportWh: want.exportWh, powerW: want.powerW }).toEqual(r);
+    expect(
+      want && {
+        ts: want.ts,
+        importWh: want.importWh,
+        exportWh: want.exportWh,
+        powerW: want.powerW,
+      },
+    ).toEqual(r);
   }
   expect(keys.size).toBe(report.expectedStored.size);
   return { arrivals, arrays };
 }
 
-const allFaults = (rate: number): FaultRates => Object.fromEntries(FAULT_KINDS.map((k) => [k, rate]));
+const allFaults = (rate: number): FaultRates =>
+  Object.fromEntries(FAULT_KINDS.map((k) => [k, rate]));
 
 describe('runSimulation against an in-process broker', () => {
   it('sends a two-day backlog in arrays of at most 1000, with every fault accounted for', async () => {
     const clock = manualClock('2026-11-29T12:07:30Z');
     const now = clock.now();
     const report = await runSimulation(
-      { mqttUrl: url, meters: 5, interval: '1m', from: now - 2 * 86_400_000, until: now, seed: 7, faults: allFaults(0.003) },
+      {
+        mqttUrl: url,
+        meters: 5,
+        interval: '1m',
+        from: now - 2 * 86_400_000,
+        until: now,
+        seed: 7,
+        faults: allFaults(0.003),
+      },
       { clock },
     );
     const got = await receivedAll(report);
     const { arrivals, arrays } = reconcile(report, got);
 
-    expect(report).toMatchObject({ acked: report.messagesPublished, failed: 0, unacked: 0, meters: 5, intervalMs: 60_000 });
+    expect(report).toMatchObject({
+      acked: report.messagesPublished,
+      failed: 0,
+      unacked: 0,
+      meters: 5,
+      intervalMs: 60_000,
+    });
     expect(report.simulated).toEqual({ from: now - 2 * 86_400_000 - 30_000, to: now - 30_000 });
     expect(report.expectedStored.size).toBe(5 * (2 * 24 * 60 + 1));
     expect(Math.max(...arrays)).toBe(1000);
@@ -137,7 +168,16 @@ describe('runSimulation against an in-process broker', () => {
     const start = clock.now();
     const until = start + 8 * 3_600_000;
     const run = runSimulation(
-      { mqttUrl: url, meters: 5, from: start - 3_600_000, until, seed: 3, outageRate: 0.05, faults: { duplicate: 0.05, clockSkew: 0.02 }, pollMs: 5 },
+      {
+        mqttUrl: url,
+        meters: 5,
+        from: start - 3_600_000,
+        until,
+        seed: 3,
+        outageRate: 0.05,
+        faults: { duplicate: 0.05, clockSkew: 0.02 },
+        pollMs: 5,
+      },
       { clock },
     );
     let done = false;
@@ -178,7 +218,15 @@ describe('runSimulation against an in-process broker', () => {
     const clock = manualClock('2026-03-01T00:00:00Z');
     const controller = new AbortController();
     const run = runSimulation(
-      { mqttUrl: url, meters: 3, from: clock.now() - 6 * 3_600_000, seed: 5, faults: { late: 0.2, outOfOrder: 0.2 }, signal: controller.signal, pollMs: 5 },
+      {
+        mqttUrl: url,
+        meters: 3,
+        from: clock.now() - 6 * 3_600_000,
+        seed: 5,
+        faults: { late: 0.2, outOfOrder: 0.2 },
+        signal: controller.signal,
+        pollMs: 5,
+      },
       { clock },
     );
     const deadline = Date.now() + 30_000;
@@ -192,6 +240,8 @@ describe('runSimulation against an in-process broker', () => {
 
     const gone = await startInProcessBroker();
     await gone.close();
-    await expect(runSimulation({ mqttUrl: gone.url, meters: 1, until: clock.now() }, { clock })).rejects.toThrow();
+    await expect(
+      runSimulation({ mqttUrl: gone.url, meters: 1, until: clock.now() }, { clock }),
+    ).rejects.toThrow();
   });
 });

@@ -72,7 +72,10 @@ export interface SimulationReport {
   readonly failed: number;
   readonly unacked: number;
   readonly outages: number;
-  readonly faults: { readonly counts: Readonly<Record<FaultKind, number>>; readonly injected: readonly InjectedFault[] };
+  readonly faults: {
+    readonly counts: Readonly<Record<FaultKind, number>>;
+    readonly injected: readonly InjectedFault[];
+  };
   /** Every valid reading sent, by `${meterId}@${ts}`: each must be stored exactly once. Empty when `track` is false. */
   readonly expectedStored: ReadonlyMap<string, SimReading>;
 }
@@ -86,23 +89,40 @@ export interface SimulationReport {
  * backlog). At `until` (or on abort) meters release what they held back, the last PUBACKs are
  * awaited (bounded by `drainTimeoutMs`) and the report is returned.
  */
-export async function runSimulation(opts: SimulationOptions, deps: SimulationDeps): Promise<SimulationReport> {
+export async function runSimulation(
+  opts: SimulationOptions,
+  deps: SimulationDeps,
+): Promise<SimulationReport> {
   const { clock } = deps;
   const log = deps.log ?? (() => undefined);
   const intervalMs = parseInterval(opts.interval ?? '15m');
   const speed = opts.speed ?? 1;
-  if (!(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number, not ${speed}`);
+  if (!(speed > 0 && Number.isFinite(speed)))
+    throw new RangeError(`speed must be a positive number, not ${speed}`);
   const seed = opts.seed ?? 1;
-  const fleet = opts.fleet ?? makeFleet({ meters: opts.meters, seed, prefix: opts.prefix, installedAt: opts.installedAt });
+  const fleet =
+    opts.fleet ??
+    makeFleet({ meters: opts.meters, seed, prefix: opts.prefix, installedAt: opts.installedAt });
   if (fleet.length === 0) throw new RangeError('the fleet has no meters');
   const until = opts.until ?? Number.POSITIVE_INFINITY;
   const from = alignDown(opts.from ?? clock.now(), intervalMs);
   const track = opts.track ?? true;
   const pollMs = opts.pollMs ?? 1000;
   const aborted = () => opts.signal?.aborted === true;
-  if (speed > 1) log(`speed ${speed}: live readings will run ahead of the wall clock; a receiver rejects those more than 5 min ahead`);
+  if (speed > 1)
+    log(
+      `speed ${speed}: live readings will run ahead of the wall clock; a receiver rejects those more than 5 min ahead`,
+    );
 
-  const stepper: FleetStepper = createFleetStepper({ fleet, intervalMs, startTs: from, seed, faults: opts.faults, outageRate: opts.outageRate, track });
+  const stepper: FleetStepper = createFleetStepper({
+    fleet,
+    intervalMs,
+    startTs: from,
+    seed,
+    faults: opts.faults,
+    outageRate: opts.outageRate,
+    track,
+  });
   const tally = createSendTally(track);
   const pub = await connectPublisher({
     url: opts.mqttUrl,
@@ -114,7 +134,9 @@ export async function runSimulation(opts: SimulationOptions, deps: SimulationDep
   });
   const stepTo = (simTime: number, phase: Phase, max?: number) =>
     publishPlanned(pub, stepper.step(simTime, clock.now(), phase, max), tally, opts.signal);
-  log(`simulating ${fleet.length} meters every ${intervalMs / 60_000} min from ${rfc3339(from)}${Number.isFinite(until) ? ` until ${rfc3339(until)}` : ''}`);
+  log(
+    `simulating ${fleet.length} meters every ${intervalMs / 60_000} min from ${rfc3339(from)}${Number.isFinite(until) ? ` until ${rfc3339(until)}` : ''}`,
+  );
 
   try {
     // Catch-up: windows of at most 1000 intervals, up to the wall clock (which moves meanwhile).
@@ -124,7 +146,9 @@ export async function runSimulation(opts: SimulationOptions, deps: SimulationDep
       if (aborted() || next > target) break;
       const windowEnd = Math.min(target, next + (MAX_READINGS_PER_MESSAGE - 1) * intervalMs);
       await stepTo(windowEnd, 'catchUp', MAX_READINGS_PER_MESSAGE);
-      log(`catch-up to ${rfc3339(windowEnd)}: ${tally.readings} readings in ${tally.messages} messages`);
+      log(
+        `catch-up to ${rfc3339(windowEnd)}: ${tally.readings} readings in ${tally.messages} messages`,
+      );
     }
 
     // Live: simulated time follows the wall clock at `speed`.
@@ -134,10 +158,13 @@ export async function runSimulation(opts: SimulationOptions, deps: SimulationDep
     let lastProgress = wallStart;
     while (!aborted() && stepper.nextTs() <= until) {
       const simNow = simStart + (clock.now() - wallStart) * speed;
-      if (stepper.nextTs() <= Math.min(simNow, until)) await stepTo(Math.min(simNow, until), 'live');
+      if (stepper.nextTs() <= Math.min(simNow, until))
+        await stepTo(Math.min(simNow, until), 'live');
       if (clock.now() - lastProgress >= (opts.progressEveryMs ?? 60_000)) {
         lastProgress = clock.now();
-        log(`live at ${rfc3339(Math.min(simNow, until))}: ${tally.readings} readings in ${tally.messages} messages, ${pub.stats().acked} acked`);
+        log(
+          `live at ${rfc3339(Math.min(simNow, until))}: ${tally.readings} readings in ${tally.messages} messages, ${pub.stats().acked} acked`,
+        );
       }
       if (stepper.nextTs() > until) break;
       const wait = Math.min(pollMs, Math.max(5, (stepper.nextTs() - simNow) / speed));
@@ -177,6 +204,8 @@ export async function runSimulation(opts: SimulationOptions, deps: SimulationDep
     faults: { counts: { ...stepper.injector.counts }, injected: stepper.injector.injected },
     expectedStored: tally.expected ?? new Map(),
   };
-  log(`done: ${report.readingsPublished} readings in ${report.messagesPublished} messages, ${report.acked} acked`);
+  log(
+    `done: ${report.readingsPublished} readings in ${report.messagesPublished} messages, ${report.acked} acked`,
+  );
   return report;
 }

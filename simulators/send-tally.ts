@@ -17,14 +17,26 @@ export interface SendTally {
 
 /** An empty tally; `track` keeps the map of expected readings (it grows with the run). */
 export function createSendTally(track: boolean): SendTally {
-  return { messages: 0, readings: 0, rejects: 0, arrays: 0, maxArray: 0, expected: track ? new Map() : undefined };
+  return {
+    messages: 0,
+    readings: 0,
+    rejects: 0,
+    arrays: 0,
+    maxArray: 0,
+    expected: track ? new Map() : undefined,
+  };
 }
 
 /**
  * Publish planned messages in order and count them once handed to the client. Lazy over
  * `batches`, so a generator can produce a big backlog meter by meter.
  */
-export async function publishPlanned(pub: Publisher, batches: Iterable<PlannedMessage[]>, tally: SendTally, signal?: AbortSignal): Promise<void> {
+export async function publishPlanned(
+  pub: Publisher,
+  batches: Iterable<PlannedMessage[]>,
+  tally: SendTally,
+  signal?: AbortSignal,
+): Promise<void> {
   for (const batch of batches) {
     for (const m of batch) {
       await pub.publish(m.topic, m.payload, signal);
@@ -35,7 +47,8 @@ export async function publishPlanned(pub: Publisher, batches: Iterable<PlannedMe
         tally.arrays += 1;
         tally.maxArray = Math.max(tally.maxArray, m.readings.length);
       }
-      if (tally.expected) for (const r of m.readings) tally.expected.set(readingKey(r.meterId, r.ts), r);
+      if (tally.expected)
+        for (const r of m.readings) tally.expected.set(readingKey(r.meterId, r.ts), r);
     }
   }
 }

@@ -27,11 +27,22 @@ function isRegister(v: unknown): v is number {
 export function decodeReading(v: unknown): DecodedReading | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  const ts = typeof o.ts === 'string' && RFC3339.test(o.ts) ? Date.parse(o.ts) : Number.isSafeInteger(o.ts) ? (o.ts as number) : NaN;
+  const ts =
+    typeof o.ts === 'string' && RFC3339.test(o.ts)
+      ? Date.parse(o.ts)
+      : Number.isSafeInteger(o.ts)
+        ? (o.ts as number)
+        : NaN;
   if (Number.isNaN(ts) || !isRegister(o.importWh)) return undefined;
   if (o.exportWh !== undefined && !isRegister(o.exportWh)) return undefined;
-  if (o.powerW !== undefined && !(typeof o.powerW === 'number' && Number.isFinite(o.powerW))) return undefined;
-  return { ts, importWh: o.importWh, exportWh: o.exportWh as number | undefined, powerW: o.powerW as number | undefined };
+  if (o.powerW !== undefined && !(typeof o.powerW === 'number' && Number.isFinite(o.powerW)))
+    return undefined;
+  return {
+    ts,
+    importWh: o.importWh,
+    exportWh: o.exportWh as number | undefined,
+    powerW: o.powerW as number | undefined,
+  };
 }
 
 /** Decode a message body: one reading or an array of 1 to 1000. */

@@ -53,7 +53,11 @@ export function rfc3339WithOffset(ts: number, offsetMinutes: number): string {
 }
 
 /** Write a timestamp the way a meter with this format does. */
-export function formatTs(ts: number, format: TimestampFormat = 'rfc3339', offsetMinutes = 0): string | number {
+export function formatTs(
+  ts: number,
+  format: TimestampFormat = 'rfc3339',
+  offsetMinutes = 0,
+): string | number {
   switch (format) {
     case 'rfc3339':
       return rfc3339(ts);
@@ -65,7 +69,13 @@ export function formatTs(ts: number, format: TimestampFormat = 'rfc3339', offset
 }
 
 /** The payload object of one reading. */
-export function toWireReading(r: SimReading, format: TimestampFormat = 'rfc3339', offsetMinutes = 0): WireReading {
+export function toWireReading(
+  r: SimReading,
+  format: TimestampFormat = 'rfc3339',
+  offsetMinutes = 0,
+): WireReading {
   const base = { ts: formatTs(r.ts, format, offsetMinutes), importWh: r.importWh };
-  return r.exportWh === undefined ? { ...base, powerW: r.powerW } : { ...base, exportWh: r.exportWh, powerW: r.powerW };
+  return r.exportWh === undefined
+    ? { ...base, powerW: r.powerW }
+    : { ...base, exportWh: r.exportWh, powerW: r.powerW };
 }

@@ -8,7 +8,9 @@ import { registerServeCommand } from './cli/serve-command.js';
 /** `wattledger <command>`: serve (default), simulate, meters, broker-auth. Configuration comes from the environment. */
 const program = new Command()
   .name('wattledger')
-  .description('Energy consumption against billing: MQTT meters -> InfluxDB, exact consumption, honest bills.')
+  .description(
+    'Energy consumption against billing: MQTT meters -> InfluxDB, exact consumption, honest bills.',
+  )
   .showHelpAfterError();
 registerServeCommand(program);
 registerMeterCommands(program);

@@ -18,10 +18,27 @@ export const configSchema = z.object({
   MQTT_URL: z.url({ protocol: /^(mqtt|mqtts|ws|wss)$/ }).optional(),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
-  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default(`wattledger-ingest-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}`),
-  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
-  MQTT_PROTOCOL_VERSION: z.coerce.number().pipe(z.union([z.literal(4), z.literal(5)])).default(5),
-  MQTT_SESSION_EXPIRY_S: z.coerce.number().int().min(1).default(7 * 24 * 3600),
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default(
+      `wattledger-ingest-${hostname()
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .slice(0, 40)}`,
+    ),
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+  MQTT_PROTOCOL_VERSION: z.coerce
+    .number()
+    .pipe(z.union([z.literal(4), z.literal(5)]))
+    .default(5),
+  MQTT_SESSION_EXPIRY_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24 * 3600),
   MQTT_HOST: z.string().default('127.0.0.1'),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
   /** PEM files for `mqtts://`: a private CA to trust, and a client certificate + key when the broker asks for one. */
@@ -30,7 +47,10 @@ export const configSchema = z.object({
   MQTT_KEY_FILE: optionalString,
 
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
-  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('energy'),
+  INFLUX_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('energy'),
   INFLUX_USERNAME: optionalString,
   INFLUX_PASSWORD: optionalString,
   INFLUX_TOKEN: optionalString,
@@ -50,13 +70,31 @@ export const configSchema = z.object({
   DEFAULT_MAX_POWER_W: z.coerce.number().positive().default(100_000),
 
   /** When the settlement job runs (cron syntax, 5 or 6 fields); `off` disables the schedule in this process. */
-  SETTLE_CRON: z.string().trim().refine((v) => v === 'off' || cron.validate(v), 'must be a cron expression such as "*/15 * * * *", or "off"').default('*/15 * * * *'),
+  SETTLE_CRON: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === 'off' || cron.validate(v),
+      'must be a cron expression such as "*/15 * * * *", or "off"',
+    )
+    .default('*/15 * * * *'),
   /** Grace window after a period ends, during which late readings are awaited before settlement. */
-  GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
+  GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .default(72),
   /** Late readings of periods that ended longer ago than this are reported, not billed. */
   BACK_BILLING_MONTHS: z.coerce.number().int().min(1).max(120).default(14),
   /** When the retention job reduces stored readings to what consent and billing need; `off` disables it here. */
-  RETENTION_CRON: z.string().trim().refine((v) => v === 'off' || cron.validate(v), 'must be a cron expression such as "30 3 * * *", or "off"').default('30 3 * * *'),
+  RETENTION_CRON: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === 'off' || cron.validate(v),
+      'must be a cron expression such as "30 3 * * *", or "off"',
+    )
+    .default('30 3 * * *'),
   /** Interval readings of periods that ended longer ago than this are reduced to daily indexes at most. */
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 
@@ -76,10 +114,18 @@ export type RawConfig = z.infer<typeof configSchema>;
 /** Settings that only make sense together with a role: an ingest process needs a broker to subscribe to. */
 function roleRules(c: RawConfig, ctx: z.RefinementCtx): void {
   if (c.ROLE === 'ingest' && c.MQTT_URL === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['MQTT_URL'], message: 'ROLE=ingest needs MQTT_URL: the embedded broker runs only with ROLE=all' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MQTT_URL'],
+      message: 'ROLE=ingest needs MQTT_URL: the embedded broker runs only with ROLE=all',
+    });
   }
   if ((c.MQTT_CERT_FILE === undefined) !== (c.MQTT_KEY_FILE === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['MQTT_CERT_FILE'], message: 'MQTT_CERT_FILE and MQTT_KEY_FILE go together' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MQTT_CERT_FILE'],
+      message: 'MQTT_CERT_FILE and MQTT_KEY_FILE go together',
+    });
   }
 }
 
@@ -98,10 +144,18 @@ export interface Config extends RawConfig {
  * Parse and freeze the configuration from `env`, with `overrides` (e.g. `serve --role`) on top.
  * Throws a readable error listing every bad variable.
  */
-export function parseConfig(env: Record<string, string | undefined> = process.env, overrides: Record<string, string | undefined> = {}): Readonly<Config> {
+export function parseConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Record<string, string | undefined> = {},
+): Readonly<Config> {
   // Overrides (command-line options) win over the environment; an absent option leaves the variable alone.
-  const given = { ...env, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  const res = configSchema.superRefine(roleRules).safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')));
+  const given = {
+    ...env,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  const res = configSchema
+    .superRefine(roleRules)
+    .safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')));
   if (!res.success) {
     const lines = res.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);

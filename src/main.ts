@@ -59,42 +59,83 @@ export async function startWattledger(
   const ledger = openLedger(config.ledgerUrl);
   await migrateLedger(ledger);
   const store = createReadingStore({
-    influxUrl: config.INFLUX_URL, influxDb: config.INFLUX_DB, influxUsername: config.INFLUX_USERNAME,
-    influxPassword: config.INFLUX_PASSWORD, influxToken: config.INFLUX_TOKEN, influxMaxConcurrentQueries: config.INFLUX_MAX_CONCURRENT_QUERIES, sqlitePath: path.join(config.DATA_DIR, 'readings.db'),
+    influxUrl: config.INFLUX_URL,
+    influxDb: config.INFLUX_DB,
+    influxUsername: config.INFLUX_USERNAME,
+    influxPassword: config.INFLUX_PASSWORD,
+    influxToken: config.INFLUX_TOKEN,
+    influxMaxConcurrentQueries: config.INFLUX_MAX_CONCURRENT_QUERIES,
+    sqlitePath: path.join(config.DATA_DIR, 'readings.db'),
   });
   await initStoreWithRetry(store.init.bind(store), log);
 
   const parts = roleParts(config.ROLE);
   // The API (its routes, and settlement when staff run it over HTTP) reads sealed days from memory
   // (issue 3: p99 at 32 connections); ingest and the cron jobs read the store itself.
-  const cached = parts.api && config.READINGS_CACHE_MB > 0 ? createCachedStore(store, {
-    maxBytes: config.READINGS_CACHE_MB * 1024 * 1024, clock,
-    counters: { request: (result) => metrics.readingsCacheRequests.inc({ result }), bytes: (n) => metrics.readingsCacheBytes.set(n) },
-  }) : undefined;
-  const follower = cached === undefined ? undefined : startChangeFollower({ db: ledger.db, store: cached, clock, log }, { pollMs: config.READINGS_CACHE_POLL_MS });
+  const cached =
+    parts.api && config.READINGS_CACHE_MB > 0
+      ? createCachedStore(store, {
+          maxBytes: config.READINGS_CACHE_MB * 1024 * 1024,
+          clock,
+          counters: {
+            request: (result) => metrics.readingsCacheRequests.inc({ result }),
+            bytes: (n) => metrics.readingsCacheBytes.set(n),
+          },
+        })
+      : undefined;
+  const follower =
+    cached === undefined
+      ? undefined
+      : startChangeFollower(
+          { db: ledger.db, store: cached, clock, log },
+          { pollMs: config.READINGS_CACHE_POLL_MS },
+        );
   // In one process the flush drops what it changed at once; the follower then skips those feed rows.
   const onReadingChanges = (changes: readonly ReadingChange[]) => {
     for (const c of changes) cached?.invalidate(c.meterId);
     follower?.applied(changes);
   };
-  const ingest = !parts.ingest ? undefined : startIngest(
-    { store, db: ledger.db, clock, metrics, log, onReadingChanges },
-    {
-      spoolPath: config.spoolPath, spoolSync: config.SPOOL_SYNC, batchSize: config.FLUSH_BATCH_SIZE, lingerMs: config.FLUSH_LINGER_MS,
-      defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
-      mqtt: config.MQTT_URL === undefined ? undefined : {
-        url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD,
-        protocolVersion: config.MQTT_PROTOCOL_VERSION, sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S, shareGroup: config.MQTT_SHARE_GROUP,
-        tls: readMqttTls({ caFile: config.MQTT_CA_FILE, certFile: config.MQTT_CERT_FILE, keyFile: config.MQTT_KEY_FILE }),
-      },
-    },
-  );
+  const ingest = !parts.ingest
+    ? undefined
+    : startIngest(
+        { store, db: ledger.db, clock, metrics, log, onReadingChanges },
+        {
+          spoolPath: config.spoolPath,
+          spoolSync: config.SPOOL_SYNC,
+          batchSize: config.FLUSH_BATCH_SIZE,
+          lingerMs: config.FLUSH_LINGER_MS,
+          defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
+          mqtt:
+            config.MQTT_URL === undefined
+              ? undefined
+              : {
+                  url: config.MQTT_URL,
+                  clientId: config.MQTT_CLIENT_ID,
+                  username: config.MQTT_USERNAME,
+                  password: config.MQTT_PASSWORD,
+                  protocolVersion: config.MQTT_PROTOCOL_VERSION,
+                  sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S,
+                  shareGroup: config.MQTT_SHARE_GROUP,
+                  tls: readMqttTls({
+                    caFile: config.MQTT_CA_FILE,
+                    certFile: config.MQTT_CERT_FILE,
+                    keyFile: config.MQTT_KEY_FILE,
+                  }),
+                },
+        },
+      );
   let broker: EmbeddedBroker | undefined;
-  if (ingest !== undefined && config.embeddedBroker) broker = await startEmbeddedBroker({ host: config.MQTT_HOST, port: config.MQTT_PORT }, ingest.receive, log);
+  if (ingest !== undefined && config.embeddedBroker)
+    broker = await startEmbeddedBroker(
+      { host: config.MQTT_HOST, port: config.MQTT_PORT },
+      ingest.receive,
+      log,
+    );
   const mqttUrl = ingest === undefined ? '' : (broker?.url ?? config.MQTT_URL ?? '');
 
   const billing: BillingOptions = {
-    graceMs: config.GRACE_HOURS * 3_600_000, backBillingMonths: config.BACK_BILLING_MONTHS,
+    graceMs: config.GRACE_HOURS * 3_600_000,
+    backBillingMonths: config.BACK_BILLING_MONTHS,
     runnerId: `${config.MQTT_CLIENT_ID}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };
   // The demo fleet is seeded before the HTTP server listens: once a process answers, its meters exist
@@ -103,31 +144,78 @@ export async function startWattledger(
   if (config.demo || config.simulator) {
     demo = await startDemo(
       { db: ledger.db, clock, log, meters: ingest?.meters },
-      { seed: config.demo, simulate: config.simulator, mqttUrl, meters: config.SIMULATOR_METERS, keysFile: path.join(config.DATA_DIR, 'demo-keys.json') },
+      {
+        seed: config.demo,
+        simulate: config.simulator,
+        mqttUrl,
+        meters: config.SIMULATOR_METERS,
+        keysFile: path.join(config.DATA_DIR, 'demo-keys.json'),
+      },
     );
   }
   // Readiness checks what this role uses: every role reads the store and the ledger, only ingest needs the broker.
   const probes: Record<string, Probe> = {
-    ...(ingest !== undefined && { broker: () => { if (!ingest.brokerConnected()) throw new Error('not connected to the MQTT broker, or not yet subscribed'); } }),
+    ...(ingest !== undefined && {
+      broker: () => {
+        if (!ingest.brokerConnected())
+          throw new Error('not connected to the MQTT broker, or not yet subscribed');
+      },
+    }),
     store: () => store.ping(),
-    ledger: async () => { await sql`select 1`.execute(ledger.db); },
+    ledger: async () => {
+      await sql`select 1`.execute(ledger.db);
+    },
   };
   const ops = { registry: metrics.registry, probes };
-  const app = !parts.api ? createOpsApp(ops, log, config.ROLE) : createApp({
-    ops, db: ledger.db, store: cached ?? store, clock, log, billing,
-    adminKeyHash: config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
-    onMeterAdded: (id) => ingest?.meters.invalidate(id),
-  });
+  const app = !parts.api
+    ? createOpsApp(ops, log, config.ROLE)
+    : createApp({
+        ops,
+        db: ledger.db,
+        store: cached ?? store,
+        clock,
+        log,
+        billing,
+        adminKeyHash:
+          config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
+        onMeterAdded: (id) => ingest?.meters.invalidate(id),
+      });
   const server = await listen(app.fetch, config.HOST, config.PORT);
-  const jobs = parts.jobs ? startJobs({ db: ledger.db, store, clock, log }, { ...billing, settleCron: config.SETTLE_CRON, retentionCron: config.RETENTION_CRON, retentionMonths: config.RETENTION_MONTHS }) : undefined;
-  if (config.ROLE === 'jobs' && config.SETTLE_CRON === 'off') log.warn('ROLE=jobs with SETTLE_CRON=off: this process does not settle');
+  const jobs = parts.jobs
+    ? startJobs(
+        { db: ledger.db, store, clock, log },
+        {
+          ...billing,
+          settleCron: config.SETTLE_CRON,
+          retentionCron: config.RETENTION_CRON,
+          retentionMonths: config.RETENTION_MONTHS,
+        },
+      )
+    : undefined;
+  if (config.ROLE === 'jobs' && config.SETTLE_CRON === 'off')
+    log.warn('ROLE=jobs with SETTLE_CRON=off: this process does not settle');
   const port = (server.address() as AddressInfo).port;
   const httpUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
 
-  log.info({ role: config.ROLE, http: httpUrl, mqtt: mqttUrl || undefined, store: store.kind, ledger: ledger.dialect, dataDir: config.DATA_DIR }, 'wattledger running');
+  log.info(
+    {
+      role: config.ROLE,
+      http: httpUrl,
+      mqtt: mqttUrl || undefined,
+      store: store.kind,
+      ledger: ledger.dialect,
+      dataDir: config.DATA_DIR,
+    },
+    'wattledger running',
+  );
 
   return {
-    role: config.ROLE, httpUrl, mqttUrl, ingest, log, demoKeys: demo?.keys,
+    role: config.ROLE,
+    httpUrl,
+    mqttUrl,
+    ingest,
+    log,
+    demoKeys: demo?.keys,
     async stop(drainMs = 10_000) {
       await demo?.stop();
       await jobs?.stop();
@@ -141,7 +229,11 @@ export async function startWattledger(
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server));
     server.once('error', reject);
@@ -149,7 +241,11 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, p
 }
 
 /** The store may come up after wattledger (compose, restarts): wait for it rather than crash-looping. */
-async function initStoreWithRetry(init: () => Promise<void>, log: Logger, deadlineMs = 120_000): Promise<void> {
+async function initStoreWithRetry(
+  init: () => Promise<void>,
+  log: Logger,
+  deadlineMs = 120_000,
+): Promise<void> {
   const until = Date.now() + deadlineMs;
   for (let attempt = 1; ; attempt += 1) {
     try {

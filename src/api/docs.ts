@@ -22,14 +22,24 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui',
 /** `/docs`: Swagger UI served from the installed swagger-ui-dist package (no CDN: works offline). */
 export function docsRoutes(): Hono {
   const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  const files = new Map(Object.entries(ASSETS).map(([name, type]) => [name, { body: readFileSync(path.join(dir, name)), type }]));
+  const files = new Map(
+    Object.entries(ASSETS).map(([name, type]) => [
+      name,
+      { body: readFileSync(path.join(dir, name)), type },
+    ]),
+  );
   const app = new Hono();
   app.get('/docs', (c) => c.html(PAGE));
-  app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs/init.js', (c) =>
+    c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
   app.get('/docs/assets/:name', (c) => {
     const f = files.get(c.req.param('name'));
     if (f === undefined) return c.notFound();
-    return c.body(new Uint8Array(f.body), 200, { 'content-type': f.type, 'cache-control': 'public, max-age=86400' });
+    return c.body(new Uint8Array(f.body), 200, {
+      'content-type': f.type,
+      'cache-control': 'public, max-age=86400',
+    });
   });
   return app;
 }

@@ -6,26 +6,38 @@ import type { Logger } from '../shared/logger.js';
 import { problemResponse } from './problem.js';
 
 const HTTP_CODES: Record<number, AppErrorCode> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type',
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
 };
 
 /** A readable one-line summary of zod issues: `from: Invalid date; groupBy: expected one of ...`. */
 export function describeZodError(error: ZodError): string {
-  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
 }
 
 /** The one `app.onError`: every thrown error becomes problem+json; only unexpected ones are 500 and logged. */
 export function onError(log: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof AppError) return problemResponse(c, err);
-    if (err instanceof ZodError) return problemResponse(c, new AppError('validation_failed', describeZodError(err)));
+    if (err instanceof ZodError)
+      return problemResponse(c, new AppError('validation_failed', describeZodError(err)));
     if (err instanceof HTTPException) {
       // Hono's own refusals (malformed JSON body, body limit) are client errors with a message.
       const code = HTTP_CODES[err.status] ?? (err.status >= 500 ? 'internal' : 'bad_request');
       return problemResponse(c, new AppError(code, err.message || 'request refused'));
     }
     log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error');
-    return problemResponse(c, new AppError('internal', 'an unexpected error occurred; it has been logged'));
+    return problemResponse(
+      c,
+      new AppError('internal', 'an unexpected error occurred; it has been logged'),
+    );
   };
 }

@@ -12,7 +12,15 @@ import { problemResponse } from './problem.js';
 export function createOpsApp(ops: OpsDeps, log: Logger, role: string): Hono {
   const app = new Hono();
   app.onError(onError(log));
-  app.notFound((c) => problemResponse(c, new AppError('not_found', `no route ${c.req.method} ${c.req.path}: a ${role} process serves /healthz, /readyz and /metrics only`)));
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new AppError(
+        'not_found',
+        `no route ${c.req.method} ${c.req.path}: a ${role} process serves /healthz, /readyz and /metrics only`,
+      ),
+    ),
+  );
   app.route('/', opsRoutes(ops));
   return app;
 }

@@ -13,8 +13,13 @@ export function opsRoutes(deps: OpsDeps): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const report = await checkReadiness(deps.probes);
-    return c.json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks }, report.ready ? 200 : 503);
+    return c.json(
+      { status: report.ready ? 'ready' : 'not_ready', checks: report.checks },
+      report.ready ? 200 : 503,
+    );
   });
-  app.get('/metrics', async (c) => c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }));
+  app.get('/metrics', async (c) =>
+    c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
+  );
   return app;
 }

@@ -30,7 +30,14 @@ export interface Problem {
 
 /** The problem document of an AppError. */
 export function problemOf(err: AppError): Problem {
-  return { type: `urn:wattledger:problem:${err.code}`, title: TITLES[err.code], status: err.status, detail: err.message, code: err.code, ...err.details };
+  return {
+    type: `urn:wattledger:problem:${err.code}`,
+    title: TITLES[err.code],
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    ...err.details,
+  };
 }
 
 /** Answer with `application/problem+json`. */

@@ -16,7 +16,11 @@ export interface ApiEnv {
 export function createRouter(): OpenAPIHono<ApiEnv> {
   return new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return problemResponse(c, new AppError('validation_failed', describeZodError(result.error)));
+      if (!result.success)
+        return problemResponse(
+          c,
+          new AppError('validation_failed', describeZodError(result.error)),
+        );
       return undefined;
     },
   });

@@ -5,9 +5,17 @@ import { toIso } from '../shared/time.js';
 
 /** The actions the audit trail records. */
 export type AuditAction =
-  | 'close' | 'move_out' | 'hold' | 'settle' | 'force_settle' | 'adjust' | 'late_readings_not_billed'
+  | 'close'
+  | 'move_out'
+  | 'hold'
+  | 'settle'
+  | 'force_settle'
+  | 'adjust'
+  | 'late_readings_not_billed'
   // Privacy (issue 7): a consent changed, readings reduced by retention, a customer erased.
-  | 'consent_change' | 'retention' | 'customer_erase';
+  | 'consent_change'
+  | 'retention'
+  | 'customer_erase';
 
 /** One audit row: who did what to which contract, period or invoice, and when. */
 export interface AuditEntry {
@@ -28,14 +36,25 @@ export function actorOf(p: Principal): string {
 export const CRON_ACTOR = 'cron';
 
 /** Append audit rows (inside the caller's transaction when `db` is one). */
-export async function recordAudit(db: Kysely<LedgerDatabase>, at: number, entries: readonly AuditEntry[]): Promise<void> {
+export async function recordAudit(
+  db: Kysely<LedgerDatabase>,
+  at: number,
+  entries: readonly AuditEntry[],
+): Promise<void> {
   for (let i = 0; i < entries.length; i += 500) {
     await db
       .insertInto('audit_log')
-      .values(entries.slice(i, i + 500).map((e) => ({
-        at: toIso(at), actor: e.actor, action: e.action, contract_id: e.contractId ?? null, period_id: e.periodId ?? null,
-        invoice_number: e.invoiceNumber ?? null, detail: JSON.stringify(e.detail ?? {}),
-      })))
+      .values(
+        entries.slice(i, i + 500).map((e) => ({
+          at: toIso(at),
+          actor: e.actor,
+          action: e.action,
+          contract_id: e.contractId ?? null,
+          period_id: e.periodId ?? null,
+          invoice_number: e.invoiceNumber ?? null,
+          detail: JSON.stringify(e.detail ?? {}),
+        })),
+      )
       .execute();
   }
 }
@@ -48,10 +67,24 @@ export interface AuditRecord extends Required<Omit<AuditEntry, 'detail'>> {
 }
 
 /** The audit rows of a contract, oldest first. */
-export async function auditOf(db: Kysely<LedgerDatabase>, contractId: string): Promise<AuditRecord[]> {
-  const rows = await db.selectFrom('audit_log').selectAll().where('contract_id', '=', contractId).orderBy('id').execute();
+export async function auditOf(
+  db: Kysely<LedgerDatabase>,
+  contractId: string,
+): Promise<AuditRecord[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('contract_id', '=', contractId)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({
-    id: r.id, at: r.at, actor: r.actor, action: r.action as AuditAction, contractId: r.contract_id, periodId: r.period_id,
-    invoiceNumber: r.invoice_number, detail: JSON.parse(r.detail) as Record<string, unknown>,
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action as AuditAction,
+    contractId: r.contract_id,
+    periodId: r.period_id,
+    invoiceNumber: r.invoice_number,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
   }));
 }

@@ -1,5 +1,11 @@
 import { BASELINE_MS } from './estimate/projection.js';
-import { type ContractUsage, measuredUsage, type MeterReadings, type MeterUsage, projectedUsage } from './bills/meter-usage.js';
+import {
+  type ContractUsage,
+  measuredUsage,
+  type MeterReadings,
+  type MeterUsage,
+  projectedUsage,
+} from './bills/meter-usage.js';
 import { estimatedBillOf, measuredBillOf, type BillBasis } from './bills/period-bill.js';
 import type { BillingPeriod } from './periods/billing-periods.js';
 import type { TimeRange } from './pricing/bill.js';
@@ -54,38 +60,83 @@ export interface BillPlan {
  * `provisional`, priced from measured data only; the open period is `estimated`, and reads 7 days
  * before its start too, so that the baseline of an early-month estimate has data.
  */
-export function planBill(contractId: string, period: BillingPeriod, row: PeriodRecord | undefined, now: number): BillPlan {
-  const p: TimeRange = row === undefined ? { start: period.start, end: period.end } : { start: row.start, end: row.end };
+export function planBill(
+  contractId: string,
+  period: BillingPeriod,
+  row: PeriodRecord | undefined,
+  now: number,
+): BillPlan {
+  const p: TimeRange =
+    row === undefined
+      ? { start: period.start, end: period.end }
+      : { start: row.start, end: row.end };
   if (row?.status === 'settled') {
     // A settled row without its invoice is a broken ledger, not a bill to recompute.
-    if (row.invoiceNumber === null) throw new Error(`settled period ${contractId}@${new Date(row.start).toISOString()} has no invoice number`);
+    if (row.invoiceNumber === null)
+      throw new Error(
+        `settled period ${contractId}@${new Date(row.start).toISOString()} has no invoice number`,
+      );
     return { contractId, period: p, status: 'settled', invoiceNumber: row.invoiceNumber };
   }
-  if (row?.status === 'held') return { contractId, period: p, status: 'held', holdReason: row.holdReason ?? 'held for review', read: p };
-  if (p.end <= now || row !== undefined) return { contractId, period: p, status: 'provisional', read: p };
-  return { contractId, period: p, status: 'estimated', read: { start: p.start - BASELINE_MS, end: Math.min(p.end, now) } };
+  if (row?.status === 'held')
+    return {
+      contractId,
+      period: p,
+      status: 'held',
+      holdReason: row.holdReason ?? 'held for review',
+      read: p,
+    };
+  if (p.end <= now || row !== undefined)
+    return { contractId, period: p, status: 'provisional', read: p };
+  return {
+    contractId,
+    period: p,
+    status: 'estimated',
+    read: { start: p.start - BASELINE_MS, end: Math.min(p.end, now) },
+  };
 }
 
 /** How a planned, unsettled bill takes each meter: the estimate's projection at `now` for an open period, else measured data only. */
-export function meterUsageOf(ctx: BillingContext, plan: BillPlan, now: number): (m: MeterReadings) => MeterUsage {
-  return plan.status === 'estimated' ? (m) => projectedUsage(m, plan.period, ctx.timezone, now) : (m) => measuredUsage(m, plan.period);
+export function meterUsageOf(
+  ctx: BillingContext,
+  plan: BillPlan,
+  now: number,
+): (m: MeterReadings) => MeterUsage {
+  return plan.status === 'estimated'
+    ? (m) => projectedUsage(m, plan.period, ctx.timezone, now)
+    : (m) => measuredUsage(m, plan.period);
 }
 
 /** Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`). */
 export function pricedView(ctx: BillingContext, plan: BillPlan, usage: ContractUsage): BillView {
   const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: plan.period };
-  const { bill, basis } = plan.status === 'estimated' ? estimatedBillOf(frame, usage) : measuredBillOf(frame, usage);
+  const { bill, basis } =
+    plan.status === 'estimated' ? estimatedBillOf(frame, usage) : measuredBillOf(frame, usage);
   return {
-    contractId: plan.contractId, period: plan.period, status: plan.status, currency: bill.currency, lines: bill.lines,
-    subtotal: bill.subtotal, total: bill.total, basis, ...(plan.holdReason === undefined ? {} : { holdReason: plan.holdReason }),
+    contractId: plan.contractId,
+    period: plan.period,
+    status: plan.status,
+    currency: bill.currency,
+    lines: bill.lines,
+    subtotal: bill.subtotal,
+    total: bill.total,
+    basis,
+    ...(plan.holdReason === undefined ? {} : { holdReason: plan.holdReason }),
   };
 }
 
 /** The bill of a settled period: its invoice as issued, adjustment lines of earlier periods included. */
 export function invoiceView(plan: BillPlan, invoice: Invoice): BillView {
   return {
-    contractId: plan.contractId, period: plan.period, status: 'settled', currency: invoice.currency, lines: invoice.lines,
-    subtotal: invoice.subtotal, total: invoice.total, basis: invoice.basis, invoiceNumber: invoice.number,
+    contractId: plan.contractId,
+    period: plan.period,
+    status: 'settled',
+    currency: invoice.currency,
+    lines: invoice.lines,
+    subtotal: invoice.subtotal,
+    total: invoice.total,
+    basis: invoice.basis,
+    invoiceNumber: invoice.number,
   };
 }
 
@@ -115,15 +166,34 @@ export interface HistoryRow extends PeriodRecord {
  * row the close job has not written yet is `closed` already (it can no longer change into an
  * estimate), with `closedAt` null to say that no one closed it; the period containing `now` is `open`.
  */
-export function periodHistory(calendar: readonly BillingPeriod[], rows: readonly HistoryRow[], now: number): PeriodHistoryItem[] {
+export function periodHistory(
+  calendar: readonly BillingPeriod[],
+  rows: readonly HistoryRow[],
+  now: number,
+): PeriodHistoryItem[] {
   const byStart = new Map<number, PeriodHistoryItem>();
   for (const p of calendar) {
-    byStart.set(p.start, { ...p, id: null, status: p.end <= now ? 'closed' : 'open', holdReason: null, closedAt: null, settledAt: null, invoiceNumber: null });
+    byStart.set(p.start, {
+      ...p,
+      id: null,
+      status: p.end <= now ? 'closed' : 'open',
+      holdReason: null,
+      closedAt: null,
+      settledAt: null,
+      invoiceNumber: null,
+    });
   }
   // Rows win: a move-out row ends where the move-out did, and rows are the record of what happened.
   for (const r of rows) {
     byStart.set(r.start, {
-      start: r.start, end: r.end, id: r.id, status: r.status, holdReason: r.holdReason, closedAt: r.closedAt, settledAt: r.settledAt, invoiceNumber: r.invoiceNumber,
+      start: r.start,
+      end: r.end,
+      id: r.id,
+      status: r.status,
+      holdReason: r.holdReason,
+      closedAt: r.closedAt,
+      settledAt: r.settledAt,
+      invoiceNumber: r.invoiceNumber,
     });
   }
   return [...byStart.values()].sort((a, b) => b.start - a.start);

@@ -6,7 +6,16 @@ import type { ReadingStore } from '../readings/reading-store.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toRfc3339 } from '../shared/time.js';
-import { invoiceView, meterUsageOf, periodHistory, planBill, pricedView, type BillPlan, type BillView, type PeriodHistoryItem } from './bill-status.js';
+import {
+  invoiceView,
+  meterUsageOf,
+  periodHistory,
+  planBill,
+  pricedView,
+  type BillPlan,
+  type BillView,
+  type PeriodHistoryItem,
+} from './bill-status.js';
 import { foldBills, usagesOf } from './bills/fold-bills.js';
 import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
@@ -34,24 +43,50 @@ export interface PlannedBill {
  * A store failure (outage, timeout) becomes AppError `store_unavailable` (503): the caller may retry,
  * and nothing is wrong with its request.
  */
-export async function priceBills(store: Pick<ReadingStore, 'windows'>, bills: readonly PlannedBill[], now: number): Promise<Map<string, BillView>> {
+export async function priceBills(
+  store: Pick<ReadingStore, 'windows'>,
+  bills: readonly PlannedBill[],
+  now: number,
+): Promise<Map<string, BillView>> {
   let folded;
   try {
-    folded = await foldBills(store, bills.flatMap(({ ctx, plan }) => plan.read === undefined ? [] : [{
-      key: ctx.contractId, meterIds: ctx.meterIds, from: plan.read.start, to: plan.read.end, ways: [meterUsageOf(ctx, plan, now)],
-    }]));
+    folded = await foldBills(
+      store,
+      bills.flatMap(({ ctx, plan }) =>
+        plan.read === undefined
+          ? []
+          : [
+              {
+                key: ctx.contractId,
+                meterIds: ctx.meterIds,
+                from: plan.read.start,
+                to: plan.read.end,
+                ways: [meterUsageOf(ctx, plan, now)],
+              },
+            ],
+      ),
+    );
   } catch (e) {
-    throw new AppError('store_unavailable', `the readings store did not answer the readings of the bill: ${(e as Error).message}`);
+    throw new AppError(
+      'store_unavailable',
+      `the readings store did not answer the readings of the bill: ${(e as Error).message}`,
+    );
   }
-  return new Map(bills.map(({ ctx, plan }) => {
-    const [usage] = usagesOf(folded.get(ctx.contractId), ctx.contractId);
-    if (usage === undefined) throw new Error(`the bill of ${ctx.contractId} has no usage`);
-    return [ctx.contractId, pricedView(ctx, plan, usage)];
-  }));
+  return new Map(
+    bills.map(({ ctx, plan }) => {
+      const [usage] = usagesOf(folded.get(ctx.contractId), ctx.contractId);
+      if (usage === undefined) throw new Error(`the bill of ${ctx.contractId} has no usage`);
+      return [ctx.contractId, pricedView(ctx, plan, usage)];
+    }),
+  );
 }
 
 /** The billing context of a contract `v` may see; otherwise the 404 of an absent contract, so ids cannot be probed. */
-export async function visibleContext(db: Kysely<LedgerDatabase>, v: Visibility, contractId: string): Promise<BillingContext> {
+export async function visibleContext(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  contractId: string,
+): Promise<BillingContext> {
   const ctx = (await loadBillingContexts(db, [contractId])).get(contractId);
   if (ctx === undefined || !canSee(v, ctx.customerId)) throw notFound('contract', contractId);
   return ctx;
@@ -64,22 +99,45 @@ export async function visibleContext(db: Kysely<LedgerDatabase>, v: Visibility, 
  * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
  *   `validation_failed` for a period that has not started; `store_unavailable` when the store fails.
  */
-export async function contractBill(deps: BillViewDeps, v: Visibility, contractId: string, at?: number): Promise<BillView> {
+export async function contractBill(
+  deps: BillViewDeps,
+  v: Visibility,
+  contractId: string,
+  at?: number,
+): Promise<BillView> {
   const ctx = await visibleContext(deps.db, v, contractId);
   const now = deps.clock.now();
   const when = at ?? now;
   const period = periodContaining(ctx, when);
   if (period === undefined) {
-    const why = when < ctx.startsAt ? `it starts at ${toRfc3339(ctx.startsAt)}` : `it ended at ${toRfc3339(ctx.endsAt ?? when)}`;
-    throw new AppError('not_found', `contract ${contractId} has no billing period at ${toRfc3339(when)}: ${why}`);
+    const why =
+      when < ctx.startsAt
+        ? `it starts at ${toRfc3339(ctx.startsAt)}`
+        : `it ended at ${toRfc3339(ctx.endsAt ?? when)}`;
+    throw new AppError(
+      'not_found',
+      `contract ${contractId} has no billing period at ${toRfc3339(when)}: ${why}`,
+    );
   }
   if (period.start > now) {
-    throw new AppError('validation_failed', `at: no bill for a period that has not started (the period containing ${toRfc3339(when)} starts at ${toRfc3339(period.start)})`);
+    throw new AppError(
+      'validation_failed',
+      `at: no bill for a period that has not started (the period containing ${toRfc3339(when)} starts at ${toRfc3339(period.start)})`,
+    );
   }
-  const plan = planBill(contractId, period, await storedPeriodAt(deps.db, contractId, period.start), now);
+  const plan = planBill(
+    contractId,
+    period,
+    await storedPeriodAt(deps.db, contractId, period.start),
+    now,
+  );
   if (plan.read === undefined) {
-    const invoice = plan.invoiceNumber === undefined ? undefined : await findInvoice(deps.db, plan.invoiceNumber);
-    if (invoice === undefined) throw new Error(`the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${contractId} is missing`);
+    const invoice =
+      plan.invoiceNumber === undefined ? undefined : await findInvoice(deps.db, plan.invoiceNumber);
+    if (invoice === undefined)
+      throw new Error(
+        `the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${contractId} is missing`,
+      );
     return invoiceView(plan, invoice);
   }
   const priced = (await priceBills(deps.store, [{ ctx, plan }], now)).get(contractId);
@@ -91,7 +149,11 @@ export async function contractBill(deps: BillViewDeps, v: Visibility, contractId
  * Every billing period of a contract from its start up to and including the current one, newest first,
  * with what became of each (DESIGN §4 `GET /v1/contracts/{id}/periods`).
  */
-export async function contractPeriods(deps: Omit<BillViewDeps, 'store'>, v: Visibility, contractId: string): Promise<PeriodHistoryItem[]> {
+export async function contractPeriods(
+  deps: Omit<BillViewDeps, 'store'>,
+  v: Visibility,
+  contractId: string,
+): Promise<PeriodHistoryItem[]> {
   const ctx = await visibleContext(deps.db, v, contractId);
   const now = deps.clock.now();
   // `now + 1`: periodsBetween answers periods overlapping [from, to), and the current one must be in.
@@ -100,13 +162,21 @@ export async function contractPeriods(deps: Omit<BillViewDeps, 'store'>, v: Visi
 }
 
 /** The invoices of a contract `v` may see, newest first. */
-export async function contractInvoices(db: Kysely<LedgerDatabase>, v: Visibility, contractId: string): Promise<Invoice[]> {
+export async function contractInvoices(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  contractId: string,
+): Promise<Invoice[]> {
   await getContract(db, v, contractId);
   return invoicesOf(db, contractId);
 }
 
 /** The invoice `number` if `v` may see it (its customer's keys, staff, admin); otherwise 404 as for an absent one. */
-export async function visibleInvoice(db: Kysely<LedgerDatabase>, v: Visibility, number: string): Promise<Invoice> {
+export async function visibleInvoice(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  number: string,
+): Promise<Invoice> {
   const invoice = await findInvoice(db, number);
   if (invoice === undefined || !canSee(v, invoice.customerId)) throw notFound('invoice', number);
   return invoice;

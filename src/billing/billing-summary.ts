@@ -2,7 +2,15 @@ import { calendarRule } from '../consumption/calendar-edges.js';
 import type { EdgeRule } from '../consumption/edge-rule.js';
 import { AppError } from '../shared/app-error.js';
 import { toIso } from '../shared/time.js';
-import { BILL_STATUSES, invoiceView, planBill, type BillPlan, type BillStatus, type BillView, type PeriodRecord } from './bill-status.js';
+import {
+  BILL_STATUSES,
+  invoiceView,
+  planBill,
+  type BillPlan,
+  type BillStatus,
+  type BillView,
+  type PeriodRecord,
+} from './bill-status.js';
 import { priceBills, type BillViewDeps } from './bill-view.js';
 import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
@@ -29,12 +37,22 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The 15th at 00:00 UTC lies inside the local month of every zone (offsets stay within ±14 h). */
 function midMonth(month: string): number {
-  if (!MONTH.test(month)) throw new AppError('validation_failed', `month: expected YYYY-MM, got ${JSON.stringify(month.slice(0, 20))}`);
+  if (!MONTH.test(month))
+    throw new AppError(
+      'validation_failed',
+      `month: expected YYYY-MM, got ${JSON.stringify(month.slice(0, 20))}`,
+    );
   return Date.parse(`${month}-15T00:00:00Z`);
 }
 
 /** The plan of `ctx`'s bill for the local month around `mid`, or undefined when it has none (not active, not started). */
-function planOf(ctx: BillingContext, rule: EdgeRule, mid: number, rows: ReadonlyMap<string, PeriodRecord>, now: number): BillPlan | undefined {
+function planOf(
+  ctx: BillingContext,
+  rule: EdgeRule,
+  mid: number,
+  rows: ReadonlyMap<string, PeriodRecord>,
+  now: number,
+): BillPlan | undefined {
   const monthStart = rule.floor(mid);
   // Periods are local months cut to the contract: at most one overlaps the month.
   const period = periodsBetween(ctx, monthStart, rule.next(monthStart))[0];
@@ -58,40 +76,86 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
   const ruleOf = (tz: string) => rules.get(tz) ?? rules.set(tz, calendarRule('month', tz)).get(tz)!;
 
   // Every month start lies within a day of the UTC month: one range query finds all rows of the month.
-  const rows = await deps.db.selectFrom('billing_periods').select(['contract_id', 'start_at', 'end_at', 'status', 'hold_reason', 'invoice_number'])
-    .where('start_at', '>=', toIso(mid - 20 * 86_400_000)).where('start_at', '<', toIso(mid + 20 * 86_400_000)).execute();
-  const byKey = new Map<string, PeriodRecord>(rows.map((r) => [`${r.contract_id}\u0000${Date.parse(r.start_at)}`, {
-    start: Date.parse(r.start_at), end: Date.parse(r.end_at), status: r.status, holdReason: r.hold_reason, invoiceNumber: r.invoice_number,
-  }]));
+  const rows = await deps.db
+    .selectFrom('billing_periods')
+    .select(['contract_id', 'start_at', 'end_at', 'status', 'hold_reason', 'invoice_number'])
+    .where('start_at', '>=', toIso(mid - 20 * 86_400_000))
+    .where('start_at', '<', toIso(mid + 20 * 86_400_000))
+    .execute();
+  const byKey = new Map<string, PeriodRecord>(
+    rows.map((r) => [
+      `${r.contract_id}\u0000${Date.parse(r.start_at)}`,
+      {
+        start: Date.parse(r.start_at),
+        end: Date.parse(r.end_at),
+        status: r.status,
+        holdReason: r.hold_reason,
+        invoiceNumber: r.invoice_number,
+      },
+    ]),
+  );
 
   const planned = contexts.flatMap((ctx) => {
     const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now);
     return plan === undefined ? [] : [{ ctx, plan }];
   });
-  const invoices = new Map((await invoicesByNumbers(deps.db, planned.flatMap((p) => p.plan.invoiceNumber ?? []))).map((i) => [i.number, i]));
-  const priced = await priceBills(deps.store, planned.filter(({ plan }) => plan.read !== undefined), now);
+  const invoices = new Map(
+    (
+      await invoicesByNumbers(
+        deps.db,
+        planned.flatMap((p) => p.plan.invoiceNumber ?? []),
+      )
+    ).map((i) => [i.number, i]),
+  );
+  const priced = await priceBills(
+    deps.store,
+    planned.filter(({ plan }) => plan.read !== undefined),
+    now,
+  );
 
   const bills: BillView[] = planned.map(({ ctx, plan }) => {
     const view = priced.get(ctx.contractId);
     if (view !== undefined) return view;
     const invoice = invoices.get(plan.invoiceNumber ?? '');
-    if (invoice === undefined) throw new Error(`the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${ctx.contractId} is missing`);
+    if (invoice === undefined)
+      throw new Error(
+        `the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${ctx.contractId} is missing`,
+      );
     return invoiceView(plan, invoice);
   });
   return { month, items: groupBills(bills) };
 }
 
 /** Bills counted and summed exactly per (status, currency), in DESIGN §1 status order, then by currency. */
-export function groupBills(bills: readonly Pick<BillView, 'status' | 'currency' | 'total'>[]): SummaryGroup[] {
-  const groups = new Map<string, { status: BillStatus; currency: string; count: number; sum: Dec }>();
+export function groupBills(
+  bills: readonly Pick<BillView, 'status' | 'currency' | 'total'>[],
+): SummaryGroup[] {
+  const groups = new Map<
+    string,
+    { status: BillStatus; currency: string; count: number; sum: Dec }
+  >();
   for (const b of bills) {
     const key = `${b.status}\u0000${b.currency}`;
-    const g = groups.get(key) ?? { status: b.status, currency: b.currency, count: 0, sum: new Dec(0) };
+    const g = groups.get(key) ?? {
+      status: b.status,
+      currency: b.currency,
+      count: 0,
+      sum: new Dec(0),
+    };
     g.count += 1;
     g.sum = g.sum.plus(new Dec(b.total));
     groups.set(key, g);
   }
   return [...groups.values()]
-    .sort((a, b) => BILL_STATUSES.indexOf(a.status) - BILL_STATUSES.indexOf(b.status) || (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
-    .map((g) => ({ status: g.status, currency: g.currency, count: g.count, total: fixed(g.sum, minorDigits(g.currency)) }));
+    .sort(
+      (a, b) =>
+        BILL_STATUSES.indexOf(a.status) - BILL_STATUSES.indexOf(b.status) ||
+        (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0),
+    )
+    .map((g) => ({
+      status: g.status,
+      currency: g.currency,
+      count: g.count,
+      total: fixed(g.sum, minorDigits(g.currency)),
+    }));
 }

@@ -5,15 +5,31 @@ import { checkWindows, TIME_OF_DAY_RE, WEEKDAYS } from './tou-windows.js';
 const DECIMAL_RE = /^\d{1,15}(\.\d{1,12})?$/;
 
 const kindOf = (v: unknown) =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'number' ? 'a JSON number' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'number'
+        ? 'a JSON number'
+        : typeof v === 'object'
+          ? 'an object'
+          : `a ${typeof v}`;
 
 /**
  * A non-negative exact decimal as a string (`"0.2081"`): money and rates never travel as JSON numbers,
  * which are binary floating point. Up to 15 integer and 12 fraction digits; no sign, no exponent.
  */
 export const decimalString = z
-  .string({ error: (i) => (i.input === undefined ? 'required' : `must be a decimal string such as "0.2081", not ${kindOf(i.input)}`) })
-  .regex(DECIMAL_RE, 'must be a non-negative decimal string such as "0.2081" (digits, an optional "." and up to 12 fraction digits; no sign or exponent)')
+  .string({
+    error: (i) =>
+      i.input === undefined
+        ? 'required'
+        : `must be a decimal string such as "0.2081", not ${kindOf(i.input)}`,
+  })
+  .regex(
+    DECIMAL_RE,
+    'must be a non-negative decimal string such as "0.2081" (digits, an optional "." and up to 12 fraction digits; no sign or exponent)',
+  )
   .meta({ example: '0.2081', description: 'A non-negative decimal string (never a JSON number).' });
 
 /** Exact comparison of two strings accepted by `decimalString`. */
@@ -33,24 +49,46 @@ const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 const currency = z
   .string()
-  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code of three upper-case letters, such as "EUR"', abort: true })
-  .refine((c) => KNOWN_CURRENCIES.has(c), { message: 'is not an ISO 4217 currency code known to this server', abort: true })
+  .regex(/^[A-Z]{3}$/, {
+    message: 'must be an ISO 4217 code of three upper-case letters, such as "EUR"',
+    abort: true,
+  })
+  .refine((c) => KNOWN_CURRENCIES.has(c), {
+    message: 'is not an ISO 4217 currency code known to this server',
+    abort: true,
+  })
   .meta({ example: 'EUR' });
 
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const bandName = z.string().min(1, 'band names must not be empty').max(32, 'band names are at most 32 characters');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
+const bandName = z
+  .string()
+  .min(1, 'band names must not be empty')
+  .max(32, 'band names are at most 32 characters');
 
 const instant = z
   .string()
-  .refine((s) => parseRfc3339(s) !== undefined, { message: 'must be an RFC 3339 instant with Z or an offset, such as "2026-02-01T00:00:00+01:00"' })
+  .refine((s) => parseRfc3339(s) !== undefined, {
+    message: 'must be an RFC 3339 instant with Z or an offset, such as "2026-02-01T00:00:00+01:00"',
+  })
   .meta({ format: 'date-time', example: '2026-02-01T00:00:00+01:00' });
 
-const flatEnergy = z.object({ type: z.literal('flat'), rate: decimalString }).meta({ description: 'One rate per kWh at all times.' });
+const flatEnergy = z
+  .object({ type: z.literal('flat'), rate: decimalString })
+  .meta({ description: 'One rate per kWh at all times.' });
 
 const touWindow = z.object({
   band: bandName,
   from: z.string().regex(TIME_OF_DAY_RE, 'must be a local time "HH:MM" from 00:00 to 23:59'),
-  to: z.string().regex(TIME_OF_DAY_RE, 'must be a local time "HH:MM" from 00:00 to 23:59 (use "00:00" for midnight)'),
+  to: z
+    .string()
+    .regex(
+      TIME_OF_DAY_RE,
+      'must be a local time "HH:MM" from 00:00 to 23:59 (use "00:00" for midnight)',
+    ),
   days: z.array(z.enum(WEEKDAYS)).min(1, 'must name at least one day'),
 });
 
@@ -58,19 +96,32 @@ const touEnergy = z
   .object({
     type: z.literal('tou'),
     defaultBand: bandName,
-    bands: z.record(bandName, decimalString).refine((b) => Object.keys(b).length > 0, 'must define at least one band'),
+    bands: z
+      .record(bandName, decimalString)
+      .refine((b) => Object.keys(b).length > 0, 'must define at least one band'),
     windows: z.array(touWindow),
   })
   .superRefine((e, ctx) => {
     if (Object.keys(e.bands).length > 0 && !Object.hasOwn(e.bands, e.defaultBand)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultBand'], message: `band ${JSON.stringify(e.defaultBand)} is not among bands (${Object.keys(e.bands).join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultBand'],
+        message: `band ${JSON.stringify(e.defaultBand)} is not among bands (${Object.keys(e.bands).join(', ')})`,
+      });
     }
-    for (const issue of checkWindows(e.windows, Object.keys(e.bands))) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of checkWindows(e.windows, Object.keys(e.bands)))
+      ctx.addIssue({ code: 'custom', ...issue });
   })
-  .meta({ description: 'Time of use: each 15-minute interval is priced at the band of the window covering its local start time (windows of different bands may not overlap; edges on quarter hours; `to <= from` wraps past midnight), else at `defaultBand`.' });
+  .meta({
+    description:
+      'Time of use: each 15-minute interval is priced at the band of the window covering its local start time (windows of different bands may not overlap; edges on quarter hours; `to <= from` wraps past midnight), else at `defaultBand`.',
+  });
 
 const tier = z.object({
-  uptoKwh: decimalString.nullable().meta({ description: 'Upper bound of the tier in cumulative kWh over the period; null for the last tier.' }),
+  uptoKwh: decimalString.nullable().meta({
+    description:
+      'Upper bound of the tier in cumulative kWh over the period; null for the last tier.',
+  }),
   rate: decimalString,
 });
 
@@ -79,11 +130,28 @@ const tieredEnergy = z
   .superRefine((e, ctx) => {
     e.tiers.forEach((t, i) => {
       const last = i === e.tiers.length - 1;
-      if (last && t.uptoKwh !== null) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'uptoKwh'], message: 'the last tier must have uptoKwh null (it has no upper bound)' });
-      if (!last && t.uptoKwh === null) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'uptoKwh'], message: 'only the last tier may have uptoKwh null' });
+      if (last && t.uptoKwh !== null)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'uptoKwh'],
+          message: 'the last tier must have uptoKwh null (it has no upper bound)',
+        });
+      if (!last && t.uptoKwh === null)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'uptoKwh'],
+          message: 'only the last tier may have uptoKwh null',
+        });
       const prev = i === 0 ? '0' : e.tiers[i - 1]?.uptoKwh;
       if (t.uptoKwh !== null && typeof prev === 'string' && compareDecimals(t.uptoKwh, prev) <= 0) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'uptoKwh'], message: i === 0 ? 'must be greater than 0' : `must be greater than the previous tier's uptoKwh (${prev})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'uptoKwh'],
+          message:
+            i === 0
+              ? 'must be greater than 0'
+              : `must be greater than the previous tier's uptoKwh (${prev})`,
+        });
       }
     });
   })
@@ -94,14 +162,21 @@ const energy = z.discriminatedUnion('type', [flatEnergy, touEnergy, tieredEnergy
 });
 
 /** A tax line: an amount per imported kWh, or a percentage of the lines before percent taxes. */
-export type Tax = { readonly name: string; readonly perKwh: string } | { readonly name: string; readonly percent: string };
+export type Tax =
+  | { readonly name: string; readonly perKwh: string }
+  | { readonly name: string; readonly percent: string };
 
 const tax = z
   .object({ name, perKwh: decimalString.optional(), percent: decimalString.optional() })
   .transform((t, ctx): Tax => {
-    if (t.perKwh !== undefined && t.percent === undefined) return { name: t.name, perKwh: t.perKwh };
-    if (t.percent !== undefined && t.perKwh === undefined) return { name: t.name, percent: t.percent };
-    ctx.addIssue({ code: 'custom', message: 'a tax has exactly one of perKwh (amount per kWh) or percent' });
+    if (t.perKwh !== undefined && t.percent === undefined)
+      return { name: t.name, perKwh: t.perKwh };
+    if (t.percent !== undefined && t.perKwh === undefined)
+      return { name: t.name, percent: t.percent };
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a tax has exactly one of perKwh (amount per kWh) or percent',
+    });
     return z.NEVER;
   })
   .meta({ description: '`{name, perKwh}` or `{name, percent}`' });
@@ -111,13 +186,21 @@ const version = z.object({
   standingChargePerDay: decimalString,
   energy,
   exportRate: decimalString.optional().meta({ description: 'Credit per exported kWh.' }),
-  taxes: z.array(tax).default([]).superRefine((taxes, ctx) => {
-    const seen = new Set<string>();
-    taxes.forEach((t, i) => {
-      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate tax name ${JSON.stringify(t.name)}` });
-      seen.add(t.name);
-    });
-  }),
+  taxes: z
+    .array(tax)
+    .default([])
+    .superRefine((taxes, ctx) => {
+      const seen = new Set<string>();
+      taxes.forEach((t, i) => {
+        if (seen.has(t.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `duplicate tax name ${JSON.stringify(t.name)}`,
+          });
+        seen.add(t.name);
+      });
+    }),
 });
 
 const versions = z
@@ -128,7 +211,11 @@ const versions = z
       const prev = parseRfc3339(vs[i - 1]?.validFrom ?? '');
       const cur = parseRfc3339(vs[i]?.validFrom ?? '');
       if (prev !== undefined && cur !== undefined && cur <= prev) {
-        ctx.addIssue({ code: 'custom', path: [i, 'validFrom'], message: `versions must be in order of strictly increasing validFrom: this one is not after ${vs[i - 1]?.validFrom ?? ''}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'validFrom'],
+          message: `versions must be in order of strictly increasing validFrom: this one is not after ${vs[i - 1]?.validFrom ?? ''}`,
+        });
       }
     }
   });

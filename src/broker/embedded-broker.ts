@@ -26,7 +26,10 @@ export async function startEmbeddedBroker(
     authorizePublish(client, packet, callback) {
       if (client === null || !READINGS_TOPIC.test(packet.topic)) return callback(null);
       try {
-        onReading(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+        onReading(
+          packet.topic,
+          Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        );
         callback(null);
       } catch (e) {
         // An error here makes aedes drop the connection without a PUBACK; the publisher resends.

@@ -3,13 +3,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aclFile, brokerAuthFiles, meterPassword, mosquittoHash, passwordFile, verifyMosquittoHash } from './mosquitto-auth.js';
+import {
+  aclFile,
+  brokerAuthFiles,
+  meterPassword,
+  mosquittoHash,
+  passwordFile,
+  verifyMosquittoHash,
+} from './mosquitto-auth.js';
 
 const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
 
 describe('mosquitto $7$ hashes', () => {
   it('verifies a line written by mosquitto_passwd 2.0.11 (alice / secret)', () => {
-    const line = '$7$101$z+XL6svGbEutt9SG$FXyHaqevzZzV8TkAuqjNb7cYzPMzL52CF5hmlx65iGIj/qBsTNp9nOID32nXp7TYdFitGxMjjag539iUvzukZg==';
+    const line =
+      '$7$101$z+XL6svGbEutt9SG$FXyHaqevzZzV8TkAuqjNb7cYzPMzL52CF5hmlx65iGIj/qBsTNp9nOID32nXp7TYdFitGxMjjag539iUvzukZg==';
     expect(verifyMosquittoHash('secret', line)).toBe(true);
     expect(verifyMosquittoHash('Secret', line)).toBe(false);
     // Same salt and iterations give the same line: our format is mosquitto_passwd's, byte for byte.
@@ -21,7 +29,12 @@ describe('mosquitto $7$ hashes', () => {
     expect(a).toMatch(/^\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/);
     expect(b.startsWith('$7$1000$')).toBe(true);
     expect(a).not.toBe(mosquittoHash('pw'));
-    expect([verifyMosquittoHash('pw', a), verifyMosquittoHash('pw', b), verifyMosquittoHash('pw', 'pw'), verifyMosquittoHash('pw', '$6$x$y')]).toEqual([true, true, false, false]);
+    expect([
+      verifyMosquittoHash('pw', a),
+      verifyMosquittoHash('pw', b),
+      verifyMosquittoHash('pw', 'pw'),
+      verifyMosquittoHash('pw', '$6$x$y'),
+    ]).toEqual([true, true, false, false]);
     expect(() => mosquittoHash('pw', { iterations: 0 })).toThrow(RangeError);
   });
 
@@ -50,24 +63,56 @@ describe('fleet accounts', () => {
   });
 
   it('writes one line per account, sorted, each verifying its password', () => {
-    const files = brokerAuthFiles({ meterIds: ['m-2', 'm-1'], meterSecret: secret, ingest: { username: 'ingest', password: 'ip' }, simulator: { username: 'sim', password: 'sp' } });
-    const lines = files.passwordFile.trimEnd().split('\n').map((l) => l.split(':') as [string, string]);
+    const files = brokerAuthFiles({
+      meterIds: ['m-2', 'm-1'],
+      meterSecret: secret,
+      ingest: { username: 'ingest', password: 'ip' },
+      simulator: { username: 'sim', password: 'sp' },
+    });
+    const lines = files.passwordFile
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(':') as [string, string]);
     expect(lines.map(([u]) => u)).toEqual(['ingest', 'm-1', 'm-2', 'sim']);
-    const pw = new Map([['ingest', 'ip'], ['sim', 'sp'], ...files.meterAccounts.map((a) => [a.username, a.password] as const)]);
-    for (const [user, hash] of lines) expect(verifyMosquittoHash(pw.get(user) ?? '', hash), user).toBe(true);
+    const pw = new Map([
+      ['ingest', 'ip'],
+      ['sim', 'sp'],
+      ...files.meterAccounts.map((a) => [a.username, a.password] as const),
+    ]);
+    for (const [user, hash] of lines)
+      expect(verifyMosquittoHash(pw.get(user) ?? '', hash), user).toBe(true);
   });
 
   it('refuses a meter named like a service account, and usernames the file format cannot hold', () => {
-    expect(() => brokerAuthFiles({ meterIds: ['ingest'], meterSecret: secret, ingest: { username: 'ingest', password: 'x' } })).toThrow(/two broker accounts/);
-    expect(() => passwordFile([{ username: 'a:b', password: 'x' }])).toThrow(/cannot be a Mosquitto username/);
-    expect(() => passwordFile([{ username: 'a b', password: 'x' }])).toThrow(/cannot be a Mosquitto username/);
+    expect(() =>
+      brokerAuthFiles({
+        meterIds: ['ingest'],
+        meterSecret: secret,
+        ingest: { username: 'ingest', password: 'x' },
+      }),
+    ).toThrow(/two broker accounts/);
+    expect(() => passwordFile([{ username: 'a:b', password: 'x' }])).toThrow(
+      /cannot be a Mosquitto username/,
+    );
+    expect(() => passwordFile([{ username: 'a b', password: 'x' }])).toThrow(
+      /cannot be a Mosquitto username/,
+    );
   });
 
   it('lets meters write their own topic only, ingest read all, and the simulator (when asked) write all', () => {
-    expect(aclFile({ ingestUser: 'ingest' })).toBe([
-      '# Patterns apply to every user: a meter (username = meter id) writes its own readings topic, nothing else.',
-      'pattern write meters/%u/readings', '', 'user ingest', 'topic read meters/+/readings', 'topic read $share/+/meters/+/readings', '',
-    ].join('\n'));
-    expect(aclFile({ ingestUser: 'ingest', simulatorUser: 'sim', header: 'one\ntwo' })).toMatch(/^# one\n# two\n[^]*\nuser sim\ntopic write meters\/\+\/readings\n$/);
+    expect(aclFile({ ingestUser: 'ingest' })).toBe(
+      [
+        '# Patterns apply to every user: a meter (username = meter id) writes its own readings topic, nothing else.',
+        'pattern write meters/%u/readings',
+        '',
+        'user ingest',
+        'topic read meters/+/readings',
+        'topic read $share/+/meters/+/readings',
+        '',
+      ].join('\n'),
+    );
+    expect(aclFile({ ingestUser: 'ingest', simulatorUser: 'sim', header: 'one\ntwo' })).toMatch(
+      /^# one\n# two\n[^]*\nuser sim\ntopic write meters\/\+\/readings\n$/,
+    );
   });
 });

@@ -16,9 +16,13 @@ export interface BrokerAccount {
  * PBKDF2-HMAC-SHA512 over the raw salt bytes, exactly what `mosquitto_passwd` writes (checked against it in
  * mosquitto-auth.test.ts). Mosquitto 1.5+ reads it too.
  */
-export function mosquittoHash(password: string, opts: { salt?: Buffer; iterations?: number } = {}): string {
+export function mosquittoHash(
+  password: string,
+  opts: { salt?: Buffer; iterations?: number } = {},
+): string {
   const iterations = opts.iterations ?? DEFAULT_PBKDF2_ITERATIONS;
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new RangeError(`iterations must be a positive integer, not ${iterations}`);
+  if (!Number.isSafeInteger(iterations) || iterations < 1)
+    throw new RangeError(`iterations must be a positive integer, not ${iterations}`);
   const salt = opts.salt ?? randomBytes(SALT_BYTES);
   const hash = pbkdf2Sync(password, salt, iterations, HASH_BYTES, 'sha512');
   return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
@@ -29,7 +33,13 @@ export function verifyMosquittoHash(password: string, encoded: string): boolean 
   const m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(encoded);
   if (m === null) return false;
   const expected = Buffer.from(m[3] ?? '', 'base64');
-  const actual = pbkdf2Sync(password, Buffer.from(m[2] ?? '', 'base64'), Number(m[1]), expected.length, 'sha512');
+  const actual = pbkdf2Sync(
+    password,
+    Buffer.from(m[2] ?? '', 'base64'),
+    Number(m[1]),
+    expected.length,
+    'sha512',
+  );
   return expected.length > 0 && timingSafeEqual(actual, expected);
 }
 
@@ -43,15 +53,24 @@ export function meterPassword(secret: string, meterId: string): string {
 }
 
 /** Lines of a `password_file`, one per account, sorted by username so regenerated files diff cleanly. */
-export function passwordFile(accounts: readonly BrokerAccount[], hash: (password: string) => string = (p) => mosquittoHash(p)): string {
+export function passwordFile(
+  accounts: readonly BrokerAccount[],
+  hash: (password: string) => string = (p) => mosquittoHash(p),
+): string {
   const seen = new Set<string>();
   for (const a of accounts) {
     // ':' ends the username in the file; whitespace and control characters would corrupt the line.
-    if (!/^[^:\s\p{Cc}]{1,65535}$/u.test(a.username)) throw new Error(`${JSON.stringify(a.username)} cannot be a Mosquitto username`);
-    if (seen.has(a.username)) throw new Error(`two broker accounts are named ${a.username} (a meter id may not equal the ingest or simulator user)`);
+    if (!/^[^:\s\p{Cc}]{1,65535}$/u.test(a.username))
+      throw new Error(`${JSON.stringify(a.username)} cannot be a Mosquitto username`);
+    if (seen.has(a.username))
+      throw new Error(
+        `two broker accounts are named ${a.username} (a meter id may not equal the ingest or simulator user)`,
+      );
     seen.add(a.username);
   }
-  const sorted = [...accounts].sort((x, y) => (x.username < y.username ? -1 : x.username > y.username ? 1 : 0));
+  const sorted = [...accounts].sort((x, y) =>
+    x.username < y.username ? -1 : x.username > y.username ? 1 : 0,
+  );
   return sorted.map((a) => `${a.username}:${hash(a.password)}\n`).join('');
 }
 
@@ -62,7 +81,11 @@ export function passwordFile(accounts: readonly BrokerAccount[], hash: (password
  * filters literally; Mosquitto checks the delivered topic). An optional simulator user may write any meter's topic
  * (a demo fleet publishes from one connection): never give it to a real device.
  */
-export function aclFile(opts: { ingestUser: string; simulatorUser?: string | undefined; header?: string | undefined }): string {
+export function aclFile(opts: {
+  ingestUser: string;
+  simulatorUser?: string | undefined;
+  header?: string | undefined;
+}): string {
   return [
     ...(opts.header === undefined ? [] : opts.header.split('\n').map((l) => `# ${l}`)),
     '# Patterns apply to every user: a meter (username = meter id) writes its own readings topic, nothing else.',
@@ -71,7 +94,9 @@ export function aclFile(opts: { ingestUser: string; simulatorUser?: string | und
     `user ${opts.ingestUser}`,
     'topic read meters/+/readings',
     'topic read $share/+/meters/+/readings',
-    ...(opts.simulatorUser === undefined ? [] : ['', `user ${opts.simulatorUser}`, 'topic write meters/+/readings']),
+    ...(opts.simulatorUser === undefined
+      ? []
+      : ['', `user ${opts.simulatorUser}`, 'topic write meters/+/readings']),
     '',
   ].join('\n');
 }
@@ -93,11 +118,22 @@ export function brokerAuthFiles(input: {
   iterations?: number | undefined;
   header?: string | undefined;
 }): BrokerAuthFiles {
-  const meterAccounts = input.meterIds.map((id) => ({ username: id, password: meterPassword(input.meterSecret, id) }));
-  const accounts = [...meterAccounts, input.ingest, ...(input.simulator === undefined ? [] : [input.simulator])];
+  const meterAccounts = input.meterIds.map((id) => ({
+    username: id,
+    password: meterPassword(input.meterSecret, id),
+  }));
+  const accounts = [
+    ...meterAccounts,
+    input.ingest,
+    ...(input.simulator === undefined ? [] : [input.simulator]),
+  ];
   return {
     passwordFile: passwordFile(accounts, (p) => mosquittoHash(p, { iterations: input.iterations })),
-    aclFile: aclFile({ ingestUser: input.ingest.username, simulatorUser: input.simulator?.username, header: input.header }),
+    aclFile: aclFile({
+      ingestUser: input.ingest.username,
+      simulatorUser: input.simulator?.username,
+      header: input.header,
+    }),
     meterAccounts,
   };
 }

@@ -6,7 +6,9 @@ import { migrateLedger } from '../ledger/migrate.js';
 import { systemClock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
 
-async function withLedger<T>(fn: (ledger: ReturnType<typeof openLedger>) => Promise<T>): Promise<T> {
+async function withLedger<T>(
+  fn: (ledger: ReturnType<typeof openLedger>) => Promise<T>,
+): Promise<T> {
   const ledger = openLedger(parseConfig().ledgerUrl);
   try {
     await migrateLedger(ledger);
@@ -18,24 +20,41 @@ async function withLedger<T>(fn: (ledger: ReturnType<typeof openLedger>) => Prom
 
 /** `wattledger meters add|list`: manage the fleet ingest validates against. */
 export function registerMeterCommands(program: Command): void {
-  const meters = program.command('meters').description('manage meters in the ledger (DATABASE_URL or DATA_DIR/ledger.db)');
+  const meters = program
+    .command('meters')
+    .description('manage meters in the ledger (DATABASE_URL or DATA_DIR/ledger.db)');
   meters
     .command('add')
     .description('register a meter')
     .requiredOption('--id <meterId>', 'meter id (^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)')
     .requiredOption('--installed-at <time>', 'installation time, RFC 3339')
-    .option('--max-power-w <watts>', 'maximum plausible power in W (default: DEFAULT_MAX_POWER_W)', Number)
+    .option(
+      '--max-power-w <watts>',
+      'maximum plausible power in W (default: DEFAULT_MAX_POWER_W)',
+      Number,
+    )
     .option('--contract <contractId>', 'contract the meter belongs to')
-    .action(async (o: { id: string; installedAt: string; maxPowerW?: number; contract?: string }) => {
-      const meter = await withLedger((l) =>
-        addMeter({ db: l.db, clock: systemClock }, { id: o.id, installedAt: o.installedAt, maxPowerW: o.maxPowerW, contractId: o.contract }),
-      );
-      console.log(JSON.stringify({ ...meter, installedAt: toIso(meter.installedAt) }));
-    });
+    .action(
+      async (o: { id: string; installedAt: string; maxPowerW?: number; contract?: string }) => {
+        const meter = await withLedger((l) =>
+          addMeter(
+            { db: l.db, clock: systemClock },
+            {
+              id: o.id,
+              installedAt: o.installedAt,
+              maxPowerW: o.maxPowerW,
+              contractId: o.contract,
+            },
+          ),
+        );
+        console.log(JSON.stringify({ ...meter, installedAt: toIso(meter.installedAt) }));
+      },
+    );
   meters
     .command('list')
     .description('list meters as JSON lines')
     .action(async () => {
-      for (const m of await withLedger((l) => listMeters(l.db))) console.log(JSON.stringify({ ...m, installedAt: toIso(m.installedAt) }));
+      for (const m of await withLedger((l) => listMeters(l.db)))
+        console.log(JSON.stringify({ ...m, installedAt: toIso(m.installedAt) }));
     });
 }

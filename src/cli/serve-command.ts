@@ -9,20 +9,40 @@ import { startWattledger } from '../main.js';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve', { isDefault: true })
-    .description('run wattledger (embedded broker and stores unless MQTT_URL / INFLUX_URL / DATABASE_URL are set)')
-    .addOption(new Option('--role <role>', 'what this process runs (default: ROLE or all)').choices(['all', 'api', 'ingest', 'jobs']))
+    .description(
+      'run wattledger (embedded broker and stores unless MQTT_URL / INFLUX_URL / DATABASE_URL are set)',
+    )
+    .addOption(
+      new Option('--role <role>', 'what this process runs (default: ROLE or all)').choices([
+        'all',
+        'api',
+        'ingest',
+        'jobs',
+      ]),
+    )
     .action(async (opts: { role?: string }) => {
       const running = await startWattledger(parseConfig(undefined, { ROLE: opts.role }));
       const lines = [
         `wattledger is running (role ${running.role})`,
         `  HTTP   ${running.httpUrl}  (${running.role === 'all' || running.role === 'api' ? 'API /v1, docs /docs, /openapi.json, ' : ''}/healthz /readyz /metrics)`,
       ];
-      if (running.role === 'all' || running.role === 'api') lines.push(`  WEB    ${running.httpUrl}/  (customer app)   ${running.httpUrl}/staff  (staff console)`);
-      if (running.mqttUrl !== '') lines.push(`  MQTT   ${running.mqttUrl}  (topic meters/{meterId}/readings)`);
+      if (running.role === 'all' || running.role === 'api')
+        lines.push(
+          `  WEB    ${running.httpUrl}/  (customer app)   ${running.httpUrl}/staff  (staff console)`,
+        );
+      if (running.mqttUrl !== '')
+        lines.push(`  MQTT   ${running.mqttUrl}  (topic meters/{meterId}/readings)`);
       const k = running.demoKeys;
       if (k !== undefined) {
-        lines.push('  demo keys (Authorization: Bearer <key>):', `    admin     ${k.admin}`, `    staff     ${k.staff}`, `    customer  ${k.customer}  (meter ${k.customerMeterId})`);
-        lines.push(`  try: curl -H 'Authorization: Bearer ${k.customer}' '${running.httpUrl}/v1/meters/${k.customerMeterId}/consumption?groupBy=day&from=${new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z&to=${new Date().toISOString().slice(0, 10)}T00:00:00Z'`);
+        lines.push(
+          '  demo keys (Authorization: Bearer <key>):',
+          `    admin     ${k.admin}`,
+          `    staff     ${k.staff}`,
+          `    customer  ${k.customer}  (meter ${k.customerMeterId})`,
+        );
+        lines.push(
+          `  try: curl -H 'Authorization: Bearer ${k.customer}' '${running.httpUrl}/v1/meters/${k.customerMeterId}/consumption?groupBy=day&from=${new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z&to=${new Date().toISOString().slice(0, 10)}T00:00:00Z'`,
+        );
       }
       console.log(`\n${lines.join('\n')}\n`);
       let stopping = false;

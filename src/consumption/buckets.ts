@@ -1,6 +1,12 @@
 import type { Reading } from '../readings/reading.js';
 import { bucketEdges, type GroupBy, MAX_BUCKETS } from './group-by.js';
-import { indexOf, indexWalker, type MeterIndex, registerSeries, type RegisterSeries } from './meter-index.js';
+import {
+  indexOf,
+  indexWalker,
+  type MeterIndex,
+  registerSeries,
+  type RegisterSeries,
+} from './meter-index.js';
 import { assertColumns } from '../readings/register-columns.js';
 import { milliWhToWh } from './milli-wh.js';
 import { bucketQuality, DEFAULT_GAP_MS, findGaps, gapOverlap, type Quality } from './quality.js';
@@ -23,7 +29,8 @@ export interface Bucket {
  * exist (`snapRange` gives those bounds). They come as `readings` (order and duplicates do not matter)
  * or, cheaper, as `series`, already ascending with one entry per instant (checked).
  */
-export type ConsumptionInput = ConsumptionRange & ({ readonly readings: readonly Reading[] } | { readonly series: RegisterSeries });
+export type ConsumptionInput = ConsumptionRange &
+  ({ readonly readings: readonly Reading[] } | { readonly series: RegisterSeries });
 
 /** The range and cut of a consumption request. */
 export interface ConsumptionRange {
@@ -53,7 +60,8 @@ function seriesOf(input: ConsumptionInput): RegisterSeries {
   return input.series;
 }
 
-const diff = (a: bigint | undefined, b: bigint | undefined): bigint | null => (a === undefined || b === undefined ? null : b - a);
+const diff = (a: bigint | undefined, b: bigint | undefined): bigint | null =>
+  a === undefined || b === undefined ? null : b - a;
 
 /**
  * Consumption of one meter per bucket (DESIGN §1, §4). Each value is the difference of the exact
@@ -82,10 +90,21 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
     const start = edges[k - 1] ?? 0;
     const end = edges[k] ?? 0;
     const atEnd = indexAt(end);
-    const quality = bucketQuality({ start, end, first: firstTs, latest: latestTs, inGap: inGap(start, end) });
+    const quality = bucketQuality({
+      start,
+      end,
+      first: firstTs,
+      latest: latestTs,
+      inGap: inGap(start, end),
+    });
     let importMwh: bigint | null = null;
     let exportMwh: bigint | null = null;
-    if (quality === 'partial' && latest !== undefined && latestTs !== undefined && start >= latestTs) {
+    if (
+      quality === 'partial' &&
+      latest !== undefined &&
+      latestTs !== undefined &&
+      start >= latestTs
+    ) {
       // The value runs from the bucket start to the latest reading, which this bucket starts at or after.
       importMwh = 0n;
       exportMwh = latest.exportMwh === undefined ? null : 0n;
@@ -97,7 +116,9 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
     if (importMwh !== null) importTotal += importMwh;
     if (exportMwh !== null) exportTotal = (exportTotal ?? 0n) + exportMwh;
     buckets.push({
-      start, end, quality,
+      start,
+      end,
+      quality,
       importWh: importMwh === null ? null : milliWhToWh(importMwh),
       exportWh: exportMwh === null ? null : milliWhToWh(exportMwh),
     });
@@ -107,6 +128,9 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
     start: edges[0] ?? input.from,
     end: edges.at(-1) ?? input.to,
     buckets,
-    totals: { importWh: milliWhToWh(importTotal), exportWh: exportTotal === null ? null : milliWhToWh(exportTotal) },
+    totals: {
+      importWh: milliWhToWh(importTotal),
+      exportWh: exportTotal === null ? null : milliWhToWh(exportTotal),
+    },
   };
 }

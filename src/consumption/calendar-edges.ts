@@ -21,7 +21,9 @@ interface Located {
 }
 
 const located = (dt: DateTime, date: DateTime): Located => ({
-  edge: dt.toMillis(), date, offset: dt.offset,
+  edge: dt.toMillis(),
+  date,
+  offset: dt.offset,
   atMidnight: dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0,
 });
 
@@ -34,9 +36,13 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
   // A Zone object, not the name: luxon re-validates a name on every call, which dominated request time.
   const zone = IANAZone.create(tz);
   const step = unit === 'day' ? { days: 1 } : { months: 1 };
-  const start = (date: DateTime): Located => located(date.setZone(zone, { keepLocalTime: true }), date);
+  const start = (date: DateTime): Located =>
+    located(date.setZone(zone, { keepLocalTime: true }), date);
   const dateOf = (local: DateTime): DateTime =>
-    DateTime.fromObject({ year: local.year, month: local.month, day: unit === 'day' ? local.day : 1 }, { zone: DATES });
+    DateTime.fromObject(
+      { year: local.year, month: local.month, day: unit === 'day' ? local.day : 1 },
+      { zone: DATES },
+    );
   // The edge last returned by `next`: walking edges in order then skips locating each one again.
   let known: Located | undefined;
 
@@ -48,17 +54,29 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
       let edge = start(date).edge;
       // Only a clock change landing inside a day's first hour could put its start after `t`.
       for (let i = 0; edge > t; i++) {
-        if (i > 3) throw new Error(`no local ${unit} start before ${new Date(t).toISOString()} in ${tz}`);
+        if (i > 3)
+          throw new Error(`no local ${unit} start before ${new Date(t).toISOString()} in ${tz}`);
         date = date.minus(step);
         edge = start(date).edge;
       }
       return edge;
     },
     next(edge) {
-      const from = known?.edge === edge ? known : located(DateTime.fromMillis(edge, { zone }), dateOf(DateTime.fromMillis(edge, { zone })));
+      const from =
+        known?.edge === edge
+          ? known
+          : located(
+              DateTime.fromMillis(edge, { zone }),
+              dateOf(DateTime.fromMillis(edge, { zone })),
+            );
       // From a midnight, 24 h later at the same offset is the next midnight: no clock change between.
       if (unit === 'day' && from.atMidnight && zone.offset(edge + DAY_MS) === from.offset) {
-        known = { edge: edge + DAY_MS, date: from.date.plus(step), offset: from.offset, atMidnight: true };
+        known = {
+          edge: edge + DAY_MS,
+          date: from.date.plus(step),
+          offset: from.offset,
+          atMidnight: true,
+        };
         return known.edge;
       }
       // A date skipped entirely (Pacific/Apia, 2011-12-30) begins when the next one does: no bucket.

@@ -7,8 +7,10 @@ const MIN = 60_000;
 const t = (iso: string) => Date.parse(iso);
 
 /** Exact milli-Wh of a value the API shows: its three-decimal text, read as an integer. */
-const mwh = (wh: number | null): bigint => (wh === null ? 0n : BigInt(wh.toFixed(3).replace('.', '')));
-const total = (buckets: readonly Bucket[], key: 'importWh' | 'exportWh') => buckets.reduce((s, b) => s + mwh(b[key]), 0n);
+const mwh = (wh: number | null): bigint =>
+  wh === null ? 0n : BigInt(wh.toFixed(3).replace('.', ''));
+const total = (buckets: readonly Bucket[], key: 'importWh' | 'exportWh') =>
+  buckets.reduce((s, b) => s + mwh(b[key]), 0n);
 
 /**
  * An awkward meter: readings 1 to 20 minutes apart with an outage of 2 to 5 hours now and then,
@@ -23,7 +25,7 @@ function awkwardMeter(from: number, to: number, seed: number): Reading[] {
   const out: Reading[] = [];
   let importWh = 1_000_000;
   let exportWh = 5_000;
-  for (let ts = from; ts <= to; ) {
+  for (let ts = from; ts <= to;) {
     out.push({ meterId: 'm', ts, importWh, exportWh, receivedAt: 0 });
     const step = next(50) === 0 ? (120 + next(180)) * MIN : (1 + next(20)) * MIN + next(60) * 1000;
     ts += step;
@@ -43,7 +45,8 @@ describe('bucket values nest exactly (each is a difference of exact edge indexes
   ])('$tz, month of $month', ({ tz, month }) => {
     const at = t(month);
     const readings = awkwardMeter(at - 40 * 86_400_000, at + 40 * 86_400_000, at % 9_973);
-    const of = (groupBy: GroupBy, from = at, to = at) => computeConsumption({ readings, from, to, groupBy, tz });
+    const of = (groupBy: GroupBy, from = at, to = at) =>
+      computeConsumption({ readings, from, to, groupBy, tz });
 
     const byMonth = of('month');
     const [m] = byMonth.buckets;
@@ -51,7 +54,10 @@ describe('bucket values nest exactly (each is a difference of exact edge indexes
     const byDay = of('day', byMonth.start, byMonth.end);
     const byHour = of('hour', byMonth.start, byMonth.end);
     const byQuarter = of('15m', byMonth.start, byMonth.end);
-    expect(byHour.buckets.some((b) => b.quality === 'measured') && byHour.buckets.some((b) => b.quality === 'interpolated')).toBe(true);
+    expect(
+      byHour.buckets.some((b) => b.quality === 'measured') &&
+        byHour.buckets.some((b) => b.quality === 'interpolated'),
+    ).toBe(true);
 
     for (const key of ['importWh', 'exportWh'] as const) {
       const month = mwh(m?.[key] ?? null);

@@ -19,7 +19,10 @@ export class TooManyBucketsError extends AppError {
     readonly max: number,
     readonly groupBy: GroupBy,
   ) {
-    super('validation_failed', `the range holds more than ${max} ${groupBy} buckets`, { max, groupBy });
+    super('validation_failed', `the range holds more than ${max} ${groupBy} buckets`, {
+      max,
+      groupBy,
+    });
     this.name = 'TooManyBucketsError';
   }
 }
@@ -46,7 +49,8 @@ const validZones = new Map<string, boolean>();
 const rules = new Map<string, EdgeRule>();
 
 function ruleFor(groupBy: GroupBy, tz: string): EdgeRule {
-  if (!isValidTimeZone(tz)) throw new AppError('validation_failed', `unknown IANA time zone ${JSON.stringify(tz)}`);
+  if (!isValidTimeZone(tz))
+    throw new AppError('validation_failed', `unknown IANA time zone ${JSON.stringify(tz)}`);
   if (groupBy === '15m') return quarterRule;
   const key = `${groupBy} ${tz}`;
   let rule = rules.get(key);
@@ -65,12 +69,16 @@ function zonedRule(groupBy: Exclude<GroupBy, '15m'>, tz: string): EdgeRule {
     case 'month':
       return calendarRule(groupBy, tz);
     default:
-      throw new AppError('validation_failed', `unknown groupBy ${JSON.stringify(groupBy satisfies never)}`);
+      throw new AppError(
+        'validation_failed',
+        `unknown groupBy ${JSON.stringify(groupBy satisfies never)}`,
+      );
   }
 }
 
 function snapWith(rule: EdgeRule, from: number, to: number): { start: number; end: number } {
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new AppError('validation_failed', 'from and to must be finite instants');
+  if (!Number.isFinite(from) || !Number.isFinite(to))
+    throw new AppError('validation_failed', 'from and to must be finite instants');
   if (from > to) throw new AppError('validation_failed', `from (${from}) is after to (${to})`);
   const start = rule.floor(from);
   const below = rule.floor(to);
@@ -81,7 +89,12 @@ function snapWith(rule: EdgeRule, from: number, to: number): { start: number; en
  * `[from, to]` widened to bucket edges: `from` snapped down, `to` snapped up. Cheap (no bucket is
  * generated): callers use it to know which readings to fetch before computing consumption.
  */
-export function snapRange(from: number, to: number, groupBy: GroupBy, tz: string): { start: number; end: number } {
+export function snapRange(
+  from: number,
+  to: number,
+  groupBy: GroupBy,
+  tz: string,
+): { start: number; end: number } {
   return snapWith(ruleFor(groupBy, tz), from, to);
 }
 
@@ -98,12 +111,18 @@ export function snapRange(from: number, to: number, groupBy: GroupBy, tz: string
  * @throws TooManyBucketsError when more than `max` buckets would result (checked as they are made).
  * @throws AppError `validation_failed` for an unknown time zone, non-finite bounds or `from > to`.
  */
-export function bucketEdges(from: number, to: number, groupBy: GroupBy, tz: string, max: number = MAX_BUCKETS): number[] {
+export function bucketEdges(
+  from: number,
+  to: number,
+  groupBy: GroupBy,
+  tz: string,
+  max: number = MAX_BUCKETS,
+): number[] {
   const rule = ruleFor(groupBy, tz);
   const { start, end } = snapWith(rule, from, to);
   if ((end - start) / rule.maxBucketMs > max) throw new TooManyBucketsError(max, groupBy);
   const edges = [start];
-  for (let edge = start; edge < end; ) {
+  for (let edge = start; edge < end;) {
     if (edges.length > max) throw new TooManyBucketsError(max, groupBy);
     edge = rule.next(edge);
     edges.push(edge);

@@ -6,7 +6,8 @@ const HOUR_MS = 3_600_000;
 const SCAN_LIMIT = 4 * 50;
 
 /** Local (date, hour), increasing with it. */
-const hourLabel = (dt: DateTime): number => ((dt.year * 13 + dt.month) * 32 + dt.day) * 24 + dt.hour;
+const hourLabel = (dt: DateTime): number =>
+  ((dt.year * 13 + dt.month) * 32 + dt.day) * 24 + dt.hour;
 const msIntoHour = (dt: DateTime): number => (dt.minute * 60 + dt.second) * 1000 + dt.millisecond;
 
 /**

@@ -12,7 +12,11 @@ const MAX_ANSWERS = 50_000;
 export function memoRule(rule: EdgeRule): EdgeRule {
   const floors = new Map<number, number>();
   const nexts = new Map<number, number>();
-  const remember = (memo: Map<number, number>, t: number, answer: (t: number) => number): number => {
+  const remember = (
+    memo: Map<number, number>,
+    t: number,
+    answer: (t: number) => number,
+  ): number => {
     let v = memo.get(t);
     if (v === undefined) {
       v = answer(t);

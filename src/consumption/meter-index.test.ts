@@ -4,17 +4,37 @@ import { indexAt, indexWalker, interpolateMwh, registerSeries } from './meter-in
 import { divRoundHalfUp, formatMilliWh, milliWhToWh, whToMilliWh } from './milli-wh.js';
 import { sortedReadings } from './sorted-readings.js';
 
-const r = (ts: number, importWh: number, exportWh?: number, receivedAt = 0): Reading => ({ meterId: 'm', ts, importWh, exportWh, receivedAt });
+const r = (ts: number, importWh: number, exportWh?: number, receivedAt = 0): Reading => ({
+  meterId: 'm',
+  ts,
+  importWh,
+  exportWh,
+  receivedAt,
+});
 
 describe('milli-Wh arithmetic', () => {
   it.each([
-    [7n, 2n, 4n], [5n, 2n, 3n], [-5n, 2n, -3n], [4n, 3n, 1n], [-4n, 3n, -1n], [2n, 3n, 1n], [-2n, 3n, -1n], [1n, 3n, 0n], [0n, 9n, 0n], [6n, 3n, 2n],
+    [7n, 2n, 4n],
+    [5n, 2n, 3n],
+    [-5n, 2n, -3n],
+    [4n, 3n, 1n],
+    [-4n, 3n, -1n],
+    [2n, 3n, 1n],
+    [-2n, 3n, -1n],
+    [1n, 3n, 0n],
+    [0n, 9n, 0n],
+    [6n, 3n, 2n],
   ])('%s / %s rounds half away from zero to %s', (num, den, q) => {
     expect(divRoundHalfUp(num, den)).toBe(q);
   });
 
   it.each([
-    [1_234_567n, '1234.567', 1234.567], [5n, '0.005', 0.005], [300n, '0.300', 0.3], [-1_500n, '-1.500', -1.5], [0n, '0.000', 0], [-0n, '0.000', 0],
+    [1_234_567n, '1234.567', 1234.567],
+    [5n, '0.005', 0.005],
+    [300n, '0.300', 0.3],
+    [-1_500n, '-1.500', -1.5],
+    [0n, '0.000', 0],
+    [-0n, '0.000', 0],
     [123_456_789_012_345n, '123456789012.345', 123456789012.345],
   ])('%s mWh is %s Wh', (mwh, text, wh) => {
     expect(formatMilliWh(mwh)).toBe(text);
@@ -64,13 +84,21 @@ describe('interpolateMwh', () => {
   it('stays exact for huge registers and long spans', () => {
     // 9e15 mWh register, one year apart, at a third of the way: 9e15 + 3e15/3 exactly.
     const year = 365 * 86_400_000;
-    expect(interpolateMwh(9_000_000_000_000_000n, 12_000_000_000_000_000n, 0, 3 * year, year)).toBe(10_000_000_000_000_000n);
+    expect(interpolateMwh(9_000_000_000_000_000n, 12_000_000_000_000_000n, 0, 3 * year, year)).toBe(
+      10_000_000_000_000_000n,
+    );
   });
 });
 
 describe('indexAt', () => {
   const H = 3_600_000;
-  const series = registerSeries([r(0, 100, 10), r(2 * H, 300, 10), r(3 * H, 301), r(5 * H, 311, 40), r(6 * H, 400, 50)]);
+  const series = registerSeries([
+    r(0, 100, 10),
+    r(2 * H, 300, 10),
+    r(3 * H, 301),
+    r(5 * H, 311, 40),
+    r(6 * H, 400, 50),
+  ]);
 
   it.each([
     { t: -1, want: undefined }, // before the first reading
@@ -102,8 +130,18 @@ describe('indexAt', () => {
 
 describe('sortedReadings', () => {
   it('sorts out-of-order arrivals and keeps the latest received of a duplicate', () => {
-    const out = sortedReadings([r(30, 3), r(10, 1), r(20, 2, undefined, 1), r(20, 2, 5, 9), r(20, 2, undefined, 3)]);
-    expect(out.map((x) => [x.ts, x.receivedAt])).toEqual([[10, 0], [20, 9], [30, 0]]);
+    const out = sortedReadings([
+      r(30, 3),
+      r(10, 1),
+      r(20, 2, undefined, 1),
+      r(20, 2, 5, 9),
+      r(20, 2, undefined, 3),
+    ]);
+    expect(out.map((x) => [x.ts, x.receivedAt])).toEqual([
+      [10, 0],
+      [20, 9],
+      [30, 0],
+    ]);
   });
 
   it('returns sorted input as it is, without copying it', () => {

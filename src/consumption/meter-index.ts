@@ -23,7 +23,10 @@ export const registerSeries = (sorted: readonly Reading[]): RegisterSeries => co
 export function indexOf(s: RegisterSeries, i: number): MeterIndex | undefined {
   if (i < 0 || i >= s.ts.length) return undefined;
   const e = s.exportWh?.[i];
-  return { importMwh: whToMilliWh(s.importWh[i]!), exportMwh: e === undefined || Number.isNaN(e) ? undefined : whToMilliWh(e) };
+  return {
+    importMwh: whToMilliWh(s.importWh[i]!),
+    exportMwh: e === undefined || Number.isNaN(e) ? undefined : whToMilliWh(e),
+  };
 }
 
 /**
@@ -44,7 +47,10 @@ function indexBetween(s: RegisterSeries, i: number, t: number): MeterIndex | und
   if (ta === undefined || a === undefined) return undefined; // before the first reading
   return {
     importMwh: interpolateMwh(a.importMwh, b.importMwh, ta, tb, t),
-    exportMwh: a.exportMwh === undefined || b.exportMwh === undefined ? undefined : interpolateMwh(a.exportMwh, b.exportMwh, ta, tb, t),
+    exportMwh:
+      a.exportMwh === undefined || b.exportMwh === undefined
+        ? undefined
+        : interpolateMwh(a.exportMwh, b.exportMwh, ta, tb, t),
   };
 }
 

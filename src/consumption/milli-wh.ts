@@ -46,6 +46,7 @@ const MAX_EXACT_MWH = BigInt(Number.MAX_SAFE_INTEGER);
  * decimal text is parsed. The division spares a string per bucket value on every request.
  */
 export function milliWhToWh(mwh: bigint): number {
-  const wh = mwh <= MAX_EXACT_MWH && mwh >= -MAX_EXACT_MWH ? Number(mwh) / 1000 : Number(formatMilliWh(mwh));
+  const wh =
+    mwh <= MAX_EXACT_MWH && mwh >= -MAX_EXACT_MWH ? Number(mwh) / 1000 : Number(formatMilliWh(mwh));
   return wh === 0 ? 0 : wh; // no -0 in JSON-bound output
 }

@@ -3,7 +3,10 @@ import { bucketQuality, findGaps, gapOverlap } from './quality.js';
 
 describe('findGaps', () => {
   it('keeps only stretches longer than the limit', () => {
-    expect(findGaps([0, 60, 120, 300, 360, 600], 60)).toEqual([{ from: 120, to: 300 }, { from: 360, to: 600 }]);
+    expect(findGaps([0, 60, 120, 300, 360, 600], 60)).toEqual([
+      { from: 120, to: 300 },
+      { from: 360, to: 600 },
+    ]);
     expect(findGaps([0], 60)).toEqual([]);
     expect(findGaps([], 60)).toEqual([]);
   });
@@ -11,7 +14,10 @@ describe('findGaps', () => {
 
 describe('gapOverlap', () => {
   it('treats gaps as open intervals and buckets in ascending order', () => {
-    const inGap = gapOverlap([{ from: 10, to: 20 }, { from: 40, to: 45 }]);
+    const inGap = gapOverlap([
+      { from: 10, to: 20 },
+      { from: 40, to: 45 },
+    ]);
     expect([
       inGap(0, 10), // ends where the gap opens
       inGap(5, 11),

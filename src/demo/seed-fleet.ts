@@ -19,14 +19,32 @@ export interface DemoKeys {
 
 /** The time-of-use tariff of DESIGN §5, valid from 2020 so that every demo contract can be priced. */
 const DEMO_TARIFF = {
-  name: 'Heures creuses 6 kVA', currency: 'EUR',
-  versions: [{
-    validFrom: '2020-01-01T00:00:00+01:00', standingChargePerDay: '0.4512',
-    energy: { type: 'tou', defaultBand: 'HP', bands: { HP: '0.2081', HC: '0.1635' },
-      windows: [{ band: 'HC', from: '22:00', to: '06:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }] },
-    exportRate: '0.0400',
-    taxes: [{ name: 'Excise', perKwh: '0.0225' }, { name: 'VAT', percent: '20' }],
-  }],
+  name: 'Heures creuses 6 kVA',
+  currency: 'EUR',
+  versions: [
+    {
+      validFrom: '2020-01-01T00:00:00+01:00',
+      standingChargePerDay: '0.4512',
+      energy: {
+        type: 'tou',
+        defaultBand: 'HP',
+        bands: { HP: '0.2081', HC: '0.1635' },
+        windows: [
+          {
+            band: 'HC',
+            from: '22:00',
+            to: '06:00',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          },
+        ],
+      },
+      exportRate: '0.0400',
+      taxes: [
+        { name: 'Excise', perKwh: '0.0225' },
+        { name: 'VAT', percent: '20' },
+      ],
+    },
+  ],
 };
 
 /**
@@ -40,20 +58,40 @@ const DEMO_CONSENTS: readonly Consent[] = ['interval', 'day', 'month'];
  * the meter's installation with a consent of every level in turn, and the meter; plus an admin, a staff
  * and a customer key (of the first household, which allows interval data).
  */
-export async function seedDemoFleet(deps: FleetDeps, meterIds: readonly string[], installedAt: number, keysFile: string): Promise<DemoKeys> {
+export async function seedDemoFleet(
+  deps: FleetDeps,
+  meterIds: readonly string[],
+  installedAt: number,
+  keysFile: string,
+): Promise<DemoKeys> {
   const tariff = await createTariff(deps, tariffSchema.parse(DEMO_TARIFF));
   let firstCustomer: string | undefined;
   for (const [i, meterId] of meterIds.entries()) {
-    const customer = await createCustomer(deps, { name: `Demo household ${i + 1}`, email: `household${i + 1}@example.org` });
+    const customer = await createCustomer(deps, {
+      name: `Demo household ${i + 1}`,
+      email: `household${i + 1}@example.org`,
+    });
     firstCustomer ??= customer.id;
-    const contract = await createContract(deps, { customerId: customer.id, tariffId: tariff.id, timezone: 'Europe/Paris', startsAt: installedAt, endsAt: null });
-    await changeConsent(deps, { visibility: { all: true }, actor: 'demo-seed', role: 'customer' }, contract.id, DEMO_CONSENTS[i % DEMO_CONSENTS.length] ?? 'month');
+    const contract = await createContract(deps, {
+      customerId: customer.id,
+      tariffId: tariff.id,
+      timezone: 'Europe/Paris',
+      startsAt: installedAt,
+      endsAt: null,
+    });
+    await changeConsent(
+      deps,
+      { visibility: { all: true }, actor: 'demo-seed', role: 'customer' },
+      contract.id,
+      DEMO_CONSENTS[i % DEMO_CONSENTS.length] ?? 'month',
+    );
     await createMeter(deps, { id: meterId, contractId: contract.id, installedAt, maxPowerW: null });
   }
   const keys: DemoKeys = {
     admin: (await createApiKey(deps, { role: 'admin', customerId: null })).key,
     staff: (await createApiKey(deps, { role: 'staff', customerId: null })).key,
-    customer: (await createApiKey(deps, { role: 'customer', customerId: firstCustomer ?? null })).key,
+    customer: (await createApiKey(deps, { role: 'customer', customerId: firstCustomer ?? null }))
+      .key,
     customerMeterId: meterIds[0] ?? '',
   };
   writeFileSync(keysFile, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
@@ -62,5 +100,7 @@ export async function seedDemoFleet(deps: FleetDeps, meterIds: readonly string[]
 
 /** The demo keys written by an earlier start, if any. */
 export function readDemoKeys(keysFile: string): DemoKeys | undefined {
-  return existsSync(keysFile) ? (JSON.parse(readFileSync(keysFile, 'utf8')) as DemoKeys) : undefined;
+  return existsSync(keysFile)
+    ? (JSON.parse(readFileSync(keysFile, 'utf8')) as DemoKeys)
+    : undefined;
 }

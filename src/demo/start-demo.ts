@@ -50,17 +50,33 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
   const empty = (await countMeters(deps.db)) === 0;
   let keys = readDemoKeys(opts.keysFile);
   if (opts.seed && empty) {
-    keys = await seedDemoFleet(deps, fleet.map((m) => m.meterId), installedAt, opts.keysFile);
+    keys = await seedDemoFleet(
+      deps,
+      fleet.map((m) => m.meterId),
+      installedAt,
+      opts.keysFile,
+    );
     deps.meters?.invalidate();
-    deps.log.info({ meters: fleet.length }, 'seeded the demo fleet: one household, contract and meter each');
+    deps.log.info(
+      { meters: fleet.length },
+      'seeded the demo fleet: one household, contract and meter each',
+    );
   }
   if (!opts.simulate) return { keys, stop: async () => undefined };
   const abort = new AbortController();
   const run = runSimulation(
     {
-      mqttUrl: opts.mqttUrl, meters: fleet.length, fleet, interval: '15m', speed: 1, seed: DEMO_SEED, track: false,
+      mqttUrl: opts.mqttUrl,
+      meters: fleet.length,
+      fleet,
+      interval: '15m',
+      speed: 1,
+      seed: DEMO_SEED,
+      track: false,
       // A restarted demo resumes where the stored data ends; the store ignores what it already holds.
-      from: empty ? now - BACKFILL_DAYS * DAY : now - DAY, signal: abort.signal, clientId: `wattledger-demo-sim-${process.pid}`,
+      from: empty ? now - BACKFILL_DAYS * DAY : now - DAY,
+      signal: abort.signal,
+      clientId: `wattledger-demo-sim-${process.pid}`,
     },
     { clock: deps.clock, log: (msg) => deps.log.debug({ component: 'simulator' }, msg) },
   ).catch((e: unknown) => deps.log.error({ err: e }, 'demo simulator stopped'));

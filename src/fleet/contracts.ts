@@ -35,7 +35,10 @@ export const timeZoneSchema = z
   .max(64)
   .transform((tz, ctx) => {
     if (!IANAZone.isValidZone(tz)) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(tz.slice(0, 64))} is not an IANA time zone such as "Europe/Paris"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(tz.slice(0, 64))} is not an IANA time zone such as "Europe/Paris"`,
+      });
       return z.NEVER;
     }
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
@@ -51,7 +54,10 @@ export const newContractSchema = z
     tariffId: idRef,
     timezone: timeZoneSchema,
     startsAt: instantSchema.meta({ format: 'date-time', example: '2026-02-01T00:00:00+01:00' }),
-    endsAt: instantSchema.nullish().transform((v) => v ?? null).meta({ format: 'date-time', description: 'Move-out; absent while open-ended.' }),
+    endsAt: instantSchema
+      .nullish()
+      .transform((v) => v ?? null)
+      .meta({ format: 'date-time', description: 'Move-out; absent while open-ended.' }),
   })
   .superRefine((c, ctx) => {
     if (typeof c.startsAt === 'number' && typeof c.endsAt === 'number' && c.endsAt <= c.startsAt) {
@@ -60,7 +66,12 @@ export const newContractSchema = z
     // Billing periods are unions of 15-minute intervals (DESIGN §1), so a contract starts and ends on one.
     for (const key of ['startsAt', 'endsAt'] as const) {
       const v = c[key];
-      if (typeof v === 'number' && v % QUARTER_MS !== 0) ctx.addIssue({ code: 'custom', path: [key], message: 'must lie on a quarter hour (:00, :15, :30 or :45, seconds zero)' });
+      if (typeof v === 'number' && v % QUARTER_MS !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'must lie on a quarter hour (:00, :15, :30 or :45, seconds zero)',
+        });
     }
   });
 
@@ -68,8 +79,13 @@ export type NewContract = z.output<typeof newContractSchema>;
 
 function toContract(r: Selectable<ContractTable>): Contract {
   return {
-    id: r.id, customerId: r.customer_id, tariffId: r.tariff_id, timezone: r.timezone,
-    startsAt: Date.parse(r.starts_at), endsAt: r.ends_at === null ? null : Date.parse(r.ends_at), createdAt: Date.parse(r.created_at),
+    id: r.id,
+    customerId: r.customer_id,
+    tariffId: r.tariff_id,
+    timezone: r.timezone,
+    startsAt: Date.parse(r.starts_at),
+    endsAt: r.ends_at === null ? null : Date.parse(r.ends_at),
+    createdAt: Date.parse(r.created_at),
     consent: parseConsent(r.consent),
   };
 }
@@ -83,29 +99,50 @@ export async function createContract(deps: FleetDeps, input: NewContract): Promi
   const tariff = await getTariff(deps.db, input.tariffId);
   const first = tariff.versions[0]?.validFrom;
   if (first !== undefined && (parseRfc3339(first) ?? 0) > input.startsAt) {
-    throw new AppError('validation_failed', `startsAt: tariff ${tariff.id} has no version in force before ${first}`);
+    throw new AppError(
+      'validation_failed',
+      `startsAt: tariff ${tariff.id} has no version in force before ${first}`,
+    );
   }
   // Consent starts at the ledger's default, `month`: only the customer (or an admin recording it) widens it.
-  const contract: Contract = { id: newId('ctr'), ...input, createdAt: deps.clock.now(), consent: 'month' };
+  const contract: Contract = {
+    id: newId('ctr'),
+    ...input,
+    createdAt: deps.clock.now(),
+    consent: 'month',
+  };
   await deps.db
     .insertInto('contracts')
     .values({
-      id: contract.id, customer_id: contract.customerId, tariff_id: contract.tariffId, timezone: contract.timezone,
-      starts_at: toIso(contract.startsAt), ends_at: contract.endsAt === null ? null : toIso(contract.endsAt), created_at: toIso(contract.createdAt),
+      id: contract.id,
+      customer_id: contract.customerId,
+      tariff_id: contract.tariffId,
+      timezone: contract.timezone,
+      starts_at: toIso(contract.startsAt),
+      ends_at: contract.endsAt === null ? null : toIso(contract.endsAt),
+      created_at: toIso(contract.createdAt),
     })
     .execute();
   return contract;
 }
 
 /** The contract `id` if `v` may see it; otherwise AppError `not_found`, exactly as for an absent one. */
-export async function getContract(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<Contract> {
+export async function getContract(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  id: string,
+): Promise<Contract> {
   const row = await db.selectFrom('contracts').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined || !canSee(v, row.customer_id)) throw notFound('contract', id);
   return toContract(row);
 }
 
 /** The contracts `v` may see, optionally of one customer, oldest start first. */
-export async function listContracts(db: Kysely<LedgerDatabase>, v: Visibility, filter: { customerId?: string | undefined } = {}): Promise<Contract[]> {
+export async function listContracts(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  filter: { customerId?: string | undefined } = {},
+): Promise<Contract[]> {
   let q = db.selectFrom('contracts').selectAll().orderBy('starts_at').orderBy('id');
   if (!v.all) q = q.where('customer_id', '=', v.customerId);
   if (filter.customerId !== undefined) q = q.where('customer_id', '=', filter.customerId);

@@ -16,8 +16,18 @@ export interface Customer {
 
 /** The body of `POST /v1/customers`. */
 export const newCustomerSchema = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').meta({ example: 'Camille Martin' }),
-  email: z.email('must be an e-mail address').max(254).nullish().transform((v) => v ?? null).meta({ example: 'camille@example.org' }),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .meta({ example: 'Camille Martin' }),
+  email: z
+    .email('must be an e-mail address')
+    .max(254)
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({ example: 'camille@example.org' }),
 });
 
 export type NewCustomer = z.output<typeof newCustomerSchema>;
@@ -28,8 +38,21 @@ function toCustomer(row: Selectable<CustomerTable>): Customer {
 
 /** Create a customer. */
 export async function createCustomer(deps: FleetDeps, input: NewCustomer): Promise<Customer> {
-  const customer: Customer = { id: newId('cus'), name: input.name, email: input.email, createdAt: deps.clock.now() };
-  await deps.db.insertInto('customers').values({ id: customer.id, name: customer.name, email: customer.email, created_at: toIso(customer.createdAt) }).execute();
+  const customer: Customer = {
+    id: newId('cus'),
+    name: input.name,
+    email: input.email,
+    createdAt: deps.clock.now(),
+  };
+  await deps.db
+    .insertInto('customers')
+    .values({
+      id: customer.id,
+      name: customer.name,
+      email: customer.email,
+      created_at: toIso(customer.createdAt),
+    })
+    .execute();
   return customer;
 }
 
@@ -42,6 +65,11 @@ export async function getCustomer(db: Kysely<LedgerDatabase>, id: string): Promi
 
 /** Every customer, oldest first. */
 export async function listCustomers(db: Kysely<LedgerDatabase>): Promise<Customer[]> {
-  const rows = await db.selectFrom('customers').selectAll().orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('customers')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toCustomer);
 }

@@ -23,7 +23,10 @@ export interface MeterLookup {
  * found at once and probing ids fills nothing. The process that changes a consent forgets at once;
  * another API process applies the change within the TTL (docs/operations.md).
  */
-export function meterLookup(deps: { readonly db: Kysely<LedgerDatabase>; readonly clock: Clock }, ttlMs = METER_LOOKUP_TTL_MS): MeterLookup {
+export function meterLookup(
+  deps: { readonly db: Kysely<LedgerDatabase>; readonly clock: Clock },
+  ttlMs = METER_LOOKUP_TTL_MS,
+): MeterLookup {
   const cache = new TtlCache<string, MeterAccess>({ ttlMs, max: 100_000, clock: deps.clock });
   // A query that began before `forget()` may have read the old consent: its answer is not kept.
   let generation = 0;

@@ -15,9 +15,19 @@ export interface Meter {
 
 export const newMeterSchema = z.object({
   id: z.string().regex(METER_ID_RE, 'meter id must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
-  contractId: z.string().min(1).max(64).nullish().transform((v) => v ?? null),
+  contractId: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullish()
+    .transform((v) => v ?? null),
   installedAt: instantSchema,
-  maxPowerW: z.number().positive().finite().nullish().transform((v) => v ?? null),
+  maxPowerW: z
+    .number()
+    .positive()
+    .finite()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 export type NewMeter = z.input<typeof newMeterSchema>;

@@ -13,13 +13,22 @@ export interface FleetDeps {
 }
 
 function toMeter(row: Selectable<MeterTable>): Meter {
-  return { id: row.id, contractId: row.contract_id, installedAt: Date.parse(row.installed_at), maxPowerW: row.max_power_w };
+  return {
+    id: row.id,
+    contractId: row.contract_id,
+    installedAt: Date.parse(row.installed_at),
+    maxPowerW: row.max_power_w,
+  };
 }
 
 /** Register a meter. Throws AppError `conflict` when the id exists, `validation_failed` on bad input. */
 export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter> {
   const parsed = newMeterSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new AppError(
+      'validation_failed',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   return insertMeter(deps, parsed.data);
 }
 
@@ -27,20 +36,34 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
   // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`, not a driver error.
   const result = await deps.db
     .insertInto('meters')
-    .values({ id: m.id, contract_id: m.contractId, installed_at: toIso(m.installedAt), max_power_w: m.maxPowerW, created_at: toIso(deps.clock.now()) })
+    .values({
+      id: m.id,
+      contract_id: m.contractId,
+      installed_at: toIso(m.installedAt),
+      max_power_w: m.maxPowerW,
+      created_at: toIso(deps.clock.now()),
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst();
-  if (result.numInsertedOrUpdatedRows === 0n) throw new AppError('conflict', `meter ${m.id} already exists`);
+  if (result.numInsertedOrUpdatedRows === 0n)
+    throw new AppError('conflict', `meter ${m.id} already exists`);
   return { id: m.id, contractId: m.contractId, installedAt: m.installedAt, maxPowerW: m.maxPowerW };
 }
 
 /** The meters among `ids` that exist. */
-export async function findMeters(db: Kysely<LedgerDatabase>, ids: readonly string[]): Promise<Meter[]> {
+export async function findMeters(
+  db: Kysely<LedgerDatabase>,
+  ids: readonly string[],
+): Promise<Meter[]> {
   if (ids.length === 0) return [];
   const out: Meter[] = [];
   // Chunked so PostgreSQL and SQLite stay under their bound-parameter limits.
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom('meters').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('meters')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     out.push(...rows.map(toMeter));
   }
   return out;
@@ -54,7 +77,10 @@ export async function listMeters(db: Kysely<LedgerDatabase>): Promise<Meter[]> {
 
 /** Number of meters: the demo seeds only an empty fleet. */
 export async function countMeters(db: Kysely<LedgerDatabase>): Promise<number> {
-  const row = await db.selectFrom('meters').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('meters')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -64,32 +90,52 @@ export async function countMeters(db: Kysely<LedgerDatabase>): Promise<number> {
  */
 export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
   if (m.contractId !== null) {
-    const contract = await deps.db.selectFrom('contracts').select('id').where('id', '=', m.contractId).executeTakeFirst();
+    const contract = await deps.db
+      .selectFrom('contracts')
+      .select('id')
+      .where('id', '=', m.contractId)
+      .executeTakeFirst();
     if (contract === undefined) throw notFound('contract', m.contractId);
   }
   return insertMeter(deps, m);
 }
 
 /** A meter with what reading it needs: its contract's customer, IANA time zone and consent. */
-export type MeterAccess = Meter & { readonly customerId: string | null; readonly timezone: string; readonly consent: Consent };
+export type MeterAccess = Meter & {
+  readonly customerId: string | null;
+  readonly timezone: string;
+  readonly consent: Consent;
+};
 
 /**
  * The meter `id` with its contract's customer, time zone (UTC without a contract), which consumption
  * buckets follow, and consent (`month` without a contract: privacy by default), in one query; undefined
  * when there is no such meter. Callers check visibility (`getMeter`, `MeterLookup`).
  */
-export async function findMeterAccess(db: Kysely<LedgerDatabase>, id: string): Promise<MeterAccess | undefined> {
+export async function findMeterAccess(
+  db: Kysely<LedgerDatabase>,
+  id: string,
+): Promise<MeterAccess | undefined> {
   const { rows } = await db.executeQuery<MeterRow>({ ...meterQuery(db), parameters: [id] });
   const row = rows[0];
   if (row === undefined) return undefined;
-  return { ...toMeter(row), customerId: row.customer_id, timezone: row.timezone ?? 'UTC', consent: parseConsent(row.consent) };
+  return {
+    ...toMeter(row),
+    customerId: row.customer_id,
+    timezone: row.timezone ?? 'UTC',
+    consent: parseConsent(row.consent),
+  };
 }
 
 /**
  * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`,
  * exactly as for an absent meter. See `findMeterAccess`.
  */
-export async function getMeter(db: Kysely<LedgerDatabase>, v: Visibility, id: string): Promise<MeterAccess> {
+export async function getMeter(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  id: string,
+): Promise<MeterAccess> {
   return visibleMeter(v, id, await findMeterAccess(db, id));
 }
 
@@ -99,12 +145,13 @@ export function visibleMeter(v: Visibility, id: string, m: MeterAccess | undefin
   return m;
 }
 
-const meterSelect = (db: Kysely<LedgerDatabase>, id: string) => db
-  .selectFrom('meters')
-  .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
-  .selectAll('meters')
-  .select(['contracts.customer_id', 'contracts.timezone', 'contracts.consent'])
-  .where('meters.id', '=', id);
+const meterSelect = (db: Kysely<LedgerDatabase>, id: string) =>
+  db
+    .selectFrom('meters')
+    .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
+    .selectAll('meters')
+    .select(['contracts.customer_id', 'contracts.timezone', 'contracts.consent'])
+    .where('meters.id', '=', id);
 
 /**
  * getMeter's query, compiled once per ledger: it runs on every consumption request, and building and
@@ -122,12 +169,24 @@ function meterQuery(db: Kysely<LedgerDatabase>) {
 }
 
 /** The meters `v` may see, optionally of one contract (which must be visible, else AppError `not_found`), by id. */
-export async function listVisibleMeters(db: Kysely<LedgerDatabase>, v: Visibility, filter: { contractId?: string | undefined } = {}): Promise<Meter[]> {
+export async function listVisibleMeters(
+  db: Kysely<LedgerDatabase>,
+  v: Visibility,
+  filter: { contractId?: string | undefined } = {},
+): Promise<Meter[]> {
   if (filter.contractId !== undefined) {
-    const c = await db.selectFrom('contracts').select('customer_id').where('id', '=', filter.contractId).executeTakeFirst();
+    const c = await db
+      .selectFrom('contracts')
+      .select('customer_id')
+      .where('id', '=', filter.contractId)
+      .executeTakeFirst();
     if (c === undefined || !canSee(v, c.customer_id)) throw notFound('contract', filter.contractId);
   }
-  let q = db.selectFrom('meters').leftJoin('contracts', 'contracts.id', 'meters.contract_id').selectAll('meters').orderBy('meters.id');
+  let q = db
+    .selectFrom('meters')
+    .leftJoin('contracts', 'contracts.id', 'meters.contract_id')
+    .selectAll('meters')
+    .orderBy('meters.id');
   if (filter.contractId !== undefined) q = q.where('meters.contract_id', '=', filter.contractId);
   if (!v.all) q = q.where('contracts.customer_id', '=', v.customerId);
   return (await q.execute()).map(toMeter);

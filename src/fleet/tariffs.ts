@@ -17,7 +17,10 @@ function toTariff(row: Selectable<TariffTable>): StoredTariff {
   // Re-validated on the way out: the JSON column is only as trustworthy as whatever last wrote it. A stored
   // document that fails is the server's problem (500, logged), not the caller's bad input (a ZodError's 400).
   const parsed = tariffSchema.safeParse(JSON.parse(row.body) as unknown);
-  if (!parsed.success) throw new Error(`tariff ${row.id} in the ledger does not match the tariff schema: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `tariff ${row.id} in the ledger does not match the tariff schema: ${parsed.error.message}`,
+    );
   return { id: row.id, ...parsed.data, createdAt: Date.parse(row.created_at) };
 }
 
@@ -26,7 +29,13 @@ export async function createTariff(deps: FleetDeps, doc: Tariff): Promise<Stored
   const tariff: StoredTariff = { id: newId('trf'), ...doc, createdAt: deps.clock.now() };
   await deps.db
     .insertInto('tariffs')
-    .values({ id: tariff.id, name: doc.name, currency: doc.currency, body: JSON.stringify(doc), created_at: toIso(tariff.createdAt) })
+    .values({
+      id: tariff.id,
+      name: doc.name,
+      currency: doc.currency,
+      body: JSON.stringify(doc),
+      created_at: toIso(tariff.createdAt),
+    })
     .execute();
   return tariff;
 }
@@ -40,6 +49,11 @@ export async function getTariff(db: Kysely<LedgerDatabase>, id: string): Promise
 
 /** Every tariff, oldest first. */
 export async function listTariffs(db: Kysely<LedgerDatabase>): Promise<StoredTariff[]> {
-  const rows = await db.selectFrom('tariffs').selectAll().orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('tariffs')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toTariff);
 }

@@ -2,12 +2,14 @@ import type { Principal } from '../auth/principal.js';
 import { AppError } from '../shared/app-error.js';
 
 /** What a caller may read: everything (staff, admin) or the resources of one customer. */
-export type Visibility = { readonly all: true } | { readonly all: false; readonly customerId: string };
+export type Visibility =
+  { readonly all: true } | { readonly all: false; readonly customerId: string };
 
 /** The visibility of a principal. A customer key bound to no customer sees nothing and is refused. */
 export function visibilityOf(p: Principal): Visibility {
   if (p.role === 'staff' || p.role === 'admin') return { all: true };
-  if (p.customerId === null) throw new AppError('forbidden', 'this customer key is not bound to a customer');
+  if (p.customerId === null)
+    throw new AppError('forbidden', 'this customer key is not bound to a customer');
   return { all: false, customerId: p.customerId };
 }
 

@@ -69,16 +69,24 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
   async function flush(batch: SpoolBatch): Promise<void> {
     const started = performance.now();
     const idOf = (r: Reading) => rejectionIdOf(spool.instanceId, r);
-    const v = await validateBatch({ ...deps, defaultMaxPowerW: opts.defaultMaxPowerW, latest }, batch.readings, idOf);
+    const v = await validateBatch(
+      { ...deps, defaultMaxPowerW: opts.defaultMaxPowerW, latest },
+      batch.readings,
+      idOf,
+    );
     const refused = await writeIsolating(deps.store, v.accepted);
     const storeRejections: Rejection[] = refused.map(({ reading: r, message }) =>
-      readingRejection(r, 'store_rejected', `the readings store refused it: ${message}`, idOf(r)));
+      readingRejection(r, 'store_rejected', `the readings store refused it: ${message}`, idOf(r)),
+    );
     const rejections = [...batch.rejections, ...v.rejections, ...storeRejections];
     await insertRejections(deps.db, deps.clock, rejections);
     const refusedSet = new Set(refused.map((x) => x.reading));
     const storedAt = deps.clock.now();
     // Duplicates too: if an earlier attempt stored this batch and failed before recording, this records it.
-    const stored = [...(refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r))), ...v.duplicateReadings];
+    const stored = [
+      ...(refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r))),
+      ...v.duplicateReadings,
+    ];
     const late = await recordLateArrivals(deps.db, stored, storedAt);
     const changes = readingChangesOf(stored, late, v.previousNewest, storedAt);
     if (changes.length > 0) {
@@ -118,7 +126,10 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
         attempt += 1;
         metrics.storeErrors.inc({ kind: e instanceof StoreWriteError ? 'store' : 'flush' });
         const delay = backoffDelay(attempt);
-        log.warn({ err: e, attempt, retryInMs: Math.round(delay), spoolDepth: spool.depth() }, 'flush failed; the batch stays in the spool');
+        log.warn(
+          { err: e, attempt, retryInMs: Math.round(delay), spoolDepth: spool.depth() },
+          'flush failed; the batch stays in the spool',
+        );
         await pause(delay);
       }
     }

@@ -10,7 +10,12 @@ import { findMeters } from '../fleet/meters-repo.js';
  * unknown ids are remembered for `negativeTtlMs`, so a flood from an unregistered meter cannot hammer the ledger,
  * while a meter registered a moment ago is accepted soon after.
  */
-export function createMeterDirectory(db: Kysely<LedgerDatabase>, clock: Clock, ttlMs = 60_000, negativeTtlMs = 5_000) {
+export function createMeterDirectory(
+  db: Kysely<LedgerDatabase>,
+  clock: Clock,
+  ttlMs = 60_000,
+  negativeTtlMs = 5_000,
+) {
   const cache = new Map<string, { meter: Meter | undefined; expires: number }>();
   return {
     async resolve(ids: Iterable<string>): Promise<Map<string, Meter | undefined>> {

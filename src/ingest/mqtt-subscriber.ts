@@ -27,7 +27,11 @@ export interface Subscriber {
  * `onMessage` has returned, i.e. after the durable local append (DESIGN §3, FIELD-NOTES on mqtt.js).
  * The broker keeps the session's queue while this process is down and redelivers what was not acked.
  */
-export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: string, payload: Buffer) => void, log: Logger): Subscriber {
+export function startSubscriber(
+  opts: SubscriberOptions,
+  onMessage: (topic: string, payload: Buffer) => void,
+  log: Logger,
+): Subscriber {
   const options: IClientOptions = {
     clientId: opts.clientId,
     clean: false,
@@ -38,7 +42,9 @@ export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: stri
     username: opts.username,
     password: opts.password,
     ...opts.tls,
-    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: opts.sessionExpirySeconds } } : {}),
+    ...(opts.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: opts.sessionExpirySeconds } }
+      : {}),
   };
   const client = mqtt.connect(opts.url, options);
   let corked = false;
@@ -54,11 +60,17 @@ export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: stri
       });
     }
     try {
-      onMessage(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
+      onMessage(
+        packet.topic,
+        typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload,
+      );
       callback();
     } catch (e) {
       // No PUBACK: drop the connection so the broker redelivers this message from the kept session.
-      log.error({ err: e, topic: packet.topic }, 'spool append failed; reconnecting without acknowledging');
+      log.error(
+        { err: e, topic: packet.topic },
+        'spool append failed; reconnecting without acknowledging',
+      );
       callback(e as Error);
       client.stream.destroy();
     }
@@ -68,7 +80,10 @@ export function startSubscriber(opts: SubscriberOptions, onMessage: (topic: stri
   // A shared-subscription member that is connected but not yet subscribed gets no share of the load.
   let subscribed = false;
   client.on('connect', (connack) => {
-    log.info({ url: opts.url, clientId: opts.clientId, sessionPresent: connack.sessionPresent }, 'ingest connected to broker');
+    log.info(
+      { url: opts.url, clientId: opts.clientId, sessionPresent: connack.sessionPresent },
+      'ingest connected to broker',
+    );
     subscribed = connack.sessionPresent === true;
     if (!connack.sessionPresent) {
       client.subscribe(filter, { qos: 1 }, (err) => {

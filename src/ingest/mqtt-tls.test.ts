@@ -20,10 +20,14 @@ describe('readMqttTls', () => {
   it('reads the CA, and the client certificate and key, as given', () => {
     const ca = file('ca.pem', 'CA');
     expect(readMqttTls({ caFile: ca })).toEqual({ ca: Buffer.from('CA') });
-    expect(readMqttTls({ caFile: ca, certFile: file('c.pem', 'C'), keyFile: file('k.pem', 'K') })).toEqual({ ca: Buffer.from('CA'), cert: Buffer.from('C'), key: Buffer.from('K') });
+    expect(
+      readMqttTls({ caFile: ca, certFile: file('c.pem', 'C'), keyFile: file('k.pem', 'K') }),
+    ).toEqual({ ca: Buffer.from('CA'), cert: Buffer.from('C'), key: Buffer.from('K') });
   });
 
-  it('stops at start with the variable\'s name when a file is missing', () => {
-    expect(() => readMqttTls({ caFile: path.join(dir, 'nope.pem') })).toThrow(/MQTT_CA_FILE .*nope\.pem cannot be read/);
+  it("stops at start with the variable's name when a file is missing", () => {
+    expect(() => readMqttTls({ caFile: path.join(dir, 'nope.pem') })).toThrow(
+      /MQTT_CA_FILE .*nope\.pem cannot be read/,
+    );
   });
 });

@@ -14,7 +14,11 @@ export interface MqttTls {
  * file stops the process at once instead of surfacing as an endless reconnect loop. Answers undefined when
  * none is set: mqtts:// then verifies the broker against Node's public CA roots.
  */
-export function readMqttTls(files: { caFile?: string | undefined; certFile?: string | undefined; keyFile?: string | undefined }): MqttTls | undefined {
+export function readMqttTls(files: {
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+}): MqttTls | undefined {
   const read = (what: string, file: string | undefined) => {
     if (file === undefined) return undefined;
     try {

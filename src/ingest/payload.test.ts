@@ -3,18 +3,31 @@ import { parseMessage } from './payload.js';
 
 const at = Date.UTC(2026, 10, 29, 18, 20);
 const topic = 'meters/m-1/readings';
-const parse = (body: unknown, t = topic) => parseMessage(t, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), at);
+const parse = (body: unknown, t = topic) =>
+  parseMessage(t, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), at);
 
 describe('parseMessage', () => {
   it('accepts one reading with RFC 3339 or epoch ms timestamps', () => {
     const a = parse({ ts: '2026-11-29T18:15:00Z', importWh: 1234567, exportWh: 0, powerW: 850.5 });
     expect(a.rejections).toEqual([]);
-    expect(a.readings).toEqual([{ meterId: 'm-1', ts: Date.UTC(2026, 10, 29, 18, 15), importWh: 1234567, exportWh: 0, powerW: 850.5, receivedAt: at }]);
-    expect(parse({ ts: Date.UTC(2026, 10, 29, 18, 15), importWh: 1 }).readings[0]?.ts).toBe(Date.UTC(2026, 10, 29, 18, 15));
+    expect(a.readings).toEqual([
+      {
+        meterId: 'm-1',
+        ts: Date.UTC(2026, 10, 29, 18, 15),
+        importWh: 1234567,
+        exportWh: 0,
+        powerW: 850.5,
+        receivedAt: at,
+      },
+    ]);
+    expect(parse({ ts: Date.UTC(2026, 10, 29, 18, 15), importWh: 1 }).readings[0]?.ts).toBe(
+      Date.UTC(2026, 10, 29, 18, 15),
+    );
   });
 
   it('accepts arrays of up to 1000 readings and refuses larger or empty ones whole', () => {
-    const arr = (n: number) => Array.from({ length: n }, (_, i) => ({ ts: i * 60_000, importWh: i }));
+    const arr = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ts: i * 60_000, importWh: i }));
     expect(parse(arr(1000)).readings).toHaveLength(1000);
     const big = parse(arr(10_000));
     expect(big.readings).toEqual([]);
@@ -23,9 +36,17 @@ describe('parseMessage', () => {
   });
 
   it('rejects only the bad elements of an array, each with its own payload', () => {
-    const res = parse([{ ts: 0, importWh: 1 }, { ts: 'yesterday', importWh: 2 }, { ts: 60_000, importWh: -1 }, { ts: 120_000, importWh: 3 }]);
+    const res = parse([
+      { ts: 0, importWh: 1 },
+      { ts: 'yesterday', importWh: 2 },
+      { ts: 60_000, importWh: -1 },
+      { ts: 120_000, importWh: 3 },
+    ]);
     expect(res.readings.map((r) => r.importWh)).toEqual([1, 3]);
-    expect(res.rejections.map((r) => [r.reason, r.detail.slice(0, 4)])).toEqual([['invalid_schema', '[1] '], ['invalid_schema', '[2] ']]);
+    expect(res.rejections.map((r) => [r.reason, r.detail.slice(0, 4)])).toEqual([
+      ['invalid_schema', '[1] '],
+      ['invalid_schema', '[2] '],
+    ]);
     expect(JSON.parse(res.rejections[0]!.payload)).toEqual({ ts: 'yesterday', importWh: 2 });
   });
 
@@ -39,7 +60,11 @@ describe('parseMessage', () => {
     ['a fractional epoch', { ts: 1.5, importWh: 1 }, 'invalid_schema'],
     ['a non-finite power', '{"ts":0,"importWh":1,"powerW":1e999}', 'invalid_schema'],
     ['null', 'null', 'invalid_schema'],
-    ['a meterId that differs from the topic', { ts: 0, importWh: 1, meterId: 'm-2' }, 'invalid_schema'],
+    [
+      'a meterId that differs from the topic',
+      { ts: 0, importWh: 1, meterId: 'm-2' },
+      'invalid_schema',
+    ],
   ])('rejects %s', (_name, body, reason) => {
     const res = parse(body);
     expect(res.readings).toEqual([]);
@@ -48,7 +73,9 @@ describe('parseMessage', () => {
   });
 
   it('rejects a topic whose meter id breaks the contract', () => {
-    expect(parse({ ts: 0, importWh: 1 }, 'meters/-bad/readings').rejections[0]?.reason).toBe('invalid_topic');
+    expect(parse({ ts: 0, importWh: 1 }, 'meters/-bad/readings').rejections[0]?.reason).toBe(
+      'invalid_topic',
+    );
   });
 
   it('keeps at most 64 KiB of a rejected payload and its true size', () => {

@@ -10,7 +10,8 @@ const TOPIC_RE = /^meters\/([^/]+)\/readings$/;
 const timestamp = z.union([
   z.string().transform((s, ctx) => {
     const ms = parseRfc3339(s);
-    if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'ts must be RFC 3339 with Z or an offset' });
+    if (ms === undefined)
+      ctx.addIssue({ code: 'custom', message: 'ts must be RFC 3339 with Z or an offset' });
     return ms ?? z.NEVER;
   }),
   z.number().int('ts in epoch milliseconds must be an integer').min(0).max(8.64e15),
@@ -32,7 +33,9 @@ export interface ParsedMessage {
 }
 
 function describe(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
 }
 
 /**
@@ -42,12 +45,22 @@ function describe(error: z.ZodError): string {
 export function parseMessage(topic: string, payload: Buffer, receivedAt: number): ParsedMessage {
   const topicMatch = TOPIC_RE.exec(topic);
   const meterId = topicMatch?.[1];
-  const reject = (reason: Rejection['reason'], detail: string, raw: Buffer | string = payload, id: string | null = meterId ?? null): ParsedMessage => ({
+  const reject = (
+    reason: Rejection['reason'],
+    detail: string,
+    raw: Buffer | string = payload,
+    id: string | null = meterId ?? null,
+  ): ParsedMessage => ({
     readings: [],
     rejections: [makeRejection({ reason, detail, meterId: id, topic, payload: raw, receivedAt })],
   });
   if (meterId === undefined || !METER_ID_RE.test(meterId)) {
-    return reject('invalid_topic', 'topic must be meters/{meterId}/readings with meterId matching ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', payload, null);
+    return reject(
+      'invalid_topic',
+      'topic must be meters/{meterId}/readings with meterId matching ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+      payload,
+      null,
+    );
   }
   let body: unknown;
   try {
@@ -57,23 +70,41 @@ export function parseMessage(topic: string, payload: Buffer, receivedAt: number)
   }
   const elements = Array.isArray(body) ? body : [body];
   if (Array.isArray(body) && (body.length === 0 || body.length > MAX_READINGS_PER_MESSAGE)) {
-    return reject('invalid_schema', `an array must hold 1 to ${MAX_READINGS_PER_MESSAGE} readings, got ${body.length}`);
+    return reject(
+      'invalid_schema',
+      `an array must hold 1 to ${MAX_READINGS_PER_MESSAGE} readings, got ${body.length}`,
+    );
   }
   const out: ParsedMessage = { readings: [], rejections: [] };
   elements.forEach((element, index) => {
     const where = Array.isArray(body) ? `[${index}] ` : '';
-    const raw = () => (Array.isArray(body) ? JSON.stringify(element) ?? 'undefined' : payload);
+    const raw = () => (Array.isArray(body) ? (JSON.stringify(element) ?? 'undefined') : payload);
     const res = wireReadingSchema.safeParse(element);
     if (!res.success) {
-      out.rejections.push(...reject('invalid_schema', where + describe(res.error), raw()).rejections);
+      out.rejections.push(
+        ...reject('invalid_schema', where + describe(res.error), raw()).rejections,
+      );
       return;
     }
     const r = res.data;
     if (r.meterId !== undefined && r.meterId !== meterId) {
-      out.rejections.push(...reject('invalid_schema', `${where}meterId ${JSON.stringify(r.meterId.slice(0, 64))} differs from the topic's ${meterId}`, raw()).rejections);
+      out.rejections.push(
+        ...reject(
+          'invalid_schema',
+          `${where}meterId ${JSON.stringify(r.meterId.slice(0, 64))} differs from the topic's ${meterId}`,
+          raw(),
+        ).rejections,
+      );
       return;
     }
-    out.readings.push({ meterId, ts: r.ts, importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW, receivedAt });
+    out.readings.push({
+      meterId,
+      ts: r.ts,
+      importWh: r.importWh,
+      exportWh: r.exportWh,
+      powerW: r.powerW,
+      receivedAt,
+    });
   });
   return out;
 }

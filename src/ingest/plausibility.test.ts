@@ -6,17 +6,33 @@ const H = 3_600_000;
 const t0 = Date.UTC(2026, 10, 1);
 const rules = { installedAt: t0 - 24 * H, maxPowerW: 10_000 };
 const r = (hours: number, importWh: number, extra: Partial<Reading> = {}): Reading => ({
-  meterId: 'm', ts: t0 + hours * H, importWh, receivedAt: t0 + 1000 * H, ...extra,
+  meterId: 'm',
+  ts: t0 + hours * H,
+  importWh,
+  receivedAt: t0 + 1000 * H,
+  ...extra,
 });
 const reasons = (known: Reading[], incoming: Reading[]) => {
   const out = checkReadings(rules, known, incoming);
-  return { accepted: out.accepted.map((x) => (x.ts - t0) / H), duplicates: out.duplicates.length, rejected: out.rejected.map((v) => v.reason) };
+  return {
+    accepted: out.accepted.map((x) => (x.ts - t0) / H),
+    duplicates: out.duplicates.length,
+    rejected: out.rejected.map((v) => v.reason),
+  };
 };
 
 describe('checkReadings', () => {
   it('accepts a monotonic stream, in order or not', () => {
-    expect(reasons([], [r(0, 100), r(1, 200), r(2, 300)])).toEqual({ accepted: [0, 1, 2], duplicates: 0, rejected: [] });
-    expect(reasons([r(0, 100), r(3, 400)], [r(2, 300), r(1, 200)])).toEqual({ accepted: [2, 1], duplicates: 0, rejected: [] });
+    expect(reasons([], [r(0, 100), r(1, 200), r(2, 300)])).toEqual({
+      accepted: [0, 1, 2],
+      duplicates: 0,
+      rejected: [],
+    });
+    expect(reasons([r(0, 100), r(3, 400)], [r(2, 300), r(1, 200)])).toEqual({
+      accepted: [2, 1],
+      duplicates: 0,
+      rejected: [],
+    });
   });
 
   it('judges a decrease against neighbours in meter time, not arrival order', () => {
@@ -25,7 +41,9 @@ describe('checkReadings', () => {
     // 350 at 1 h is above the later 300 at 2 h.
     expect(reasons([r(0, 200), r(2, 300)], [r(1, 350)]).rejected).toEqual(['register_decrease']);
     expect(reasons([r(0, 200)], [r(1, 150)]).rejected).toEqual(['register_decrease']);
-    expect(reasons([r(0, 200, { exportWh: 50 })], [r(1, 300, { exportWh: 40 })]).rejected).toEqual(['register_decrease']);
+    expect(reasons([r(0, 200, { exportWh: 50 })], [r(1, 300, { exportWh: 40 })]).rejected).toEqual([
+      'register_decrease',
+    ]);
   });
 
   it('refuses jumps that imply more than the maximum power, in either direction', () => {
@@ -37,21 +55,37 @@ describe('checkReadings', () => {
   });
 
   it('counts identical resends as duplicates and refuses conflicting ones', () => {
-    expect(reasons([r(0, 100)], [r(0, 100, { receivedAt: t0 + 2000 * H })])).toEqual({ accepted: [], duplicates: 1, rejected: [] });
-    expect(reasons([], [r(0, 100), r(0, 100)])).toEqual({ accepted: [0], duplicates: 1, rejected: [] });
+    expect(reasons([r(0, 100)], [r(0, 100, { receivedAt: t0 + 2000 * H })])).toEqual({
+      accepted: [],
+      duplicates: 1,
+      rejected: [],
+    });
+    expect(reasons([], [r(0, 100), r(0, 100)])).toEqual({
+      accepted: [0],
+      duplicates: 1,
+      rejected: [],
+    });
     expect(reasons([r(0, 100)], [r(0, 101)]).rejected).toEqual(['conflicting_duplicate']);
-    expect(reasons([r(0, 100, { powerW: 5 })], [r(0, 100, { powerW: 6 })]).rejected).toEqual(['conflicting_duplicate']);
+    expect(reasons([r(0, 100, { powerW: 5 })], [r(0, 100, { powerW: 6 })]).rejected).toEqual([
+      'conflicting_duplicate',
+    ]);
   });
 
   it('refuses readings from the future or before installation', () => {
     const now = t0 + 10 * H;
     expect(reasons([], [r(10, 1, { receivedAt: now - 5 * 60_000 })]).rejected).toEqual([]);
-    expect(reasons([], [r(10, 1, { receivedAt: now - 5 * 60_000 - 1 })]).rejected).toEqual(['future_timestamp']);
+    expect(reasons([], [r(10, 1, { receivedAt: now - 5 * 60_000 - 1 })]).rejected).toEqual([
+      'future_timestamp',
+    ]);
     expect(reasons([], [r(-25, 1)]).rejected).toEqual(['before_installation']);
   });
 
   it('judges later readings of a batch against the accepted ones only', () => {
     // The spike at 1 h is refused, so 300 at 2 h is compared with 100 at 0 h and accepted.
-    expect(reasons([], [r(0, 100), r(1, 50_000), r(2, 300)])).toEqual({ accepted: [0, 2], duplicates: 0, rejected: ['implausible_jump'] });
+    expect(reasons([], [r(0, 100), r(1, 50_000), r(2, 300)])).toEqual({
+      accepted: [0, 2],
+      duplicates: 0,
+      rejected: ['implausible_jump'],
+    });
   });
 });

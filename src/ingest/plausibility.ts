@@ -36,7 +36,11 @@ function lowerBound(sorted: readonly Reading[], t: number): number {
 }
 
 /** Why `later` cannot follow `earlier` on a healthy meter, or undefined when it can. */
-function inconsistency(earlier: Reading, later: Reading, maxPowerW: number): Omit<Verdict, 'reading'> | undefined {
+function inconsistency(
+  earlier: Reading,
+  later: Reading,
+  maxPowerW: number,
+): Omit<Verdict, 'reading'> | undefined {
   const registers = [
     ['importWh', earlier.importWh, later.importWh],
     ['exportWh', earlier.exportWh, later.exportWh],
@@ -44,7 +48,10 @@ function inconsistency(earlier: Reading, later: Reading, maxPowerW: number): Omi
   for (const [name, a, b] of registers) {
     if (a === undefined || b === undefined) continue;
     if (b < a) {
-      return { reason: 'register_decrease', detail: `${name} ${b} at ${toIso(later.ts)} is below ${a} at ${toIso(earlier.ts)}` };
+      return {
+        reason: 'register_decrease',
+        detail: `${name} ${b} at ${toIso(later.ts)} is below ${a} at ${toIso(earlier.ts)}`,
+      };
     }
     const powerW = ((b - a) * 3_600_000) / (later.ts - earlier.ts);
     if (powerW > maxPowerW) {
@@ -62,29 +69,46 @@ function inconsistency(earlier: Reading, later: Reading, maxPowerW: number): Omi
  * readings and each other, by meter time and not by arrival order. `known` must be sorted by ts; it is
  * not modified. Each reading is judged against the readings already accepted around it in time.
  */
-export function checkReadings(rules: MeterRules, known: readonly Reading[], incoming: readonly Reading[]): CheckOutcome {
+export function checkReadings(
+  rules: MeterRules,
+  known: readonly Reading[],
+  incoming: readonly Reading[],
+): CheckOutcome {
   const timeline = [...known];
   const out: CheckOutcome = { accepted: [], duplicates: [], rejected: [] };
   for (const r of incoming) {
-    const reject = (reason: RejectionReason, detail: string) => out.rejected.push({ reading: r, reason, detail });
+    const reject = (reason: RejectionReason, detail: string) =>
+      out.rejected.push({ reading: r, reason, detail });
     if (r.ts > r.receivedAt + MAX_CLOCK_AHEAD_MS) {
-      reject('future_timestamp', `ts ${toIso(r.ts)} is more than 5 minutes after receipt at ${toIso(r.receivedAt)}`);
+      reject(
+        'future_timestamp',
+        `ts ${toIso(r.ts)} is more than 5 minutes after receipt at ${toIso(r.receivedAt)}`,
+      );
       continue;
     }
     if (r.ts < rules.installedAt) {
-      reject('before_installation', `ts ${toIso(r.ts)} is before the meter's installation at ${toIso(rules.installedAt)}`);
+      reject(
+        'before_installation',
+        `ts ${toIso(r.ts)} is before the meter's installation at ${toIso(rules.installedAt)}`,
+      );
       continue;
     }
     const i = lowerBound(timeline, r.ts);
     const same = timeline[i];
     if (same !== undefined && same.ts === r.ts) {
       if (sameSample(same, r)) out.duplicates.push(r);
-      else reject('conflicting_duplicate', `a different reading for ${toIso(r.ts)} exists (importWh ${same.importWh}, exportWh ${same.exportWh ?? 'none'})`);
+      else
+        reject(
+          'conflicting_duplicate',
+          `a different reading for ${toIso(r.ts)} exists (importWh ${same.importWh}, exportWh ${same.exportWh ?? 'none'})`,
+        );
       continue;
     }
     const prev = timeline[i - 1];
     const next = timeline[i];
-    const problem = (prev && inconsistency(prev, r, rules.maxPowerW)) ?? (next && inconsistency(r, next, rules.maxPowerW));
+    const problem =
+      (prev && inconsistency(prev, r, rules.maxPowerW)) ??
+      (next && inconsistency(r, next, rules.maxPowerW));
     if (problem !== undefined) {
       reject(problem.reason, problem.detail);
       continue;

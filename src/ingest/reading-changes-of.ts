@@ -9,15 +9,28 @@ import { spansByMeter } from '../readings/reading-spans.js';
  * cache may hold "no reading after t" for them. Readings that simply extend a live meter are neither.
  */
 export function readingChangesOf(
-  stored: readonly Reading[], late: readonly LateSpan[], previousNewest: ReadonlyMap<string, number | null>, storedAt: number,
+  stored: readonly Reading[],
+  late: readonly LateSpan[],
+  previousNewest: ReadonlyMap<string, number | null>,
+  storedAt: number,
 ): NewReadingChange[] {
-  const changes: NewReadingChange[] = late.map((s) => ({ meterId: s.meterId, from: s.from, to: s.to, kind: 'late' }));
+  const changes: NewReadingChange[] = late.map((s) => ({
+    meterId: s.meterId,
+    from: s.from,
+    to: s.to,
+    kind: 'late',
+  }));
   const silent = (r: Reading) => {
     const previous = previousNewest.get(r.meterId);
     return previous === null || (previous !== undefined && previous < storedAt - LATE_AFTER_MS);
   };
   for (const s of spansByMeter(stored, silent)) {
-    changes.push({ meterId: s.meterId, from: Math.min(s.from, previousNewest.get(s.meterId) ?? s.from), to: s.to, kind: 'resumed' });
+    changes.push({
+      meterId: s.meterId,
+      from: Math.min(s.from, previousNewest.get(s.meterId) ?? s.from),
+      to: s.to,
+      kind: 'resumed',
+    });
   }
   return changes;
 }

@@ -42,7 +42,8 @@ export function makeRejection(input: {
   payload: Buffer | string;
   receivedAt: number;
 }): Rejection {
-  const bytes = typeof input.payload === 'string' ? Buffer.from(input.payload, 'utf8') : input.payload;
+  const bytes =
+    typeof input.payload === 'string' ? Buffer.from(input.payload, 'utf8') : input.payload;
   const cut = bytes.subarray(0, MAX_REJECTED_PAYLOAD).toString('utf8');
   return {
     id: randomUUID(),
@@ -60,7 +61,27 @@ export function makeRejection(input: {
  * A rejection of one reading judged after parsing (plausibility, store refusal): its payload is the
  * reading in wire form, its id derived from the spooled entry (`id`) so a replay files it only once.
  */
-export function readingRejection(r: Reading, reason: RejectionReason, detail: string, id: string): Rejection {
-  const payload = JSON.stringify({ ts: new Date(r.ts).toISOString(), importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW });
-  return { ...makeRejection({ reason, detail, meterId: r.meterId, topic: `meters/${r.meterId}/readings`, payload, receivedAt: r.receivedAt }), id };
+export function readingRejection(
+  r: Reading,
+  reason: RejectionReason,
+  detail: string,
+  id: string,
+): Rejection {
+  const payload = JSON.stringify({
+    ts: new Date(r.ts).toISOString(),
+    importWh: r.importWh,
+    exportWh: r.exportWh,
+    powerW: r.powerW,
+  });
+  return {
+    ...makeRejection({
+      reason,
+      detail,
+      meterId: r.meterId,
+      topic: `meters/${r.meterId}/readings`,
+      payload,
+      receivedAt: r.receivedAt,
+    }),
+    id,
+  };
 }

@@ -13,14 +13,29 @@ import type { Rejection, RejectionReason } from './rejection.js';
 const storable = (s: string): string => s.replaceAll('\u0000', '\uFFFD');
 
 /** Store rejections in the ledger. Idempotent by id, so a replayed spool batch cannot duplicate them. */
-export async function insertRejections(db: Kysely<LedgerDatabase>, clock: Clock, rejections: readonly Rejection[]): Promise<void> {
+export async function insertRejections(
+  db: Kysely<LedgerDatabase>,
+  clock: Clock,
+  rejections: readonly Rejection[],
+): Promise<void> {
   const createdAt = toIso(clock.now());
   for (let i = 0; i < rejections.length; i += 500) {
     const rows = rejections.slice(i, i + 500).map((r) => ({
-      id: r.id, reason: r.reason, detail: storable(r.detail), meter_id: r.meterId, topic: storable(r.topic), payload: storable(r.payload),
-      payload_bytes: r.payloadBytes, received_at: toIso(r.receivedAt), created_at: createdAt,
+      id: r.id,
+      reason: r.reason,
+      detail: storable(r.detail),
+      meter_id: r.meterId,
+      topic: storable(r.topic),
+      payload: storable(r.payload),
+      payload_bytes: r.payloadBytes,
+      received_at: toIso(r.receivedAt),
+      created_at: createdAt,
     }));
-    await db.insertInto('rejections').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await db
+      .insertInto('rejections')
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 }
 
@@ -35,14 +50,25 @@ export async function listRejections(
   db: Kysely<LedgerDatabase>,
   opts: { limit: number; before?: number; meterId?: string; reason?: RejectionReason },
 ): Promise<RejectionPage> {
-  let q = db.selectFrom('rejections').selectAll().orderBy('seq', 'desc').limit(opts.limit + 1);
+  let q = db
+    .selectFrom('rejections')
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(opts.limit + 1);
   if (opts.before !== undefined) q = q.where('seq', '<', opts.before);
   if (opts.meterId !== undefined) q = q.where('meter_id', '=', opts.meterId);
   if (opts.reason !== undefined) q = q.where('reason', '=', opts.reason);
   const rows = await q.execute();
   const items = rows.slice(0, opts.limit).map((r) => ({
-    seq: Number(r.seq), id: r.id, reason: r.reason as RejectionReason, detail: r.detail, meterId: r.meter_id, topic: r.topic,
-    payload: r.payload, payloadBytes: Number(r.payload_bytes), receivedAt: Date.parse(r.received_at),
+    seq: Number(r.seq),
+    id: r.id,
+    reason: r.reason as RejectionReason,
+    detail: r.detail,
+    meterId: r.meter_id,
+    topic: r.topic,
+    payload: r.payload,
+    payloadBytes: Number(r.payload_bytes),
+    receivedAt: Date.parse(r.received_at),
   }));
   return rows.length > opts.limit ? { items, nextCursor: items.at(-1)?.seq } : { items };
 }
@@ -53,5 +79,9 @@ export async function listRejections(
  * file a second rejection. Two byte-identical readings received in the same millisecond share one row.
  */
 export function rejectionIdOf(spoolId: string, r: Reading): string {
-  return createHash('sha1').update(`${spoolId}|${r.meterId}|${r.ts}|${r.receivedAt}|${r.importWh}|${r.exportWh ?? ''}|${r.powerW ?? ''}`).digest('hex');
+  return createHash('sha1')
+    .update(
+      `${spoolId}|${r.meterId}|${r.ts}|${r.receivedAt}|${r.importWh}|${r.exportWh ?? ''}|${r.powerW ?? ''}`,
+    )
+    .digest('hex');
 }

@@ -13,19 +13,39 @@ const tempFile = () => {
 };
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const reading = (ts: number) => ({ meterId: 'm', ts, importWh: ts, receivedAt: 1, exportWh: ts % 2 === 0 ? 5 : undefined, powerW: 1.5 });
+const reading = (ts: number) => ({
+  meterId: 'm',
+  ts,
+  importWh: ts,
+  receivedAt: 1,
+  exportWh: ts % 2 === 0 ? 5 : undefined,
+  powerW: 1.5,
+});
 
 describe('spool', () => {
   it('hands back what was appended, oldest first, and forgets it once removed', () => {
     const spool = openSpool(tempFile());
-    const rej = makeRejection({ reason: 'invalid_json', detail: 'x', meterId: 'm', topic: 'meters/m/readings', payload: '{', receivedAt: 1 });
+    const rej = makeRejection({
+      reason: 'invalid_json',
+      detail: 'x',
+      meterId: 'm',
+      topic: 'meters/m/readings',
+      payload: '{',
+      receivedAt: 1,
+    });
     spool.append([reading(1), reading(2)], [rej]);
     spool.append([reading(3)], []);
     expect(spool.depth()).toBe(3);
     expect(spool.pending()).toBe(4);
     const first = spool.peek(2);
     expect(first.readings.map((r) => r.ts)).toEqual([1, 2]);
-    expect(first.readings[0]).toMatchObject({ meterId: 'm', importWh: 1, exportWh: undefined, powerW: 1.5, receivedAt: 1 });
+    expect(first.readings[0]).toMatchObject({
+      meterId: 'm',
+      importWh: 1,
+      exportWh: undefined,
+      powerW: 1.5,
+      receivedAt: 1,
+    });
     expect(first.readings[1]?.exportWh).toBe(5);
     expect(first.rejections).toEqual([{ ...rej, seq: 1 }]);
     spool.remove(first);
@@ -63,6 +83,10 @@ describe('spool', () => {
     a.remove(a.peek(1));
     a.checkpoint(true);
     a.close();
-    expect(openSpool(file).peek(10).readings.map((r) => r.ts)).toEqual([2]);
+    expect(
+      openSpool(file)
+        .peek(10)
+        .readings.map((r) => r.ts),
+    ).toEqual([2]);
   });
 });

@@ -44,8 +44,26 @@ export interface Spool {
   close(): void;
 }
 
-interface ReadingRow { seq: number; meter_id: string; ts: number; import_wh: number; export_wh: number | null; power_w: number | null; received_at: number }
-interface RejectionRow { seq: number; id: string; reason: string; detail: string; meter_id: string | null; topic: string; payload: string; payload_bytes: number; received_at: number }
+interface ReadingRow {
+  seq: number;
+  meter_id: string;
+  ts: number;
+  import_wh: number;
+  export_wh: number | null;
+  power_w: number | null;
+  received_at: number;
+}
+interface RejectionRow {
+  seq: number;
+  id: string;
+  reason: string;
+  detail: string;
+  meter_id: string | null;
+  topic: string;
+  payload: string;
+  payload_bytes: number;
+  received_at: number;
+}
 
 /** Appends between two checkpoints: about 4 KiB of WAL each, so the WAL stays under ~100 MB. */
 const CHECKPOINT_EVERY = 20_000;
@@ -68,25 +86,49 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
       detail TEXT NOT NULL, meter_id TEXT, topic TEXT NOT NULL, payload TEXT NOT NULL, payload_bytes INTEGER NOT NULL,
       received_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
-  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('instance_id', randomUUID());
-  const instanceId = (db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").get() as { value: string }).value;
-  const insReading = db.prepare('INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at) VALUES (?, ?, ?, ?, ?, ?)');
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
+    'instance_id',
+    randomUUID(),
+  );
+  const instanceId = (
+    db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").get() as { value: string }
+  ).value;
+  const insReading = db.prepare(
+    'INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const insRejection = db.prepare(
     'INSERT INTO rejection (id, reason, detail, meter_id, topic, payload, payload_bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const selReadings = db.prepare<[number], ReadingRow>('SELECT * FROM reading ORDER BY seq LIMIT ?');
-  const selRejections = db.prepare<[number], RejectionRow>('SELECT * FROM rejection ORDER BY seq LIMIT ?');
+  const selReadings = db.prepare<[number], ReadingRow>(
+    'SELECT * FROM reading ORDER BY seq LIMIT ?',
+  );
+  const selRejections = db.prepare<[number], RejectionRow>(
+    'SELECT * FROM rejection ORDER BY seq LIMIT ?',
+  );
   const delReadings = db.prepare('DELETE FROM reading WHERE seq <= ?');
   const delRejections = db.prepare('DELETE FROM rejection WHERE seq <= ?');
   // The depth is counted once at open and then tracked, so metrics never scan the table.
   let depth = (db.prepare('SELECT count(*) AS n FROM reading').get() as { n: number }).n;
   let rejectionDepth = (db.prepare('SELECT count(*) AS n FROM rejection').get() as { n: number }).n;
 
-  const insertReading = (r: Reading) => insReading.run(r.meterId, r.ts, r.importWh, r.exportWh ?? null, r.powerW ?? null, r.receivedAt);
-  const appendMany = db.transaction((readings: readonly Reading[], rejections: readonly Rejection[]) => {
-    for (const r of readings) insertReading(r);
-    for (const j of rejections) insRejection.run(j.id, j.reason, j.detail, j.meterId, j.topic, j.payload, j.payloadBytes, j.receivedAt);
-  });
+  const insertReading = (r: Reading) =>
+    insReading.run(r.meterId, r.ts, r.importWh, r.exportWh ?? null, r.powerW ?? null, r.receivedAt);
+  const appendMany = db.transaction(
+    (readings: readonly Reading[], rejections: readonly Rejection[]) => {
+      for (const r of readings) insertReading(r);
+      for (const j of rejections)
+        insRejection.run(
+          j.id,
+          j.reason,
+          j.detail,
+          j.meterId,
+          j.topic,
+          j.payload,
+          j.payloadBytes,
+          j.receivedAt,
+        );
+    },
+  );
   let appendsSinceCheckpoint = 0;
   const remove = db.transaction((maxReading: number, maxRejection: number) => {
     if (maxReading > 0) delReadings.run(maxReading);
@@ -105,12 +147,24 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
     peek(limit) {
       return {
         readings: selReadings.all(limit).map((r) => ({
-          seq: r.seq, meterId: r.meter_id, ts: r.ts, importWh: r.import_wh, exportWh: r.export_wh ?? undefined,
-          powerW: r.power_w ?? undefined, receivedAt: r.received_at,
+          seq: r.seq,
+          meterId: r.meter_id,
+          ts: r.ts,
+          importWh: r.import_wh,
+          exportWh: r.export_wh ?? undefined,
+          powerW: r.power_w ?? undefined,
+          receivedAt: r.received_at,
         })),
         rejections: selRejections.all(limit).map((j) => ({
-          seq: j.seq, id: j.id, reason: j.reason as RejectionReason, detail: j.detail, meterId: j.meter_id, topic: j.topic,
-          payload: j.payload, payloadBytes: j.payload_bytes, receivedAt: j.received_at,
+          seq: j.seq,
+          id: j.id,
+          reason: j.reason as RejectionReason,
+          detail: j.detail,
+          meterId: j.meter_id,
+          topic: j.topic,
+          payload: j.payload,
+          payloadBytes: j.payload_bytes,
+          receivedAt: j.received_at,
         })),
       };
     },
@@ -126,7 +180,9 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
     checkpoint(force = false) {
       if (!force && appendsSinceCheckpoint < CHECKPOINT_EVERY) return;
       // TRUNCATE when empty gives the disk back; PASSIVE otherwise never waits.
-      db.pragma(depth + rejectionDepth === 0 ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+      db.pragma(
+        depth + rejectionDepth === 0 ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)',
+      );
       appendsSinceCheckpoint = 0;
     },
     close: () => db.close(),

@@ -42,7 +42,8 @@ export interface Ingest {
 /** Start the ingest pipeline: spool (replaying what a previous run left), flusher, and the MQTT subscriber. */
 export function startIngest(deps: IngestDeps, opts: IngestOptions): Ingest {
   const spool = openSpool(opts.spoolPath, opts.spoolSync);
-  if (spool.pending() > 0) deps.log.info({ pending: spool.pending() }, 'replaying spooled entries from the previous run');
+  if (spool.pending() > 0)
+    deps.log.info({ pending: spool.pending() }, 'replaying spooled entries from the previous run');
   deps.metrics.spoolDepth.set(spool.depth());
   const meters = createMeterDirectory(deps.db, deps.clock);
   const flusher = startFlusher(
@@ -50,8 +51,13 @@ export function startIngest(deps: IngestDeps, opts: IngestOptions): Ingest {
     { ...opts, exclusiveWriter: opts.mqtt?.shareGroup === undefined },
   );
   const receive = (topic: string, payload: Buffer) =>
-    receiveMessage({ spool, clock: deps.clock, metrics: deps.metrics, onSpooled: flusher.notify }, topic, payload);
-  const subscriber = opts.mqtt === undefined ? undefined : startSubscriber(opts.mqtt, receive, deps.log);
+    receiveMessage(
+      { spool, clock: deps.clock, metrics: deps.metrics, onSpooled: flusher.notify },
+      topic,
+      payload,
+    );
+  const subscriber =
+    opts.mqtt === undefined ? undefined : startSubscriber(opts.mqtt, receive, deps.log);
   return {
     receive,
     meters,
@@ -60,7 +66,8 @@ export function startIngest(deps: IngestDeps, opts: IngestOptions): Ingest {
     async stop(drainMs) {
       await subscriber?.close();
       const left = await flusher.stop(drainMs);
-      if (left > 0) deps.log.warn({ left }, 'spool not empty at shutdown; it is replayed at the next start');
+      if (left > 0)
+        deps.log.warn({ left }, 'spool not empty at shutdown; it is replayed at the next start');
       spool.close();
       return left;
     },

@@ -50,10 +50,21 @@ function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledR
  * Check a spooled batch against the fleet and the stored neighbours of each reading (VEE). Rejection ids
  * derive from the reading (`idOf`), so validating the same batch again after a crash yields the same ids.
  */
-export async function validateBatch(deps: ValidateDeps, readings: readonly SpooledReading[], idOf: (r: Reading) => string): Promise<ValidatedBatch> {
+export async function validateBatch(
+  deps: ValidateDeps,
+  readings: readonly SpooledReading[],
+  idOf: (r: Reading) => string,
+): Promise<ValidatedBatch> {
   const groups = groupByMeter(readings);
   const meters = await deps.meters.resolve(groups.keys());
-  const out: ValidatedBatch = { accepted: [], duplicates: 0, rejections: [], newest: new Map(), previousNewest: new Map(), duplicateReadings: [] };
+  const out: ValidatedBatch = {
+    accepted: [],
+    duplicates: 0,
+    rejections: [],
+    newest: new Map(),
+    previousNewest: new Map(),
+    duplicateReadings: [],
+  };
   const reject = (r: SpooledReading, reason: Rejection['reason'], detail: string) =>
     out.rejections.push(readingRejection(r, reason, detail, idOf(r)));
 
@@ -63,10 +74,12 @@ export async function validateBatch(deps: ValidateDeps, readings: readonly Spool
     if (meters.get(meterId) === undefined) continue;
     const from = Math.min(...group.map((r) => r.ts));
     const cached = deps.latest?.get(meterId);
-    if (cached !== undefined && cached.ts < from) cachedWindows.set(meterId, { before: cached, inside: [] });
+    if (cached !== undefined && cached.ts < from)
+      cachedWindows.set(meterId, { before: cached, inside: [] });
     else requests.push({ meterId, from, to: Math.max(...group.map((r) => r.ts)) });
   }
-  const fetched = requests.length > 0 ? await deps.store.windows(requests) : new Map<string, ReadingWindow>();
+  const fetched =
+    requests.length > 0 ? await deps.store.windows(requests) : new Map<string, ReadingWindow>();
 
   for (const [meterId, group] of groups) {
     const meter = meters.get(meterId);
@@ -75,8 +88,14 @@ export async function validateBatch(deps: ValidateDeps, readings: readonly Spool
       continue;
     }
     const window = cachedWindows.get(meterId) ?? fetched.get(meterId) ?? { inside: [] };
-    const known = [window.before, ...window.inside, window.after].filter((r): r is Reading => r !== undefined);
-    const result = checkReadings({ installedAt: meter.installedAt, maxPowerW: meter.maxPowerW ?? deps.defaultMaxPowerW }, known, group);
+    const known = [window.before, ...window.inside, window.after].filter(
+      (r): r is Reading => r !== undefined,
+    );
+    const result = checkReadings(
+      { installedAt: meter.installedAt, maxPowerW: meter.maxPowerW ?? deps.defaultMaxPowerW },
+      known,
+      group,
+    );
     out.accepted.push(...result.accepted);
     out.duplicates += result.duplicates.length;
     out.duplicateReadings.push(...result.duplicates);
@@ -84,11 +103,20 @@ export async function validateBatch(deps: ValidateDeps, readings: readonly Spool
     if (window.after === undefined && result.accepted.length + result.duplicates.length > 0) {
       // Stored readings at the batch's own instants are this batch, stored by an earlier attempt.
       const own = new Set(group.map((r) => r.ts));
-      out.previousNewest.set(meterId, known.reduce<number | null>((a, r) => (own.has(r.ts) || (a !== null && r.ts <= a) ? a : r.ts), null));
+      out.previousNewest.set(
+        meterId,
+        known.reduce<number | null>(
+          (a, r) => (own.has(r.ts) || (a !== null && r.ts <= a) ? a : r.ts),
+          null,
+        ),
+      );
     }
     // The latest is only known when nothing was stored after the window.
     if (deps.latest !== undefined && window.after === undefined) {
-      const newest = [...known, ...result.accepted].reduce<Reading | undefined>((a, r) => (a === undefined || r.ts > a.ts ? r : a), undefined);
+      const newest = [...known, ...result.accepted].reduce<Reading | undefined>(
+        (a, r) => (a === undefined || r.ts > a.ts ? r : a),
+        undefined,
+      );
       if (newest !== undefined) out.newest.set(meterId, newest);
     }
   }

@@ -11,7 +11,10 @@ export interface RefusedReading {
  * readings are isolated, so one bad point cannot block or take down its 4,999 neighbours. Retryable
  * errors (outages) propagate: the caller keeps the batch in the spool and retries it whole.
  */
-export async function writeIsolating(store: ReadingStore, readings: readonly Reading[]): Promise<RefusedReading[]> {
+export async function writeIsolating(
+  store: ReadingStore,
+  readings: readonly Reading[],
+): Promise<RefusedReading[]> {
   if (readings.length === 0) return [];
   try {
     await store.writeBatch(readings);
@@ -20,6 +23,9 @@ export async function writeIsolating(store: ReadingStore, readings: readonly Rea
     if (!(e instanceof StoreWriteError) || e.retryable) throw e;
     if (readings.length === 1) return [{ reading: readings[0]!, message: e.message }];
     const mid = readings.length >> 1;
-    return [...(await writeIsolating(store, readings.slice(0, mid))), ...(await writeIsolating(store, readings.slice(mid)))];
+    return [
+      ...(await writeIsolating(store, readings.slice(0, mid))),
+      ...(await writeIsolating(store, readings.slice(mid))),
+    ];
   }
 }

@@ -28,24 +28,43 @@ export function startJobs(
   let running: Promise<unknown> = Promise.resolve();
   let retaining: Promise<unknown> = Promise.resolve();
   // Retention deletes only what settled periods no longer need; any instance may run it (deletes are idempotent).
-  if (opts.retentionCron !== undefined && opts.retentionCron !== 'off' && opts.retentionMonths !== undefined) {
-    const retention = { retentionMonths: opts.retentionMonths, backBillingMonths: opts.backBillingMonths };
-    tasks.push(cron.schedule(opts.retentionCron, async () => {
-      const run = runRetention(deps, retention, { actor: CRON_ACTOR }).catch((err: unknown) => {
-        deps.log.error({ err }, 'scheduled retention failed; the next tick retries');
-      });
-      retaining = run;
-      await run;
-    }, { name: 'retention', noOverlap: true }));
+  if (
+    opts.retentionCron !== undefined &&
+    opts.retentionCron !== 'off' &&
+    opts.retentionMonths !== undefined
+  ) {
+    const retention = {
+      retentionMonths: opts.retentionMonths,
+      backBillingMonths: opts.backBillingMonths,
+    };
+    tasks.push(
+      cron.schedule(
+        opts.retentionCron,
+        async () => {
+          const run = runRetention(deps, retention, { actor: CRON_ACTOR }).catch((err: unknown) => {
+            deps.log.error({ err }, 'scheduled retention failed; the next tick retries');
+          });
+          retaining = run;
+          await run;
+        },
+        { name: 'retention', noOverlap: true },
+      ),
+    );
   }
   if (opts.settleCron !== 'off') {
-    tasks.push(cron.schedule(opts.settleCron, async () => {
-      const run = runSettlement(deps, opts, { actor: CRON_ACTOR }).catch((err: unknown) => {
-        deps.log.error({ err }, 'scheduled settlement failed; the next tick retries');
-      });
-      running = run;
-      await run;
-    }, { name: 'settlement', noOverlap: true }));
+    tasks.push(
+      cron.schedule(
+        opts.settleCron,
+        async () => {
+          const run = runSettlement(deps, opts, { actor: CRON_ACTOR }).catch((err: unknown) => {
+            deps.log.error({ err }, 'scheduled settlement failed; the next tick retries');
+          });
+          running = run;
+          await run;
+        },
+        { name: 'settlement', noOverlap: true },
+      ),
+    );
   }
   return {
     async stop() {

@@ -23,12 +23,19 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
  */
 export async function migrateLedger(ledger: LedgerConnection): Promise<void> {
   const migrate = (db: Kysely<unknown>) =>
-    new Migrator({ db, provider: { getMigrations: async () => migrations(ledger.dialect) } }).migrateToLatest();
+    new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations(ledger.dialect) },
+    }).migrateToLatest();
   const { error, results } =
-    ledger.dialect === 'postgres' ? await migrate(ledger.db as unknown as Kysely<unknown>) : await migrateSqlite(ledger.db as unknown as Kysely<unknown>, migrate);
+    ledger.dialect === 'postgres'
+      ? await migrate(ledger.db as unknown as Kysely<unknown>)
+      : await migrateSqlite(ledger.db as unknown as Kysely<unknown>, migrate);
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
-    throw new Error(`ledger migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `ledger migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -38,7 +45,10 @@ export async function migrateLedger(ledger: LedgerConnection): Promise<void> {
  * would both migrate. BEGIN IMMEDIATE takes the database's write lock (waiting up to busy_timeout) and
  * makes the whole run atomic.
  */
-async function migrateSqlite(db: Kysely<unknown>, migrate: (db: Kysely<unknown>) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+async function migrateSqlite(
+  db: Kysely<unknown>,
+  migrate: (db: Kysely<unknown>) => Promise<MigrationResultSet>,
+): Promise<MigrationResultSet> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     let outcome: MigrationResultSet;

@@ -7,14 +7,22 @@ export interface ReadinessReport {
 }
 
 /** Run every probe with a timeout; ready only when all pass. */
-export async function checkReadiness(probes: Record<string, Probe>, timeoutMs = 2000): Promise<ReadinessReport> {
+export async function checkReadiness(
+  probes: Record<string, Probe>,
+  timeoutMs = 2000,
+): Promise<ReadinessReport> {
   const entries = await Promise.all(
     Object.entries(probes).map(async ([name, probe]) => {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           Promise.resolve().then(probe),
-          new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+          new Promise((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
+          }),
         ]);
         return [name, { ok: true }] as const;
       } catch (e) {

@@ -32,29 +32,63 @@ export interface ConsentChange {
  * when the consent is still the one read, so two concurrent changes cannot audit the same `from`.
  * A coarser level also makes the next retention run reduce the settled periods' readings to it.
  */
-export async function changeConsent(deps: FleetDeps, who: ConsentActor, contractId: string, to: Consent): Promise<Contract> {
+export async function changeConsent(
+  deps: FleetDeps,
+  who: ConsentActor,
+  contractId: string,
+  to: Consent,
+): Promise<Contract> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await getContract(deps.db, who.visibility, contractId);
     if (current.consent === to) return current;
     const at = deps.clock.now();
     const changed = await deps.db.transaction().execute(async (tx) => {
-      const res = await tx.updateTable('contracts').set({ consent: to }).where('id', '=', contractId).where('consent', '=', current.consent).executeTakeFirst();
+      const res = await tx
+        .updateTable('contracts')
+        .set({ consent: to })
+        .where('id', '=', contractId)
+        .where('consent', '=', current.consent)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
-      await recordAudit(tx, at, [{ actor: who.actor, action: 'consent_change', contractId, detail: { from: current.consent, to, role: who.role } }]);
+      await recordAudit(tx, at, [
+        {
+          actor: who.actor,
+          action: 'consent_change',
+          contractId,
+          detail: { from: current.consent, to, role: who.role },
+        },
+      ]);
       return true;
     });
     if (changed) return { ...current, consent: to };
   }
-  throw new AppError('conflict', `the consent of contract ${contractId} kept changing concurrently; try again`);
+  throw new AppError(
+    'conflict',
+    `the consent of contract ${contractId} kept changing concurrently; try again`,
+  );
 }
 
 /** The consent changes of some contracts, oldest first. */
-export async function consentHistory(db: Kysely<LedgerDatabase>, contractIds: readonly string[]): Promise<ConsentChange[]> {
+export async function consentHistory(
+  db: Kysely<LedgerDatabase>,
+  contractIds: readonly string[],
+): Promise<ConsentChange[]> {
   if (contractIds.length === 0) return [];
-  const rows = await db.selectFrom('audit_log').select(['contract_id', 'at', 'detail'])
-    .where('action', '=', 'consent_change').where('contract_id', 'in', [...contractIds]).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['contract_id', 'at', 'detail'])
+    .where('action', '=', 'consent_change')
+    .where('contract_id', 'in', [...contractIds])
+    .orderBy('id')
+    .execute();
   return rows.map((r) => {
     const d = JSON.parse(r.detail) as { from?: string; to?: string; role?: string };
-    return { contractId: r.contract_id ?? '', at: r.at, from: parseConsent(d.from), to: parseConsent(d.to), changedBy: d.role ?? 'unknown' };
+    return {
+      contractId: r.contract_id ?? '',
+      at: r.at,
+      from: parseConsent(d.from),
+      to: parseConsent(d.to),
+      changedBy: d.role ?? 'unknown',
+    };
   });
 }

@@ -12,10 +12,19 @@ export type Consent = (typeof CONSENT_LEVELS)[number];
 const RANK: { readonly [K in Consent]: number } = { month: 0, day: 1, interval: 2 };
 
 /** The consent each bucket size needs: hours are finer than days, so they need `interval`. */
-export const CONSENT_FOR_GROUP_BY: { readonly [K in GroupBy]: Consent } = { '15m': 'interval', hour: 'interval', day: 'day', month: 'month' };
+export const CONSENT_FOR_GROUP_BY: { readonly [K in GroupBy]: Consent } = {
+  '15m': 'interval',
+  hour: 'interval',
+  day: 'day',
+  month: 'month',
+};
 
 /** The bucket size of each consent level: what export and retention keep. */
-export const GROUP_BY_OF_CONSENT: { readonly [K in Consent]: GroupBy } = { month: 'month', day: 'day', interval: '15m' };
+export const GROUP_BY_OF_CONSENT: { readonly [K in Consent]: GroupBy } = {
+  month: 'month',
+  day: 'day',
+  interval: '15m',
+};
 
 /**
  * A stored consent value; anything unknown reads as `month`, the most restrictive level, so a bad

@@ -1,6 +1,17 @@
-import { type Bucket, type Consumption, computeConsumption, type ConsumptionInput, type ConsumptionRange } from '../consumption/buckets.js';
+import {
+  type Bucket,
+  type Consumption,
+  computeConsumption,
+  type ConsumptionInput,
+  type ConsumptionRange,
+} from '../consumption/buckets.js';
 import { milliWhToWh, whToMilliWh } from '../consumption/milli-wh.js';
-import { type Consent, CONSENT_FOR_GROUP_BY, GROUP_BY_OF_CONSENT, requireConsent } from './consent.js';
+import {
+  type Consent,
+  CONSENT_FOR_GROUP_BY,
+  GROUP_BY_OF_CONSENT,
+  requireConsent,
+} from './consent.js';
 
 /** What consumption under a consent needs: the usual input, the contract's consent and its time zone. */
 export type ConsentedConsumptionInput = ConsumptionInput & ConsentFacts;
@@ -25,9 +36,12 @@ interface ConsentFacts {
 export function consentedConsumption(input: ConsentedConsumptionInput): Consumption {
   requireConsentFor(input);
   const result = computeConsumption(input);
-  if (input.consent === 'interval' || !result.buckets.some((b) => b.quality === 'partial')) return result;
+  if (input.consent === 'interval' || !result.buckets.some((b) => b.quality === 'partial'))
+    return result;
   const unit = GROUP_BY_OF_CONSENT[input.consent];
-  const buckets = result.buckets.map((b) => (b.quality === 'partial' ? completePart(b, input, unit) : b));
+  const buckets = result.buckets.map((b) =>
+    b.quality === 'partial' ? completePart(b, input, unit) : b,
+  );
   return { ...result, buckets, totals: totalsOf(buckets) };
 }
 
@@ -36,15 +50,25 @@ export function consentedConsumption(input: ConsentedConsumptionInput): Consumpt
  *
  * @throws AppError `consent_required`.
  */
-export function requireConsentFor(q: ConsentFacts & Pick<ConsumptionRange, 'groupBy' | 'tz'>): void {
+export function requireConsentFor(
+  q: ConsentFacts & Pick<ConsumptionRange, 'groupBy' | 'tz'>,
+): void {
   requireConsent(q.consent, CONSENT_FOR_GROUP_BY[q.groupBy], `consumption per ${q.groupBy}`);
   if (q.tz.toLowerCase() !== q.contractTz.toLowerCase()) {
-    requireConsent(q.consent, 'interval', `consumption in a time zone other than the contract's (${q.contractTz})`);
+    requireConsent(
+      q.consent,
+      'interval',
+      `consumption in a time zone other than the contract's (${q.contractTz})`,
+    );
   }
 }
 
 /** A running bucket reduced to its consented units that are over: their sum, or null when none is. */
-function completePart(b: Bucket, input: ConsumptionInput, unit: ConsumptionRange['groupBy']): Bucket {
+function completePart(
+  b: Bucket,
+  input: ConsumptionInput,
+  unit: ConsumptionRange['groupBy'],
+): Bucket {
   const units = computeConsumption({ ...input, from: b.start, to: b.end, groupBy: unit }).buckets;
   const done = units.filter((u) => u.quality === 'measured' || u.quality === 'interpolated');
   if (done.length === 0) return { ...b, importWh: null, exportWh: null };
@@ -58,10 +82,15 @@ function completePart(b: Bucket, input: ConsumptionInput, unit: ConsumptionRange
 
 /** Exact sum (in milli-Wh) of values that carry at most three decimals. */
 function sumWh(values: readonly (number | null)[]): number {
-  return milliWhToWh(values.reduce<bigint>((acc, v) => acc + (v === null ? 0n : whToMilliWh(v)), 0n));
+  return milliWhToWh(
+    values.reduce<bigint>((acc, v) => acc + (v === null ? 0n : whToMilliWh(v)), 0n),
+  );
 }
 
 function totalsOf(buckets: readonly Bucket[]): Consumption['totals'] {
   const exports = buckets.map((b) => b.exportWh).filter((e) => e !== null);
-  return { importWh: sumWh(buckets.map((b) => b.importWh)), exportWh: exports.length === 0 ? null : sumWh(exports) };
+  return {
+    importWh: sumWh(buckets.map((b) => b.importWh)),
+    exportWh: exports.length === 0 ? null : sumWh(exports),
+  };
 }

@@ -9,7 +9,10 @@ export interface ReadingSpan {
 }
 
 /** Per meter, the span of the readings that `keep` accepts, in order of first appearance. */
-export function spansByMeter(readings: readonly Reading[], keep: (r: Reading) => boolean): ReadingSpan[] {
+export function spansByMeter(
+  readings: readonly Reading[],
+  keep: (r: Reading) => boolean,
+): ReadingSpan[] {
   const spans = new Map<string, { from: number; to: number; n: number }>();
   for (const r of readings) {
     if (!keep(r)) continue;

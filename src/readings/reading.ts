@@ -29,7 +29,10 @@ export interface ReadingRange {
 }
 
 /** Every instant a store can hold: erasing a meter's readings removes this range. */
-export const ALL_TIME: ReadingRange = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
+export const ALL_TIME: ReadingRange = {
+  from: Number.MIN_SAFE_INTEGER,
+  to: Number.MAX_SAFE_INTEGER,
+};
 
 export interface WindowRequest {
   readonly meterId: string;
@@ -45,5 +48,9 @@ export interface WindowRequest {
 
 /** Two readings are the same sample when their registers and power agree (receivedAt does not count). */
 export function sameSample(a: Reading, b: Reading): boolean {
-  return a.importWh === b.importWh && (a.exportWh ?? null) === (b.exportWh ?? null) && (a.powerW ?? null) === (b.powerW ?? null);
+  return (
+    a.importWh === b.importWh &&
+    (a.exportWh ?? null) === (b.exportWh ?? null) &&
+    (a.powerW ?? null) === (b.powerW ?? null)
+  );
 }

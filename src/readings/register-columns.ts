@@ -17,17 +17,23 @@ export function columnsOf(sorted: readonly Reading[]): RegisterColumns {
   // Plain arrays: short-lived typed arrays would count as external memory and bring full collections.
   const ts = sorted.map((r) => r.ts);
   const importWh = sorted.map((r) => r.importWh);
-  const exportWh = sorted.some((r) => r.exportWh !== undefined) ? sorted.map((r) => r.exportWh ?? Number.NaN) : undefined;
+  const exportWh = sorted.some((r) => r.exportWh !== undefined)
+    ? sorted.map((r) => r.exportWh ?? Number.NaN)
+    : undefined;
   return { ts, importWh, exportWh };
 }
 
 /** Refuse columns that are not strictly ascending by `ts` or not of one length: their answers would be wrong. */
 export function assertColumns(c: RegisterColumns): void {
-  if (c.importWh.length !== c.ts.length || (c.exportWh !== undefined && c.exportWh.length !== c.ts.length)) {
+  if (
+    c.importWh.length !== c.ts.length ||
+    (c.exportWh !== undefined && c.exportWh.length !== c.ts.length)
+  ) {
     throw new RangeError('register columns of different lengths');
   }
   for (let i = 1; i < c.ts.length; i++) {
-    if (!(c.ts[i]! > c.ts[i - 1]!)) throw new RangeError(`register columns not strictly ascending at ${i}`);
+    if (!(c.ts[i]! > c.ts[i - 1]!))
+      throw new RangeError(`register columns not strictly ascending at ${i}`);
   }
 }
 

@@ -17,11 +17,17 @@ export function startingClock(start: number | string): Clock {
 }
 
 /** A clock that only moves when told to: for deterministic tests of time-dependent code. */
-export function manualClock(start: number | string): Clock & { set(t: number | string): void; advance(ms: number): void } {
+export function manualClock(
+  start: number | string,
+): Clock & { set(t: number | string): void; advance(ms: number): void } {
   let t = typeof start === 'string' ? Date.parse(start) : start;
   return {
     now: () => t,
-    set: (v) => { t = typeof v === 'string' ? Date.parse(v) : v; },
-    advance: (ms) => { t += ms; },
+    set: (v) => {
+      t = typeof v === 'string' ? Date.parse(v) : v;
+    },
+    advance: (ms) => {
+      t += ms;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * Parse an RFC 3339 timestamp (with `Z` or an offset) to epoch ms, or undefined when it is malformed
@@ -9,11 +10,21 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?
 export function parseRfc3339(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return undefined;
   const frac = m[7] === undefined ? '' : m[7].slice(0, 4);
-  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${m[8]?.toUpperCase() === 'Z' ? 'Z' : m[8]}`);
+  const ms = Date.parse(
+    `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${m[8]?.toUpperCase() === 'Z' ? 'Z' : m[8]}`,
+  );
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -41,7 +52,10 @@ const formatted = new Map<number, string>();
 export const instantSchema = z.string().transform((s, ctx) => {
   const ms = parseRfc3339(s);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `not an RFC 3339 timestamp with a time zone: ${JSON.stringify(s.slice(0, 40))}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an RFC 3339 timestamp with a time zone: ${JSON.stringify(s.slice(0, 40))}`,
+    });
     return z.NEVER;
   }
   return ms;

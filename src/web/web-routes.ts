@@ -18,7 +18,8 @@ const TYPES: Record<string, string> = {
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-cache',
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 } as const;
@@ -62,14 +63,21 @@ export function webRoutes(opts: { dir?: string } = {}): Hono {
     } catch {
       return undefined;
     }
-    const entry = { body: Uint8Array.from(body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+    const entry = {
+      body: Uint8Array.from(body),
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    };
     // Pages are re-read after a rebuild; hashed assets are immutable once read.
     if (rel.startsWith('assets/')) cache.set(rel, entry);
     return entry;
   }
 
   function send(c: Context, file: Cached, headers: Record<string, string>): Response {
-    if (c.req.header('if-none-match') === file.etag) return c.body(null, 304, { etag: file.etag, 'cache-control': headers['cache-control'] ?? 'no-cache' });
+    if (c.req.header('if-none-match') === file.etag)
+      return c.body(null, 304, {
+        etag: file.etag,
+        'cache-control': headers['cache-control'] ?? 'no-cache',
+      });
     return c.body(file.body, 200, { ...headers, etag: file.etag });
   }
 
@@ -88,7 +96,11 @@ export function webRoutes(opts: { dir?: string } = {}): Hono {
     const type = TYPES[path.extname(name)];
     const file = type === undefined ? undefined : await load(`assets/${name}`);
     if (type === undefined || file === undefined) return c.notFound();
-    return send(c, file, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' });
+    return send(c, file, {
+      'content-type': type,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    });
   });
   return app;
 }

@@ -6,5 +6,7 @@ describeBillingRoutes('SQLite', (clock) => createTestApi({ clock }));
 
 describeOnPostgres((createDatabase) => {
   // Every test gets a database of its own.
-  describeBillingRoutes('PostgreSQL', async (clock: Clock) => createTestApi({ ledgerUrl: await createDatabase(), clock }));
+  describeBillingRoutes('PostgreSQL', async (clock: Clock) =>
+    createTestApi({ ledgerUrl: await createDatabase(), clock }),
+  );
 });

@@ -30,20 +30,50 @@ it('tells ingest about a meter registered over HTTP, and only once it exists', a
   await store.init();
   const added: string[] = [];
   const app = createApp({
-    ops: { registry: new Registry(), probes: {} }, db: ledger.db, store, clock: systemClock, log: createLogger('silent'),
-    adminKeyHash: hashApiKey(ADMIN_KEY), onMeterAdded: (id) => added.push(id),
+    ops: { registry: new Registry(), probes: {} },
+    db: ledger.db,
+    store,
+    clock: systemClock,
+    log: createLogger('silent'),
+    adminKeyHash: hashApiKey(ADMIN_KEY),
+    onMeterAdded: (id) => added.push(id),
   });
   const post = async (path: string, body: unknown) => {
-    const res = await app.request(path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await app.request(path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
   try {
     const customerId = (await post('/v1/customers', { name: 'A' })).body.id;
     const tariffId = (await post('/v1/tariffs', DESIGN_TARIFF)).body.id;
-    const contractId = (await post('/v1/contracts', { customerId, tariffId, timezone: 'UTC', startsAt: '2026-03-01T00:00:00Z' })).body.id;
-    expect((await post('/v1/meters', { id: 'm-1', contractId, installedAt: '2026-03-01T00:00:00Z' })).status).toBe(201);
-    expect((await post('/v1/meters', { id: 'm-1', contractId, installedAt: '2026-03-01T00:00:00Z' })).status).toBe(409);
-    expect((await post('/v1/meters', { id: 'm-2', contractId: 'ctr_x', installedAt: '2026-03-01T00:00:00Z' })).status).toBe(404);
+    const contractId = (
+      await post('/v1/contracts', {
+        customerId,
+        tariffId,
+        timezone: 'UTC',
+        startsAt: '2026-03-01T00:00:00Z',
+      })
+    ).body.id;
+    expect(
+      (await post('/v1/meters', { id: 'm-1', contractId, installedAt: '2026-03-01T00:00:00Z' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await post('/v1/meters', { id: 'm-1', contractId, installedAt: '2026-03-01T00:00:00Z' }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await post('/v1/meters', {
+          id: 'm-2',
+          contractId: 'ctr_x',
+          installedAt: '2026-03-01T00:00:00Z',
+        })
+      ).status,
+    ).toBe(404);
     expect(added).toEqual(['m-1']);
   } finally {
     await store.close();

@@ -8,7 +8,13 @@ export { DESIGN_TARIFF };
 export type Json = Record<string, unknown>;
 
 /** Call and expect `status`; returns the JSON body. */
-export async function expectCall(api: TestApi, status: number, method: string, path: string, opts: Parameters<TestApi['call']>[2] = {}): Promise<Json> {
+export async function expectCall(
+  api: TestApi,
+  status: number,
+  method: string,
+  path: string,
+  opts: Parameters<TestApi['call']>[2] = {},
+): Promise<Json> {
   const res = await api.call(method, path, opts);
   expect(res.status, `${method} ${path} -> ${JSON.stringify(res.body)}`).toBe(status);
   return res.body as Json;
@@ -39,12 +45,31 @@ export interface Household {
  * A customer with a contract on the DESIGN tariff, one meter and a customer key, created over HTTP.
  * With `consent`, the contract's consent is set to it (by the admin); otherwise it keeps the default, `month`.
  */
-export async function createHousehold(api: TestApi, meterId: string, tariffId?: string, opts: { consent?: 'month' | 'day' | 'interval' } = {}): Promise<Household> {
+export async function createHousehold(
+  api: TestApi,
+  meterId: string,
+  tariffId?: string,
+  opts: { consent?: 'month' | 'day' | 'interval' } = {},
+): Promise<Household> {
   const customerId = idOf(await create(api, '/v1/customers', { name: `Household ${meterId}` }));
   const tId = tariffId ?? idOf(await create(api, '/v1/tariffs', DESIGN_TARIFF));
-  const contractId = idOf(await create(api, '/v1/contracts', { customerId, tariffId: tId, timezone: 'Europe/Paris', startsAt: '2026-03-01T00:00:00+01:00' }));
-  await create(api, '/v1/meters', { id: meterId, contractId, installedAt: '2026-03-01T00:00:00+01:00' });
-  if (opts.consent !== undefined) await expectCall(api, 200, 'PUT', `/v1/contracts/${contractId}/consent`, { body: { granularity: opts.consent } });
+  const contractId = idOf(
+    await create(api, '/v1/contracts', {
+      customerId,
+      tariffId: tId,
+      timezone: 'Europe/Paris',
+      startsAt: '2026-03-01T00:00:00+01:00',
+    }),
+  );
+  await create(api, '/v1/meters', {
+    id: meterId,
+    contractId,
+    installedAt: '2026-03-01T00:00:00+01:00',
+  });
+  if (opts.consent !== undefined)
+    await expectCall(api, 200, 'PUT', `/v1/contracts/${contractId}/consent`, {
+      body: { granularity: opts.consent },
+    });
   const key = (await create(api, '/v1/api-keys', { role: 'customer', customerId })).key;
   if (typeof key !== 'string') throw new Error('no key');
   return { customerId, tariffId: tId, contractId, meterId, key };

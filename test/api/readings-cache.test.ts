@@ -22,49 +22,126 @@ const linear = (ts: number) => 1_000_000 + Math.floor((ts - day(-10)) / 60_000);
 const STORED = 'wattledger_readings_stored_total';
 const HITS = ['wattledger_readings_cache_requests_total', { result: 'hit' }] as const;
 
-interface Reading { ts: number; importWh: number }
-interface Bucket { start: string; importWh: number | null; quality: string }
-interface Answer { buckets: Bucket[]; totals: { importWh: number } }
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+interface Reading {
+  ts: number;
+  importWh: number;
+}
+interface Bucket {
+  start: string;
+  importWh: number | null;
+  quality: string;
+}
+interface Answer {
+  buckets: Bucket[];
+  totals: { importWh: number };
+}
+type Call = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: Record<string, unknown> }>;
 
-const http = (wl: TestInstance): Call => async (method, p, body) => {
-  const res = await fetch(`${wl.running.httpUrl}${p}`, {
-    method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const http =
+  (wl: TestInstance): Call =>
+  async (method, p, body) => {
+    const res = await fetch(`${wl.running.httpUrl}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
 
 /** Readings every 15 minutes in [from, to] on the linear register, except where `skip` says. */
-function quarterHours(from: number, to: number, value = linear, skip = (_ts: number) => false): Reading[] {
+function quarterHours(
+  from: number,
+  to: number,
+  value = linear,
+  skip = (_ts: number) => false,
+): Reading[] {
   const out: Reading[] = [];
   for (let ts = from; ts <= to; ts += Q) if (!skip(ts)) out.push({ ts, importWh: value(ts) });
   return out;
 }
 
 /** Customer, tariff, contract (UTC, so days are UTC days), meter; consent `interval` so any groupBy may be asked. */
-async function fleet(call: Call, meterId: string, endsAt?: number): Promise<{ customerId: string; contractId: string }> {
+async function fleet(
+  call: Call,
+  meterId: string,
+  endsAt?: number,
+): Promise<{ customerId: string; contractId: string }> {
   const customer = await call('POST', '/v1/customers', { name: `Owner of ${meterId}` });
-  const tariff = await call('POST', '/v1/tariffs', { name: 'Base', currency: 'EUR', versions: [{ validFrom: '2020-01-01T00:00:00Z', standingChargePerDay: '0.4512', energy: { type: 'flat', rate: '0.2016' }, taxes: [] }] });
-  const contract = await call('POST', '/v1/contracts', { customerId: customer.body.id, tariffId: tariff.body.id, timezone: 'UTC', startsAt: iso(day(-10)), endsAt: endsAt === undefined ? undefined : iso(endsAt) });
+  const tariff = await call('POST', '/v1/tariffs', {
+    name: 'Base',
+    currency: 'EUR',
+    versions: [
+      {
+        validFrom: '2020-01-01T00:00:00Z',
+        standingChargePerDay: '0.4512',
+        energy: { type: 'flat', rate: '0.2016' },
+        taxes: [],
+      },
+    ],
+  });
+  const contract = await call('POST', '/v1/contracts', {
+    customerId: customer.body.id,
+    tariffId: tariff.body.id,
+    timezone: 'UTC',
+    startsAt: iso(day(-10)),
+    endsAt: endsAt === undefined ? undefined : iso(endsAt),
+  });
   expect(contract.status).toBe(201);
-  expect((await call('POST', '/v1/meters', { id: meterId, contractId: contract.body.id, installedAt: iso(day(-10)) })).status).toBe(201);
-  expect((await call('PUT', `/v1/contracts/${String(contract.body.id)}/consent`, { granularity: 'interval' })).status).toBe(200);
+  expect(
+    (
+      await call('POST', '/v1/meters', {
+        id: meterId,
+        contractId: contract.body.id,
+        installedAt: iso(day(-10)),
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await call('PUT', `/v1/contracts/${String(contract.body.id)}/consent`, {
+        granularity: 'interval',
+      })
+    ).status,
+  ).toBe(200);
   return { customerId: String(customer.body.id), contractId: String(contract.body.id) };
 }
 
 /** Publish as a meter sending its backlog, and wait until the ingesting instance stored all of it. */
-async function publish(ingest: TestInstance, mqttUrl: string, meterId: string, readings: readonly Reading[]): Promise<void> {
+async function publish(
+  ingest: TestInstance,
+  mqttUrl: string,
+  meterId: string,
+  readings: readonly Reading[],
+): Promise<void> {
   const before = await ingest.metric(STORED);
   const pub = await connectPublisher(mqttUrl);
   for (let i = 0; i < readings.length; i += 500) {
-    await pub.publish(`meters/${meterId}/readings`, JSON.stringify(readings.slice(i, i + 500).map((r) => ({ ts: iso(r.ts), importWh: r.importWh, exportWh: 0 }))));
+    await pub.publish(
+      `meters/${meterId}/readings`,
+      JSON.stringify(
+        readings
+          .slice(i, i + 500)
+          .map((r) => ({ ts: iso(r.ts), importWh: r.importWh, exportWh: 0 })),
+      ),
+    );
   }
   await pub.close();
-  await waitFor(`${readings.length} readings of ${meterId} stored`, async () => (await ingest.metric(STORED)) >= before + readings.length, { timeoutMs: 30_000 });
+  await waitFor(
+    `${readings.length} readings of ${meterId} stored`,
+    async () => (await ingest.metric(STORED)) >= before + readings.length,
+    { timeoutMs: 30_000 },
+  );
 }
 
 async function daily(call: Call, meterId: string, from: number, to: number): Promise<Answer> {
-  const res = await call('GET', `/v1/meters/${meterId}/consumption?groupBy=day&from=${iso(from)}&to=${iso(to)}`);
+  const res = await call(
+    'GET',
+    `/v1/meters/${meterId}/consumption?groupBy=day&from=${iso(from)}&to=${iso(to)}`,
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as unknown as Answer;
 }
@@ -73,18 +150,28 @@ async function daily(call: Call, meterId: string, from: number, to: number): Pro
  * feed rows for readings just stored reach the api up to a poll later and drop the meter once, maybe
  * between the two asks: then the pair is asked again, until a second ask is a hit (bounded).
  */
-async function cached(api: TestInstance, meterId: string, from: number, to: number): Promise<Answer> {
+async function cached(
+  api: TestInstance,
+  meterId: string,
+  from: number,
+  to: number,
+): Promise<Answer> {
   let pair: [Answer, Answer] | undefined;
-  await waitFor(`a second ask of ${meterId} served from memory`, async () => {
-    const first = await daily(http(api), meterId, from, to);
-    const hits = await api.metric(...HITS);
-    pair = [first, await daily(http(api), meterId, from, to)];
-    return (await api.metric(...HITS)) === hits + 1;
-  }, { timeoutMs: 10_000 });
+  await waitFor(
+    `a second ask of ${meterId} served from memory`,
+    async () => {
+      const first = await daily(http(api), meterId, from, to);
+      const hits = await api.metric(...HITS);
+      pair = [first, await daily(http(api), meterId, from, to)];
+      return (await api.metric(...HITS)) === hits + 1;
+    },
+    { timeoutMs: 10_000 },
+  );
   expect(pair?.[1]).toEqual(pair?.[0]);
   return pair![0];
 }
-const shape = (buckets: readonly Bucket[]) => buckets.map((b) => [b.start.slice(0, 10), b.importWh, b.quality]);
+const shape = (buckets: readonly Bucket[]) =>
+  buckets.map((b) => [b.start.slice(0, 10), b.importWh, b.quality]);
 const ymd = (t: number) => iso(t).slice(0, 10);
 
 /**
@@ -93,19 +180,45 @@ const ymd = (t: number) => iso(t).slice(0, 10);
  * quarter before midnight, 10 after): the days become 1560 and 1320 Wh measured, which no stale copy shows.
  */
 const inHole = (ts: number) => ts > day(-5, 18) && ts < day(-4, 6);
-const filled = (ts: number) => linear(day(-5, 18)) + (ts <= day(-4) ? 20 * (ts - day(-5, 18)) / Q : 480 + 10 * (ts - day(-4)) / Q);
-const WITH_HOLE = [[ymd(day(-6)), 1440, 'measured'], [ymd(day(-5)), 1440, 'interpolated'], [ymd(day(-4)), 1440, 'interpolated']];
-const FILLED = [[ymd(day(-6)), 1440, 'measured'], [ymd(day(-5)), 1560, 'measured'], [ymd(day(-4)), 1320, 'measured']];
+const filled = (ts: number) =>
+  linear(day(-5, 18)) +
+  (ts <= day(-4) ? (20 * (ts - day(-5, 18))) / Q : 480 + (10 * (ts - day(-4))) / Q);
+const WITH_HOLE = [
+  [ymd(day(-6)), 1440, 'measured'],
+  [ymd(day(-5)), 1440, 'interpolated'],
+  [ymd(day(-4)), 1440, 'interpolated'],
+];
+const FILLED = [
+  [ymd(day(-6)), 1440, 'measured'],
+  [ymd(day(-5)), 1560, 'measured'],
+  [ymd(day(-4)), 1320, 'measured'],
+];
 
 /** Ask with the hole (cached, then a hit), fill it, and expect the filled answer (`withinMs`: via the change feed). */
-async function holeThenLateFill(api: TestInstance, ingest: TestInstance, mqttUrl: string, meterId: string, withinMs?: number): Promise<void> {
+async function holeThenLateFill(
+  api: TestInstance,
+  ingest: TestInstance,
+  mqttUrl: string,
+  meterId: string,
+  withinMs?: number,
+): Promise<void> {
   await publish(ingest, mqttUrl, meterId, quarterHours(day(-8), day(-3), linear, inHole));
   expect(shape((await cached(api, meterId, day(-6), day(-3))).buckets)).toEqual(WITH_HOLE);
 
-  await publish(ingest, mqttUrl, meterId, quarterHours(day(-5, 18), day(-4, 6), filled, (ts) => !inHole(ts)));
+  await publish(
+    ingest,
+    mqttUrl,
+    meterId,
+    quarterHours(day(-5, 18), day(-4, 6), filled, (ts) => !inHole(ts)),
+  );
   const now = async () => shape((await daily(http(api), meterId, day(-6), day(-3))).buckets);
   if (withinMs === undefined) expect(await now()).toEqual(FILLED);
-  else await waitFor('the api instance shows the filled days', async () => JSON.stringify(await now()) === JSON.stringify(FILLED), { timeoutMs: withinMs });
+  else
+    await waitFor(
+      'the api instance shows the filled days',
+      async () => JSON.stringify(await now()) === JSON.stringify(FILLED),
+      { timeoutMs: withinMs },
+    );
 }
 
 describe('readings cache in one process (aedes, SQLite, ROLE=all)', () => {
@@ -113,7 +226,12 @@ describe('readings cache in one process (aedes, SQLite, ROLE=all)', () => {
   let call: Call;
   beforeAll(async () => {
     // GRACE_HOURS=0 lets the erasure case settle its ended contract at once; no cron interferes.
-    wl = await startInstance({ ADMIN_API_KEY: ADMIN, GRACE_HOURS: '0', SETTLE_CRON: 'off', RETENTION_CRON: 'off' });
+    wl = await startInstance({
+      ADMIN_API_KEY: ADMIN,
+      GRACE_HOURS: '0',
+      SETTLE_CRON: 'off',
+      RETENTION_CRON: 'off',
+    });
     call = http(wl);
   });
   afterAll(async () => {
@@ -159,32 +277,49 @@ describe('readings cache in one process (aedes, SQLite, ROLE=all)', () => {
 });
 
 const influxUrl = inject('influxUrl');
-describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('readings cache with split roles (Mosquitto, InfluxDB, one SQLite ledger)', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  const database = `wl_cache_${randomBytes(4).toString('hex')}`;
-  let broker: MosquittoHandle;
-  let api: TestInstance;
-  let ingest: TestInstance;
-  beforeAll(async () => {
-    tmp = tempDir('wl-cache-roles-');
-    broker = await startMosquitto();
-    const shared = { ADMIN_API_KEY: ADMIN, DATABASE_URL: `sqlite:${path.join(tmp.dir, 'ledger.db')}`, INFLUX_URL: influxUrl, INFLUX_DB: database, SETTLE_CRON: 'off', RETENTION_CRON: 'off' };
-    api = await startInstance({ ...shared, ROLE: 'api', READINGS_CACHE_POLL_MS: '200' });
-    // The fleet exists before ingest starts: its meter directory has no "unknown" answer to outlive.
-    await fleet(http(api), 'cache-split');
-    ingest = await startInstance({ ...shared, ROLE: 'ingest', MQTT_URL: broker.url, MQTT_CLIENT_ID: `cache-ingest-${process.pid}` });
-    // QoS 1 messages published before the subscription exists would be dropped by the broker.
-    await waitFor('ingest subscribed', () => ingest.running.ingest?.brokerConnected() === true);
-  });
-  afterAll(async () => {
-    await ingest?.stop();
-    await api?.stop();
-    await broker?.dispose();
-    await createInfluxClient({ url: influxUrl, database }).query(`DROP DATABASE "${database}"`, { db: false }).catch(() => undefined);
-    tmp?.cleanup();
-  });
+describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
+  'readings cache with split roles (Mosquitto, InfluxDB, one SQLite ledger)',
+  () => {
+    let tmp: ReturnType<typeof tempDir>;
+    const database = `wl_cache_${randomBytes(4).toString('hex')}`;
+    let broker: MosquittoHandle;
+    let api: TestInstance;
+    let ingest: TestInstance;
+    beforeAll(async () => {
+      tmp = tempDir('wl-cache-roles-');
+      broker = await startMosquitto();
+      const shared = {
+        ADMIN_API_KEY: ADMIN,
+        DATABASE_URL: `sqlite:${path.join(tmp.dir, 'ledger.db')}`,
+        INFLUX_URL: influxUrl,
+        INFLUX_DB: database,
+        SETTLE_CRON: 'off',
+        RETENTION_CRON: 'off',
+      };
+      api = await startInstance({ ...shared, ROLE: 'api', READINGS_CACHE_POLL_MS: '200' });
+      // The fleet exists before ingest starts: its meter directory has no "unknown" answer to outlive.
+      await fleet(http(api), 'cache-split');
+      ingest = await startInstance({
+        ...shared,
+        ROLE: 'ingest',
+        MQTT_URL: broker.url,
+        MQTT_CLIENT_ID: `cache-ingest-${process.pid}`,
+      });
+      // QoS 1 messages published before the subscription exists would be dropped by the broker.
+      await waitFor('ingest subscribed', () => ingest.running.ingest?.brokerConnected() === true);
+    });
+    afterAll(async () => {
+      await ingest?.stop();
+      await api?.stop();
+      await broker?.dispose();
+      await createInfluxClient({ url: influxUrl, database })
+        .query(`DROP DATABASE "${database}"`, { db: false })
+        .catch(() => undefined);
+      tmp?.cleanup();
+    });
 
-  it('the api process drops its cached days when the feed names the meter', async () => {
-    await holeThenLateFill(api, ingest, broker.url, 'cache-split', 20_000);
-  });
-});
+    it('the api process drops its cached days when the feed names the meter', async () => {
+      await holeThenLateFill(api, ingest, broker.url, 'cache-split', 20_000);
+    });
+  },
+);

@@ -11,9 +11,18 @@ describe.skipIf(inject('influxUrl') === '')('the API while InfluxDB is down', ()
 
   beforeAll(async () => {
     influx = await startInfluxd();
-    api = await createTestApi({ store: createInfluxStore({ url: influx.url, database: 'outage', timeoutMs: 2000 }) });
+    api = await createTestApi({
+      store: createInfluxStore({ url: influx.url, database: 'outage', timeoutMs: 2000 }),
+    });
     home = await createHousehold(api, 'down-1', undefined, { consent: 'interval' });
-    await api.store.writeBatch([{ meterId: 'down-1', ts: Date.UTC(2026, 10, 1), importWh: 5, receivedAt: Date.UTC(2026, 10, 1) }]);
+    await api.store.writeBatch([
+      {
+        meterId: 'down-1',
+        ts: Date.UTC(2026, 10, 1),
+        importWh: 5,
+        receivedAt: Date.UTC(2026, 10, 1),
+      },
+    ]);
   });
   afterAll(async () => {
     await api?.close();
@@ -21,7 +30,8 @@ describe.skipIf(inject('influxUrl') === '')('the API while InfluxDB is down', ()
   });
 
   it('answers 503 problem+json, then 200 again once it is back', async () => {
-    const path = '/v1/meters/down-1/consumption?groupBy=day&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z';
+    const path =
+      '/v1/meters/down-1/consumption?groupBy=day&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z';
     expect((await api.call('GET', path, { key: home.key })).status).toBe(200);
     await influx.stop();
     for (const p of [path, '/v1/meters/down-1/readings/latest']) {

@@ -11,14 +11,17 @@ import { billingWorld, type BillingWorld } from '../support/billing-fixture.js';
 import { describeSettlement } from './settlement-suite.js';
 
 describeOnPostgres((url) => {
-
   describeSettlement('PostgreSQL ledger', async () => billingWorld(await url()));
 
   /** Runners of their own (own pool, own runner id) sharing one ledger and one readings store. */
   async function runners(n: number): Promise<BillingWorld[]> {
     const ledgerUrl = await url();
     const first = await billingWorld(ledgerUrl, 'runner-0');
-    const rest = await Promise.all(Array.from({ length: n - 1 }, (_, i) => billingWorld(ledgerUrl, `runner-${i + 1}`, first.store)));
+    const rest = await Promise.all(
+      Array.from({ length: n - 1 }, (_, i) =>
+        billingWorld(ledgerUrl, `runner-${i + 1}`, first.store),
+      ),
+    );
     return [first, ...rest];
   }
 
@@ -29,17 +32,27 @@ describeOnPostgres((url) => {
       const contracts = [];
       for (let i = 0; i < 30; i += 1) {
         contracts.push((await w!.contract('2026-09-01T00:00:00+02:00', [`pg-${i}`])).contractId);
-        await w!.readings(`pg-${i}`, '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', { stepMs: 3_600_000, whPerStep: 400 + i });
+        await w!.readings(`pg-${i}`, '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', {
+          stepMs: 3_600_000,
+          whPerStep: 400 + i,
+        });
       }
       for (const x of all) x.clock.set('2026-10-05T00:00:00Z');
-      const results = await Promise.all(all.map((x) => runSettlement(x.deps, x.opts, { actor: 'cron' })));
+      const results = await Promise.all(
+        all.map((x) => runSettlement(x.deps, x.opts, { actor: 'cron' })),
+      );
       expect(results.reduce((s, r) => s + r.settled, 0)).toBe(30);
       expect(results.reduce((s, r) => s + r.closed, 0)).toBe(30);
       expect(results.reduce((s, r) => s + r.failed + r.held, 0)).toBe(0);
-      const invoices = await w!.ledger.db.selectFrom('invoices').select(['number', 'seq', 'period_id']).orderBy('seq').execute();
+      const invoices = await w!.ledger.db
+        .selectFrom('invoices')
+        .select(['number', 'seq', 'period_id'])
+        .orderBy('seq')
+        .execute();
       expect(invoices.map((i) => i.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect(new Set(invoices.map((i) => i.period_id)).size).toBe(30);
-      for (const c of contracts) expect((await storedPeriods(w!.ledger.db, c)).map((p) => p.status)).toEqual(['settled']);
+      for (const c of contracts)
+        expect((await storedPeriods(w!.ledger.db, c)).map((p) => p.status)).toEqual(['settled']);
     } finally {
       for (const x of all) await x.ledger.close();
       await w?.store.close();
@@ -52,21 +65,45 @@ describeOnPostgres((url) => {
     try {
       const one = await a!.contract('2026-09-01T00:00:00+02:00', ['race-1']);
       const two = await a!.contract('2026-09-01T00:00:00+02:00', ['race-2']);
-      for (const m of ['race-1', 'race-2']) await a!.readings(m, '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', { stepMs: 3_600_000 });
+      for (const m of ['race-1', 'race-2'])
+        await a!.readings(m, '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', { stepMs: 3_600_000 });
       for (const x of all) x.clock.set('2026-10-05T00:00:00Z');
       await closeEndedPeriods(a!.deps, { at: a!.clock.now(), actor: 'cron' });
       const contexts = await loadBillingContexts(a!.ledger.db);
       const settleDirect = async (x: BillingWorld, contractId: string) => {
         const ctx = contexts.get(contractId)!;
         const [period] = await storedPeriods(x.ledger.db, contractId);
-        const meters = (await readBillMeters(x.store, [{ key: 'k', meterIds: ctx.meterIds, from: period!.start, to: period!.end }])).get('k')!;
-        const bill = measuredBill({ tariff: ctx.tariff, tz: ctx.timezone, period: period!, meters });
-        return issuePeriodInvoice(x.deps, { ctx, period: period!, bill, forced: false, actor: x.opts.runnerId, now: x.clock.now() });
+        const meters = (
+          await readBillMeters(x.store, [
+            { key: 'k', meterIds: ctx.meterIds, from: period!.start, to: period!.end },
+          ])
+        ).get('k')!;
+        const bill = measuredBill({
+          tariff: ctx.tariff,
+          tz: ctx.timezone,
+          period: period!,
+          meters,
+        });
+        return issuePeriodInvoice(x.deps, {
+          ctx,
+          period: period!,
+          bill,
+          forced: false,
+          actor: x.opts.runnerId,
+          now: x.clock.now(),
+        });
       };
-      const outcomes = await Promise.all([settleDirect(a!, one.contractId), settleDirect(b!, one.contractId)]);
+      const outcomes = await Promise.all([
+        settleDirect(a!, one.contractId),
+        settleDirect(b!, one.contractId),
+      ]);
       expect(outcomes.filter((o) => o !== undefined)).toHaveLength(1);
       expect((await settleDirect(b!, two.contractId))?.number).toBe('INV-2026-000002');
-      const numbers = await a!.ledger.db.selectFrom('invoices').select('number').orderBy('number').execute();
+      const numbers = await a!.ledger.db
+        .selectFrom('invoices')
+        .select('number')
+        .orderBy('number')
+        .execute();
       expect(numbers.map((n) => n.number)).toEqual(['INV-2026-000001', 'INV-2026-000002']);
     } finally {
       for (const x of all) await x.ledger.close();

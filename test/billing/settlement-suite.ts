@@ -24,13 +24,28 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['m-1']);
         await w.readings('m-1', '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z');
         w.clock.set('2026-10-02T00:00:00Z'); // September (Paris) ended 2026-09-30T22:00Z: closed, in grace
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 1, settled: 0, held: 0, failed: 0 });
-        expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual(['closed']);
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 1,
+          settled: 0,
+          held: 0,
+          failed: 0,
+        });
+        expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual([
+          'closed',
+        ]);
 
         w.clock.set('2026-10-03T21:59:00Z'); // one minute before the grace window ends
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 0, settled: 0 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 0,
+          settled: 0,
+        });
         w.clock.set('2026-10-03T22:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'key:staff-1' })).toMatchObject({ closed: 0, settled: 1, held: 0, failed: 0 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'key:staff-1' })).toMatchObject({
+          closed: 0,
+          settled: 1,
+          held: 0,
+          failed: 0,
+        });
         const [invoice, ...more] = await invoicesOf(w.ledger.db, contractId);
         expect(more).toEqual([]);
         expect(invoice?.number).toBe('INV-2026-000001');
@@ -44,10 +59,16 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
 
         // Idempotent: later runs settle nothing again.
         w.clock.advance(DAY);
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ settled: 0, held: 0 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          settled: 0,
+          held: 0,
+        });
         expect(await invoicesOf(w.ledger.db, contractId)).toHaveLength(1);
         const audit = await auditOf(w.ledger.db, contractId);
-        expect(audit.map((a) => [a.action, a.actor])).toEqual([['close', 'cron'], ['settle', 'key:staff-1']]);
+        expect(audit.map((a) => [a.action, a.actor])).toEqual([
+          ['close', 'cron'],
+          ['settle', 'key:staff-1'],
+        ]);
       } finally {
         await w.close();
       }
@@ -61,34 +82,66 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         await w.readings('held-1', '2026-08-31T00:00:00Z', '2026-09-25T00:00:00Z');
         await w.readings('forced-1', '2026-08-31T00:00:00Z', '2026-09-25T00:00:00Z');
         w.clock.set('2026-10-05T00:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 2, settled: 0, held: 2 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 2,
+          settled: 0,
+          held: 2,
+        });
         const [held] = await storedPeriods(w.ledger.db, a.contractId);
         expect(held?.status).toBe('held');
-        expect(held?.holdReason).toMatch(/no reading at or after the period end .* from meter held-1/);
+        expect(held?.holdReason).toMatch(
+          /no reading at or after the period end .* from meter held-1/,
+        );
         // Still held on the next run, with no second audit row for the same reason.
         expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ held: 2 });
-        expect((await auditOf(w.ledger.db, a.contractId)).filter((x) => x.action === 'hold')).toHaveLength(1);
+        expect(
+          (await auditOf(w.ledger.db, a.contractId)).filter((x) => x.action === 'hold'),
+        ).toHaveLength(1);
 
         // Staff force contract b: its end index is extrapolated from the 7-day baseline, and the invoice says so.
-        expect(await runSettlement(w.deps, w.opts, { actor: 'key:staff', contractId: b.contractId, force: true })).toMatchObject({ settled: 1, held: 0 });
+        expect(
+          await runSettlement(w.deps, w.opts, {
+            actor: 'key:staff',
+            contractId: b.contractId,
+            force: true,
+          }),
+        ).toMatchObject({ settled: 1, held: 0 });
         const [forced] = await invoicesOf(w.ledger.db, b.contractId);
         expect(forced?.basis.method).toBe('extrapolated-7d');
-        expect(forced?.lines.filter((l) => l.kind === 'energy').every((l) => l.description.includes('extrapolated'))).toBe(true);
+        expect(
+          forced?.lines
+            .filter((l) => l.kind === 'energy')
+            .every((l) => l.description.includes('extrapolated')),
+        ).toBe(true);
         // 1 kW all along: measured to 09-25, the baseline projects the same power to the end.
         expect(forced!.basis.measuredImportWh + forced!.basis.projectedImportWh).toBe(720_000);
-        expect((await auditOf(w.ledger.db, b.contractId)).map((x) => x.action)).toContain('force_settle');
+        expect((await auditOf(w.ledger.db, b.contractId)).map((x) => x.action)).toContain(
+          'force_settle',
+        );
 
         // Readings resume after the end: a is settled on measured data; b's extrapolation is checked against them.
         w.clock.set('2026-10-06T00:00:00Z');
-        await w.readings('held-1', '2026-10-01T00:00:00Z', '2026-10-06T00:00:00Z', { startWh: 1_000_000 + 96 * 25 * 250 + 96 * 20, stepMs: DAY, whPerStep: 96 * 250 });
-        await w.readings('forced-1', '2026-10-01T00:00:00Z', '2026-10-06T00:00:00Z', { startWh: 1_000_000 + 96 * 25 * 250 + 96 * 20, stepMs: DAY, whPerStep: 96 * 250 });
+        await w.readings('held-1', '2026-10-01T00:00:00Z', '2026-10-06T00:00:00Z', {
+          startWh: 1_000_000 + 96 * 25 * 250 + 96 * 20,
+          stepMs: DAY,
+          whPerStep: 96 * 250,
+        });
+        await w.readings('forced-1', '2026-10-01T00:00:00Z', '2026-10-06T00:00:00Z', {
+          startWh: 1_000_000 + 96 * 25 * 250 + 96 * 20,
+          stepMs: DAY,
+          whPerStep: 96 * 250,
+        });
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron' });
         expect(r).toMatchObject({ settled: 1, held: 0, adjusted: 1 });
         const [settledA] = await invoicesOf(w.ledger.db, a.contractId);
         expect(settledA?.basis.method).toBe('measured');
         const bPeriods = await storedPeriods(w.ledger.db, b.contractId);
         expect(bPeriods[0]?.endExtrapolated).toBe(false);
-        const adjusts = await w.ledger.db.selectFrom('adjustments').selectAll().where('contract_id', '=', b.contractId).execute();
+        const adjusts = await w.ledger.db
+          .selectFrom('adjustments')
+          .selectAll()
+          .where('contract_id', '=', b.contractId)
+          .execute();
         expect(adjusts).toHaveLength(1);
         expect(adjusts[0]?.reason).toBe('end index measured after a forced settlement');
       } finally {
@@ -106,7 +159,10 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         const atResume = 1_000_000 + ((resume - t('2026-08-31T00:00:00Z')) / Q) * 250;
         await w.readings('late-1', resume, '2026-11-02T00:00:00Z', { startWh: atResume });
         w.clock.set('2026-10-04T00:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 1, settled: 1 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 1,
+          settled: 1,
+        });
         const [first] = await invoicesOf(w.ledger.db, contractId);
         expect(first?.number).toBe('INV-2026-000001');
 
@@ -117,7 +173,12 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         for (let ts = t('2026-09-10T18:15:00Z'); ts < resume; ts += Q) {
           const inPeak = ts > t('2026-09-10T20:00:00Z') && ts <= t('2026-09-10T22:00:00Z');
           const prev = night.at(-1)?.importWh ?? before;
-          night.push({ meterId: 'late-1', ts, importWh: prev + (inPeak ? 1500 : 0), receivedAt: w.clock.now() });
+          night.push({
+            meterId: 'late-1',
+            ts,
+            importWh: prev + (inPeak ? 1500 : 0),
+            receivedAt: w.clock.now(),
+          });
         }
         expect(night.at(-1)?.importWh).toBe(atResume);
         await w.store.writeBatch(night);
@@ -126,15 +187,26 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron' });
         expect(r).toMatchObject({ adjusted: 1, notBilled: 0, settled: 0 });
         // Re-running finds nothing new to adjust.
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ adjusted: 0 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          adjusted: 0,
+        });
 
         w.clock.set('2026-11-04T00:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 1, settled: 1 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 1,
+          settled: 1,
+        });
         const [second, firstAgain] = await invoicesOf(w.ledger.db, contractId);
         expect(firstAgain).toEqual(first); // the settled invoice never changes
         expect(second?.number).toBe('INV-2026-000002');
         const adj = second!.lines.filter((l) => l.kind === 'adjustment');
-        expect(adj.every((l) => l.adjusts === 'INV-2026-000001' && l.description.startsWith('Adjustment to INV-2026-000001: '))).toBe(true);
+        expect(
+          adj.every(
+            (l) =>
+              l.adjusts === 'INV-2026-000001' &&
+              l.description.startsWith('Adjustment to INV-2026-000001: '),
+          ),
+        ).toBe(true);
         // kWh moved from HP to HC: the HP line goes down, the HC line up, the total kWh (and so the excise) is unchanged.
         const hp = adj.find((l) => l.description.includes('Energy HP'));
         const hc = adj.find((l) => l.description.includes('Energy HC'));
@@ -142,7 +214,11 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         expect(new Decimal(hp!.quantity).isNegative()).toBe(true);
         expect(adj.some((l) => l.description.includes('Excise'))).toBe(false);
         addsUp(second!.lines, second!.total);
-        const pending = await w.ledger.db.selectFrom('adjustments').select('applied_invoice_number').where('contract_id', '=', contractId).execute();
+        const pending = await w.ledger.db
+          .selectFrom('adjustments')
+          .select('applied_invoice_number')
+          .where('contract_id', '=', contractId)
+          .execute();
         expect(pending.map((p) => p.applied_invoice_number)).toEqual(['INV-2026-000002']);
       } finally {
         await w.close();
@@ -153,20 +229,38 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
       const w = await open();
       try {
         const { contractId } = await w.contract('2025-01-01T00:00:00+01:00', ['old-1']);
-        await w.readings('old-1', '2024-12-31T00:00:00Z', '2025-01-10T00:00:00Z', { stepMs: HOUR, whPerStep: 1000 });
-        await w.readings('old-1', '2025-01-20T00:00:00Z', '2025-02-05T00:00:00Z', { stepMs: HOUR, startWh: 1_000_000 + 20 * 24 * 1000, whPerStep: 1000 });
+        await w.readings('old-1', '2024-12-31T00:00:00Z', '2025-01-10T00:00:00Z', {
+          stepMs: HOUR,
+          whPerStep: 1000,
+        });
+        await w.readings('old-1', '2025-01-20T00:00:00Z', '2025-02-05T00:00:00Z', {
+          stepMs: HOUR,
+          startWh: 1_000_000 + 20 * 24 * 1000,
+          whPerStep: 1000,
+        });
         w.clock.set('2025-02-10T00:00:00Z');
         await closeEndedPeriods(w.deps, { at: w.clock.now(), actor: 'cron', contractId });
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron', contractId })).toMatchObject({ settled: 1 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron', contractId })).toMatchObject({
+          settled: 1,
+        });
         // 16 months later a reading of the gap turns up: the night-and-day split of the gap changes.
         w.clock.set('2026-06-01T00:00:00Z');
-        const late = [{ meterId: 'old-1', ts: t('2025-01-15T09:00:00Z'), importWh: 1_000_000 + 20 * 24 * 1000 - 1000, receivedAt: w.clock.now() }];
+        const late = [
+          {
+            meterId: 'old-1',
+            ts: t('2025-01-15T09:00:00Z'),
+            importWh: 1_000_000 + 20 * 24 * 1000 - 1000,
+            receivedAt: w.clock.now(),
+          },
+        ];
         await w.store.writeBatch(late);
         await recordLateArrivals(w.ledger.db, late, w.clock.now());
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron', contractId });
         expect(r).toMatchObject({ adjusted: 0, notBilled: 1 });
         expect(await w.ledger.db.selectFrom('adjustments').selectAll().execute()).toEqual([]);
-        const report = (await auditOf(w.ledger.db, contractId)).find((a) => a.action === 'late_readings_not_billed');
+        const report = (await auditOf(w.ledger.db, contractId)).find(
+          (a) => a.action === 'late_readings_not_billed',
+        );
         expect(report?.detail.reason).toMatch(/back-billing cap \(14 months\)/);
       } finally {
         await w.close();
@@ -179,24 +273,53 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['mo-1']);
         await w.readings('mo-1', '2026-08-31T00:00:00Z', '2026-10-18T00:00:00Z');
         w.clock.set('2026-10-18T09:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 1, settled: 1 }); // September
-        await expect(moveOut(w.deps, { contractId, at: t('2026-10-17T12:05:00Z'), actor: 'key:s' })).rejects.toThrow(/quarter hour/);
-        await expect(moveOut(w.deps, { contractId, at: t('2026-10-19T12:00:00Z'), actor: 'key:s' })).rejects.toThrow(/future/);
-        await expect(moveOut(w.deps, { contractId, at: t('2026-09-15T12:00:00Z'), actor: 'key:s' })).rejects.toThrow(/already closed/);
-        const { closed } = await moveOut(w.deps, { contractId, at: t('2026-10-17T12:00:00Z'), actor: 'key:s' });
-        expect(closed.map((p) => [new Date(p.start).toISOString(), new Date(p.end).toISOString()])).toEqual([
-          ['2026-09-30T22:00:00.000Z', '2026-10-17T12:00:00.000Z'],
-        ]);
-        await expect(moveOut(w.deps, { contractId, at: t('2026-10-17T12:00:00Z'), actor: 'key:s' })).rejects.toThrow(/already ended/);
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 1,
+          settled: 1,
+        }); // September
+        await expect(
+          moveOut(w.deps, { contractId, at: t('2026-10-17T12:05:00Z'), actor: 'key:s' }),
+        ).rejects.toThrow(/quarter hour/);
+        await expect(
+          moveOut(w.deps, { contractId, at: t('2026-10-19T12:00:00Z'), actor: 'key:s' }),
+        ).rejects.toThrow(/future/);
+        await expect(
+          moveOut(w.deps, { contractId, at: t('2026-09-15T12:00:00Z'), actor: 'key:s' }),
+        ).rejects.toThrow(/already closed/);
+        const { closed } = await moveOut(w.deps, {
+          contractId,
+          at: t('2026-10-17T12:00:00Z'),
+          actor: 'key:s',
+        });
+        expect(
+          closed.map((p) => [new Date(p.start).toISOString(), new Date(p.end).toISOString()]),
+        ).toEqual([['2026-09-30T22:00:00.000Z', '2026-10-17T12:00:00.000Z']]);
+        await expect(
+          moveOut(w.deps, { contractId, at: t('2026-10-17T12:00:00Z'), actor: 'key:s' }),
+        ).rejects.toThrow(/already ended/);
         w.clock.set('2026-10-20T12:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ settled: 1, closed: 0 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          settled: 1,
+          closed: 0,
+        });
         const [invoice] = await invoicesOf(w.ledger.db, contractId);
         // 16 full days and 14 of the 24 hours of the 17th.
         expect(invoice?.lines.find((l) => l.kind === 'standing_charge')?.quantity).toBe('16.5833');
-        expect(invoice?.period).toEqual({ start: t('2026-09-30T22:00:00Z'), end: t('2026-10-17T12:00:00Z') });
+        expect(invoice?.period).toEqual({
+          start: t('2026-09-30T22:00:00Z'),
+          end: t('2026-10-17T12:00:00Z'),
+        });
         w.clock.set('2027-01-01T00:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ closed: 0, settled: 0 });
-        expect((await auditOf(w.ledger.db, contractId)).map((a) => a.action)).toEqual(['close', 'settle', 'move_out', 'settle']);
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 0,
+          settled: 0,
+        });
+        expect((await auditOf(w.ledger.db, contractId)).map((a) => a.action)).toEqual([
+          'close',
+          'settle',
+          'move_out',
+          'settle',
+        ]);
       } finally {
         await w.close();
       }
@@ -206,23 +329,49 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
       const w = await open();
       try {
         const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['gone-1']);
-        await w.readings('gone-1', '2026-08-31T00:00:00Z', '2026-09-10T00:00:00Z', { stepMs: HOUR, whPerStep: 1000 });
-        await w.readings('gone-1', '2026-09-12T00:00:00Z', '2026-09-20T00:00:00Z', { stepMs: HOUR, startWh: 1_000_000 + 12 * 24 * 1000, whPerStep: 1000 });
+        await w.readings('gone-1', '2026-08-31T00:00:00Z', '2026-09-10T00:00:00Z', {
+          stepMs: HOUR,
+          whPerStep: 1000,
+        });
+        await w.readings('gone-1', '2026-09-12T00:00:00Z', '2026-09-20T00:00:00Z', {
+          stepMs: HOUR,
+          startWh: 1_000_000 + 12 * 24 * 1000,
+          whPerStep: 1000,
+        });
         w.clock.set('2026-09-25T00:00:00Z');
         await moveOut(w.deps, { contractId, at: t('2026-09-15T00:00:00Z'), actor: 'key:s' });
         w.clock.set('2026-09-30T00:00:00Z');
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ settled: 1 });
-        const late = [{ meterId: 'gone-1', ts: t('2026-09-11T07:00:00Z'), importWh: 1_000_000 + 10 * 24 * 1000 + 3000, receivedAt: w.clock.now() }];
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          settled: 1,
+        });
+        const late = [
+          {
+            meterId: 'gone-1',
+            ts: t('2026-09-11T07:00:00Z'),
+            importWh: 1_000_000 + 10 * 24 * 1000 + 3000,
+            receivedAt: w.clock.now(),
+          },
+        ];
         await w.store.writeBatch(late);
         await recordLateArrivals(w.ledger.db, late, w.clock.now());
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ adjusted: 1 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          adjusted: 1,
+        });
         const [extra, settled] = await invoicesOf(w.ledger.db, contractId);
         expect(settled?.kind).toBe('period');
-        expect(extra).toMatchObject({ kind: 'adjustment', number: 'INV-2026-000002', periodId: null });
-        expect(extra!.lines.every((l) => l.kind === 'adjustment' && l.adjusts === settled!.number)).toBe(true);
+        expect(extra).toMatchObject({
+          kind: 'adjustment',
+          number: 'INV-2026-000002',
+          periodId: null,
+        });
+        expect(
+          extra!.lines.every((l) => l.kind === 'adjustment' && l.adjusts === settled!.number),
+        ).toBe(true);
         addsUp(extra!.lines, extra!.total);
         // Nothing is billed twice.
-        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({ adjusted: 0 });
+        expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
+          adjusted: 0,
+        });
         expect(await invoicesOf(w.ledger.db, contractId)).toHaveLength(2);
       } finally {
         await w.close();
@@ -233,19 +382,34 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
       const w = await open();
       try {
         const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['down-1']);
-        await w.readings('down-1', '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', { stepMs: HOUR, whPerStep: 1000 });
+        await w.readings('down-1', '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z', {
+          stepMs: HOUR,
+          whPerStep: 1000,
+        });
         w.clock.set('2026-10-05T00:00:00Z');
         await runSettlement(w.deps, w.opts, { actor: 'cron' });
-        await recordLateArrivals(w.ledger.db, [{ meterId: 'down-1', ts: t('2026-09-15T00:30:00Z'), importWh: 0, receivedAt: 0 }], w.clock.now());
+        await recordLateArrivals(
+          w.ledger.db,
+          [{ meterId: 'down-1', ts: t('2026-09-15T00:30:00Z'), importWh: 0, receivedAt: 0 }],
+          w.clock.now(),
+        );
         const { contractId: other } = await w.contract('2026-09-01T00:00:00+02:00', ['down-2']);
         await w.store.close(); // the real store, closed: every read now fails
         w.clock.set('2026-11-05T00:00:00Z');
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron' });
         expect(r).toMatchObject({ settled: 0 });
         expect(r.failed).toBeGreaterThanOrEqual(3); // the adjusted September, and October of both contracts
-        expect((await storedPeriods(w.ledger.db, other)).map((p) => p.status)).toEqual(['closed', 'closed']);
-        expect(await w.ledger.db.selectFrom('late_arrivals').select('processed_at').execute()).toEqual([{ processed_at: null }]);
-        expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual(['settled', 'closed']);
+        expect((await storedPeriods(w.ledger.db, other)).map((p) => p.status)).toEqual([
+          'closed',
+          'closed',
+        ]);
+        expect(
+          await w.ledger.db.selectFrom('late_arrivals').select('processed_at').execute(),
+        ).toEqual([{ processed_at: null }]);
+        expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual([
+          'settled',
+          'closed',
+        ]);
       } finally {
         await w.ledger.close();
       }

@@ -7,7 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = process.env.DOCKER_COMPOSE_BIN ?? '/usr/bin/docker-compose';
 const present = existsSync(BIN);
-if (!present && process.env.REQUIRE_SERVICES === '1') throw new Error(`docker-compose is required (REQUIRE_SERVICES=1) but ${BIN} is missing: apt-get install docker-compose`);
+if (!present && process.env.REQUIRE_SERVICES === '1')
+  throw new Error(
+    `docker-compose is required (REQUIRE_SERVICES=1) but ${BIN} is missing: apt-get install docker-compose`,
+  );
 
 interface Service {
   image?: string;
@@ -19,11 +22,22 @@ interface Service {
   user?: string;
 }
 
-function compose(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function compose(
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // No Docker engine is needed to validate: `config` only reads and resolves the file.
-    execFile(BIN, ['-f', 'docker-compose.yml', ...args], { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'wattledger' } }, (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }));
+    execFile(
+      BIN,
+      ['-f', 'docker-compose.yml', ...args],
+      { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'wattledger' } },
+      (err, stdout, stderr) =>
+        resolve({
+          code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1,
+          stdout,
+          stderr,
+        }),
+    );
   });
 }
 
@@ -33,7 +47,11 @@ describe.skipIf(!present)('docker-compose.yml', () => {
     const out = await compose(['config']);
     expect(out.code, out.stderr).toBe(0);
     // Debian's docker-compose is Python with PyYAML: the same parser turns its resolved output into JSON.
-    const json = execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: out.stdout });
+    const json = execFileSync(
+      'python3',
+      ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
+      { input: out.stdout },
+    );
     services = (JSON.parse(json.toString()) as { services: Record<string, Service> }).services;
   });
   const svc = (name: string): Service => {
@@ -41,7 +59,8 @@ describe.skipIf(!present)('docker-compose.yml', () => {
     if (s === undefined) throw new Error(`no service ${name}`);
     return s;
   };
-  const mounts = (name: string) => (svc(name).volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+  const mounts = (name: string) =>
+    (svc(name).volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
 
   it('passes `docker-compose config -q`', async () => {
     const out = await compose(['config', '-q']);
@@ -49,7 +68,19 @@ describe.skipIf(!present)('docker-compose.yml', () => {
   });
 
   it('runs the broker, the stores, Grafana and wattledger in its roles', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'broker-auth', 'grafana', 'influxdb', 'ingest-1', 'ingest-2', 'jobs', 'mosquitto', 'postgres', 'prometheus', 'simulator']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'broker-auth',
+      'grafana',
+      'influxdb',
+      'ingest-1',
+      'ingest-2',
+      'jobs',
+      'mosquitto',
+      'postgres',
+      'prometheus',
+      'simulator',
+    ]);
     expect(svc('postgres').image).toBe('postgres:16');
     expect(svc('mosquitto').image).toBe('eclipse-mosquitto:2');
     expect(svc('api').command).toEqual(['serve', '--role', 'api']);
@@ -61,7 +92,12 @@ describe.skipIf(!present)('docker-compose.yml', () => {
     const [a, b] = [svc('ingest-1'), svc('ingest-2')];
     for (const s of [a, b]) {
       expect(s.command).toEqual(['serve', '--role', 'ingest']);
-      expect(s.environment).toMatchObject({ MQTT_SHARE_GROUP: 'wattledger', MQTT_URL: 'mqtt://mosquitto:1883', INFLUX_URL: 'http://influxdb:8086', INFLUX_DB: 'energy' });
+      expect(s.environment).toMatchObject({
+        MQTT_SHARE_GROUP: 'wattledger',
+        MQTT_URL: 'mqtt://mosquitto:1883',
+        INFLUX_URL: 'http://influxdb:8086',
+        INFLUX_DB: 'energy',
+      });
       expect(s.depends_on?.mosquitto?.condition).toBe('service_healthy');
     }
     expect(a.environment?.MQTT_CLIENT_ID).not.toBe(b.environment?.MQTT_CLIENT_ID);
@@ -74,18 +110,36 @@ describe.skipIf(!present)('docker-compose.yml', () => {
     expect(conf).toMatch(/^persistence true$/m);
     expect(conf).toMatch(/^password_file \/mosquitto\/auth\/passwd$/m);
     expect(conf).toMatch(/^acl_file \/mosquitto\/auth\/acl$/m);
-    expect(svc('mosquitto').depends_on?.['broker-auth']?.condition).toBe('service_completed_successfully');
-    expect(svc('broker-auth').command?.slice(0, 3)).toEqual(['broker-auth', '--out-dir', '/var/lib/wattledger-auth']);
+    expect(svc('mosquitto').depends_on?.['broker-auth']?.condition).toBe(
+      'service_completed_successfully',
+    );
+    expect(svc('broker-auth').command?.slice(0, 3)).toEqual([
+      'broker-auth',
+      '--out-dir',
+      '/var/lib/wattledger-auth',
+    ]);
     expect(mounts('mosquitto').some((m) => m.endsWith(':/mosquitto/auth:ro'))).toBe(true);
-    expect(mounts('mosquitto').some((m) => m.endsWith('/deploy/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro'))).toBe(true);
+    expect(
+      mounts('mosquitto').some((m) =>
+        m.endsWith('/deploy/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro'),
+      ),
+    ).toBe(true);
   });
 
   it('Grafana gets the provisioned dashboards, and the files the stack mounts exist', () => {
-    expect(mounts('grafana')).toEqual(expect.arrayContaining([
-      `${ROOT}/dashboards/grafana/provisioning:/etc/grafana/provisioning:ro`,
-      `${ROOT}/dashboards/grafana/dashboards:/var/lib/grafana/dashboards/wattledger:ro`,
-    ]));
-    for (const f of ['Dockerfile', '.dockerignore', 'deploy/mosquitto/mosquitto.conf', 'deploy/prometheus/prometheus.yml']) expect(existsSync(path.join(ROOT, f)), f).toBe(true);
+    expect(mounts('grafana')).toEqual(
+      expect.arrayContaining([
+        `${ROOT}/dashboards/grafana/provisioning:/etc/grafana/provisioning:ro`,
+        `${ROOT}/dashboards/grafana/dashboards:/var/lib/grafana/dashboards/wattledger:ro`,
+      ]),
+    );
+    for (const f of [
+      'Dockerfile',
+      '.dockerignore',
+      'deploy/mosquitto/mosquitto.conf',
+      'deploy/prometheus/prometheus.yml',
+    ])
+      expect(existsSync(path.join(ROOT, f)), f).toBe(true);
   });
 
   it('the image is multi-stage, runs as a non-root user, checks its health and enters the CLI', () => {

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** dashboards/grafana of the repository. */
-export const GRAFANA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboards/grafana');
+export const GRAFANA_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../dashboards/grafana',
+);
 
 /** One query of a dashboard: a panel target or a template variable. */
 export interface DashboardQuery {
@@ -43,8 +46,13 @@ export interface Dashboard {
 /** Every dashboard file, parsed. */
 export function loadDashboards(): { file: string; dashboard: Dashboard }[] {
   const dir = path.join(GRAFANA_DIR, 'dashboards');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .map((file) => ({ file, dashboard: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Dashboard }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      dashboard: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Dashboard,
+    }));
 }
 
 /** Panels including those nested in rows. */
@@ -60,14 +68,21 @@ export function dashboardQueries(): DashboardQuery[] {
       for (const t of p.targets ?? []) {
         const type = t.datasource?.type ?? p.datasource?.type;
         const where = `${file} panel ${p.id} "${p.title}" target ${t.refId ?? '?'}`;
-        if (type === 'influxdb' && t.query !== undefined) out.push({ dashboard: file, where, datasource: 'influxdb', query: t.query });
-        else if (type === 'prometheus' && t.expr !== undefined) out.push({ dashboard: file, where, datasource: 'prometheus', query: t.expr });
+        if (type === 'influxdb' && t.query !== undefined)
+          out.push({ dashboard: file, where, datasource: 'influxdb', query: t.query });
+        else if (type === 'prometheus' && t.expr !== undefined)
+          out.push({ dashboard: file, where, datasource: 'prometheus', query: t.expr });
         else throw new Error(`${where}: no query for datasource ${String(type)}`);
       }
     }
     for (const v of dashboard.templating?.list ?? []) {
       if (v.type === 'query' && v.query !== undefined && v.datasource?.type === 'influxdb') {
-        out.push({ dashboard: file, where: `${file} variable $${v.name}`, datasource: 'influxdb', query: v.query });
+        out.push({
+          dashboard: file,
+          where: `${file} variable $${v.name}`,
+          datasource: 'influxdb',
+          query: v.query,
+        });
       }
     }
   }

@@ -25,15 +25,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     wantMosquitto ? startMosquitto({ persistence: false }) : Promise.resolve(undefined),
     wantInfluxd ? startInfluxd() : Promise.resolve(undefined),
   ]);
-  const started = [mosquitto, influxd].flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : [])) as (MosquittoHandle | InfluxdHandle)[];
+  const started = [mosquitto, influxd].flatMap((r) =>
+    r.status === 'fulfilled' && r.value ? [r.value] : [],
+  ) as (MosquittoHandle | InfluxdHandle)[];
   const teardown = async () => {
     await Promise.all(started.map((s) => s.dispose()));
   };
   // An installed service that fails to start is a broken machine, not a reason to skip: fail the run.
-  const failed = [mosquitto, influxd].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const failed = [mosquitto, influxd].flatMap((r) =>
+    r.status === 'rejected' ? [r.reason as unknown] : [],
+  );
   if (failed.length > 0) {
     await teardown();
-    throw new AggregateError(failed, `test services failed to start: ${failed.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+    throw new AggregateError(
+      failed,
+      `test services failed to start: ${failed.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`,
+    );
   }
 
   project.provide('mqttUrl', mosquitto.status === 'fulfilled' ? (mosquitto.value?.url ?? '') : '');

@@ -24,14 +24,21 @@ describe.skipIf(!available)('test harness: mosquitto', () => {
 
   it('keeps port, data and more than 1000 queued messages of an offline session across a restart', async () => {
     broker = await startMosquitto({ persistence: true });
-    const opts = { clientId: 'harness-sub', clean: false, protocolVersion: 4 as const, reconnectPeriod: 0 };
+    const opts = {
+      clientId: 'harness-sub',
+      clean: false,
+      protocolVersion: 4 as const,
+      reconnectPeriod: 0,
+    };
     const sub = await connectAsync(broker.url, opts);
     await sub.subscribeAsync('harness/t', { qos: 1 });
     await sub.endAsync();
 
     const pub = await connectAsync(broker.url, { reconnectPeriod: 0 });
     // Beyond the default max_queued_messages of 1000, which would silently drop the rest.
-    await Promise.all(Array.from({ length: 1500 }, (_, i) => pub.publishAsync('harness/t', String(i), { qos: 1 })));
+    await Promise.all(
+      Array.from({ length: 1500 }, (_, i) => pub.publishAsync('harness/t', String(i), { qos: 1 })),
+    );
     await pub.endAsync();
 
     await broker.stop();
@@ -43,7 +50,9 @@ describe.skipIf(!available)('test harness: mosquitto', () => {
     const again = connect(broker.url, opts);
     clients.push(again);
     again.on('message', (_topic, payload) => received.add(payload.toString()));
-    await waitFor('1500 queued messages', () => received.size === 1500, { timeoutMs: 30_000 }).catch((err: Error) => {
+    await waitFor('1500 queued messages', () => received.size === 1500, {
+      timeoutMs: 30_000,
+    }).catch((err: Error) => {
       throw new Error(`${err.message} (got ${received.size})`);
     });
   });

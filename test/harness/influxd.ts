@@ -72,16 +72,26 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<InfluxdHa
   async function start(): Promise<void> {
     if (proc?.running()) throw new Error('influxd is already running');
     // INFLUXDB_* variables would override the config file (influxd reads them); keep the caller's out.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INFLUXDB_')));
-    proc = spawnLogged('influxd', INFLUXD_BIN, ['-config', confFile], { logFile, cwd: dataDir, env });
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('INFLUXDB_')),
+    );
+    proc = spawnLogged('influxd', INFLUXD_BIN, ['-config', confFile], {
+      logFile,
+      cwd: dataDir,
+      env,
+    });
     await waitForHttp(`${url}/ping`, { process: proc, accept: (s) => s === 204 });
   }
   const stop = async () => proc?.stop();
   await start();
 
   if (opts.database !== undefined) {
-    const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE "${opts.database}"` }) });
-    if (!res.ok) throw new Error(`influxd: CREATE DATABASE failed: ${res.status} ${await res.text()}`);
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      body: new URLSearchParams({ q: `CREATE DATABASE "${opts.database}"` }),
+    });
+    if (!res.ok)
+      throw new Error(`influxd: CREATE DATABASE failed: ${res.status} ${await res.text()}`);
     await res.arrayBuffer().catch(() => undefined);
   }
 

@@ -37,14 +37,28 @@ export interface MosquittoHandle {
 function config(port: number, dataDir: string, opts: MosquittoOptions): string {
   return [
     `listener ${port} 127.0.0.1`,
-    ...(opts.tls ? [`cafile ${opts.tls.caFile}`, `certfile ${opts.tls.certFile}`, `keyfile ${opts.tls.keyFile}`] : []),
-    ...(opts.auth ? ['allow_anonymous false', `password_file ${opts.auth.passwordFile}`, `acl_file ${opts.auth.aclFile}`] : ['allow_anonymous true']),
+    ...(opts.tls
+      ? [
+          `cafile ${opts.tls.caFile}`,
+          `certfile ${opts.tls.certFile}`,
+          `keyfile ${opts.tls.keyFile}`,
+        ]
+      : []),
+    ...(opts.auth
+      ? [
+          'allow_anonymous false',
+          `password_file ${opts.auth.passwordFile}`,
+          `acl_file ${opts.auth.aclFile}`,
+        ]
+      : ['allow_anonymous true']),
     // Default 1000 per client: a persistent session of a stopped ingest silently drops the rest (FIELD-NOTES).
     'max_queued_messages 0',
     'max_inflight_messages 100',
     // Run as root (containers), mosquitto 2 drops to user "mosquitto", which cannot write our temp dir.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
-    ...(opts.persistence ? ['persistence true', `persistence_location ${dataDir}/`, 'autosave_interval 1'] : ['persistence false']),
+    ...(opts.persistence
+      ? ['persistence true', `persistence_location ${dataDir}/`, 'autosave_interval 1']
+      : ['persistence false']),
     'log_dest stderr',
     'log_type error',
     'log_type warning',

@@ -1,6 +1,18 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chownSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chownSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -57,18 +69,26 @@ export function havePostgres(): boolean {
   if (checked !== undefined) return checked;
   checked = findBinDir() !== undefined;
   if (!checked) {
-    if (process.env.REQUIRE_SERVICES === '1') throw new Error(`PostgreSQL is required (REQUIRE_SERVICES=1) but no ${PG_ROOT}/<version>/bin/postgres is installed`);
+    if (process.env.REQUIRE_SERVICES === '1')
+      throw new Error(
+        `PostgreSQL is required (REQUIRE_SERVICES=1) but no ${PG_ROOT}/<version>/bin/postgres is installed`,
+      );
     const bar = '!'.repeat(78);
-    console.warn(`\n${bar}\n!! PostgreSQL not found under ${PG_ROOT}: its integration tests are SKIPPED.\n!! Install it (Debian: apt-get install postgresql) or set REQUIRE_SERVICES=1 to make this an error.\n${bar}\n`);
+    console.warn(
+      `\n${bar}\n!! PostgreSQL not found under ${PG_ROOT}: its integration tests are SKIPPED.\n!! Install it (Debian: apt-get install postgresql) or set REQUIRE_SERVICES=1 to make this an error.\n${bar}\n`,
+    );
   }
   return checked;
 }
 
 /** uid and gid of the `postgres` account: the server refuses to run as root. */
 function postgresAccount(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error('running as root, but there is no "postgres" account to run PostgreSQL as');
+  if (uid === undefined || gid === undefined)
+    throw new Error('running as root, but there is no "postgres" account to run PostgreSQL as');
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -109,7 +129,12 @@ function watchdog(serverPid: number, baseDir: string): void {
   const dog = spawn('/bin/sh', ['-c', script], {
     detached: true,
     stdio: 'ignore',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', P: String(process.pid), C: String(serverPid), D: baseDir },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      P: String(process.pid),
+      C: String(serverPid),
+      D: baseDir,
+    },
   });
   dog.unref();
 }
@@ -156,27 +181,60 @@ export async function startPostgres(): Promise<PostgresHandle | undefined> {
   let instance: Instance | undefined;
   try {
     const initdb = path.join(binDir, 'initdb');
-    const initArgs = ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'];
+    const initArgs = [
+      '-D',
+      dataDir,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ];
     try {
       await (owner !== undefined
-        ? execFileAsync('runuser', ['-u', 'postgres', '--', initdb, ...initArgs], { cwd: baseDir, env })
+        ? execFileAsync('runuser', ['-u', 'postgres', '--', initdb, ...initArgs], {
+            cwd: baseDir,
+            env,
+          })
         : execFileAsync(initdb, initArgs, { cwd: baseDir, env }));
     } catch (e) {
       const err = e as Error & { stdout?: string; stderr?: string };
-      throw new Error(`initdb failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
+      throw new Error(`initdb failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`, {
+        cause: e,
+      });
     }
 
     const port = await freePort();
     const args = [
-      '-D', dataDir, '-p', String(port), '-k', socketDir,
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      socketDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
     ];
     const fd = openSync(logFile, 'a');
     let child: ChildProcess;
     try {
       // Spawned with uid/gid rather than through runuser: runuser would stand between us and the server,
       // turning our SIGINT (fast shutdown) into SIGTERM plus a SIGKILL two seconds later.
-      child = spawn(path.join(binDir, 'postgres'), args, { cwd: baseDir, env, stdio: ['ignore', fd, fd], ...owner });
+      child = spawn(path.join(binDir, 'postgres'), args, {
+        cwd: baseDir,
+        env,
+        stdio: ['ignore', fd, fd],
+        ...owner,
+      });
     } finally {
       closeSync(fd); // the child holds its own copy
     }
@@ -187,7 +245,9 @@ export async function startPostgres(): Promise<PostgresHandle | undefined> {
         spawnError = `spawn failed: ${err.message}\n`;
         resolve();
       });
-    }).finally(() => { inst.running = false; });
+    }).finally(() => {
+      inst.running = false;
+    });
     const inst: Instance = { child, baseDir, exited, running: true };
     instance = inst;
     instances.add(inst);
@@ -196,9 +256,15 @@ export async function startPostgres(): Promise<PostgresHandle | undefined> {
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      if (!inst.running) throw new Error(`postgres exited during startup\n${spawnError}--- ${logFile}:\n${logTail(logFile)}`);
+      if (!inst.running)
+        throw new Error(
+          `postgres exited during startup\n${spawnError}--- ${logFile}:\n${logTail(logFile)}`,
+        );
       if (await canQuery(url)) break;
-      if (Date.now() > deadline) throw new Error(`postgres not ready after ${READY_TIMEOUT_MS} ms\n--- ${logFile}:\n${logTail(logFile)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `postgres not ready after ${READY_TIMEOUT_MS} ms\n--- ${logFile}:\n${logTail(logFile)}`,
+        );
       await delay(100);
     }
 
@@ -207,7 +273,10 @@ export async function startPostgres(): Promise<PostgresHandle | undefined> {
       stopping ??= (async () => {
         if (inst.running) {
           child.kill('SIGINT');
-          const timedOut = await Promise.race([exited.then(() => false), delay(STOP_GRACE_MS, true, { ref: false })]);
+          const timedOut = await Promise.race([
+            exited.then(() => false),
+            delay(STOP_GRACE_MS, true, { ref: false }),
+          ]);
           if (timedOut) {
             child.kill('SIGKILL');
             await exited;
@@ -219,8 +288,13 @@ export async function startPostgres(): Promise<PostgresHandle | undefined> {
       return stopping;
     };
 
-    const createDatabase = async (name = `wl_${randomBytes(6).toString('hex')}`): Promise<string> => {
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`createDatabase: ${JSON.stringify(name)} is not a plain lower-case identifier`);
+    const createDatabase = async (
+      name = `wl_${randomBytes(6).toString('hex')}`,
+    ): Promise<string> => {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+        throw new Error(
+          `createDatabase: ${JSON.stringify(name)} is not a plain lower-case identifier`,
+        );
       const client = new pg.Client({ connectionString: url });
       client.on('error', () => undefined);
       await client.connect();

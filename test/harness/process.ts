@@ -33,7 +33,8 @@ process.on('exit', () => {
  * leaves no service behind holding ports and temp dirs. It exits by itself when the child ends first.
  */
 function watchdog(childPid: number): void {
-  const script = 'while kill -0 "$P" 2>/dev/null; do kill -0 "$C" 2>/dev/null || exit 0; sleep 0.5; done; kill -KILL "$C" 2>/dev/null';
+  const script =
+    'while kill -0 "$P" 2>/dev/null; do kill -0 "$C" 2>/dev/null || exit 0; sleep 0.5; done; kill -KILL "$C" 2>/dev/null';
   const dog = spawn('/bin/sh', ['-c', script], {
     detached: true,
     stdio: 'ignore',
@@ -43,12 +44,21 @@ function watchdog(childPid: number): void {
 }
 
 /** Start `command` with stdout and stderr appended to `logFile`. Never throws: a failed spawn shows up in `exited`. */
-export function spawnLogged(name: string, command: string, args: readonly string[], opts: { logFile: string; cwd?: string; env?: NodeJS.ProcessEnv }): ManagedProcess {
+export function spawnLogged(
+  name: string,
+  command: string,
+  args: readonly string[],
+  opts: { logFile: string; cwd?: string; env?: NodeJS.ProcessEnv },
+): ManagedProcess {
   appendFileSync(opts.logFile, `--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', fd, fd] });
+    child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+    });
   } finally {
     closeSync(fd); // the child holds its own copy
   }
@@ -62,7 +72,9 @@ export function spawnLogged(name: string, command: string, args: readonly string
   }).finally(() => live.delete(child));
   if (child.pid !== undefined) watchdog(child.pid);
   let done = false;
-  void exited.then(() => { done = true; });
+  void exited.then(() => {
+    done = true;
+  });
 
   async function stop(graceMs = 10_000): Promise<void> {
     if (done) return;
@@ -98,13 +110,25 @@ export interface WaitOptions {
 }
 
 /** Poll `check` until it returns true. Throws with `what` (and the process log) when the deadline passes. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  opts: WaitOptions = {},
+): Promise<void> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const proc = opts.process;
-  const fail = (why: string) => new Error(`${what}: ${why}${proc ? `\n--- ${proc.name} log (${proc.logFile}):\n${logTail(proc.logFile)}` : ''}`);
+  const fail = (why: string) =>
+    new Error(
+      `${what}: ${why}${proc ? `\n--- ${proc.name} log (${proc.logFile}):\n${logTail(proc.logFile)}` : ''}`,
+    );
   for (;;) {
     if (proc && !proc.running()) throw fail('process exited');
-    if (await Promise.resolve().then(check).catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > deadline) throw fail(`not ready after ${opts.timeoutMs ?? 60_000} ms`);
     await delay(opts.intervalMs ?? 100);
   }
@@ -126,16 +150,30 @@ export async function canConnect(port: number, host = '127.0.0.1'): Promise<bool
 }
 
 /** Wait until host:port accepts TCP connections. */
-export async function waitForPort(port: number, opts: WaitOptions & { host?: string } = {}): Promise<void> {
-  await waitFor(`port ${opts.host ?? '127.0.0.1'}:${port}`, () => canConnect(port, opts.host), opts);
+export async function waitForPort(
+  port: number,
+  opts: WaitOptions & { host?: string } = {},
+): Promise<void> {
+  await waitFor(
+    `port ${opts.host ?? '127.0.0.1'}:${port}`,
+    () => canConnect(port, opts.host),
+    opts,
+  );
 }
 
 /** Wait until GET `url` answers a status that `accept` likes (2xx by default). */
-export async function waitForHttp(url: string, opts: WaitOptions & { accept?: (status: number) => boolean } = {}): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  opts: WaitOptions & { accept?: (status: number) => boolean } = {},
+): Promise<void> {
   const accept = opts.accept ?? ((s: number) => s >= 200 && s < 300);
-  await waitFor(`GET ${url}`, async () => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return accept(res.status);
-  }, opts);
+  await waitFor(
+    `GET ${url}`,
+    async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      return accept(res.status);
+    },
+    opts,
+  );
 }

@@ -24,9 +24,14 @@ export function requireBinary(name: string, path: string): boolean {
     ok = false;
   }
   if (!ok) {
-    if (servicesRequired) throw new Error(`${name} is required (REQUIRE_SERVICES=1) but ${path} is missing or not executable`);
+    if (servicesRequired)
+      throw new Error(
+        `${name} is required (REQUIRE_SERVICES=1) but ${path} is missing or not executable`,
+      );
     const bar = '!'.repeat(78);
-    console.warn(`\n${bar}\n!! ${name} not found at ${path}: its integration tests are SKIPPED.\n!! Install it (Debian: apt-get install ${name}) or set REQUIRE_SERVICES=1 to make this an error.\n${bar}\n`);
+    console.warn(
+      `\n${bar}\n!! ${name} not found at ${path}: its integration tests are SKIPPED.\n!! Install it (Debian: apt-get install ${name}) or set REQUIRE_SERVICES=1 to make this an error.\n${bar}\n`,
+    );
   }
   checked.set(path, ok);
   return ok;

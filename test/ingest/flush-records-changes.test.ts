@@ -17,7 +17,12 @@ import { tempDir } from '../support/instance.js';
 
 const t = (iso: string) => Date.parse(iso);
 const NOW = t('2026-10-20T10:00:00Z');
-const reading = (meterId: string, iso: string, importWh: number): Reading => ({ meterId, ts: t(iso), importWh, receivedAt: NOW });
+const reading = (meterId: string, iso: string, importWh: number): Reading => ({
+  meterId,
+  ts: t(iso),
+  importWh,
+  receivedAt: NOW,
+});
 
 /**
  * The change feed must not lose a flush that stored its readings and then failed before recording
@@ -36,12 +41,24 @@ describe('flushing records reading changes, even when the first attempt failed a
     await store.init();
     ledger = openLedger('sqlite::memory:');
     await migrateLedger(ledger);
-    for (const id of ['quiet', 'live']) await addMeter({ db: ledger.db, clock }, { id, installedAt: '2026-01-01T00:00:00Z' });
+    for (const id of ['quiet', 'live'])
+      await addMeter({ db: ledger.db, clock }, { id, installedAt: '2026-01-01T00:00:00Z' });
     // 'quiet' stopped on Oct 5; 'live' reported a quarter of an hour ago.
-    await store.writeBatch([reading('quiet', '2026-10-05T12:00:00Z', 100), reading('live', '2026-10-20T09:45:00Z', 500)]);
+    await store.writeBatch([
+      reading('quiet', '2026-10-05T12:00:00Z', 100),
+      reading('live', '2026-10-20T09:45:00Z', 500),
+    ]);
     spool = openSpool(path.join(tmp.dir, 'spool.db'));
     flusher = startFlusher(
-      { spool, store, db: ledger.db, meters: createMeterDirectory(ledger.db, clock), clock, metrics: createMetrics({ collectDefault: false }), log: createLogger('silent') },
+      {
+        spool,
+        store,
+        db: ledger.db,
+        meters: createMeterDirectory(ledger.db, clock),
+        clock,
+        metrics: createMetrics({ collectDefault: false }),
+        log: createLogger('silent'),
+      },
       { batchSize: 100, lingerMs: 1, defaultMaxPowerW: 100_000, exclusiveWriter: false },
     );
   });
@@ -55,17 +72,28 @@ describe('flushing records reading changes, even when the first attempt failed a
 
   it('records late and resumed meters once the ledger is back, and nothing for a live meter', async () => {
     await sql`ALTER TABLE reading_changes RENAME TO reading_changes_away`.execute(ledger.db);
-    spool.append([
-      reading('quiet', '2026-10-06T00:00:00Z', 110), // late (stored two weeks after its meter time) and a resumption
-      reading('quiet', '2026-10-20T09:50:00Z', 200),
-      reading('live', '2026-10-20T09:55:00Z', 510), // on time, after 10 minutes: neither
-    ], []);
+    spool.append(
+      [
+        reading('quiet', '2026-10-06T00:00:00Z', 110), // late (stored two weeks after its meter time) and a resumption
+        reading('quiet', '2026-10-20T09:50:00Z', 200),
+        reading('live', '2026-10-20T09:55:00Z', 510), // on time, after 10 minutes: neither
+      ],
+      [],
+    );
     flusher.notify();
-    await waitFor('the readings stored by the failing attempt', async () => (await store.registers('quiet', t('2026-10-06T00:00:00Z'), NOW)).ts.length === 3, { timeoutMs: 30_000 });
+    await waitFor(
+      'the readings stored by the failing attempt',
+      async () => (await store.registers('quiet', t('2026-10-06T00:00:00Z'), NOW)).ts.length === 3,
+      { timeoutMs: 30_000 },
+    );
     expect(spool.pending()).toBe(3);
     await sql`ALTER TABLE reading_changes_away RENAME TO reading_changes`.execute(ledger.db);
     await waitFor('the retry', () => spool.pending() === 0, { timeoutMs: 30_000 });
-    const rows = await ledger.db.selectFrom('reading_changes').select(['meter_id', 'kind', 'from_ms', 'to_ms']).orderBy('id').execute();
+    const rows = await ledger.db
+      .selectFrom('reading_changes')
+      .select(['meter_id', 'kind', 'from_ms', 'to_ms'])
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => [r.meter_id, r.kind, Number(r.from_ms), Number(r.to_ms)])).toEqual([
       ['quiet', 'late', t('2026-10-06T00:00:00Z'), t('2026-10-06T00:00:00Z')],
       ['quiet', 'resumed', t('2026-10-05T12:00:00Z'), t('2026-10-20T09:50:00Z')],

@@ -2,7 +2,11 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addMeter, countMeters, findMeters, listMeters } from '../../src/fleet/meters-repo.js';
 import { makeRejection, type Rejection, type RejectionReason } from '../../src/ingest/rejection.js';
-import { insertRejections, listRejections, type RejectionPage } from '../../src/ingest/rejections-repo.js';
+import {
+  insertRejections,
+  listRejections,
+  type RejectionPage,
+} from '../../src/ingest/rejections-repo.js';
 import type { LedgerConnection } from '../../src/ledger/connect.js';
 import { migrateLedger } from '../../src/ledger/migrate.js';
 import { AppError } from '../../src/shared/app-error.js';
@@ -39,7 +43,9 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
     });
 
     const migrationRows = async (db = ledger.db) => {
-      const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+      const { rows } = await sql<{
+        name: string;
+      }>`select name from kysely_migration order by name`.execute(db);
       return rows.map((r) => r.name);
     };
 
@@ -80,20 +86,43 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
         expect(await countMeters(ledger.db)).toBe(0);
         expect(await listMeters(ledger.db)).toEqual([]);
 
-        const b = await addMeter(deps(), { id: 'b.meter_2', contractId: 'C-42', installedAt: '2026-01-01T01:00:00+01:00', maxPowerW: 2500.5 });
+        const b = await addMeter(deps(), {
+          id: 'b.meter_2',
+          contractId: 'C-42',
+          installedAt: '2026-01-01T01:00:00+01:00',
+          maxPowerW: 2500.5,
+        });
         clock.advance(1000);
         const a = await addMeter(deps(), { id: 'A-1', installedAt: '2025-06-30T23:59:59.123Z' });
-        expect(b).toEqual({ id: 'b.meter_2', contractId: 'C-42', installedAt: Date.parse('2026-01-01T00:00:00Z'), maxPowerW: 2500.5 });
-        expect(a).toEqual({ id: 'A-1', contractId: null, installedAt: Date.parse('2025-06-30T23:59:59.123Z'), maxPowerW: null });
+        expect(b).toEqual({
+          id: 'b.meter_2',
+          contractId: 'C-42',
+          installedAt: Date.parse('2026-01-01T00:00:00Z'),
+          maxPowerW: 2500.5,
+        });
+        expect(a).toEqual({
+          id: 'A-1',
+          contractId: null,
+          installedAt: Date.parse('2025-06-30T23:59:59.123Z'),
+          maxPowerW: null,
+        });
 
         // Binary order, not locale order: upper case sorts before lower case in both dialects.
         expect(await listMeters(ledger.db)).toEqual([a, b]);
         expect(await countMeters(ledger.db)).toBe(2);
         expect(typeof (await countMeters(ledger.db))).toBe('number');
 
-        const rows = await ledger.db.selectFrom('meters').select(['id', 'installed_at', 'created_at']).orderBy('id').execute();
+        const rows = await ledger.db
+          .selectFrom('meters')
+          .select(['id', 'installed_at', 'created_at'])
+          .orderBy('id')
+          .execute();
         expect(rows).toEqual([
-          { id: 'A-1', installed_at: '2025-06-30T23:59:59.123Z', created_at: '2026-11-29T18:00:01.000Z' },
+          {
+            id: 'A-1',
+            installed_at: '2025-06-30T23:59:59.123Z',
+            created_at: '2026-11-29T18:00:01.000Z',
+          },
           { id: 'b.meter_2', installed_at: '2026-01-01T00:00:00.000Z', created_at: T0 },
         ]);
       });
@@ -105,7 +134,9 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
         });
         const unknown = Array.from({ length: 400 }, (_, i) => `unknown-${i}`);
         // Unknown ids spread over every chunk, the known ones out of order.
-        const wanted = ids.flatMap((id, i) => (i % 3 === 0 ? [unknown[i % 400] ?? 'x', id] : [id])).reverse();
+        const wanted = ids
+          .flatMap((id, i) => (i % 3 === 0 ? [unknown[i % 400] ?? 'x', id] : [id]))
+          .reverse();
 
         const found = await findMeters(ledger.db, wanted);
         expect(found.map((m) => m.id).sort()).toEqual(ids);
@@ -117,10 +148,15 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
 
       it('refuses a duplicate id with AppError conflict', async () => {
         await addMeter(deps(), { id: 'dup', installedAt: T0 });
-        const err = await addMeter(deps(), { id: 'dup', installedAt: '2027-01-01T00:00:00Z' }).catch((e: unknown) => e);
+        const err = await addMeter(deps(), {
+          id: 'dup',
+          installedAt: '2027-01-01T00:00:00Z',
+        }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(AppError);
         expect(err).toMatchObject({ code: 'conflict' });
-        expect(await findMeters(ledger.db, ['dup'])).toEqual([{ id: 'dup', contractId: null, installedAt: Date.parse(T0), maxPowerW: null }]);
+        expect(await findMeters(ledger.db, ['dup'])).toEqual([
+          { id: 'dup', contractId: null, installedAt: Date.parse(T0), maxPowerW: null },
+        ]);
       });
 
       it('refuses a duplicate id with AppError conflict also when both adds race', async () => {
@@ -145,7 +181,10 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
         ['an installedAt without a time zone', { id: 'm1', installedAt: '2026-01-01T00:00:00' }],
         ['an impossible installedAt', { id: 'm1', installedAt: '2026-02-30T00:00:00Z' }],
         ['a negative maxPowerW', { id: 'm1', installedAt: T0, maxPowerW: -1 }],
-        ['a contractId of 65 characters', { id: 'm1', installedAt: T0, contractId: 'c'.repeat(65) }],
+        [
+          'a contractId of 65 characters',
+          { id: 'm1', installedAt: T0, contractId: 'c'.repeat(65) },
+        ],
       ])('refuses %s with AppError validation_failed and stores nothing', async (_what, input) => {
         const err = await addMeter(deps(), input).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(AppError);
@@ -180,18 +219,29 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
       const all = async () => (await listRejections(ledger.db, { limit: 10_000 })).items;
 
       it('stores a rejection with every field intact', async () => {
-        const r = rejection({ reason: 'unknown_meter', detail: 'meter m-1 is not registered', receivedAt: Date.parse('2026-11-29T17:59:59.999Z') });
+        const r = rejection({
+          reason: 'unknown_meter',
+          detail: 'meter m-1 is not registered',
+          receivedAt: Date.parse('2026-11-29T17:59:59.999Z'),
+        });
         await insertRejections(ledger.db, clock, [r]);
         const items = await all();
         expect(items.map(strip)).toEqual([r]);
         expect(typeof items[0]?.seq).toBe('number');
-        const row = await ledger.db.selectFrom('rejections').select(['created_at', 'received_at']).executeTakeFirstOrThrow();
+        const row = await ledger.db
+          .selectFrom('rejections')
+          .select(['created_at', 'received_at'])
+          .executeTakeFirstOrThrow();
         expect(row).toEqual({ created_at: T0, received_at: '2026-11-29T17:59:59.999Z' });
       });
 
       it('is idempotent by id: a replayed batch (or a repeat inside one) adds no rows', async () => {
         const a = rejection();
-        const b = rejection({ meterId: null, reason: 'invalid_topic', topic: 'meters/bad id/readings' });
+        const b = rejection({
+          meterId: null,
+          reason: 'invalid_topic',
+          topic: 'meters/bad id/readings',
+        });
         await insertRejections(ledger.db, clock, [a, b]);
         await insertRejections(ledger.db, clock, [a, b]);
         await insertRejections(ledger.db, clock, [b, { ...b, detail: 'a replay may differ' }]);
@@ -231,10 +281,17 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
 
       it('stores binary garbage, NUL bytes included (PostgreSQL text cannot hold U+0000: it becomes U+FFFD)', async () => {
         const raw = Buffer.from([0x7b, 0x00, 0x22, 0xff, 0xfe, 0x00, 0x7d]);
-        const r = rejection({ payload: raw, detail: 'payload is not JSON: Unexpected token \u0000' });
+        const r = rejection({
+          payload: raw,
+          detail: 'payload is not JSON: Unexpected token \u0000',
+        });
         await insertRejections(ledger.db, clock, [r]);
         const [stored] = (await all()).map(strip);
-        expect(stored).toEqual({ ...r, payload: r.payload.replaceAll('\u0000', '\uFFFD'), detail: r.detail.replaceAll('\u0000', '\uFFFD') });
+        expect(stored).toEqual({
+          ...r,
+          payload: r.payload.replaceAll('\u0000', '\uFFFD'),
+          detail: r.detail.replaceAll('\u0000', '\uFFFD'),
+        });
         expect(stored?.payloadBytes).toBe(7);
       });
 
@@ -266,7 +323,12 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
 
       it('has no cursor when the last page is exactly full, and an empty page on an empty ledger', async () => {
         expect(await listRejections(ledger.db, { limit: 2 })).toEqual({ items: [] });
-        await insertRejections(ledger.db, clock, [rejection(), rejection(), rejection(), rejection()]);
+        await insertRejections(ledger.db, clock, [
+          rejection(),
+          rejection(),
+          rejection(),
+          rejection(),
+        ]);
         const first = await listRejections(ledger.db, { limit: 2 });
         expect(first.nextCursor).toBeDefined();
         const second = await listRejections(ledger.db, { limit: 2, before: first.nextCursor });
@@ -276,26 +338,54 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
 
       it('filters by meter and by reason, also while paginating', async () => {
         const rows: [string | null, RejectionReason][] = [
-          ['m-1', 'invalid_json'], ['m-2', 'invalid_json'], ['m-1', 'unknown_meter'], [null, 'invalid_topic'],
-          ['m-1', 'invalid_json'], ['m-2', 'future_timestamp'], ['m-1', 'invalid_json'],
+          ['m-1', 'invalid_json'],
+          ['m-2', 'invalid_json'],
+          ['m-1', 'unknown_meter'],
+          [null, 'invalid_topic'],
+          ['m-1', 'invalid_json'],
+          ['m-2', 'future_timestamp'],
+          ['m-1', 'invalid_json'],
         ];
         const inserted = rows.map(([meterId, reason]) => rejection({ meterId, reason }));
         await insertRejections(ledger.db, clock, inserted);
-        const idsWhere = (pred: (r: Rejection) => boolean) => inserted.filter(pred).map((r) => r.id).reverse();
+        const idsWhere = (pred: (r: Rejection) => boolean) =>
+          inserted
+            .filter(pred)
+            .map((r) => r.id)
+            .reverse();
 
         const byMeter = await listRejections(ledger.db, { limit: 100, meterId: 'm-1' });
         expect(byMeter.items.map((r) => r.id)).toEqual(idsWhere((r) => r.meterId === 'm-1'));
         const byReason = await listRejections(ledger.db, { limit: 100, reason: 'invalid_json' });
-        expect(byReason.items.map((r) => r.id)).toEqual(idsWhere((r) => r.reason === 'invalid_json'));
-        const both = await listRejections(ledger.db, { limit: 100, meterId: 'm-2', reason: 'invalid_json' });
-        expect(both.items.map((r) => r.id)).toEqual(idsWhere((r) => r.meterId === 'm-2' && r.reason === 'invalid_json'));
-        expect((await listRejections(ledger.db, { limit: 100, meterId: 'nope' })).items).toEqual([]);
+        expect(byReason.items.map((r) => r.id)).toEqual(
+          idsWhere((r) => r.reason === 'invalid_json'),
+        );
+        const both = await listRejections(ledger.db, {
+          limit: 100,
+          meterId: 'm-2',
+          reason: 'invalid_json',
+        });
+        expect(both.items.map((r) => r.id)).toEqual(
+          idsWhere((r) => r.meterId === 'm-2' && r.reason === 'invalid_json'),
+        );
+        expect((await listRejections(ledger.db, { limit: 100, meterId: 'nope' })).items).toEqual(
+          [],
+        );
 
         const paged: string[] = [];
-        let page = await listRejections(ledger.db, { limit: 2, meterId: 'm-1', reason: 'invalid_json' });
+        let page = await listRejections(ledger.db, {
+          limit: 2,
+          meterId: 'm-1',
+          reason: 'invalid_json',
+        });
         paged.push(...page.items.map((r) => r.id));
         expect(page.nextCursor).toBeDefined();
-        page = await listRejections(ledger.db, { limit: 2, meterId: 'm-1', reason: 'invalid_json', before: page.nextCursor });
+        page = await listRejections(ledger.db, {
+          limit: 2,
+          meterId: 'm-1',
+          reason: 'invalid_json',
+          before: page.nextCursor,
+        });
         paged.push(...page.items.map((r) => r.id));
         expect(page).not.toHaveProperty('nextCursor');
         expect(paged).toEqual(idsWhere((r) => r.meterId === 'm-1' && r.reason === 'invalid_json'));

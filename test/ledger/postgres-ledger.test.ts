@@ -7,7 +7,11 @@ import { havePostgres, startPostgres, type PostgresHandle } from '../harness/pos
 import { describeLedgerContract } from './ledger-contract.js';
 
 /** Poll `check` until it returns true (errors count as false); throw after `timeoutMs`. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`${what}: not true after ${timeoutMs} ms`);
@@ -44,10 +48,16 @@ describe.skipIf(!havePostgres())('PostgreSQL ledger', () => {
       await migrateLedger(ledger);
       await Promise.all([countMeters(ledger.db), countMeters(ledger.db)]); // two idle connections in the pool
       const database = new URL(url).pathname.slice(1);
-      const { rows } = await admin.query<{ killed: boolean }>('select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = $1', [database]);
+      const { rows } = await admin.query<{ killed: boolean }>(
+        'select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = $1',
+        [database],
+      );
       expect(rows.length).toBeGreaterThan(0);
       await eventually('backends gone', async () => {
-        const r = await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [database]);
+        const r = await admin.query<{ n: string }>(
+          'select count(*) as n from pg_stat_activity where datname = $1',
+          [database],
+        );
         return r.rows[0]?.n === '0';
       });
       // Without an error listener on the pool, the idle connections' errors would crash the process here.

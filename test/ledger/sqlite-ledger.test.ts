@@ -54,8 +54,12 @@ describe('SQLite ledger migrations', () => {
     try {
       // A stray table makes 0001 fail after it has created `meters`.
       await sql`create table rejections (x integer)`.execute(ledger.db);
-      await expect(migrateLedger(ledger)).rejects.toThrow(/0001-fleet-and-rejections failed: table .?rejections.? already exists/);
-      const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(ledger.db);
+      await expect(migrateLedger(ledger)).rejects.toThrow(
+        /0001-fleet-and-rejections failed: table .?rejections.? already exists/,
+      );
+      const { rows } = await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' order by name`.execute(ledger.db);
       expect(rows.map((r) => r.name)).toEqual(['rejections']);
 
       await sql`drop table rejections`.execute(ledger.db);
@@ -67,19 +71,30 @@ describe('SQLite ledger migrations', () => {
     }
   });
 
-
   it('run from four processes on one new file at once without error', async () => {
     const { url, dir } = tempLedgerUrl();
     try {
       const children = Array.from({ length: 4 }, () =>
-        spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', MIGRATE_SCRIPT, url], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] }),
+        spawn(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', MIGRATE_SCRIPT, url],
+          { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] },
+        ),
       );
       const outcomes = children.map((child) => {
         let stderr = '';
-        child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString();
+        });
         const lines = createInterface({ input: child.stdout });
-        const ready = new Promise<void>((resolve) => lines.on('line', (l) => { if (l === 'ready') resolve(); }));
-        const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+        const ready = new Promise<void>((resolve) =>
+          lines.on('line', (l) => {
+            if (l === 'ready') resolve();
+          }),
+        );
+        const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+          child.once('close', (code) => resolve({ code, stderr })),
+        );
         return { ready: Promise.race([ready, exit]), exit };
       });
       // Release them together, once all have started, so the migrations really overlap.
@@ -90,7 +105,9 @@ describe('SQLite ledger migrations', () => {
 
       const ledger = openLedger(url);
       try {
-        const { rows } = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(ledger.db);
+        const { rows } = await sql<{
+          n: number;
+        }>`select count(*) as n from kysely_migration`.execute(ledger.db);
         expect(rows[0]?.n).toBeGreaterThan(0);
         await migrateLedger(ledger);
         expect(await countMeters(ledger.db)).toBe(0);

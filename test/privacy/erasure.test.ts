@@ -13,7 +13,9 @@ const EVER = { from: Date.UTC(2000, 0, 1), to: Date.UTC(2100, 0, 1) };
 /** The meter ids InfluxDB still indexes (DROP SERIES removes them; a plain DELETE would not). */
 async function indexedMeters(w: PrivacyWorld): Promise<string[]> {
   if (w.influx === undefined) return [];
-  const [r] = await createInfluxClient(w.influx).query('SHOW TAG VALUES FROM meter_reading WITH KEY = "meter_id"');
+  const [r] = await createInfluxClient(w.influx).query(
+    'SHOW TAG VALUES FROM meter_reading WITH KEY = "meter_id"',
+  );
   return (r?.series?.[0]?.values ?? []).map((v) => String(v[1]));
 }
 
@@ -26,11 +28,25 @@ onBothSetups((setup, open) => {
 
     beforeAll(async () => {
       w = await open();
-      a = await w.home('era-a', { startsAt: '2026-10-01T00:00:00+02:00', name: 'Camille Martin', email: 'camille@example.org' });
+      a = await w.home('era-a', {
+        startsAt: '2026-10-01T00:00:00+02:00',
+        name: 'Camille Martin',
+        email: 'camille@example.org',
+      });
       b = await w.home('era-b', { startsAt: '2026-10-01T00:00:00+02:00' });
-      readingsOfA = (await w.readings('era-a', '2026-09-30T21:00:00Z', '2026-11-29T11:45:00Z')).length;
+      readingsOfA = (await w.readings('era-a', '2026-09-30T21:00:00Z', '2026-11-29T11:45:00Z'))
+        .length;
       await w.readings('era-b', '2026-09-30T21:00:00Z', '2026-11-29T11:45:00Z');
-      const rejected = (meterId: string) => ({ id: `rej-${meterId}`, reason: 'register_decrease' as const, detail: 'x', meterId, topic: `meters/${meterId}/readings`, payload: '{"importWh":1}', payloadBytes: 14, receivedAt: w.clock.now() });
+      const rejected = (meterId: string) => ({
+        id: `rej-${meterId}`,
+        reason: 'register_decrease' as const,
+        detail: 'x',
+        meterId,
+        topic: `meters/${meterId}/readings`,
+        payload: '{"importWh":1}',
+        payloadBytes: 14,
+        receivedAt: w.clock.now(),
+      });
       await insertRejections(w.api.ledger.db, w.clock, [rejected('era-a'), rejected('era-b')]);
     });
     afterAll(async () => {
@@ -48,7 +64,9 @@ onBothSetups((setup, open) => {
       expect((await w.api.call('POST', '/v1/customers/cus_nobody/erase')).status).toBe(404);
 
       // Move-out on November 15: October and the first half of November are closed, not yet settled.
-      await expectCall(w.api, 200, 'POST', '/v1/billing/close', { body: { contractId: a.contractId, at: '2026-11-15T00:00:00+01:00' } });
+      await expectCall(w.api, 200, 'POST', '/v1/billing/close', {
+        body: { contractId: a.contractId, at: '2026-11-15T00:00:00+01:00' },
+      });
       const unsettled = await w.api.call('POST', path);
       expect(unsettled.status).toBe(409);
       expect((unsettled.body as Json).detail).toMatch(/is closed; it must be settled first/);
@@ -57,12 +75,21 @@ onBothSetups((setup, open) => {
 
     it('once settled: erases the readings from the store, pseudonymises the customer, keeps the invoices, audits', async () => {
       await runSettlement(w.deps, w.billing, { actor: 'cron' });
-      const invoicesBefore = (await expectCall(w.api, 200, 'GET', `/v1/contracts/${a.contractId}/invoices`)).items as Json[];
+      const invoicesBefore = (
+        await expectCall(w.api, 200, 'GET', `/v1/contracts/${a.contractId}/invoices`)
+      ).items as Json[];
       expect(invoicesBefore).toHaveLength(2);
       if (w.influx !== undefined) expect(await indexedMeters(w)).toContain('era-a');
 
       const done = await expectCall(w.api, 200, 'POST', `/v1/customers/${a.customerId}/erase`);
-      expect(done).toMatchObject({ customerId: a.customerId, contractIds: [a.contractId], meterIds: ['era-a'], readingsRemoved: readingsOfA, rejectionsRemoved: 1, apiKeysRevoked: 1 });
+      expect(done).toMatchObject({
+        customerId: a.customerId,
+        contractIds: [a.contractId],
+        meterIds: ['era-a'],
+        readingsRemoved: readingsOfA,
+        rejectionsRemoved: 1,
+        apiKeysRevoked: 1,
+      });
       expect(done.pseudonym).toMatch(/^erased-[0-9a-f]{16}$/);
 
       // Readings: gone from the store (and from InfluxDB's series index); the other customer's are all there.
@@ -70,20 +97,38 @@ onBothSetups((setup, open) => {
       expect(await w.api.store.latest('era-a')).toBeUndefined();
       expect(await w.api.store.latest('era-b')).toBeDefined();
       if (w.influx !== undefined) expect(await indexedMeters(w)).toEqual(['era-b']);
-      const rejections = await w.api.ledger.db.selectFrom('rejections').select('meter_id').execute();
+      const rejections = await w.api.ledger.db
+        .selectFrom('rejections')
+        .select('meter_id')
+        .execute();
       expect(rejections.map((r) => r.meter_id)).toEqual(['era-b']);
 
       // Personal fields: a pseudonym, no e-mail. Invoices: all kept, unchanged, naming nobody.
-      expect(await expectCall(w.api, 200, 'GET', `/v1/customers/${a.customerId}`)).toMatchObject({ name: done.pseudonym, email: null });
-      const invoicesAfter = (await expectCall(w.api, 200, 'GET', `/v1/contracts/${a.contractId}/invoices`)).items as Json[];
+      expect(await expectCall(w.api, 200, 'GET', `/v1/customers/${a.customerId}`)).toMatchObject({
+        name: done.pseudonym,
+        email: null,
+      });
+      const invoicesAfter = (
+        await expectCall(w.api, 200, 'GET', `/v1/contracts/${a.contractId}/invoices`)
+      ).items as Json[];
       expect(invoicesAfter).toEqual(invoicesBefore);
       for (const inv of invoicesAfter) {
         const one = await expectCall(w.api, 200, 'GET', `/v1/invoices/${String(inv.number)}`);
         expect(JSON.stringify(one)).not.toMatch(/Camille|camille@/);
       }
 
-      const audit = (await auditOf(w.api.ledger.db, a.contractId)).filter((x) => x.action === 'customer_erase');
-      expect(audit).toEqual([expect.objectContaining({ actor: 'key:bootstrap-admin', detail: expect.objectContaining({ customerId: a.customerId, meters: { 'era-a': readingsOfA } }) })]);
+      const audit = (await auditOf(w.api.ledger.db, a.contractId)).filter(
+        (x) => x.action === 'customer_erase',
+      );
+      expect(audit).toEqual([
+        expect.objectContaining({
+          actor: 'key:bootstrap-admin',
+          detail: expect.objectContaining({
+            customerId: a.customerId,
+            meters: { 'era-a': readingsOfA },
+          }),
+        }),
+      ]);
 
       // The customer's key is revoked (keys are cached for 30 s).
       w.clock.advance(31_000);
@@ -92,7 +137,9 @@ onBothSetups((setup, open) => {
     });
 
     it('a second erasure is a conflict, not a second pseudonym', async () => {
-      const again = await w.api.call('POST', `/v1/customers/${a.customerId}/erase`, { key: ADMIN_KEY });
+      const again = await w.api.call('POST', `/v1/customers/${a.customerId}/erase`, {
+        key: ADMIN_KEY,
+      });
       expect(again.status).toBe(409);
       expect((again.body as Json).detail).toMatch(/already erased/);
     });

@@ -22,8 +22,17 @@ async function expectInvoicesRepriced(w: PrivacyWorld, contractId: string): Prom
   const ctx = (await loadBillingContexts(w.api.ledger.db, [contractId])).get(contractId)!;
   const invoices = await invoicesOf(w.api.ledger.db, contractId);
   for (const inv of invoices) {
-    const meters = (await readBillMeters(w.api.store, [{ key: 'k', meterIds: ctx.meterIds, from: inv.period.start, to: inv.period.end }])).get('k')!;
-    const again = measuredBill({ tariff: ctx.tariff, tz: ctx.timezone, period: inv.period, meters });
+    const meters = (
+      await readBillMeters(w.api.store, [
+        { key: 'k', meterIds: ctx.meterIds, from: inv.period.start, to: inv.period.end },
+      ])
+    ).get('k')!;
+    const again = measuredBill({
+      tariff: ctx.tariff,
+      tz: ctx.timezone,
+      period: inv.period,
+      meters,
+    });
     expect(again.bill.lines, inv.number).toEqual(inv.lines);
     expect([again.bill.subtotal, again.bill.total], inv.number).toEqual([inv.subtotal, inv.total]);
     expect(again.basis.measuredImportWh, inv.number).toBe(inv.basis.measuredImportWh);
@@ -33,12 +42,21 @@ async function expectInvoicesRepriced(w: PrivacyWorld, contractId: string): Prom
 
 /** Day consumption of October from the store, as the consumption API computes it. */
 async function octoberDays(w: PrivacyWorld, meterId: string): Promise<(number | null)[]> {
-  const win = (await w.api.store.windows([{ meterId, from: OCTOBER.start, to: OCTOBER.end }])).get(meterId)!;
+  const win = (await w.api.store.windows([{ meterId, from: OCTOBER.start, to: OCTOBER.end }])).get(
+    meterId,
+  )!;
   const readings = [win.before, ...win.inside, win.after].filter((r) => r !== undefined);
-  return computeConsumption({ readings, from: OCTOBER.start, to: OCTOBER.end, groupBy: 'day', tz: 'Europe/Paris' }).buckets.map((b) => b.importWh);
+  return computeConsumption({
+    readings,
+    from: OCTOBER.start,
+    to: OCTOBER.end,
+    groupBy: 'day',
+    tz: 'Europe/Paris',
+  }).buckets.map((b) => b.importWh);
 }
 
-const count = async (w: PrivacyWorld, meterId: string, p: { start: number; end: number }) => (await storedTs(w.api.store, meterId, p.start, p.end - 1)).length;
+const count = async (w: PrivacyWorld, meterId: string, p: { start: number; end: number }) =>
+  (await storedTs(w.api.store, meterId, p.start, p.end - 1)).length;
 
 onBothSetups((setup, open) => {
   describe(`retention after consent withdrawal (${setup})`, () => {
@@ -56,8 +74,14 @@ onBothSetups((setup, open) => {
       await w.readings('ret-held', '2026-08-31T00:00:00Z', '2026-10-20T00:00:00Z');
       w.clock.set('2026-11-10T00:00:00Z');
       await runSettlement(w.deps, w.billing, { actor: 'cron' });
-      expect((await storedPeriods(w.api.ledger.db, a.contractId)).map((p) => p.status)).toEqual(['settled', 'settled']);
-      expect((await storedPeriods(w.api.ledger.db, held.contractId)).map((p) => p.status)).toEqual(['settled', 'held']);
+      expect((await storedPeriods(w.api.ledger.db, a.contractId)).map((p) => p.status)).toEqual([
+        'settled',
+        'settled',
+      ]);
+      expect((await storedPeriods(w.api.ledger.db, held.contractId)).map((p) => p.status)).toEqual([
+        'settled',
+        'held',
+      ]);
       daysBefore = await octoberDays(w, 'ret-a');
     });
     afterAll(async () => {
@@ -80,7 +104,10 @@ onBothSetups((setup, open) => {
     });
 
     it('withdrawal to day: settled periods keep day and tariff edges, the open period is untouched, invoices re-price to the cent', async () => {
-      await expectCall(w.api, 200, 'PUT', `/v1/contracts/${a.contractId}/consent`, { key: a.key, body: { granularity: 'day' } });
+      await expectCall(w.api, 200, 'PUT', `/v1/contracts/${a.contractId}/consent`, {
+        key: a.key,
+        body: { granularity: 'day' },
+      });
       const november = await count(w, 'ret-a', NOVEMBER);
       const result = await runRetention(w.deps, OPTS, { actor: 'cron' });
       expect(Object.keys(result.byMeter)).toEqual(['ret-a']);
@@ -90,17 +117,30 @@ onBothSetups((setup, open) => {
       expect(await count(w, 'ret-a', NOVEMBER)).toBe(november);
       expect(await expectInvoicesRepriced(w, a.contractId)).toBe(2);
       expect(await octoberDays(w, 'ret-a')).toEqual(daysBefore);
-      const audit = (await auditOf(w.api.ledger.db, a.contractId)).filter((x) => x.action === 'retention');
+      const audit = (await auditOf(w.api.ledger.db, a.contractId)).filter(
+        (x) => x.action === 'retention',
+      );
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actor: 'cron', detail: { removed: { 'ret-a': result.removed } } });
+      expect(audit[0]).toMatchObject({
+        actor: 'cron',
+        detail: { removed: { 'ret-a': result.removed } },
+      });
     });
 
     it('is idempotent: the next run removes nothing', async () => {
-      expect(await runRetention(w.deps, OPTS, { actor: 'cron' })).toEqual({ meters: 0, removed: 0, failed: 0, byMeter: {} });
+      expect(await runRetention(w.deps, OPTS, { actor: 'cron' })).toEqual({
+        meters: 0,
+        removed: 0,
+        failed: 0,
+        byMeter: {},
+      });
     });
 
     it('withdrawal to month: the next run reduces further, and the invoices still re-price exactly', async () => {
-      await expectCall(w.api, 200, 'PUT', `/v1/contracts/${a.contractId}/consent`, { key: a.key, body: { granularity: 'month' } });
+      await expectCall(w.api, 200, 'PUT', `/v1/contracts/${a.contractId}/consent`, {
+        key: a.key,
+        body: { granularity: 'month' },
+      });
       const before = await count(w, 'ret-a', OCTOBER);
       const result = await runRetention(w.deps, OPTS, { actor: 'cron' });
       expect(result.byMeter['ret-a']).toBeGreaterThan(0);
@@ -109,7 +149,10 @@ onBothSetups((setup, open) => {
       // What the consent no longer allows is refused over HTTP too, for staff as for the customer.
       const staff = await w.staffKey();
       const q = `/v1/meters/ret-a/consumption?groupBy=day&from=2026-10-01T00:00:00%2B02:00&to=2026-10-31T00:00:00%2B01:00`;
-      expect((await w.api.call('GET', q, { key: staff })).body).toMatchObject({ code: 'consent_required', requiredConsent: 'day' });
+      expect((await w.api.call('GET', q, { key: staff })).body).toMatchObject({
+        code: 'consent_required',
+        requiredConsent: 'day',
+      });
     });
 
     it('past the retention window, interval data of settled periods is reduced to days even with interval consent', async () => {

@@ -2,8 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readingChangesOf } from '../../src/ingest/reading-changes-of.js';
 import { openLedger, type LedgerConnection } from '../../src/ledger/connect.js';
 import { migrateLedger } from '../../src/ledger/migrate.js';
-import { createCachedStore, SEAL_MS, type CachedStore } from '../../src/readings/cache/cached-store.js';
-import { startChangeFollower, type ChangeFollower } from '../../src/readings/cache/change-follower.js';
+import {
+  createCachedStore,
+  SEAL_MS,
+  type CachedStore,
+} from '../../src/readings/cache/cached-store.js';
+import {
+  startChangeFollower,
+  type ChangeFollower,
+} from '../../src/readings/cache/change-follower.js';
 import { deleteReadings } from '../../src/readings/changes/delete-readings.js';
 import { recordReadingChanges } from '../../src/readings/changes/reading-changes.js';
 import type { Reading, ReadingWindow } from '../../src/readings/reading.js';
@@ -27,21 +34,33 @@ const NOW = t('2026-10-20T10:00:00Z');
  */
 function fleet(): Reading[] {
   const out: Reading[] = [];
-  const add = (meterId: string, ts: number, importWh: number, exportWh?: number) => out.push({ meterId, ts, importWh, exportWh, receivedAt: ts });
+  const add = (meterId: string, ts: number, importWh: number, exportWh?: number) =>
+    out.push({ meterId, ts, importWh, exportWh, receivedAt: ts });
   const rng = mulberry32(7);
-  for (let ts = t('2026-09-01T00:00Z'), i = 0; ts <= NOW - Q; ts += Q, i += 1) add('live', ts, 10_000 + i * 37, i % 3 === 0 ? 500 + i : undefined);
-  for (let ts = t('2026-09-10T00:00Z'), i = 0; ts <= t('2026-10-05T12:00Z'); ts += Q, i += 1) add('silent', ts, 5_000 + i * 11, 0);
+  for (let ts = t('2026-09-01T00:00Z'), i = 0; ts <= NOW - Q; ts += Q, i += 1)
+    add('live', ts, 10_000 + i * 37, i % 3 === 0 ? 500 + i : undefined);
+  for (let ts = t('2026-09-10T00:00Z'), i = 0; ts <= t('2026-10-05T12:00Z'); ts += Q, i += 1)
+    add('silent', ts, 5_000 + i * 11, 0);
   for (let ts = t('2026-09-20T00:00Z'), i = 0; ts <= NOW - 3 * H; ts += 5 * 60_000, i += 1) {
     if (ts > t('2026-10-01T06:00Z') && ts < t('2026-10-04T18:00Z')) continue; // a gap of three and a half days
     add('fast', ts, 1_000 + i * 3);
   }
-  for (let ts = t('2026-09-25T00:00Z'), w = 0; ts <= NOW; ts += Math.floor(rng() * 7 * H) + 1, w += Math.floor(rng() * 500)) add('irregular', ts, w);
+  for (
+    let ts = t('2026-09-25T00:00Z'), w = 0;
+    ts <= NOW;
+    ts += Math.floor(rng() * 7 * H) + 1, w += Math.floor(rng() * 500)
+  )
+    add('irregular', ts, w);
   return out;
 }
 
 const METERS = ['live', 'silent', 'fast', 'irregular', 'nothing'];
-const regs = (r: Reading | undefined) => (r === undefined ? undefined : [r.ts, r.importWh, r.exportWh ?? null]);
-const windowRegs = (w: ReadingWindow | undefined) => w === undefined ? undefined : { before: regs(w.before), inside: w.inside.map(regs), after: regs(w.after) };
+const regs = (r: Reading | undefined) =>
+  r === undefined ? undefined : [r.ts, r.importWh, r.exportWh ?? null];
+const windowRegs = (w: ReadingWindow | undefined) =>
+  w === undefined
+    ? undefined
+    : { before: regs(w.before), inside: w.inside.map(regs), after: regs(w.after) };
 
 /** Random windows between late August and two days after now, some a single instant, some on day edges. */
 function windows(seed: number, n: number): { meterId: string; from: number; to: number }[] {
@@ -60,7 +79,10 @@ function windows(seed: number, n: number): { meterId: string; from: number; to: 
  * The readings cache must answer exactly what its store answers, before and after changes that go
  * through the change feed: the same suite over the embedded store and InfluxDB.
  */
-export function describeCachedStore(name: string, makeStore: () => Promise<{ store: ReadingStore; cleanup: () => Promise<void> }>): void {
+export function describeCachedStore(
+  name: string,
+  makeStore: () => Promise<{ store: ReadingStore; cleanup: () => Promise<void> }>,
+): void {
   describe(`readings cache over ${name}`, () => {
     const clock = manualClock(NOW);
     const counts = { hit: 0, load: 0, bypass: 0 };
@@ -76,8 +98,15 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       await inner.writeBatch(fleet());
       ledger = openLedger('sqlite::memory:');
       await migrateLedger(ledger);
-      cached = createCachedStore(inner, { maxBytes: 64 * 1024 * 1024, clock, counters: { request: (r) => (counts[r] += 1), bytes: () => undefined } });
-      follower = startChangeFollower({ db: ledger.db, store: cached, clock, log: createLogger('silent') }, { pollMs: 3_600_000 });
+      cached = createCachedStore(inner, {
+        maxBytes: 64 * 1024 * 1024,
+        clock,
+        counters: { request: (r) => (counts[r] += 1), bytes: () => undefined },
+      });
+      follower = startChangeFollower(
+        { db: ledger.db, store: cached, clock, log: createLogger('silent') },
+        { pollMs: 3_600_000 },
+      );
       await follower.poll();
     });
     afterAll(async () => {
@@ -90,9 +119,13 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
     async function expectSameAnswers(seed: number): Promise<void> {
       for (const w of windows(seed, 90)) {
         const label = `${w.meterId} ${new Date(w.from).toISOString()} .. ${new Date(w.to).toISOString()}`;
-        expect(plain(await cached.registers(w.meterId, w.from, w.to)), label).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
+        expect(plain(await cached.registers(w.meterId, w.from, w.to)), label).toEqual(
+          plain(await inner.registers(w.meterId, w.from, w.to)),
+        );
         const req = [{ ...w, fields: 'registers' as const }];
-        expect(windowRegs((await cached.windows(req)).get(w.meterId)), label).toEqual(windowRegs((await inner.windows(req)).get(w.meterId)));
+        expect(windowRegs((await cached.windows(req)).get(w.meterId)), label).toEqual(
+          windowRegs((await inner.windows(req)).get(w.meterId)),
+        );
       }
     }
 
@@ -109,7 +142,9 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       const store = createCachedStore(inner, { maxBytes: 1 << 24, clock });
       const ask = async (from: string, to: string) => {
         const got = await store.registers('live', t(from), t(to));
-        expect(plain(got), `${from} .. ${to}`).toEqual(plain(await inner.registers('live', t(from), t(to))));
+        expect(plain(got), `${from} .. ${to}`).toEqual(
+          plain(await inner.registers('live', t(from), t(to))),
+        );
         return ArrayBuffer.isView(got.ts) && ArrayBuffer.isView(got.importWh);
       };
       expect(await ask('2026-09-05T03:07Z', '2026-09-07T21:00Z')).toBe(true); // read now, as one span
@@ -121,25 +156,61 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
     });
 
     it('reads the store when the feed names late readings, a resumed meter or a delete', async () => {
-      const late: Reading[] = [{ meterId: 'fast', ts: t('2026-10-02T12:00Z'), importWh: 5_000, receivedAt: NOW }];
-      const resumed: Reading[] = [{ meterId: 'silent', ts: NOW - 60_000, importWh: 9_999, exportWh: 3, receivedAt: NOW }];
+      const late: Reading[] = [
+        { meterId: 'fast', ts: t('2026-10-02T12:00Z'), importWh: 5_000, receivedAt: NOW },
+      ];
+      const resumed: Reading[] = [
+        { meterId: 'silent', ts: NOW - 60_000, importWh: 9_999, exportWh: 3, receivedAt: NOW },
+      ];
       await inner.writeBatch([...late, ...resumed]);
       // What the flusher would record: 'fast' is late, 'silent' was quiet since Oct 5.
-      const changes = readingChangesOf([...late, ...resumed], [{ meterId: 'fast', from: late[0]!.ts, to: late[0]!.ts, readings: 1 }], new Map([['silent', t('2026-10-05T12:00Z')]]), NOW);
-      expect(changes.map((c) => [c.meterId, c.kind])).toEqual([['fast', 'late'], ['silent', 'resumed']]);
+      const changes = readingChangesOf(
+        [...late, ...resumed],
+        [{ meterId: 'fast', from: late[0]!.ts, to: late[0]!.ts, readings: 1 }],
+        new Map([['silent', t('2026-10-05T12:00Z')]]),
+        NOW,
+      );
+      expect(changes.map((c) => [c.meterId, c.kind])).toEqual([
+        ['fast', 'late'],
+        ['silent', 'resumed'],
+      ]);
       await recordReadingChanges(ledger.db, changes, NOW);
-      await deleteReadings({ store: inner, db: ledger.db, clock }, 'live', [{ from: t('2026-09-15T00:00Z'), to: t('2026-09-15T06:00Z') }]);
+      await deleteReadings({ store: inner, db: ledger.db, clock }, 'live', [
+        { from: t('2026-09-15T00:00Z'), to: t('2026-09-15T06:00Z') },
+      ]);
       await follower.poll();
       await expectSameAnswers(1);
       await expectSameAnswers(2);
     });
 
     it('serves what it holds until the feed speaks: the feed is what keeps it exact', async () => {
-      const probe = { meterId: 'irregular', from: t('2026-10-01T00:00Z'), to: t('2026-10-03T00:00Z') };
+      const probe = {
+        meterId: 'irregular',
+        from: t('2026-10-01T00:00Z'),
+        to: t('2026-10-03T00:00Z'),
+      };
       const held = plain(await cached.registers(probe.meterId, probe.from, probe.to));
-      await inner.writeBatch([{ meterId: 'irregular', ts: t('2026-10-02T00:00:00.001Z'), importWh: 123_456_789, receivedAt: NOW }]);
+      await inner.writeBatch([
+        {
+          meterId: 'irregular',
+          ts: t('2026-10-02T00:00:00.001Z'),
+          importWh: 123_456_789,
+          receivedAt: NOW,
+        },
+      ]);
       expect(plain(await cached.registers(probe.meterId, probe.from, probe.to))).toEqual(held);
-      await recordReadingChanges(ledger.db, [{ meterId: 'irregular', from: t('2026-10-02T00:00:00.001Z'), to: t('2026-10-02T00:00:00.001Z'), kind: 'late' }], NOW);
+      await recordReadingChanges(
+        ledger.db,
+        [
+          {
+            meterId: 'irregular',
+            from: t('2026-10-02T00:00:00.001Z'),
+            to: t('2026-10-02T00:00:00.001Z'),
+            kind: 'late',
+          },
+        ],
+        NOW,
+      );
       await follower.poll();
       const fresh = plain(await cached.registers(probe.meterId, probe.from, probe.to));
       expect(fresh).toEqual(plain(await inner.registers(probe.meterId, probe.from, probe.to)));
@@ -152,7 +223,12 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       await cached.registers(w.meterId, w.from, w.to);
       const loads = counts.load;
       const own = await recordReadingChanges(ledger.db, [late, { ...late, meterId: 'live' }], NOW);
-      expect(own.map((c) => [c.meterId, c.kind, c.from])).toEqual(expect.arrayContaining([['fast', 'late', late.from], ['live', 'late', late.from]]));
+      expect(own.map((c) => [c.meterId, c.kind, c.from])).toEqual(
+        expect.arrayContaining([
+          ['fast', 'late', late.from],
+          ['live', 'late', late.from],
+        ]),
+      );
       expect(new Set(own.map((c) => c.id)).size).toBe(2);
       follower.applied(own);
       await follower.poll();
@@ -168,8 +244,15 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
     it('answers from the store only while the feed cannot be read', async () => {
       const broken = openLedger('sqlite::memory:');
       await migrateLedger(broken);
-      const store = createCachedStore(inner, { maxBytes: 1 << 20, clock, counters: { request: (r) => (counts[r] += 1), bytes: () => undefined } });
-      const f = startChangeFollower({ db: broken.db, store, clock, log: createLogger('silent') }, { pollMs: 3_600_000, staleAfterMs: 1 });
+      const store = createCachedStore(inner, {
+        maxBytes: 1 << 20,
+        clock,
+        counters: { request: (r) => (counts[r] += 1), bytes: () => undefined },
+      });
+      const f = startChangeFollower(
+        { db: broken.db, store, clock, log: createLogger('silent') },
+        { pollMs: 3_600_000, staleAfterMs: 1 },
+      );
       await f.poll();
       const w = { meterId: 'live', from: t('2026-09-10T00:00Z'), to: t('2026-09-12T00:00Z') };
       plain(await store.registers(w.meterId, w.from, w.to));
@@ -178,7 +261,9 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       clock.advance(10);
       await f.poll();
       const bypassed = counts.bypass;
-      expect(plain(await store.registers(w.meterId, w.from, w.to))).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
+      expect(plain(await store.registers(w.meterId, w.from, w.to))).toEqual(
+        plain(await inner.registers(w.meterId, w.from, w.to)),
+      );
       expect(counts.bypass).toBe(bypassed + 1);
       expect(store.cache.size).toBe(0);
       await f.stop();
@@ -187,7 +272,9 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
     it('sees a live reading at once, without the feed: unsealed hours are never held', async () => {
       const w = { meterId: 'live', from: t('2026-10-18T00:00Z'), to: NOW + H };
       const was = plain(await cached.registers(w.meterId, w.from, w.to));
-      await inner.writeBatch([{ meterId: 'live', ts: NOW - 60_000, importWh: 999_999, receivedAt: NOW }]);
+      await inner.writeBatch([
+        { meterId: 'live', ts: NOW - 60_000, importWh: 999_999, receivedAt: NOW },
+      ]);
       const now = plain(await cached.registers(w.meterId, w.from, w.to));
       expect(now).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
       expect(now.ts.length).toBe(was.ts.length + 1);
@@ -198,9 +285,11 @@ export function describeCachedStore(name: string, makeStore: () => Promise<{ sto
       await expectSameAnswers(3);
       const small = createCachedStore(inner, { maxBytes: 40_000, clock });
       small.resume();
-      for (const w of windows(4, 60)) expect(plain(await small.registers(w.meterId, w.from, w.to))).toEqual(plain(await inner.registers(w.meterId, w.from, w.to)));
+      for (const w of windows(4, 60))
+        expect(plain(await small.registers(w.meterId, w.from, w.to))).toEqual(
+          plain(await inner.registers(w.meterId, w.from, w.to)),
+        );
       expect(small.cache.bytes).toBeLessThanOrEqual(40_000 + 60_000);
     });
-
   });
 }

@@ -17,7 +17,10 @@ if (influxUrl !== '' && haveInfluxd()) {
     const database = `wl_cache_${randomBytes(4).toString('hex')}`;
     return {
       store: createInfluxStore({ url: influxUrl, database }),
-      cleanup: () => createInfluxClient({ url: influxUrl, database }).query(`DROP DATABASE "${database}"`, { db: false }).then(() => undefined),
+      cleanup: () =>
+        createInfluxClient({ url: influxUrl, database })
+          .query(`DROP DATABASE "${database}"`, { db: false })
+          .then(() => undefined),
     };
   });
 }

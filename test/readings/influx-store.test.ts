@@ -12,18 +12,29 @@ const influxUrl = inject('influxUrl');
 // '' means global setup found no influxd and REQUIRE_SERVICES is not 1; haveInfluxd() repeats the banner here.
 const available = influxUrl !== '' && haveInfluxd();
 const uniqueDb = (label: string) => `wl_${label}_${randomBytes(4).toString('hex')}`;
-const reading = (meterId: string, ts: number) => ({ meterId, ts, importWh: 100, powerW: 12.5, receivedAt: ts + 1 });
+const reading = (meterId: string, ts: number) => ({
+  meterId,
+  ts,
+  importWh: 100,
+  powerW: 12.5,
+  receivedAt: ts + 1,
+});
 const T = Date.UTC(2026, 1, 1);
 
 /** Drop a test database so the shared influxd does not accumulate shards over a run. */
 async function dropDatabase(database: string): Promise<void> {
-  await createInfluxClient({ url: influxUrl, database }).query(`DROP DATABASE "${database}"`, { db: false });
+  await createInfluxClient({ url: influxUrl, database }).query(`DROP DATABASE "${database}"`, {
+    db: false,
+  });
 }
 
 describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
   describeStoreContract('influxdb', async () => {
     const database = uniqueDb('contract');
-    return { store: createInfluxStore({ url: influxUrl, database }), cleanup: () => dropDatabase(database) };
+    return {
+      store: createInfluxStore({ url: influxUrl, database }),
+      cleanup: () => dropDatabase(database),
+    };
   });
 
   it('a field type conflict is a set-up problem (foreign points of another type): retryable, with the server text', async () => {
@@ -32,11 +43,18 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
     await store.init();
     try {
       // Someone else wrote import_wh as a float into this shard first; the adapter always writes integers.
-      const res = await fetch(`${influxUrl}/write?db=${database}&precision=ms`, { method: 'POST', body: `meter_reading,meter_id=other import_wh=1.5 ${T}` });
+      const res = await fetch(`${influxUrl}/write?db=${database}&precision=ms`, {
+        method: 'POST',
+        body: `meter_reading,meter_id=other import_wh=1.5 ${T}`,
+      });
       expect(res.status).toBe(204);
       const err = await store.writeBatch([reading('m-1', T + 1000)]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StoreWriteError);
-      expect(err).toMatchObject({ retryable: true, status: 400, message: expect.stringMatching(/field type conflict/) });
+      expect(err).toMatchObject({
+        retryable: true,
+        status: 400,
+        message: expect.stringMatching(/field type conflict/),
+      });
     } finally {
       await dropDatabase(database);
     }
@@ -47,12 +65,19 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
     const store = createInfluxStore({ url: influxUrl, database });
     await store.init();
     try {
-      const q = new URLSearchParams({ q: `CREATE RETENTION POLICY "hour" ON "${database}" DURATION 1h REPLICATION 1 DEFAULT` });
+      const q = new URLSearchParams({
+        q: `CREATE RETENTION POLICY "hour" ON "${database}" DURATION 1h REPLICATION 1 DEFAULT`,
+      });
       expect((await fetch(`${influxUrl}/query`, { method: 'POST', body: q })).status).toBe(200);
       // InfluxDB judges a point's age by its own clock, which libfaketime does not move.
       const old = reading('m-1', (await influxNow(influxUrl)) - 3 * 3_600_000);
       const err = await store.writeBatch([old]).catch((e: unknown) => e);
-      expect(err).toMatchObject({ name: 'StoreWriteError', retryable: false, status: 400, message: expect.stringMatching(/retention policy/) });
+      expect(err).toMatchObject({
+        name: 'StoreWriteError',
+        retryable: false,
+        status: 400,
+        message: expect.stringMatching(/retention policy/),
+      });
     } finally {
       await dropDatabase(database);
     }
@@ -61,7 +86,12 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
   it('a missing database is answered 404 and retried (a set-up problem, not a data problem)', async () => {
     const store = createInfluxStore({ url: influxUrl, database: uniqueDb('missing') });
     const err = await store.writeBatch([reading('m-1', T)]).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'StoreWriteError', retryable: true, status: 404, message: expect.stringMatching(/database not found/) });
+    expect(err).toMatchObject({
+      name: 'StoreWriteError',
+      retryable: true,
+      status: 404,
+      message: expect.stringMatching(/database not found/),
+    });
     await expect(store.latest('m-1')).rejects.toThrow(/database not found/);
   });
 
@@ -88,7 +118,11 @@ describe.skipIf(!available)('influxdb store during an outage (private influxd)',
     await influxd.stop();
     const err = await store.writeBatch([reading('m-1', T + 1000)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreWriteError);
-    expect(err).toMatchObject({ retryable: true, status: undefined, message: expect.stringMatching(/ECONNREFUSED/) });
+    expect(err).toMatchObject({
+      retryable: true,
+      status: undefined,
+      message: expect.stringMatching(/ECONNREFUSED/),
+    });
     await expect(store.ping()).rejects.toThrow(/ping failed/);
 
     await influxd.start();
@@ -114,8 +148,16 @@ describe('influxdb store against a server that never answers', () => {
   it('times out as a retryable StoreWriteError', async () => {
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('no address');
-    const store = createInfluxStore({ url: `http://127.0.0.1:${address.port}`, database: 'x', timeoutMs: 300 });
+    const store = createInfluxStore({
+      url: `http://127.0.0.1:${address.port}`,
+      database: 'x',
+      timeoutMs: 300,
+    });
     const err = await store.writeBatch([reading('m-1', T)]).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'StoreWriteError', retryable: true, message: expect.stringMatching(/timed out/) });
+    expect(err).toMatchObject({
+      name: 'StoreWriteError',
+      retryable: true,
+      message: expect.stringMatching(/timed out/),
+    });
   });
 });

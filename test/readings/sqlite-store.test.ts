@@ -39,7 +39,12 @@ describe('sqlite store', () => {
     try {
       const first = createSqliteStore({ path: file });
       await first.init();
-      const reading = { meterId: 'm-1', ts: 1_764_440_100_000, importWh: 42, receivedAt: 1_764_440_100_500 };
+      const reading = {
+        meterId: 'm-1',
+        ts: 1_764_440_100_000,
+        importWh: 42,
+        receivedAt: 1_764_440_100_500,
+      };
       await first.writeBatch([reading]);
       await first.close();
       const second = createSqliteStore({ path: file });

@@ -16,7 +16,16 @@ export interface TestApi {
   readonly store: ReadingStore;
   readonly clock: Clock;
   /** JSON request with a bearer key; returns status, headers and parsed body. */
-  call(method: string, path: string, opts?: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; type: string }>;
+  call(
+    method: string,
+    path: string,
+    opts?: {
+      key?: string | null;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; body: unknown; type: string }>;
   close(): Promise<void>;
 }
 
@@ -24,18 +33,28 @@ export interface TestApi {
  * The HTTP app over a real ledger (SQLite in memory unless `ledgerUrl` names another, e.g. a test
  * PostgreSQL database) and a real readings store (SQLite in memory unless given), driven with `app.request()`.
  */
-export async function createTestApi(opts: { ledgerUrl?: string; store?: ReadingStore; clock?: Clock | 'manual' } = {}): Promise<TestApi> {
+export async function createTestApi(
+  opts: { ledgerUrl?: string; store?: ReadingStore; clock?: Clock | 'manual' } = {},
+): Promise<TestApi> {
   const ledger = openLedger(opts.ledgerUrl ?? 'sqlite::memory:');
   await migrateLedger(ledger);
   const store = opts.store ?? createSqliteStore({ path: ':memory:' });
   await store.init();
-  const clock = opts.clock === 'manual' ? manualClock('2026-11-29T12:00:00Z') : (opts.clock ?? systemClock);
+  const clock =
+    opts.clock === 'manual' ? manualClock('2026-11-29T12:00:00Z') : (opts.clock ?? systemClock);
   const app = createApp({
     ops: { registry: new Registry(), probes: {} },
-    db: ledger.db, store, clock, log: createLogger(process.env.LOG_LEVEL ?? 'silent'), adminKeyHash: hashApiKey(ADMIN_KEY),
+    db: ledger.db,
+    store,
+    clock,
+    log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    adminKeyHash: hashApiKey(ADMIN_KEY),
   });
   return {
-    app, ledger, store, clock,
+    app,
+    ledger,
+    store,
+    clock,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers };
       const key = o.key === undefined ? ADMIN_KEY : o.key;
@@ -48,7 +67,11 @@ export async function createTestApi(opts: { ledgerUrl?: string; store?: ReadingS
       const res = await app.request(path, { method, headers, body });
       const type = res.headers.get('content-type') ?? '';
       const text = await res.text();
-      return { status: res.status, type, body: type.includes('json') && text !== '' ? (JSON.parse(text) as unknown) : text };
+      return {
+        status: res.status,
+        type,
+        body: type.includes('json') && text !== '' ? (JSON.parse(text) as unknown) : text,
+      };
     },
     async close() {
       await store.close();

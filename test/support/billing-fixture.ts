@@ -26,13 +26,26 @@ export interface BillingWorld {
   readonly deps: BillingDeps;
   readonly opts: BillingOptions;
   /** A customer, a contract on the DESIGN §5 tariff in `tz` from `startsAt`, and one meter per id given. */
-  contract(startsAt: string, meterIds: readonly string[], tz?: string): Promise<{ contractId: string; customerId: string }>;
+  contract(
+    startsAt: string,
+    meterIds: readonly string[],
+    tz?: string,
+  ): Promise<{ contractId: string; customerId: string }>;
   /** Readings every `stepMs` in [from, to], the import register starting at `startWh` and rising `whPerStep` each step. */
-  readings(meterId: string, from: string | number, to: string | number, opts?: { stepMs?: number; startWh?: number; whPerStep?: number }): Promise<Reading[]>;
+  readings(
+    meterId: string,
+    from: string | number,
+    to: string | number,
+    opts?: { stepMs?: number; startWh?: number; whPerStep?: number },
+  ): Promise<Reading[]>;
   close(): Promise<void>;
 }
 
-export async function billingWorld(ledgerUrl = 'sqlite::memory:', runnerId = 'runner-a', store?: ReadingStore): Promise<BillingWorld> {
+export async function billingWorld(
+  ledgerUrl = 'sqlite::memory:',
+  runnerId = 'runner-a',
+  store?: ReadingStore,
+): Promise<BillingWorld> {
   const ledger = openLedger(ledgerUrl);
   await migrateLedger(ledger);
   const readings = store ?? createSqliteStore({ path: ':memory:' });
@@ -42,15 +55,33 @@ export async function billingWorld(ledgerUrl = 'sqlite::memory:', runnerId = 'ru
   const fleet = { db: ledger.db, clock };
   let tariffId: string | undefined;
   return {
-    ledger, store: readings, clock, deps,
+    ledger,
+    store: readings,
+    clock,
+    deps,
     opts: { graceMs: 72 * HOUR, backBillingMonths: 14, runnerId },
     async contract(startsAt, meterIds, tz = 'Europe/Paris') {
       // The DESIGN §5 tariff, in force from 2020 so that old periods (back-billing) can be priced too.
-      const doc = { ...DESIGN_TARIFF, versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00+01:00' }] };
+      const doc = {
+        ...DESIGN_TARIFF,
+        versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00+01:00' }],
+      };
       tariffId ??= (await createTariff(fleet, tariffSchema.parse(doc))).id;
       const customer = await createCustomer(fleet, { name: 'Camille', email: null });
-      const contract = await createContract(fleet, { customerId: customer.id, tariffId, timezone: tz, startsAt: t(startsAt), endsAt: null });
-      for (const id of meterIds) await createMeter(fleet, { id, contractId: contract.id, installedAt: t(startsAt) - 30 * DAY, maxPowerW: null });
+      const contract = await createContract(fleet, {
+        customerId: customer.id,
+        tariffId,
+        timezone: tz,
+        startsAt: t(startsAt),
+        endsAt: null,
+      });
+      for (const id of meterIds)
+        await createMeter(fleet, {
+          id,
+          contractId: contract.id,
+          installedAt: t(startsAt) - 30 * DAY,
+          maxPowerW: null,
+        });
       return { contractId: contract.id, customerId: customer.id };
     },
     async readings(meterId, from, to, o = {}) {
@@ -59,7 +90,12 @@ export async function billingWorld(ledgerUrl = 'sqlite::memory:', runnerId = 'ru
       const end = typeof to === 'number' ? to : t(to);
       const out: Reading[] = [];
       for (let ts = start, i = 0; ts <= end; ts += step, i += 1) {
-        out.push({ meterId, ts, importWh: (o.startWh ?? 1_000_000) + i * (o.whPerStep ?? 250), receivedAt: clock.now() });
+        out.push({
+          meterId,
+          ts,
+          importWh: (o.startWh ?? 1_000_000) + i * (o.whPerStep ?? 250),
+          receivedAt: clock.now(),
+        });
       }
       await readings.writeBatch(out);
       return out;

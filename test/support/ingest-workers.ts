@@ -14,13 +14,30 @@ export interface IngestWorkers {
 }
 
 /** Start `n` ingest workers in parallel; `env` carries the broker, store and ledger settings they share. */
-export async function spawnIngestWorkers(n: number, env: Record<string, string>, dir: string, name: string): Promise<IngestWorkers> {
-  const workers = await Promise.all(Array.from({ length: n }, (_, i) => {
-    const dataDir = path.join(dir, `${name}-${i}`);
-    mkdirSync(dataDir, { recursive: true });
-    return spawnWattledger({ ROLE: 'ingest', MQTT_SHARE_GROUP: 'wattledger', MQTT_CLIENT_ID: `${name}-${i}`, DATA_DIR: dataDir, ...env }, `${dataDir}.log`);
-  }));
-  const each = (metric: string) => Promise.all(workers.map((w) => readMetric(w.httpUrl, metric).catch(() => 0)));
+export async function spawnIngestWorkers(
+  n: number,
+  env: Record<string, string>,
+  dir: string,
+  name: string,
+): Promise<IngestWorkers> {
+  const workers = await Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const dataDir = path.join(dir, `${name}-${i}`);
+      mkdirSync(dataDir, { recursive: true });
+      return spawnWattledger(
+        {
+          ROLE: 'ingest',
+          MQTT_SHARE_GROUP: 'wattledger',
+          MQTT_CLIENT_ID: `${name}-${i}`,
+          DATA_DIR: dataDir,
+          ...env,
+        },
+        `${dataDir}.log`,
+      );
+    }),
+  );
+  const each = (metric: string) =>
+    Promise.all(workers.map((w) => readMetric(w.httpUrl, metric).catch(() => 0)));
   return {
     workers,
     each,

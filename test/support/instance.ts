@@ -15,11 +15,17 @@ export function tempDir(prefix = 'wl-test-'): { dir: string; cleanup(): void } {
 }
 
 /** Register meters in a ledger before (or while) wattledger runs. */
-export async function registerMeters(ledgerUrl: string, ids: readonly string[], installedAt = '2020-01-01T00:00:00Z', maxPowerW?: number): Promise<void> {
+export async function registerMeters(
+  ledgerUrl: string,
+  ids: readonly string[],
+  installedAt = '2020-01-01T00:00:00Z',
+  maxPowerW?: number,
+): Promise<void> {
   const ledger = openLedger(ledgerUrl);
   try {
     await migrateLedger(ledger);
-    for (const id of ids) await addMeter({ db: ledger.db, clock: systemClock }, { id, installedAt, maxPowerW });
+    for (const id of ids)
+      await addMeter({ db: ledger.db, clock: systemClock }, { id, installedAt, maxPowerW });
   } finally {
     await ledger.close();
   }
@@ -38,9 +44,22 @@ export interface TestInstance {
  * wattledger in this process, on a fresh data dir and free ports, with `env` on top of a quiet default
  * (no demo, no simulator). Meters are registered before it starts.
  */
-export async function startInstance(env: Record<string, string>, meters: readonly string[] = []): Promise<TestInstance> {
+export async function startInstance(
+  env: Record<string, string>,
+  meters: readonly string[] = [],
+): Promise<TestInstance> {
   const tmp = tempDir();
-  const config = parseConfig({ PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', DATA_DIR: tmp.dir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DEMO: 'off', SIMULATOR: 'off', FLUSH_LINGER_MS: '20', ...env });
+  const config = parseConfig({
+    PORT: '0',
+    MQTT_PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: tmp.dir,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DEMO: 'off',
+    SIMULATOR: 'off',
+    FLUSH_LINGER_MS: '20',
+    ...env,
+  });
   if (meters.length > 0) await registerMeters(config.ledgerUrl, meters);
   const running = await startWattledger(config);
   return {
@@ -56,7 +75,11 @@ export async function startInstance(env: Record<string, string>, meters: readonl
 }
 
 /** Sum of a Prometheus sample over the series whose labels include `labels`. */
-export async function readMetric(httpUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function readMetric(
+  httpUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {

@@ -12,19 +12,36 @@ export interface PlainReading {
 export const keyOf = (r: { meterId: string; ts: number }) => `${r.meterId}@${r.ts}`;
 
 /** `count` readings per meter, 15 minutes apart, the last at or before `end`, registers rising from `base`. */
-export function readingSeries(meterIds: readonly string[], count: number, end = Date.now() - 60_000, base = 0): PlainReading[] {
+export function readingSeries(
+  meterIds: readonly string[],
+  count: number,
+  end = Date.now() - 60_000,
+  base = 0,
+): PlainReading[] {
   const step = 15 * 60_000;
   const first = Math.floor(end / step) * step - (count - 1) * step;
   const out: PlainReading[] = [];
   for (let i = 0; i < count; i += 1) {
-    for (const [m, meterId] of meterIds.entries()) out.push({ meterId, ts: first + i * step, importWh: 1_000_000 + base + m * 10 + i * 150, exportWh: 0, powerW: 600 + (i % 7) });
+    for (const [m, meterId] of meterIds.entries())
+      out.push({
+        meterId,
+        ts: first + i * step,
+        importWh: 1_000_000 + base + m * 10 + i * 150,
+        exportWh: 0,
+        powerW: 600 + (i % 7),
+      });
   }
   return out;
 }
 
 /** Wire form of a reading, as a meter sends it. */
 export function wire(r: PlainReading): string {
-  return JSON.stringify({ ts: new Date(r.ts).toISOString(), importWh: r.importWh, exportWh: r.exportWh, powerW: r.powerW });
+  return JSON.stringify({
+    ts: new Date(r.ts).toISOString(),
+    importWh: r.importWh,
+    exportWh: r.exportWh,
+    powerW: r.powerW,
+  });
 }
 
 /** An MQTT publisher that remembers which publishes the broker acknowledged (PUBACK). */
@@ -33,14 +50,27 @@ export interface TestPublisher {
   /** Publish QoS 1 and resolve on PUBACK (rejects if the connection drops before it). */
   publish(topic: string, payload: string | Buffer): Promise<void>;
   /** Publish each reading as its own message, at most `window` unacknowledged; returns the acknowledged ones. */
-  publishReadings(readings: readonly PlainReading[], opts?: { window?: number; stopWhen?: () => boolean }): Promise<PlainReading[]>;
+  publishReadings(
+    readings: readonly PlainReading[],
+    opts?: { window?: number; stopWhen?: () => boolean },
+  ): Promise<PlainReading[]>;
   close(): Promise<void>;
 }
 
-export async function connectPublisher(url: string, clientId = `test-pub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`): Promise<TestPublisher> {
-  const client = await mqtt.connectAsync(url, { clientId, protocolVersion: 4, reconnectPeriod: 200, connectTimeout: 10_000 });
+export async function connectPublisher(
+  url: string,
+  clientId = `test-pub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<TestPublisher> {
+  const client = await mqtt.connectAsync(url, {
+    clientId,
+    protocolVersion: 4,
+    reconnectPeriod: 200,
+    connectTimeout: 10_000,
+  });
   const publish = (topic: string, payload: string | Buffer) =>
-    new Promise<void>((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())),
+    );
   return {
     client,
     publish,

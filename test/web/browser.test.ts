@@ -3,18 +3,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
 import { toLocalInput } from '../../web/src/shared/tz.js';
 import { connectPublisher } from '../support/publisher.js';
-import { haveChromium, launchChromium, openPage, overflowing, screenshot, unlabelledControls } from './browser.js';
+import {
+  haveChromium,
+  launchChromium,
+  openPage,
+  overflowing,
+  screenshot,
+  unlabelledControls,
+} from './browser.js';
 import { startDemoServer, until, type DemoServer } from './demo-fleet.js';
 import { consentJourney } from './consent-journey.js';
 import { customerJourney } from './customer-journey.js';
 
 const available = haveChromium();
 
-interface Item { readonly id: string }
-interface Contract extends Item { readonly startsAt: string; readonly endsAt: string | null }
-interface Period { readonly status: string; readonly end: string; readonly invoiceNumber: string | null }
-interface Invoice { readonly number: string; readonly period: { readonly end: string } }
-interface Bill { readonly basis: { readonly asOf: string } }
+interface Item {
+  readonly id: string;
+}
+interface Contract extends Item {
+  readonly startsAt: string;
+  readonly endsAt: string | null;
+}
+interface Period {
+  readonly status: string;
+  readonly end: string;
+  readonly invoiceNumber: string | null;
+}
+interface Invoice {
+  readonly number: string;
+  readonly period: { readonly end: string };
+}
+interface Bill {
+  readonly basis: { readonly asOf: string };
+}
 
 // End to end in Debian's Chromium: the web app as built by `npm run build`, served by wattledger with the
 // demo fleet. Browser steps wait on page conditions (data-state attributes, texts), never on time.
@@ -37,7 +58,9 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     await page.getByLabel('Staff API key').fill(demo.keys.customer);
     await page.getByLabel('Staff API key').press('Enter');
     await page.locator('#refusal').waitFor();
-    expect(await page.locator('#refusal-text').textContent()).toMatch(/belongs to a customer.*staff or admin key/);
+    expect(await page.locator('#refusal-text').textContent()).toMatch(
+      /belongs to a customer.*staff or admin key/,
+    );
     expect(await page.locator('#console').isHidden()).toBe(true);
     expect(await page.evaluate("sessionStorage.getItem('wattledger.staffKey')")).toBeNull();
     await screenshot(page, 'staff-refusal', 'phone');
@@ -51,9 +74,12 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     // Settlement by staff first: the demo contracts began 61 days ago, so their past periods are due.
     const run = await demo.staff<{ settled: number }>('POST', '/v1/billing/settle', {});
     expect(run.status).toBe(200);
-    const contract = (await demo.customer<{ items: Contract[] }>('GET', '/v1/contracts')).body.items[0];
+    const contract = (await demo.customer<{ items: Contract[] }>('GET', '/v1/contracts')).body
+      .items[0];
     if (contract === undefined) throw new Error('the demo customer has no contract');
-    const periods = (await demo.customer<{ items: Period[] }>('GET', `/v1/contracts/${contract.id}/periods`)).body.items;
+    const periods = (
+      await demo.customer<{ items: Period[] }>('GET', `/v1/contracts/${contract.id}/periods`)
+    ).body.items;
     expect(periods[0]?.status).toBe('open');
     expect(periods.filter((p) => p.status === 'settled').length).toBeGreaterThan(0);
 
@@ -65,7 +91,7 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     }
   }, 300_000);
 
-  it('disables a view the contract\'s consent does not allow, with the API\'s reason, until the customer allows it', async () => {
+  it("disables a view the contract's consent does not allow, with the API's reason, until the customer allows it", async () => {
     await consentJourney({ browser, demo });
   }, 180_000);
 
@@ -74,19 +100,41 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     const tariff = (await demo.admin<{ items: Item[] }>('GET', '/v1/tariffs')).body.items[0];
     const late = (await demo.admin<Item>('POST', '/v1/customers', { name: 'Late household' })).body;
     const first = (await demo.staff<{ items: Contract[] }>('GET', '/v1/contracts')).body.items[0];
-    const lateContract = (await demo.admin<Item>('POST', '/v1/contracts', { customerId: late.id, tariffId: tariff?.id, timezone: 'Europe/Paris', startsAt: first?.startsAt })).body;
+    const lateContract = (
+      await demo.admin<Item>('POST', '/v1/contracts', {
+        customerId: late.id,
+        tariffId: tariff?.id,
+        timezone: 'Europe/Paris',
+        startsAt: first?.startsAt,
+      })
+    ).body;
     // A malformed message: a rejection with its raw payload.
     const publisher = await connectPublisher(demo.instance.running.mqttUrl);
     await publisher.publish('meters/demo-0003/readings', 'not json {');
     await publisher.close();
-    await until('the rejection', async () => ((await demo.staff<{ items: Item[] }>('GET', '/v1/ingest/rejections?reason=invalid_json')).body.items.length > 0 ? true : undefined));
+    await until('the rejection', async () =>
+      (await demo.staff<{ items: Item[] }>('GET', '/v1/ingest/rejections?reason=invalid_json')).body
+        .items.length > 0
+        ? true
+        : undefined,
+    );
 
     // Household 2 moves out an hour before its latest reading, on the quarter-hour grid.
     const meter = (await demo.staff<{ contractId: string }>('GET', '/v1/meters/demo-0002')).body;
-    const asOf = Date.parse((await demo.staff<Bill>('GET', `/v1/contracts/${meter.contractId}/bill`)).body.basis.asOf);
+    const asOf = Date.parse(
+      (await demo.staff<Bill>('GET', `/v1/contracts/${meter.contractId}/bill`)).body.basis.asOf,
+    );
     // An hour before it, but inside the open period (which may have begun less than an hour ago).
-    const open = (await demo.staff<{ items: (Period & { start: string })[] }>('GET', `/v1/contracts/${meter.contractId}/periods`)).body.items[0];
-    const moveOutAt = Math.max(Math.floor(asOf / 900_000) * 900_000 - 3_600_000, Date.parse(open?.start ?? '') + 900_000);
+    const open = (
+      await demo.staff<{ items: (Period & { start: string })[] }>(
+        'GET',
+        `/v1/contracts/${meter.contractId}/periods`,
+      )
+    ).body.items[0];
+    const moveOutAt = Math.max(
+      Math.floor(asOf / 900_000) * 900_000 - 3_600_000,
+      Date.parse(open?.start ?? '') + 900_000,
+    );
 
     const { context, page, errors } = await openPage(browser, 'desktop');
     await page.goto(`${demo.url}/staff`);
@@ -94,7 +142,9 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     await page.getByLabel('Staff API key').press('Enter');
     const ready = () => page.locator('#console[data-state=ready]').waitFor();
     await ready();
-    expect(await page.locator('#summary-body [data-revenue=estimated] strong').textContent()).toMatch(/EUR/);
+    expect(
+      await page.locator('#summary-body [data-revenue=estimated] strong').textContent(),
+    ).toMatch(/EUR/);
     expect(await unlabelledControls(page)).toEqual([]);
 
     await page.getByLabel('Contract').selectOption(meter.contractId);
@@ -105,20 +155,33 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     await screenshot(page, 'staff-confirm', 'desktop', '#actions-body');
     await page.keyboard.press('Escape');
     await moveOutDialog.waitFor({ state: 'detached' });
-    expect((await demo.staff<Contract>('GET', `/v1/contracts/${meter.contractId}`)).body.endsAt).toBeNull();
+    expect(
+      (await demo.staff<Contract>('GET', `/v1/contracts/${meter.contractId}`)).body.endsAt,
+    ).toBeNull();
     await page.getByRole('button', { name: 'Record move-out…' }).click();
     await moveOutDialog.getByRole('button', { name: 'Record move-out' }).click();
     await page.locator('#action-status', { hasText: 'Move-out recorded' }).waitFor();
-    expect(Date.parse((await demo.staff<Contract>('GET', `/v1/contracts/${meter.contractId}`)).body.endsAt ?? '')).toBe(moveOutAt);
+    expect(
+      Date.parse(
+        (await demo.staff<Contract>('GET', `/v1/contracts/${meter.contractId}`)).body.endsAt ?? '',
+      ),
+    ).toBe(moveOutAt);
 
     await ready();
     await page.getByRole('button', { name: 'Settle now…' }).click();
-    await page.getByRole('dialog', { name: 'Settle now?' }).getByRole('button', { name: 'Settle now' }).click();
+    await page
+      .getByRole('dialog', { name: 'Settle now?' })
+      .getByRole('button', { name: 'Settle now' })
+      .click();
     await page.locator('#action-status', { hasText: 'Settlement run' }).waitFor();
-    const invoices = (await demo.staff<{ items: Invoice[] }>('GET', `/v1/contracts/${meter.contractId}/invoices`)).body.items;
+    const invoices = (
+      await demo.staff<{ items: Invoice[] }>('GET', `/v1/contracts/${meter.contractId}/invoices`)
+    ).body.items;
     const moveOutInvoice = invoices.find((i) => Date.parse(i.period.end) === moveOutAt);
     expect(moveOutInvoice).toBeDefined();
-    await page.locator('#latest-invoices-body tr', { hasText: moveOutInvoice?.number ?? '?' }).waitFor();
+    await page
+      .locator('#latest-invoices-body tr', { hasText: moveOutInvoice?.number ?? '?' })
+      .waitFor();
 
     const heldRow = page.locator('#periods-body tr', { hasText: 'Late household' }).first();
     await heldRow.waitFor();
@@ -129,8 +192,13 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
 
     // One button per held period; each settles the contract's held periods.
     await page.locator(`button[data-force-settle="${lateContract.id}"]`).first().click();
-    await page.getByRole('dialog', { name: 'Force settlement?' }).getByRole('button', { name: 'Force settle' }).click();
-    await page.locator('#action-status', { hasText: 'Force settlement of Late household' }).waitFor();
+    await page
+      .getByRole('dialog', { name: 'Force settlement?' })
+      .getByRole('button', { name: 'Force settle' })
+      .click();
+    await page
+      .locator('#action-status', { hasText: 'Force settlement of Late household' })
+      .waitFor();
     await page.locator('#latest-invoices-body tr', { hasText: 'Late household' }).first().waitFor();
     await page.getByText('No period is held.').waitFor();
     expect(errors).toEqual([]);

@@ -8,7 +8,10 @@ import { requireBinary } from '../harness/services.js';
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 /** Where screenshots go (gitignored); the README's are copied from here to docs/screenshots. */
-export const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/screenshots');
+export const SCREENSHOT_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../test-artifacts/screenshots',
+);
 
 /** Chromium is installed (or REQUIRE_SERVICES=1 made its absence an error, as for the other services). */
 export function haveChromium(): boolean {
@@ -23,20 +26,39 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_BIN,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
 export type Screen = 'phone' | 'desktop';
 
 const SCREENS: Record<Screen, Parameters<Browser['newContext']>[0]> = {
-  phone: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 },
+  phone: {
+    viewport: { width: 375, height: 812 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 1,
+  },
   desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
 };
 
 /** A page in a fresh context (own session storage) that records uncaught page errors. */
-export async function openPage(browser: Browser, screen: Screen): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ ...SCREENS[screen], locale: 'en-GB', timezoneId: 'Europe/Paris' });
+export async function openPage(
+  browser: Browser,
+  screen: Screen,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    ...SCREENS[screen],
+    locale: 'en-GB',
+    timezoneId: 'Europe/Paris',
+  });
   // Generous: the shared 2-core machine may be busy with other suites; every wait is for a condition.
   context.setDefaultTimeout(45_000);
   const page = await context.newPage();
@@ -53,11 +75,25 @@ export async function openPage(browser: Browser, screen: Screen): Promise<{ cont
  * Screenshots under test-artifacts/screenshots: `<name>-<screen>.png` is what the screen shows (375×812
  * or 1280×800), scrolled to `at` when given, and `<name>-<screen>-full.png` the whole page.
  */
-export async function screenshot(page: Page, name: string, screen: Screen, at?: string): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  screen: Screen,
+  at?: string,
+): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${screen}-full.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${name}-${screen}-full.png`),
+    fullPage: true,
+  });
   if (at === undefined) await page.evaluate('window.scrollTo(0, 0)');
-  else await page.locator(at).evaluate((el, top) => el.closest('section')?.scrollIntoView({ block: top }), 'start' as const);
+  else
+    await page
+      .locator(at)
+      .evaluate(
+        (el, top) => el.closest('section')?.scrollIntoView({ block: top }),
+        'start' as const,
+      );
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${screen}.png`) });
 }
 
@@ -75,7 +111,9 @@ const OVERFLOWING = `[...document.querySelectorAll('body *')]
 export async function overflowing(page: Page): Promise<string[]> {
   const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
   const culprits = (await page.evaluate(OVERFLOWING)) as string[];
-  return width > Number(await page.evaluate('document.documentElement.clientWidth')) ? [`page ${width}px wide`, ...culprits] : culprits;
+  return width > Number(await page.evaluate('document.documentElement.clientWidth'))
+    ? [`page ${width}px wide`, ...culprits]
+    : culprits;
 }
 
 const UNLABELLED = `[...document.querySelectorAll('input, select, button')]

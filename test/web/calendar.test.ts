@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { hasNext, hasPrevious, requestSpan, spanTitle, stepAnchor, viewSpan } from '../../web/src/customer/views.js';
-import { fromLocal, fromLocalInput, offsetAt, todayIn, toLocalInput } from '../../web/src/shared/tz.js';
+import {
+  hasNext,
+  hasPrevious,
+  requestSpan,
+  spanTitle,
+  stepAnchor,
+  viewSpan,
+} from '../../web/src/customer/views.js';
+import {
+  fromLocal,
+  fromLocalInput,
+  offsetAt,
+  todayIn,
+  toLocalInput,
+} from '../../web/src/shared/tz.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const H = 3_600_000;
@@ -30,7 +43,10 @@ describe('web calendar (Intl time-zone arithmetic of the customer app)', () => {
   });
 
   it('an hour view spans the local day: 23 h and 25 h on DST days', () => {
-    const len = (d: number, m: number) => { const s = viewSpan('hour', { year: 2026, month: m, day: d }, 'Europe/Paris'); return (s.to - s.from) / H; };
+    const len = (d: number, m: number) => {
+      const s = viewSpan('hour', { year: 2026, month: m, day: d }, 'Europe/Paris');
+      return (s.to - s.from) / H;
+    };
     expect(len(29, 3)).toBe(23);
     expect(len(25, 10)).toBe(25);
     expect(len(26, 10)).toBe(24);
@@ -38,34 +54,65 @@ describe('web calendar (Intl time-zone arithmetic of the customer app)', () => {
 
   it('day and month views span the local month and the local year', () => {
     const day = viewSpan('day', { year: 2026, month: 2, day: 14 }, 'Europe/Paris');
-    expect([iso(day.from), iso(day.to)]).toEqual(['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z']);
+    expect([iso(day.from), iso(day.to)]).toEqual([
+      '2026-01-31T23:00:00.000Z',
+      '2026-02-28T23:00:00.000Z',
+    ]);
     const month = viewSpan('month', { year: 2026, month: 6, day: 3 }, 'Europe/Paris');
-    expect([iso(month.from), iso(month.to)]).toEqual(['2025-12-31T23:00:00.000Z', '2026-12-31T23:00:00.000Z']);
+    expect([iso(month.from), iso(month.to)]).toEqual([
+      '2025-12-31T23:00:00.000Z',
+      '2026-12-31T23:00:00.000Z',
+    ]);
   });
 
   it('navigation steps one span and clamps the day to shorter months', () => {
-    expect(stepAnchor('hour', { year: 2026, month: 3, day: 1 }, -1)).toEqual({ year: 2026, month: 2, day: 28 });
-    expect(stepAnchor('day', { year: 2026, month: 1, day: 31 }, 1)).toEqual({ year: 2026, month: 2, day: 28 });
-    expect(stepAnchor('day', { year: 2024, month: 3, day: 31 }, -1)).toEqual({ year: 2024, month: 2, day: 29 });
-    expect(stepAnchor('month', { year: 2026, month: 11, day: 29 }, -1)).toEqual({ year: 2025, month: 11, day: 29 });
+    expect(stepAnchor('hour', { year: 2026, month: 3, day: 1 }, -1)).toEqual({
+      year: 2026,
+      month: 2,
+      day: 28,
+    });
+    expect(stepAnchor('day', { year: 2026, month: 1, day: 31 }, 1)).toEqual({
+      year: 2026,
+      month: 2,
+      day: 28,
+    });
+    expect(stepAnchor('day', { year: 2024, month: 3, day: 31 }, -1)).toEqual({
+      year: 2024,
+      month: 2,
+      day: 29,
+    });
+    expect(stepAnchor('month', { year: 2026, month: 11, day: 29 }, -1)).toEqual({
+      year: 2025,
+      month: 11,
+      day: 29,
+    });
   });
 
   it('never asks for the future, and stops at the contract start', () => {
     const now = Date.parse('2026-11-29T21:50:00Z');
     const today = todayIn('Europe/Paris', now);
     expect(today).toEqual({ year: 2026, month: 11, day: 29 });
-    expect(requestSpan('hour', today, 'Europe/Paris', now)).toEqual({ from: Date.parse('2026-11-28T23:00:00Z'), to: now });
-    expect(requestSpan('hour', { year: 2026, month: 11, day: 30 }, 'Europe/Paris', now)).toBeUndefined();
+    expect(requestSpan('hour', today, 'Europe/Paris', now)).toEqual({
+      from: Date.parse('2026-11-28T23:00:00Z'),
+      to: now,
+    });
+    expect(
+      requestSpan('hour', { year: 2026, month: 11, day: 30 }, 'Europe/Paris', now),
+    ).toBeUndefined();
     expect(hasNext('hour', today, 'Europe/Paris', now)).toBe(false);
     expect(hasNext('hour', { year: 2026, month: 11, day: 28 }, 'Europe/Paris', now)).toBe(true);
     const start = Date.parse('2026-09-29T00:00:00Z');
     expect(hasPrevious('day', { year: 2026, month: 10, day: 1 }, 'Europe/Paris', start)).toBe(true);
-    expect(hasPrevious('day', { year: 2026, month: 9, day: 29 }, 'Europe/Paris', start)).toBe(false);
+    expect(hasPrevious('day', { year: 2026, month: 9, day: 29 }, 'Europe/Paris', start)).toBe(
+      false,
+    );
   });
 
   it('titles name the span', () => {
     // ICU versions differ on the comma after the weekday.
-    expect(spanTitle('hour', { year: 2026, month: 11, day: 29 }, 'en-GB')).toMatch(/^Sunday,? 29 November 2026$/);
+    expect(spanTitle('hour', { year: 2026, month: 11, day: 29 }, 'en-GB')).toMatch(
+      /^Sunday,? 29 November 2026$/,
+    );
     expect(spanTitle('day', { year: 2026, month: 11, day: 29 }, 'en-GB')).toBe('November 2026');
     expect(spanTitle('month', { year: 2026, month: 11, day: 29 }, 'en-GB')).toBe('2026');
   });
@@ -73,7 +120,9 @@ describe('web calendar (Intl time-zone arithmetic of the customer app)', () => {
   it('the move-out field reads and writes wall times of the contract zone', () => {
     const at = Date.parse('2026-10-25T01:30:00Z');
     expect(toLocalInput(at, 'Europe/Paris')).toBe('2026-10-25T02:30');
-    expect(iso(fromLocalInput('2026-11-29T21:15', 'Europe/Paris') ?? 0)).toBe('2026-11-29T20:15:00.000Z');
+    expect(iso(fromLocalInput('2026-11-29T21:15', 'Europe/Paris') ?? 0)).toBe(
+      '2026-11-29T20:15:00.000Z',
+    );
     expect(fromLocalInput('29/11/2026 21:15', 'Europe/Paris')).toBeUndefined();
   });
 });

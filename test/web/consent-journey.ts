@@ -4,8 +4,15 @@ import { openPage, screenshot } from './browser.js';
 import { showView, signIn } from './customer-journey.js';
 import type { DemoServer } from './demo-fleet.js';
 
-interface Contract { readonly id: string; readonly customerId: string; readonly consent?: string }
-interface Customer { readonly id: string; readonly name: string }
+interface Contract {
+  readonly id: string;
+  readonly customerId: string;
+  readonly consent?: string;
+}
+interface Customer {
+  readonly id: string;
+  readonly name: string;
+}
 
 /**
  * A household whose consent is `month` (issue 7; the demo seeds consents round robin): the finer views
@@ -20,7 +27,12 @@ export async function consentJourney(opts: { browser: Browser; demo: DemoServer 
   if (contracts[0]?.consent === undefined) return;
   if (monthly === undefined) throw new Error('the demo has no household with a month consent');
   const customer = (await demo.staff<Customer>('GET', `/v1/customers/${monthly.customerId}`)).body;
-  const key = (await demo.admin<{ key: string }>('POST', '/v1/api-keys', { role: 'customer', customerId: customer.id })).body.key;
+  const key = (
+    await demo.admin<{ key: string }>('POST', '/v1/api-keys', {
+      role: 'customer',
+      customerId: customer.id,
+    })
+  ).body.key;
 
   const { context, page, errors } = await openPage(browser, 'phone');
   await signIn(page, demo.url, key, customer.name);
@@ -39,7 +51,9 @@ export async function consentJourney(opts: { browser: Browser; demo: DemoServer 
   await page.getByLabel('Daily totals').check();
   await page.getByRole('button', { name: 'Save choice' }).click();
   await page.locator('#consumption-body[data-view=day][data-state=ready]').waitFor();
-  expect((await demo.staff<Contract>('GET', `/v1/contracts/${monthly.id}`)).body.consent).toBe('day');
+  expect((await demo.staff<Contract>('GET', `/v1/contracts/${monthly.id}`)).body.consent).toBe(
+    'day',
+  );
   await page.getByRole('button', { name: 'Hour', exact: true }).click();
   await page.locator('#consumption-body[data-view=hour][data-state=refused]').waitFor();
   expect(errors).toEqual([]);

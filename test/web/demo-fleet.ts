@@ -2,14 +2,21 @@ import type { DemoKeys } from '../../src/demo/seed-fleet.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
 
 /** A JSON call to the running server with a key; problem answers come back as bodies too. */
-export type Call = <T = unknown>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+export type Call = <T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: T }>;
 
 /** A key-bound caller for `httpUrl`. */
 export function caller(httpUrl: string, key: string): Call {
   return async (method, path, body) => {
     const res = await fetch(`${httpUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as never };
@@ -17,7 +24,11 @@ export function caller(httpUrl: string, key: string): Call {
 }
 
 /** Poll `probe` until it returns a value; fail with `what` after `timeoutMs`. No fixed sleeps: conditions only. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 150_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -27,7 +38,10 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -52,7 +66,12 @@ interface BillBasis {
  * test instead of 72 h later; the cron is off so that only the tests settle.
  */
 export async function startDemoServer(): Promise<DemoServer> {
-  const instance = await startInstance({ DEMO: 'on', SIMULATOR: 'on', GRACE_HOURS: '0', SETTLE_CRON: 'off' });
+  const instance = await startInstance({
+    DEMO: 'on',
+    SIMULATOR: 'on',
+    GRACE_HOURS: '0',
+    SETTLE_CRON: 'off',
+  });
   const keys = instance.running.demoKeys;
   if (keys === undefined) throw new Error('the demo did not seed its keys');
   const url = instance.running.httpUrl;
@@ -67,5 +86,12 @@ export async function startDemoServer(): Promise<DemoServer> {
     }
     return true;
   });
-  return { instance, url, keys, staff, admin: caller(url, keys.admin), customer: caller(url, keys.customer) };
+  return {
+    instance,
+    url,
+    keys,
+    staff,
+    admin: caller(url, keys.admin),
+    customer: caller(url, keys.customer),
+  };
 }

@@ -21,21 +21,31 @@ describe('web routes (static customer app and staff console)', () => {
 
   it('serves the pages with no-cache, an ETag and a same-origin CSP; a matching If-None-Match gets 304', async () => {
     const app = web();
-    for (const [url, title] of [['/', 'customer'], ['/staff', 'staff'], ['/staff/', 'staff']] as const) {
+    for (const [url, title] of [
+      ['/', 'customer'],
+      ['/staff', 'staff'],
+      ['/staff/', 'staff'],
+    ] as const) {
       const res = await app.request(url);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
       expect(await res.text()).toContain(`<title>${title}</title>`);
-      const again = await app.request(url, { headers: { 'if-none-match': res.headers.get('etag') ?? '' } });
+      const again = await app.request(url, {
+        headers: { 'if-none-match': res.headers.get('etag') ?? '' },
+      });
       expect(again.status).toBe(304);
     }
   });
 
   it('serves hashed assets with their content type and a year of immutable caching', async () => {
     const app = web();
-    const cases = [['customer-AB12.js', 'text/javascript; charset=utf-8'], ['customer-AB12.css', 'text/css; charset=utf-8'], ['customer-AB12.js.map', 'application/json; charset=utf-8']];
+    const cases = [
+      ['customer-AB12.js', 'text/javascript; charset=utf-8'],
+      ['customer-AB12.css', 'text/css; charset=utf-8'],
+      ['customer-AB12.js.map', 'application/json; charset=utf-8'],
+    ];
     for (const [name, type] of cases) {
       const res = await app.request(`/assets/${name}`);
       expect(res.status).toBe(200);
@@ -47,7 +57,14 @@ describe('web routes (static customer app and staff console)', () => {
 
   it('refuses unknown types, missing files and paths out of the folder', async () => {
     const app = web();
-    for (const url of ['/assets/notes.txt', '/assets/missing-XY.js', '/assets/..%2Findex.html', '/assets/%2e%2e/staff.html', '/staffx', '/index.html']) {
+    for (const url of [
+      '/assets/notes.txt',
+      '/assets/missing-XY.js',
+      '/assets/..%2Findex.html',
+      '/assets/%2e%2e/staff.html',
+      '/staffx',
+      '/index.html',
+    ]) {
       expect((await app.request(url)).status, url).toBe(404);
     }
   });
@@ -73,13 +90,25 @@ describe('web routes mounted in the app', () => {
       expect([200, 503]).toContain(res.status);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     }
-    expect(await api.call('GET', '/v1/contracts', { key: null })).toMatchObject({ status: 401, type: 'application/problem+json' });
+    expect(await api.call('GET', '/v1/contracts', { key: null })).toMatchObject({
+      status: 401,
+      type: 'application/problem+json',
+    });
     expect((await api.call('GET', '/openapi.json')).type).toMatch(/^application\/json/);
     expect((await api.call('GET', '/docs')).type).toMatch(/^text\/html/);
     expect((await api.call('GET', '/healthz')).status).toBe(200);
     expect((await api.call('GET', '/metrics')).type).toMatch(/^text\/plain/);
-    expect(await api.call('GET', '/nope')).toMatchObject({ status: 404, type: 'application/problem+json' });
-    expect(await api.call('GET', '/assets/nope.js')).toMatchObject({ status: 404, type: 'application/problem+json' });
-    expect(await api.call('GET', '/staff/nope')).toMatchObject({ status: 404, type: 'application/problem+json' });
+    expect(await api.call('GET', '/nope')).toMatchObject({
+      status: 404,
+      type: 'application/problem+json',
+    });
+    expect(await api.call('GET', '/assets/nope.js')).toMatchObject({
+      status: 404,
+      type: 'application/problem+json',
+    });
+    expect(await api.call('GET', '/staff/nope')).toMatchObject({
+      status: 404,
+      type: 'application/problem+json',
+    });
   });
 });

@@ -4,7 +4,9 @@ import type { Invoice } from '../../billing/records/invoices-repo.js';
 import { toRfc3339 } from '../../shared/time.js';
 
 const instant = z.string().openapi({ format: 'date-time', example: '2026-11-01T00:00:00Z' });
-const money = z.string().openapi({ description: 'Decimal string with the currency\'s minor digits', example: '48.27' });
+const money = z
+  .string()
+  .openapi({ description: "Decimal string with the currency's minor digits", example: '48.27' });
 const isoOrNull = (ms: number | null) => (ms === null ? null : toRfc3339(ms));
 
 const billStatus = z.enum(['estimated', 'provisional', 'settled', 'held']);
@@ -12,115 +14,195 @@ const billStatus = z.enum(['estimated', 'provisional', 'settled', 'held']);
 const periodRange = z.object({ start: instant, end: instant }).openapi('PeriodRange');
 
 /** A line of a bill or an invoice (DESIGN §4, §5). */
-export const billLineSchema = z.object({
-  kind: z.enum(['energy', 'standing_charge', 'export_credit', 'tax', 'adjustment']),
-  description: z.string().openapi({ example: 'Energy HP 2026-11-01 – 2026-11-30' }),
-  quantity: z.string().openapi({ description: 'kWh (3 decimals), days (4 decimals), or the base amount of a percent tax', example: '312.457' }),
-  unit: z.string().openapi({ example: 'kWh' }),
-  unitPrice: z.string().openapi({ example: '0.2081' }),
-  amount: money,
-  band: z.string().optional().openapi({ description: 'Time-of-use band of an energy line' }),
-  tier: z.number().int().optional().openapi({ description: 'Tier (1-based) of a tiered energy line' }),
-  versionFrom: z.string().optional().openapi({ description: '`validFrom` of the tariff version that priced the line' }),
-  adjusts: z.string().optional().openapi({ description: 'On an adjustment line: the settled invoice it corrects', example: 'INV-2026-000041' }),
-}).openapi('BillLine');
+export const billLineSchema = z
+  .object({
+    kind: z.enum(['energy', 'standing_charge', 'export_credit', 'tax', 'adjustment']),
+    description: z.string().openapi({ example: 'Energy HP 2026-11-01 – 2026-11-30' }),
+    quantity: z.string().openapi({
+      description: 'kWh (3 decimals), days (4 decimals), or the base amount of a percent tax',
+      example: '312.457',
+    }),
+    unit: z.string().openapi({ example: 'kWh' }),
+    unitPrice: z.string().openapi({ example: '0.2081' }),
+    amount: money,
+    band: z.string().optional().openapi({ description: 'Time-of-use band of an energy line' }),
+    tier: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Tier (1-based) of a tiered energy line' }),
+    versionFrom: z
+      .string()
+      .optional()
+      .openapi({ description: '`validFrom` of the tariff version that priced the line' }),
+    adjusts: z.string().optional().openapi({
+      description: 'On an adjustment line: the settled invoice it corrects',
+      example: 'INV-2026-000041',
+    }),
+  })
+  .openapi('BillLine');
 
 /** What a bill stands on. */
-export const basisSchema = z.object({
-  measuredImportWh: z.number().openapi({ description: 'Measured import of the period so far (Wh)' }),
-  projectedImportWh: z.number().openapi({ description: 'Projected import to the period end (Wh); 0 unless estimated' }),
-  asOf: instant.nullable().openapi({ description: 'The latest reading the bill uses; null without any reading' }),
-  method: z.enum(['measured', 'baseline-7d', 'extrapolated-7d', 'none']).openapi({
-    description: '`measured`: readings only; `baseline-7d`: measured so far plus the average power of the 7 days before the latest reading; `extrapolated-7d`: a forced settlement extrapolated the end index; `none`: an estimate without a baseline (nothing projected)',
-  }),
-}).openapi('BillBasis');
+export const basisSchema = z
+  .object({
+    measuredImportWh: z
+      .number()
+      .openapi({ description: 'Measured import of the period so far (Wh)' }),
+    projectedImportWh: z
+      .number()
+      .openapi({ description: 'Projected import to the period end (Wh); 0 unless estimated' }),
+    asOf: instant
+      .nullable()
+      .openapi({ description: 'The latest reading the bill uses; null without any reading' }),
+    method: z.enum(['measured', 'baseline-7d', 'extrapolated-7d', 'none']).openapi({
+      description:
+        '`measured`: readings only; `baseline-7d`: measured so far plus the average power of the 7 days before the latest reading; `extrapolated-7d`: a forced settlement extrapolated the end index; `none`: an estimate without a baseline (nothing projected)',
+    }),
+  })
+  .openapi('BillBasis');
 
 /** `GET /v1/contracts/{id}/bill`. */
-export const billSchema = z.object({
-  contractId: z.string(),
-  period: periodRange,
-  status: billStatus.openapi({
-    description: '`estimated`: open period, measured so far plus a projection; `provisional`: ended, measured only, may still change; `settled`: the invoice, immutable; `held`: settlement could not run, staff review',
-  }),
-  currency: z.string().openapi({ example: 'EUR' }),
-  lines: z.array(billLineSchema),
-  subtotal: money.openapi({ description: 'Sum of the lines before percent taxes' }),
-  total: money.openapi({ description: 'Sum of all lines' }),
-  basis: basisSchema,
-  invoiceNumber: z.string().optional().openapi({ example: 'INV-2026-000042' }),
-  holdReason: z.string().optional(),
-}).openapi('Bill');
+export const billSchema = z
+  .object({
+    contractId: z.string(),
+    period: periodRange,
+    status: billStatus.openapi({
+      description:
+        '`estimated`: open period, measured so far plus a projection; `provisional`: ended, measured only, may still change; `settled`: the invoice, immutable; `held`: settlement could not run, staff review',
+    }),
+    currency: z.string().openapi({ example: 'EUR' }),
+    lines: z.array(billLineSchema),
+    subtotal: money.openapi({ description: 'Sum of the lines before percent taxes' }),
+    total: money.openapi({ description: 'Sum of all lines' }),
+    basis: basisSchema,
+    invoiceNumber: z.string().optional().openapi({ example: 'INV-2026-000042' }),
+    holdReason: z.string().optional(),
+  })
+  .openapi('Bill');
 
 /** One period of `GET /v1/contracts/{id}/periods`. */
-export const periodItemSchema = z.object({
-  id: z.string().nullable().openapi({ description: 'Ledger id; null until the period is closed' }),
-  start: instant,
-  end: instant,
-  status: z.enum(['open', 'closed', 'held', 'settled']),
-  holdReason: z.string().nullable(),
-  closedAt: instant.nullable().openapi({ description: 'When the period was closed; null for the open period and for an ended one not closed yet' }),
-  settledAt: instant.nullable(),
-  invoiceNumber: z.string().nullable(),
-}).openapi('BillingPeriod');
+export const periodItemSchema = z
+  .object({
+    id: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Ledger id; null until the period is closed' }),
+    start: instant,
+    end: instant,
+    status: z.enum(['open', 'closed', 'held', 'settled']),
+    holdReason: z.string().nullable(),
+    closedAt: instant.nullable().openapi({
+      description:
+        'When the period was closed; null for the open period and for an ended one not closed yet',
+    }),
+    settledAt: instant.nullable(),
+    invoiceNumber: z.string().nullable(),
+  })
+  .openapi('BillingPeriod');
 
 /** An issued invoice. */
-export const invoiceSchema = z.object({
-  number: z.string().openapi({ example: 'INV-2026-000042' }),
-  kind: z.enum(['period', 'adjustment']),
-  contractId: z.string(),
-  customerId: z.string(),
-  period: periodRange,
-  currency: z.string(),
-  lines: z.array(billLineSchema),
-  subtotal: money,
-  total: money,
-  basis: basisSchema,
-  issuedAt: instant,
-}).openapi('Invoice');
+export const invoiceSchema = z
+  .object({
+    number: z.string().openapi({ example: 'INV-2026-000042' }),
+    kind: z.enum(['period', 'adjustment']),
+    contractId: z.string(),
+    customerId: z.string(),
+    period: periodRange,
+    currency: z.string(),
+    lines: z.array(billLineSchema),
+    subtotal: money,
+    total: money,
+    basis: basisSchema,
+    issuedAt: instant,
+  })
+  .openapi('Invoice');
 
 /** `POST /v1/billing/close` answer. */
-export const closeResultSchema = z.object({
-  closed: z.number().int().openapi({ description: 'How many periods this call closed' }),
-  periods: z.array(z.object({ id: z.string(), contractId: z.string(), start: instant, end: instant })),
-}).openapi('CloseResult');
+export const closeResultSchema = z
+  .object({
+    closed: z.number().int().openapi({ description: 'How many periods this call closed' }),
+    periods: z.array(
+      z.object({ id: z.string(), contractId: z.string(), start: instant, end: instant }),
+    ),
+  })
+  .openapi('CloseResult');
 
 /** `POST /v1/billing/settle` answer: what the run did (DESIGN §7 jobs return counts). */
-export const settlementResultSchema = z.object({
-  closed: z.number().int().openapi({ description: 'Periods closed by this run' }),
-  settled: z.number().int().openapi({ description: 'Periods settled into invoices' }),
-  held: z.number().int().openapi({ description: 'Periods held (no reading after their end, or no rate in force)' }),
-  failed: z.number().int().openapi({ description: 'Periods that failed for a transient reason; retried by the next run' }),
-  adjusted: z.number().int().openapi({ description: 'Adjustments recorded for settled periods changed by late readings' }),
-  notBilled: z.number().int().openapi({ description: 'Settled periods changed by readings older than the back-billing cap: reported, not billed' }),
-}).openapi('SettlementResult');
+export const settlementResultSchema = z
+  .object({
+    closed: z.number().int().openapi({ description: 'Periods closed by this run' }),
+    settled: z.number().int().openapi({ description: 'Periods settled into invoices' }),
+    held: z
+      .number()
+      .int()
+      .openapi({ description: 'Periods held (no reading after their end, or no rate in force)' }),
+    failed: z.number().int().openapi({
+      description: 'Periods that failed for a transient reason; retried by the next run',
+    }),
+    adjusted: z.number().int().openapi({
+      description: 'Adjustments recorded for settled periods changed by late readings',
+    }),
+    notBilled: z.number().int().openapi({
+      description:
+        'Settled periods changed by readings older than the back-billing cap: reported, not billed',
+    }),
+  })
+  .openapi('SettlementResult');
 
 /** `GET /v1/billing/summary` answer. */
-export const summarySchema = z.object({
-  month: z.string().openapi({ example: '2026-11' }),
-  items: z.array(z.object({
-    status: billStatus,
-    currency: z.string(),
-    count: z.number().int(),
-    total: money,
-  })).openapi({ description: 'By status (estimated, provisional, settled, held), then currency' }),
-}).openapi('BillingSummary');
+export const summarySchema = z
+  .object({
+    month: z.string().openapi({ example: '2026-11' }),
+    items: z
+      .array(
+        z.object({
+          status: billStatus,
+          currency: z.string(),
+          count: z.number().int(),
+          total: money,
+        }),
+      )
+      .openapi({ description: 'By status (estimated, provisional, settled, held), then currency' }),
+  })
+  .openapi('BillingSummary');
 
 /** API shape of a bill. */
 export const presentBill = (b: BillView) => ({
-  contractId: b.contractId, period: { start: toRfc3339(b.period.start), end: toRfc3339(b.period.end) }, status: b.status, currency: b.currency,
-  lines: b.lines.map((l) => ({ ...l })), subtotal: b.subtotal, total: b.total, basis: b.basis,
-  ...(b.invoiceNumber === undefined ? {} : { invoiceNumber: b.invoiceNumber }), ...(b.holdReason === undefined ? {} : { holdReason: b.holdReason }),
+  contractId: b.contractId,
+  period: { start: toRfc3339(b.period.start), end: toRfc3339(b.period.end) },
+  status: b.status,
+  currency: b.currency,
+  lines: b.lines.map((l) => ({ ...l })),
+  subtotal: b.subtotal,
+  total: b.total,
+  basis: b.basis,
+  ...(b.invoiceNumber === undefined ? {} : { invoiceNumber: b.invoiceNumber }),
+  ...(b.holdReason === undefined ? {} : { holdReason: b.holdReason }),
 });
 
 /** API shape of a period of the history. */
 export const presentPeriod = (p: PeriodHistoryItem) => ({
-  id: p.id, start: toRfc3339(p.start), end: toRfc3339(p.end), status: p.status, holdReason: p.holdReason,
-  closedAt: isoOrNull(p.closedAt), settledAt: isoOrNull(p.settledAt), invoiceNumber: p.invoiceNumber,
+  id: p.id,
+  start: toRfc3339(p.start),
+  end: toRfc3339(p.end),
+  status: p.status,
+  holdReason: p.holdReason,
+  closedAt: isoOrNull(p.closedAt),
+  settledAt: isoOrNull(p.settledAt),
+  invoiceNumber: p.invoiceNumber,
 });
 
 /** API shape of an invoice (who issued it stays in the audit log). */
 export const presentInvoice = (i: Invoice) => ({
-  number: i.number, kind: i.kind, contractId: i.contractId, customerId: i.customerId,
-  period: { start: toRfc3339(i.period.start), end: toRfc3339(i.period.end) }, currency: i.currency,
-  lines: i.lines.map((l) => ({ ...l })), subtotal: i.subtotal, total: i.total, basis: i.basis, issuedAt: toRfc3339(i.issuedAt),
+  number: i.number,
+  kind: i.kind,
+  contractId: i.contractId,
+  customerId: i.customerId,
+  period: { start: toRfc3339(i.period.start), end: toRfc3339(i.period.end) },
+  currency: i.currency,
+  lines: i.lines.map((l) => ({ ...l })),
+  subtotal: i.subtotal,
+  total: i.total,
+  basis: i.basis,
+  issuedAt: toRfc3339(i.issuedAt),
 });

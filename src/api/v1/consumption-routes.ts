@@ -13,46 +13,85 @@ import { BEARER, json, meterIdParam, problems } from './schemas.js';
 /** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */
 const plusRestored = (s: string) => s.replace(/ (\d{2}:\d{2})$/, '+$1');
 const instant = (name: string) =>
-  z.string().transform(plusRestored).refine((s) => parseRfc3339(s) !== undefined, { message: `${name} must be an RFC 3339 instant with Z or an offset, e.g. 2026-11-01T00:00:00Z` })
+  z
+    .string()
+    .transform(plusRestored)
+    .refine((s) => parseRfc3339(s) !== undefined, {
+      message: `${name} must be an RFC 3339 instant with Z or an offset, e.g. 2026-11-01T00:00:00Z`,
+    })
     .openapi({ example: '2026-11-01T00:00:00Z' });
 
-const latestReading = z.object({
-  meterId: z.string(), ts: z.string(), importWh: z.number(), exportWh: z.number().nullable(), powerW: z.number().nullable(), receivedAt: z.string(),
-}).openapi('LatestReading');
+const latestReading = z
+  .object({
+    meterId: z.string(),
+    ts: z.string(),
+    importWh: z.number(),
+    exportWh: z.number().nullable(),
+    powerW: z.number().nullable(),
+    receivedAt: z.string(),
+  })
+  .openapi('LatestReading');
 
-const bucket = z.object({
-  start: z.string(), end: z.string(), importWh: z.number().nullable(), exportWh: z.number().nullable(),
-  quality: z.enum(['measured', 'interpolated', 'partial', 'missing']),
-}).openapi('ConsumptionBucket');
+const bucket = z
+  .object({
+    start: z.string(),
+    end: z.string(),
+    importWh: z.number().nullable(),
+    exportWh: z.number().nullable(),
+    quality: z.enum(['measured', 'interpolated', 'partial', 'missing']),
+  })
+  .openapi('ConsumptionBucket');
 
-const consumption = z.object({
-  meterId: z.string(), unit: z.literal('Wh'), groupBy: z.enum(['15m', 'hour', 'day', 'month']), tz: z.string(),
-  start: z.string(), end: z.string(), buckets: z.array(bucket),
-  totals: z.object({ importWh: z.number(), exportWh: z.number().nullable() }),
-}).openapi('Consumption');
+const consumption = z
+  .object({
+    meterId: z.string(),
+    unit: z.literal('Wh'),
+    groupBy: z.enum(['15m', 'hour', 'day', 'month']),
+    tz: z.string(),
+    start: z.string(),
+    end: z.string(),
+    buckets: z.array(bucket),
+    totals: z.object({ importWh: z.number(), exportWh: z.number().nullable() }),
+  })
+  .openapi('Consumption');
 
 const latestRoute = createRoute({
-  method: 'get', path: '/meters/{meterId}/readings/latest', tags: ['consumption'], security: BEARER,
+  method: 'get',
+  path: '/meters/{meterId}/readings/latest',
+  tags: ['consumption'],
+  security: BEARER,
   summary: 'The last reading of a meter (by meter time) and when it was received',
-  description: 'Needs the contract\'s consent `interval` (403 `consent_required` otherwise, for every role): the instantaneous power and a register read at any moment are finer than a day.',
+  description:
+    "Needs the contract's consent `interval` (403 `consent_required` otherwise, for every role): the instantaneous power and a register read at any moment are finer than a day.",
   request: { params: meterIdParam },
-  responses: { 200: json('The latest reading', latestReading), ...problems(400, 401, 403, 404, 503) },
+  responses: {
+    200: json('The latest reading', latestReading),
+    ...problems(400, 401, 403, 404, 503),
+  },
 });
 
 const consumptionRoute = createRoute({
-  method: 'get', path: '/meters/{meterId}/consumption', tags: ['consumption'], security: BEARER,
+  method: 'get',
+  path: '/meters/{meterId}/consumption',
+  tags: ['consumption'],
+  security: BEARER,
   summary: 'Exact consumption per quarter hour, hour, local day or local month',
-  description: 'Buckets follow local calendar days in `tz` (default: the contract\'s time zone): DST days are 23 h or 25 h. `from`/`to` are snapped outward to bucket edges. Each bucket says how it was obtained (`quality`).\n\n'
-    + 'The contract\'s consent limits what anyone (customer, staff, admin) sees: `month` allows `groupBy=month`, `day` adds `day`, `interval` adds `hour` and `15m`; a finer `groupBy` answers 403 `consent_required` naming `requiredConsent`. Below `interval`, `tz` must be the contract\'s zone, and a bucket still running (`partial`) shows only its consented units that are over (the past days of the current month for `day`) or null.',
+  description:
+    "Buckets follow local calendar days in `tz` (default: the contract's time zone): DST days are 23 h or 25 h. `from`/`to` are snapped outward to bucket edges. Each bucket says how it was obtained (`quality`).\n\n" +
+    "The contract's consent limits what anyone (customer, staff, admin) sees: `month` allows `groupBy=month`, `day` adds `day`, `interval` adds `hour` and `15m`; a finer `groupBy` answers 403 `consent_required` naming `requiredConsent`. Below `interval`, `tz` must be the contract's zone, and a bucket still running (`partial`) shows only its consented units that are over (the past days of the current month for `day`) or null.",
   request: {
     params: meterIdParam,
     query: z.object({
-      from: instant('from'), to: instant('to'),
+      from: instant('from'),
+      to: instant('to'),
       groupBy: z.enum(['15m', 'hour', 'day', 'month']).default('hour'),
       tz: z.string().optional().openapi({ example: 'Europe/Paris' }),
     }),
   },
-  responses: { 200: json('Consumption buckets and totals', consumption), ...problems(400, 401, 403, 404, 503) },
+  responses: {
+    200: json('Consumption buckets and totals', consumption),
+    ...problems(400, 401, 403, 404, 503),
+  },
 });
 
 /** A readings-store call whose failure (outage, timeout) answers 503 rather than 500. */
@@ -60,7 +99,10 @@ async function fromStore<T>(what: string, call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (e) {
-    throw new AppError('store_unavailable', `the readings store did not answer ${what}: ${(e as Error).message}`);
+    throw new AppError(
+      'store_unavailable',
+      `the readings store did not answer ${what}: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -69,32 +111,73 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
   const r = createRouter();
   r.openapi(latestRoute, async (c) => {
     const meter = await meters.get(visibilityOf(c.get('principal')), c.req.valid('param').meterId);
-    requireConsent(meter.consent, 'interval', 'the latest reading (its instantaneous power and register)');
+    requireConsent(
+      meter.consent,
+      'interval',
+      'the latest reading (its instantaneous power and register)',
+    );
     const latest = await fromStore('the latest reading', deps.store.latest(meter.id));
-    if (latest === undefined) throw new AppError('not_found', `meter ${meter.id} has no reading yet`);
-    return c.json({
-      meterId: meter.id, ts: toRfc3339(latest.ts), importWh: latest.importWh, exportWh: latest.exportWh ?? null,
-      powerW: latest.powerW ?? null, receivedAt: toRfc3339(latest.receivedAt),
-    }, 200);
+    if (latest === undefined)
+      throw new AppError('not_found', `meter ${meter.id} has no reading yet`);
+    return c.json(
+      {
+        meterId: meter.id,
+        ts: toRfc3339(latest.ts),
+        importWh: latest.importWh,
+        exportWh: latest.exportWh ?? null,
+        powerW: latest.powerW ?? null,
+        receivedAt: toRfc3339(latest.receivedAt),
+      },
+      200,
+    );
   });
   r.openapi(consumptionRoute, async (c) => {
     const q = c.req.valid('query');
     const from = parseRfc3339(q.from)!;
     const to = parseRfc3339(q.to)!;
-    if (from > to) throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
-    if (q.tz !== undefined && !isValidTimeZone(q.tz)) throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
+    if (from > to)
+      throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
+    if (q.tz !== undefined && !isValidTimeZone(q.tz))
+      throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
     const meter = await meters.get(visibilityOf(c.get('principal')), c.req.valid('param').meterId);
     const tz = q.tz ?? meter.timezone;
-    requireConsentFor({ consent: meter.consent, groupBy: q.groupBy, tz, contractTz: meter.timezone });
+    requireConsentFor({
+      consent: meter.consent,
+      groupBy: q.groupBy,
+      tz,
+      contractTz: meter.timezone,
+    });
     // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.
     const { start, end } = snapRange(from, to, q.groupBy, tz);
     const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
-    const result = consentedConsumption({ series, from: start, to: end, groupBy: q.groupBy, tz, consent: meter.consent, contractTz: meter.timezone });
-    return c.json({
-      meterId: meter.id, unit: 'Wh' as const, groupBy: q.groupBy, tz, start: toRfc3339(result.start), end: toRfc3339(result.end),
-      buckets: result.buckets.map((b) => ({ start: toRfc3339(b.start), end: toRfc3339(b.end), importWh: b.importWh, exportWh: b.exportWh, quality: b.quality })),
-      totals: result.totals,
-    }, 200);
+    const result = consentedConsumption({
+      series,
+      from: start,
+      to: end,
+      groupBy: q.groupBy,
+      tz,
+      consent: meter.consent,
+      contractTz: meter.timezone,
+    });
+    return c.json(
+      {
+        meterId: meter.id,
+        unit: 'Wh' as const,
+        groupBy: q.groupBy,
+        tz,
+        start: toRfc3339(result.start),
+        end: toRfc3339(result.end),
+        buckets: result.buckets.map((b) => ({
+          start: toRfc3339(b.start),
+          end: toRfc3339(b.end),
+          importWh: b.importWh,
+          exportWh: b.exportWh,
+          quality: b.quality,
+        })),
+        totals: result.totals,
+      },
+      200,
+    );
   });
   return r;
 }

@@ -6,7 +6,11 @@ import { createRouter } from '../router.js';
 import { BEARER, customerSchema, json, presentCustomer, problems } from './schemas.js';
 
 const getMe = createRoute({
-  method: 'get', path: '/customers/me', tags: ['customer'], security: BEARER, summary: 'The customer a customer key belongs to',
+  method: 'get',
+  path: '/customers/me',
+  tags: ['customer'],
+  security: BEARER,
+  summary: 'The customer a customer key belongs to',
   description: 'For customer keys only: staff and admin keys belong to no customer and get 403.',
   responses: { 200: json('the customer of the key', customerSchema), ...problems(401, 403) },
 });
@@ -17,7 +21,10 @@ export function meRoutes(deps: AppDeps) {
   r.openapi(getMe, async (c) => {
     const p = c.get('principal');
     if (p.role !== 'customer' || p.customerId === null) {
-      throw new AppError('forbidden', `/v1/customers/me is for customer keys; this key has role ${p.role} and belongs to no customer (use /v1/customers/{id})`);
+      throw new AppError(
+        'forbidden',
+        `/v1/customers/me is for customer keys; this key has role ${p.role} and belongs to no customer (use /v1/customers/{id})`,
+      );
     }
     return c.json(presentCustomer(await getCustomer(deps.db, p.customerId)), 200);
   });

@@ -5,28 +5,68 @@ import { createMeter, getMeter, listVisibleMeters } from '../../fleet/meters-rep
 import { visibilityOf } from '../../fleet/visibility.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import { BEARER, json, jsonBody, listOf, meterIdParam, meterSchema, presentMeter, problems } from './schemas.js';
+import {
+  BEARER,
+  json,
+  jsonBody,
+  listOf,
+  meterIdParam,
+  meterSchema,
+  presentMeter,
+  problems,
+} from './schemas.js';
 
 // Over the API a meter always belongs to a contract; the CLI may still register unassigned ones.
 const newMeterBody = newMeterSchema
-  .extend({ contractId: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters') })
+  .extend({
+    contractId: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  })
   .openapi('NewMeter');
 
 const postMeter = createRoute({
-  method: 'post', path: '/meters', tags: ['fleet'], security: BEARER, middleware: requireRole('admin'), summary: 'Register a meter (admin)',
-  description: 'The id is the one the meter publishes under (`meters/{id}/readings`); readings before `installedAt` are rejected, and so are readings implying more power than `maxPowerW`. Ingest accepts the meter at once.',
+  method: 'post',
+  path: '/meters',
+  tags: ['fleet'],
+  security: BEARER,
+  middleware: requireRole('admin'),
+  summary: 'Register a meter (admin)',
+  description:
+    'The id is the one the meter publishes under (`meters/{id}/readings`); readings before `installedAt` are rejected, and so are readings implying more power than `maxPowerW`. Ingest accepts the meter at once.',
   request: { body: jsonBody(newMeterBody) },
-  responses: { 201: json('the registered meter', meterSchema), ...problems(400, 401, 403, 404, 409, 413, 415) },
+  responses: {
+    201: json('the registered meter', meterSchema),
+    ...problems(400, 401, 403, 404, 409, 413, 415),
+  },
 });
 
 const listMetersRoute = createRoute({
-  method: 'get', path: '/meters', tags: ['fleet'], security: BEARER, summary: 'List meters (a customer: those of its contracts; staff, admin: all)',
-  request: { query: z.object({ contractId: z.string().min(1).max(64).optional().openapi({ description: 'Only the meters of this contract.' }) }) },
-  responses: { 200: json('the meters the key may see, by id', listOf(meterSchema)), ...problems(400, 401, 403, 404) },
+  method: 'get',
+  path: '/meters',
+  tags: ['fleet'],
+  security: BEARER,
+  summary: 'List meters (a customer: those of its contracts; staff, admin: all)',
+  request: {
+    query: z.object({
+      contractId: z
+        .string()
+        .min(1)
+        .max(64)
+        .optional()
+        .openapi({ description: 'Only the meters of this contract.' }),
+    }),
+  },
+  responses: {
+    200: json('the meters the key may see, by id', listOf(meterSchema)),
+    ...problems(400, 401, 403, 404),
+  },
 });
 
 const getMeterRoute = createRoute({
-  method: 'get', path: '/meters/{meterId}', tags: ['fleet'], security: BEARER, summary: 'A meter (its customer, staff, admin)',
+  method: 'get',
+  path: '/meters/{meterId}',
+  tags: ['fleet'],
+  security: BEARER,
+  summary: 'A meter (its customer, staff, admin)',
   description: 'A meter of another customer answers 404, exactly like a meter that does not exist.',
   request: { params: meterIdParam },
   responses: { 200: json('the meter', meterSchema), ...problems(400, 401, 403, 404) },
@@ -41,10 +81,18 @@ export function meterRoutes(deps: AppDeps) {
     return c.json(presentMeter(meter), 201);
   });
   r.openapi(listMetersRoute, async (c) => {
-    const list = await listVisibleMeters(deps.db, visibilityOf(c.get('principal')), { contractId: c.req.valid('query').contractId });
+    const list = await listVisibleMeters(deps.db, visibilityOf(c.get('principal')), {
+      contractId: c.req.valid('query').contractId,
+    });
     return c.json({ items: list.map(presentMeter) }, 200);
   });
   r.openapi(getMeterRoute, async (c) =>
-    c.json(presentMeter(await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId)), 200));
+    c.json(
+      presentMeter(
+        await getMeter(deps.db, visibilityOf(c.get('principal')), c.req.valid('param').meterId),
+      ),
+      200,
+    ),
+  );
   return r;
 }

@@ -1,5 +1,10 @@
 import type { ReadingStore } from '../../readings/reading-store.js';
-import { type ContractUsage, type MeterReadings, type MeterUsage, UsageFold } from './meter-usage.js';
+import {
+  type ContractUsage,
+  type MeterReadings,
+  type MeterUsage,
+  UsageFold,
+} from './meter-usage.js';
 import { type BillReadRequest, forEachBillMeter } from './read-meters.js';
 
 /** A bill to read, and the ways each of its meters is taken (measured, projected at an instant, extrapolated). */
@@ -8,7 +13,8 @@ export interface BillFoldRequest extends BillReadRequest {
 }
 
 /** A bill's usage, one per way asked and in that order; or what taking a meter threw (a pricing input error). */
-export type FoldedBill = { readonly usages: readonly ContractUsage[] } | { readonly error: unknown };
+export type FoldedBill =
+  { readonly usages: readonly ContractUsage[] } | { readonly error: unknown };
 
 /**
  * Read bills from the store and sum each meter into its bill, every way asked, as its readings arrive:
@@ -16,8 +22,16 @@ export type FoldedBill = { readonly usages: readonly ContractUsage[] } | { reado
  * of contracts is ever in memory at once. A store failure rejects; a meter that cannot be taken fails
  * its bill only.
  */
-export async function foldBills(store: Pick<ReadingStore, 'windows'>, requests: readonly BillFoldRequest[]): Promise<Map<string, FoldedBill>> {
-  const folds = new Map(requests.map((r) => [r.key, { ways: r.ways, folds: r.ways.map(() => new UsageFold()), error: undefined as unknown }]));
+export async function foldBills(
+  store: Pick<ReadingStore, 'windows'>,
+  requests: readonly BillFoldRequest[],
+): Promise<Map<string, FoldedBill>> {
+  const folds = new Map(
+    requests.map((r) => [
+      r.key,
+      { ways: r.ways, folds: r.ways.map(() => new UsageFold()), error: undefined as unknown },
+    ]),
+  );
   await forEachBillMeter(store, requests, (key, m) => {
     const f = folds.get(key);
     if (f === undefined || f.error !== undefined) return;
@@ -27,7 +41,12 @@ export async function foldBills(store: Pick<ReadingStore, 'windows'>, requests: 
       f.error = error;
     }
   });
-  return new Map([...folds].map(([key, f]) => [key, f.error === undefined ? { usages: f.folds.map((x) => x.result()) } : { error: f.error }]));
+  return new Map(
+    [...folds].map(([key, f]) => [
+      key,
+      f.error === undefined ? { usages: f.folds.map((x) => x.result()) } : { error: f.error },
+    ]),
+  );
 }
 
 /** The usages of a folded bill, or what failed it, thrown. */

@@ -2,9 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { foldUsages, type MeterUsage, UsageFold } from './meter-usage.js';
 
 const Q = 900_000;
-const iv = (k: number, importMwh: bigint, exportMwh: bigint | null) => ({ start: k * Q, importMwh, exportMwh });
-const usage = (meterId: string, measured: MeterUsage['measured'], projected: MeterUsage['projected'] = [], o: Partial<MeterUsage> = {}): MeterUsage =>
-  ({ meterId, measured, projected, method: projected.length > 0 ? 'baseline-7d' : 'none', latestTs: measured.at(-1)?.start, endKnown: projected.length === 0, ...o });
+const iv = (k: number, importMwh: bigint, exportMwh: bigint | null) => ({
+  start: k * Q,
+  importMwh,
+  exportMwh,
+});
+const usage = (
+  meterId: string,
+  measured: MeterUsage['measured'],
+  projected: MeterUsage['projected'] = [],
+  o: Partial<MeterUsage> = {},
+): MeterUsage => ({
+  meterId,
+  measured,
+  projected,
+  method: projected.length > 0 ? 'baseline-7d' : 'none',
+  latestTs: measured.at(-1)?.start,
+  endKnown: projected.length === 0,
+  ...o,
+});
 
 const a = usage('a', [iv(0, 10n, null), iv(1, 20n, 5n)]);
 const b = usage('b', [iv(1, 1n, null), iv(2, 2n, 3n)], [iv(3, 7n, null)]);
@@ -15,23 +31,53 @@ describe('UsageFold', () => {
     expect(foldUsages([a, b, c])).toEqual({
       intervals: [iv(0, 110n, 1n), iv(1, 71n, 7n), iv(2, 52n, 3n), iv(3, 7n, null)],
       meters: [
-        { meterId: 'a', latestTs: Q, endKnown: true, method: 'none', measuredMwh: 30n, projectedMwh: 0n, projectedIntervals: 0 },
-        { meterId: 'b', latestTs: 2 * Q, endKnown: false, method: 'baseline-7d', measuredMwh: 3n, projectedMwh: 7n, projectedIntervals: 1 },
-        { meterId: 'c', latestTs: 0, endKnown: false, method: 'baseline-7d', measuredMwh: 100n, projectedMwh: 100n, projectedIntervals: 2 },
+        {
+          meterId: 'a',
+          latestTs: Q,
+          endKnown: true,
+          method: 'none',
+          measuredMwh: 30n,
+          projectedMwh: 0n,
+          projectedIntervals: 0,
+        },
+        {
+          meterId: 'b',
+          latestTs: 2 * Q,
+          endKnown: false,
+          method: 'baseline-7d',
+          measuredMwh: 3n,
+          projectedMwh: 7n,
+          projectedIntervals: 1,
+        },
+        {
+          meterId: 'c',
+          latestTs: 0,
+          endKnown: false,
+          method: 'baseline-7d',
+          measuredMwh: 100n,
+          projectedMwh: 100n,
+          projectedIntervals: 2,
+        },
       ],
     });
   });
 
   it('gives the same answer whatever order the meters arrive in', () => {
     const want = foldUsages([a, b, c]);
-    for (const order of [[a, c, b], [b, a, c], [b, c, a], [c, a, b], [c, b, a]]) {
+    for (const order of [
+      [a, c, b],
+      [b, a, c],
+      [b, c, a],
+      [c, a, b],
+      [c, b, a],
+    ]) {
       const fold = new UsageFold();
       order.forEach((u) => fold.add(u));
       expect(fold.result()).toEqual(want);
     }
   });
 
-  it('keeps one meter\'s intervals as they are, and has nothing without meters', () => {
+  it("keeps one meter's intervals as they are, and has nothing without meters", () => {
     expect(foldUsages([c]).intervals).toEqual([...c.measured, ...c.projected]);
     expect(foldUsages([])).toEqual({ intervals: [], meters: [] });
   });

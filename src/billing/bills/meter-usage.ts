@@ -33,7 +33,14 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
   const sorted = sortedReadings(m.readings);
   const { intervals } = intervalsFromReadings(sorted, period);
   const last = sorted.at(-1);
-  return { meterId: m.meterId, measured: intervals, projected: [], method: 'none', latestTs: last?.ts, endKnown: last !== undefined && last.ts >= period.end };
+  return {
+    meterId: m.meterId,
+    measured: intervals,
+    projected: [],
+    method: 'none',
+    latestTs: last?.ts,
+    endKnown: last !== undefined && last.ts >= period.end,
+  };
 }
 
 /**
@@ -41,20 +48,49 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
  * 7-day baseline projection of DESIGN §5 from there to the period end: an open period's estimate, or
  * a forced settlement's extrapolated end index. Readings after `asOfLimit` are ignored.
  */
-export function projectedUsage(m: MeterReadings, period: TimeRange, tz: string, asOfLimit: number): MeterUsage {
+export function projectedUsage(
+  m: MeterReadings,
+  period: TimeRange,
+  tz: string,
+  asOfLimit: number,
+): MeterUsage {
   const sorted = sortedReadings(m.readings.filter((r) => r.ts <= asOfLimit));
   const last = sorted.at(-1);
-  if (last === undefined) return { meterId: m.meterId, measured: [], projected: [], method: 'none', latestTs: undefined, endKnown: false };
+  if (last === undefined)
+    return {
+      meterId: m.meterId,
+      measured: [],
+      projected: [],
+      method: 'none',
+      latestTs: undefined,
+      endKnown: false,
+    };
   if (last.ts >= period.end) return measuredUsage({ meterId: m.meterId, readings: sorted }, period);
   // Measured up to the quarter hour before the latest reading; the projection takes over there.
   const cut = Math.max(period.start, floorQuarter(last.ts));
   const measured = intervalsFromReadings(sorted, { start: period.start, end: cut }).intervals;
   const baselineEnd = floorQuarter(last.ts);
   const baselineStart = baselineEnd - BASELINE_MS;
-  const baseline = baselineStart < baselineEnd ? intervalsFromReadings(sorted, { start: baselineStart, end: baselineEnd }).intervals : [];
-  const projection = projectIntervals({ measured: [], asOf: baselineEnd, periodEnd: period.end, baseline, tz });
+  const baseline =
+    baselineStart < baselineEnd
+      ? intervalsFromReadings(sorted, { start: baselineStart, end: baselineEnd }).intervals
+      : [];
+  const projection = projectIntervals({
+    measured: [],
+    asOf: baselineEnd,
+    periodEnd: period.end,
+    baseline,
+    tz,
+  });
   const projected = projection.intervals.filter((i) => i.start >= cut);
-  return { meterId: m.meterId, measured, projected, method: projection.method, latestTs: last.ts, endKnown: false };
+  return {
+    meterId: m.meterId,
+    measured,
+    projected,
+    method: projection.method,
+    latestTs: last.ts,
+    endKnown: false,
+  };
 }
 
 /** What a bill's basis needs of one meter, once its intervals are summed into the contract's. */
@@ -89,20 +125,38 @@ export class UsageFold {
     for (const list of [u.measured, u.projected]) {
       for (const i of list) {
         const seen = this.byStart.get(i.start);
-        if (seen === undefined) this.byStart.set(i.start, { importMwh: i.importMwh, exportMwh: i.exportMwh });
+        if (seen === undefined)
+          this.byStart.set(i.start, { importMwh: i.importMwh, exportMwh: i.exportMwh });
         else {
           seen.importMwh += i.importMwh;
-          seen.exportMwh = seen.exportMwh === null ? i.exportMwh : i.exportMwh === null ? seen.exportMwh : seen.exportMwh + i.exportMwh;
+          seen.exportMwh =
+            seen.exportMwh === null
+              ? i.exportMwh
+              : i.exportMwh === null
+                ? seen.exportMwh
+                : seen.exportMwh + i.exportMwh;
         }
       }
     }
-    this.summaries.push({ meterId: u.meterId, latestTs: u.latestTs, endKnown: u.endKnown, method: u.method, measuredMwh: sumOf(u.measured), projectedMwh: sumOf(u.projected), projectedIntervals: u.projected.length });
+    this.summaries.push({
+      meterId: u.meterId,
+      latestTs: u.latestTs,
+      endKnown: u.endKnown,
+      method: u.method,
+      measuredMwh: sumOf(u.measured),
+      projectedMwh: sumOf(u.projected),
+      projectedIntervals: u.projected.length,
+    });
   }
 
   result(): ContractUsage {
     return {
-      intervals: [...this.byStart.entries()].sort((a, b) => a[0] - b[0]).map(([start, v]) => ({ start, importMwh: v.importMwh, exportMwh: v.exportMwh })),
-      meters: [...this.summaries].sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0)),
+      intervals: [...this.byStart.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([start, v]) => ({ start, importMwh: v.importMwh, exportMwh: v.exportMwh })),
+      meters: [...this.summaries].sort((a, b) =>
+        a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0,
+      ),
     };
   }
 }

@@ -3,7 +3,14 @@ import { toRfc3339 } from '../../shared/time.js';
 import type { Bill, BillLine, TimeRange } from '../pricing/bill.js';
 import { priceBill } from '../pricing/price-bill.js';
 import type { Tariff } from '../tariff-schema.js';
-import { type ContractUsage, foldUsages, measuredUsage, type MeterReadings, type MeterUsage, projectedUsage } from './meter-usage.js';
+import {
+  type ContractUsage,
+  foldUsages,
+  measuredUsage,
+  type MeterReadings,
+  type MeterUsage,
+  projectedUsage,
+} from './meter-usage.js';
 
 /**
  * How a bill's energy was obtained (DESIGN §4 `basis`): `measured` (readings only), `baseline-7d`
@@ -57,8 +64,10 @@ function basisOf(usage: ContractUsage, method: BasisMethod): BillBasis {
   };
 }
 
-const withoutEnd = (usage: ContractUsage) => usage.meters.filter((u) => !u.endKnown).map((u) => u.meterId);
-const priced = (f: BillFrame, usage: ContractUsage) => priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals: usage.intervals });
+const withoutEnd = (usage: ContractUsage) =>
+  usage.meters.filter((u) => !u.endKnown).map((u) => u.meterId);
+const priced = (f: BillFrame, usage: ContractUsage) =>
+  priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals: usage.intervals });
 
 /** Provisional and settled bills (DESIGN §5): measured data only, no projection. */
 export function measuredBill(input: PeriodBillInput): PeriodBill {
@@ -67,7 +76,11 @@ export function measuredBill(input: PeriodBillInput): PeriodBill {
 
 /** `measuredBill` of usage folded from each meter's `measuredUsage`. */
 export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
-  return { bill: priced(f, usage), basis: basisOf(usage, 'measured'), meterIdsWithoutEnd: withoutEnd(usage) };
+  return {
+    bill: priced(f, usage),
+    basis: basisOf(usage, 'measured'),
+    meterIdsWithoutEnd: withoutEnd(usage),
+  };
 }
 
 /**
@@ -76,31 +89,51 @@ export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
  * for the full period.
  */
 export function estimatedBill(input: PeriodBillInput, now: number): PeriodBill {
-  return estimatedBillOf(input, foldUsages(input.meters.map((m) => projectedUsage(m, input.period, input.tz, now))));
+  return estimatedBillOf(
+    input,
+    foldUsages(input.meters.map((m) => projectedUsage(m, input.period, input.tz, now))),
+  );
 }
 
 /** `estimatedBill` of usage folded from each meter's `projectedUsage` at `now`. */
 export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
   const { meters } = usage;
-  const method = meters.some((u) => u.method === 'baseline-7d') ? 'baseline-7d' : meters.every((u) => u.endKnown) && meters.length > 0 ? 'measured' : 'none';
-  return { bill: priced(f, usage), basis: basisOf(usage, method), meterIdsWithoutEnd: withoutEnd(usage) };
+  const method = meters.some((u) => u.method === 'baseline-7d')
+    ? 'baseline-7d'
+    : meters.every((u) => u.endKnown) && meters.length > 0
+      ? 'measured'
+      : 'none';
+  return {
+    bill: priced(f, usage),
+    basis: basisOf(usage, method),
+    meterIdsWithoutEnd: withoutEnd(usage),
+  };
 }
 
 const EXTRAPOLATED = ' (end index extrapolated from the 7-day baseline)';
 
 /** Every meter's usage for a forced settlement: the baseline projection where the end index is missing. */
-export const extrapolatedUsage = (m: MeterReadings, f: Pick<BillFrame, 'period' | 'tz'>) => projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
+export const extrapolatedUsage = (m: MeterReadings, f: Pick<BillFrame, 'period' | 'tz'>) =>
+  projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
 
 /** How settling (or re-pricing) a period takes each meter: measured, then extrapolated when a forced end index may be needed. */
-export const settlementWays = (f: Pick<BillFrame, 'period' | 'tz'>, extrapolate: boolean): ((m: MeterReadings) => MeterUsage)[] =>
-  [(m) => measuredUsage(m, f.period), ...(extrapolate ? [(m: MeterReadings) => extrapolatedUsage(m, f)] : [])];
+export const settlementWays = (
+  f: Pick<BillFrame, 'period' | 'tz'>,
+  extrapolate: boolean,
+): ((m: MeterReadings) => MeterUsage)[] => [
+  (m) => measuredUsage(m, f.period),
+  ...(extrapolate ? [(m: MeterReadings) => extrapolatedUsage(m, f)] : []),
+];
 
 /**
  * A forced settlement (DESIGN §5): meters without a reading after the period end get their missing end
  * index extrapolated by the baseline projection, and the energy lines say so.
  */
 export function extrapolatedBill(input: PeriodBillInput): PeriodBill {
-  return extrapolatedBillOf(input, foldUsages(input.meters.map((m) => extrapolatedUsage(m, input))));
+  return extrapolatedBillOf(
+    input,
+    foldUsages(input.meters.map((m) => extrapolatedUsage(m, input))),
+  );
 }
 
 /** `extrapolatedBill` of usage folded from each meter's `extrapolatedUsage`. */
@@ -108,6 +141,13 @@ export function extrapolatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBi
   const extrapolated = usage.meters.some((u) => u.projectedIntervals > 0);
   const bill = priced(f, usage);
   const lines: BillLine[] = bill.lines.map((l) =>
-    extrapolated && (l.kind === 'energy' || (l.kind === 'tax' && l.unit === 'kWh')) ? { ...l, description: l.description + EXTRAPOLATED } : l);
-  return { bill: { ...bill, lines }, basis: basisOf(usage, extrapolated ? 'extrapolated-7d' : 'measured'), meterIdsWithoutEnd: withoutEnd(usage) };
+    extrapolated && (l.kind === 'energy' || (l.kind === 'tax' && l.unit === 'kWh'))
+      ? { ...l, description: l.description + EXTRAPOLATED }
+      : l,
+  );
+  return {
+    bill: { ...bill, lines },
+    basis: basisOf(usage, extrapolated ? 'extrapolated-7d' : 'measured'),
+    meterIdsWithoutEnd: withoutEnd(usage),
+  };
 }

@@ -21,7 +21,10 @@ const CHUNK = 25;
  * each meter at once never holds a large contract's readings all together.
  */
 export async function forEachBillMeter(
-  store: Pick<ReadingStore, 'windows'>, requests: readonly BillReadRequest[], visit: (key: string, meter: MeterReadings) => void, concurrency = 2,
+  store: Pick<ReadingStore, 'windows'>,
+  requests: readonly BillReadRequest[],
+  visit: (key: string, meter: MeterReadings) => void,
+  concurrency = 2,
 ): Promise<void> {
   const calls: { key: string; req: WindowRequest }[][] = [];
   const open: { reqs: { key: string; req: WindowRequest }[]; meters: Set<string> }[] = [];
@@ -50,21 +53,44 @@ export async function forEachBillMeter(
       const windows = await store.windows(call.map((c) => c.req));
       for (const { key, req } of call) {
         const got = windows.get(req.meterId);
-        const readings = got === undefined ? [] : [...(got.before === undefined ? [] : [got.before]), ...got.inside, ...(got.after === undefined ? [] : [got.after])];
+        const readings =
+          got === undefined
+            ? []
+            : [
+                ...(got.before === undefined ? [] : [got.before]),
+                ...got.inside,
+                ...(got.after === undefined ? [] : [got.after]),
+              ];
         visit(key, { meterId: req.meterId, readings });
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, calls.length)) }, worker),
+  );
 }
 
 /** `forEachBillMeter`, collected: each bill's meters with their readings, in the order of its `meterIds`. */
-export async function readBillMeters(store: Pick<ReadingStore, 'windows'>, requests: readonly BillReadRequest[], concurrency = 2): Promise<Map<string, MeterReadings[]>> {
+export async function readBillMeters(
+  store: Pick<ReadingStore, 'windows'>,
+  requests: readonly BillReadRequest[],
+  concurrency = 2,
+): Promise<Map<string, MeterReadings[]>> {
   const found = new Map<string, Map<string, MeterReadings>>();
-  await forEachBillMeter(store, requests, (key, m) => {
-    let bill = found.get(key);
-    if (bill === undefined) found.set(key, (bill = new Map()));
-    bill.set(m.meterId, m);
-  }, concurrency);
-  return new Map(requests.map((r) => [r.key, r.meterIds.map((m) => found.get(r.key)?.get(m) ?? { meterId: m, readings: [] })]));
+  await forEachBillMeter(
+    store,
+    requests,
+    (key, m) => {
+      let bill = found.get(key);
+      if (bill === undefined) found.set(key, (bill = new Map()));
+      bill.set(m.meterId, m);
+    },
+    concurrency,
+  );
+  return new Map(
+    requests.map((r) => [
+      r.key,
+      r.meterIds.map((m) => found.get(r.key)?.get(m) ?? { meterId: m, readings: [] }),
+    ]),
+  );
 }

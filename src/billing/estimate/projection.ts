@@ -63,11 +63,14 @@ function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
 
 function check(input: ProjectionInput, start: number): void {
   const { asOf, periodEnd, tz } = input;
-  if (!Number.isSafeInteger(asOf)) throw new RangeError(`asOf must be an integer instant, got ${asOf}`);
-  if (!Number.isSafeInteger(periodEnd) || periodEnd % QUARTER_MS !== 0) throw new RangeError(`the period end must lie on a UTC quarter hour, got ${periodEnd}`);
+  if (!Number.isSafeInteger(asOf))
+    throw new RangeError(`asOf must be an integer instant, got ${asOf}`);
+  if (!Number.isSafeInteger(periodEnd) || periodEnd % QUARTER_MS !== 0)
+    throw new RangeError(`the period end must lie on a UTC quarter hour, got ${periodEnd}`);
   if (!isValidTimeZone(tz)) throw new RangeError(`unknown IANA time zone ${JSON.stringify(tz)}`);
   const last = input.measured.at(-1);
-  if (last !== undefined && last.start >= start) throw new RangeError('measured intervals must all start before the projection');
+  if (last !== undefined && last.start >= start)
+    throw new RangeError('measured intervals must all start before the projection');
 }
 
 /**
@@ -96,8 +99,10 @@ export function projectIntervals(input: ProjectionInput): Projection {
   let sum = 0n;
   let count = 0n;
   for (const interval of input.baseline) {
-    if (interval.start < input.asOf - BASELINE_MS || interval.start + QUARTER_MS > input.asOf) continue;
-    if (interval.importMwh < 0n) throw new RangeError(`negative baseline import at ${new Date(interval.start).toISOString()}`);
+    if (interval.start < input.asOf - BASELINE_MS || interval.start + QUARTER_MS > input.asOf)
+      continue;
+    if (interval.importMwh < 0n)
+      throw new RangeError(`negative baseline import at ${new Date(interval.start).toISOString()}`);
     const slot = slotOf(interval.start);
     const seen = bySlot.get(slot) ?? { sum: 0n, count: 0n };
     bySlot.set(slot, { sum: seen.sum + interval.importMwh, count: seen.count + 1n });

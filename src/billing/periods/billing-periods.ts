@@ -33,7 +33,8 @@ const rules = new Map<string, EdgeRule>();
 function monthRule(tz: string): EdgeRule {
   let rule = rules.get(tz);
   if (rule === undefined) {
-    if (!IANAZone.isValidZone(tz)) throw new RangeError(`unknown IANA time zone ${JSON.stringify(tz)}`);
+    if (!IANAZone.isValidZone(tz))
+      throw new RangeError(`unknown IANA time zone ${JSON.stringify(tz)}`);
     rule = calendarRule('month', tz);
     if (rules.size < 1000) rules.set(tz, rule);
   }
@@ -42,9 +43,12 @@ function monthRule(tz: string): EdgeRule {
 
 function checkContract(contract: ContractSpan): void {
   const { startsAt, endsAt } = contract;
-  if (!Number.isFinite(startsAt)) throw new RangeError(`contract start must be a finite instant, got ${startsAt}`);
+  if (!Number.isFinite(startsAt))
+    throw new RangeError(`contract start must be a finite instant, got ${startsAt}`);
   if (endsAt !== null && !(Number.isFinite(endsAt) && endsAt > startsAt)) {
-    throw new RangeError(`contract end (${endsAt}) must be a finite instant after its start (${startsAt})`);
+    throw new RangeError(
+      `contract end (${endsAt}) must be a finite instant after its start (${startsAt})`,
+    );
   }
 }
 
@@ -68,7 +72,8 @@ export function periodContaining(contract: ContractSpan, at: number): BillingPer
   checkContract(contract);
   if (!Number.isFinite(at)) throw new RangeError(`at must be a finite instant, got ${at}`);
   const rule = monthRule(contract.timezone);
-  if (at < contract.startsAt || (contract.endsAt !== null && at >= contract.endsAt)) return undefined;
+  if (at < contract.startsAt || (contract.endsAt !== null && at >= contract.endsAt))
+    return undefined;
   const monthStart = rule.floor(at);
   return clip(contract, monthStart, rule.next(monthStart));
 }
@@ -84,16 +89,20 @@ export function periodContaining(contract: ContractSpan, at: number): BillingPer
 export function periodsBetween(contract: ContractSpan, from: number, to: number): BillingPeriod[] {
   checkContract(contract);
   if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) {
-    throw new RangeError(`[from, to) must run forward between finite instants, got [${from}, ${to})`);
+    throw new RangeError(
+      `[from, to) must run forward between finite instants, got [${from}, ${to})`,
+    );
   }
   const rule = monthRule(contract.timezone);
   const lo = Math.max(from, contract.startsAt);
   const hi = contract.endsAt === null ? to : Math.min(to, contract.endsAt);
   if (lo >= hi) return [];
-  if ((hi - lo) / MONTH_MAX_MS > MAX_PERIODS) throw new RangeError(`the range holds more than ${MAX_PERIODS} billing periods`);
+  if ((hi - lo) / MONTH_MAX_MS > MAX_PERIODS)
+    throw new RangeError(`the range holds more than ${MAX_PERIODS} billing periods`);
   const periods: BillingPeriod[] = [];
-  for (let monthStart = rule.floor(lo); monthStart < hi; ) {
-    if (periods.length >= MAX_PERIODS) throw new RangeError(`the range holds more than ${MAX_PERIODS} billing periods`);
+  for (let monthStart = rule.floor(lo); monthStart < hi;) {
+    if (periods.length >= MAX_PERIODS)
+      throw new RangeError(`the range holds more than ${MAX_PERIODS} billing periods`);
     const monthEnd = rule.next(monthStart);
     periods.push(clip(contract, monthStart, monthEnd));
     monthStart = monthEnd;

@@ -6,7 +6,12 @@ import { Decimal } from 'decimal.js';
  * digits, quantities fewer), so rounding happens only where DESIGN §5 says, and always half away
  * from zero. A clone keeps other modules' Decimal settings from changing ours.
  */
-export const Dec = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -60, toExpPos: 60 });
+export const Dec = Decimal.clone({
+  precision: 60,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -60,
+  toExpPos: 60,
+});
 /** An exact decimal value of the pricing engine. */
 export type Dec = InstanceType<typeof Dec>;
 
@@ -42,7 +47,9 @@ const minorDigitsCache = new Map<string, number>();
 export function minorDigits(currency: string): number {
   let digits = minorDigitsCache.get(currency);
   if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
     minorDigitsCache.set(currency, digits);
   }
   return digits;

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import type { TimeRange } from './bill.js';
 import type { TierShare } from './tiers.js';
 
-const atMidnight = (dt: DateTime): boolean => dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0;
+const atMidnight = (dt: DateTime): boolean =>
+  dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0;
 
 /**
  * A part of a period as people read it, in local time: whole days as inclusive dates
@@ -12,15 +13,21 @@ const atMidnight = (dt: DateTime): boolean => dt.hour === 0 && dt.minute === 0 &
 export function describeRange(range: TimeRange, tz: string): string {
   const start = DateTime.fromMillis(range.start, { zone: tz });
   const end = DateTime.fromMillis(range.end, { zone: tz });
-  const from = atMidnight(start) ? start.toFormat('yyyy-MM-dd') : start.toFormat('yyyy-MM-dd HH:mm');
+  const from = atMidnight(start)
+    ? start.toFormat('yyyy-MM-dd')
+    : start.toFormat('yyyy-MM-dd HH:mm');
   // A period ends at the next midnight: the day before it is the last one billed.
-  const to = atMidnight(end) ? DateTime.fromMillis(range.end - 1, { zone: tz }).toFormat('yyyy-MM-dd') : end.toFormat('yyyy-MM-dd HH:mm');
+  const to = atMidnight(end)
+    ? DateTime.fromMillis(range.end - 1, { zone: tz }).toFormat('yyyy-MM-dd')
+    : end.toFormat('yyyy-MM-dd HH:mm');
   return from === to ? from : `${from} – ${to}`;
 }
 
 /** `tier 2 (100–250 kWh)`, `tier 3 (over 250 kWh)`. */
 export function describeTier(share: TierShare): string {
-  return share.upper === null ? `tier ${share.tier} (over ${share.lower} kWh)` : `tier ${share.tier} (${share.lower}–${share.upper} kWh)`;
+  return share.upper === null
+    ? `tier ${share.tier} (over ${share.lower} kWh)`
+    : `tier ${share.tier} (${share.lower}–${share.upper} kWh)`;
 }
 
 /** A decimal without trailing fraction zeros, for prose: `"31.0000"` → `"31"`, `"16.5830"` → `"16.583"`. */

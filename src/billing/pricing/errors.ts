@@ -24,10 +24,14 @@ export class NoTariffVersionError extends PricingError {
     readonly uncoveredStart: number,
     readonly firstValidFrom: string,
   ) {
-    super('no_tariff_version', `no tariff version is in force at ${new Date(uncoveredStart).toISOString()}: the first applies from ${firstValidFrom}`, {
-      uncoveredStart: new Date(uncoveredStart).toISOString(),
-      firstValidFrom,
-    });
+    super(
+      'no_tariff_version',
+      `no tariff version is in force at ${new Date(uncoveredStart).toISOString()}: the first applies from ${firstValidFrom}`,
+      {
+        uncoveredStart: new Date(uncoveredStart).toISOString(),
+        firstValidFrom,
+      },
+    );
     this.name = 'NoTariffVersionError';
   }
 }

@@ -1,7 +1,19 @@
 /** The pricing engine (DESIGN §5): pure, exact decimal, no I/O. */
-export type { Bill, BillLine, BillLineKind, PricedInterval, PricingInput, TimeRange } from './bill.js';
+export type {
+  Bill,
+  BillLine,
+  BillLineKind,
+  PricedInterval,
+  PricingInput,
+  TimeRange,
+} from './bill.js';
 export { minorDigits } from './decimal.js';
-export { NoTariffVersionError, PricingError, type PricingErrorReason, PricingInputError } from './errors.js';
+export {
+  NoTariffVersionError,
+  PricingError,
+  type PricingErrorReason,
+  PricingInputError,
+} from './errors.js';
 export { intervalsFromReadings, type IntervalsFromReadings } from './intervals-from-readings.js';
 export { priceBill } from './price-bill.js';
 export { standingDays } from './standing-days.js';

@@ -31,10 +31,22 @@ const exportDiff = (a: MeterIndex, b: MeterIndex): bigint | null =>
  *
  * @throws PricingInputError when a period bound is not on a UTC quarter hour or the period is reversed.
  */
-export function intervalsFromReadings(readings: readonly Reading[], period: TimeRange): IntervalsFromReadings {
+export function intervalsFromReadings(
+  readings: readonly Reading[],
+  period: TimeRange,
+): IntervalsFromReadings {
   const { start, end } = period;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start % QUARTER_MS !== 0 || end % QUARTER_MS !== 0 || start > end) {
-    throw new PricingInputError('the period must run forward between UTC quarter hours', { start, end });
+  if (
+    !Number.isSafeInteger(start) ||
+    !Number.isSafeInteger(end) ||
+    start % QUARTER_MS !== 0 ||
+    end % QUARTER_MS !== 0 ||
+    start > end
+  ) {
+    throw new PricingInputError('the period must run forward between UTC quarter hours', {
+      start,
+      end,
+    });
   }
   const indexAt = indexWalker(registerSeries(sortedReadings(readings)));
   const intervals: PricedInterval[] = [];
@@ -43,7 +55,11 @@ export function intervalsFromReadings(readings: readonly Reading[], period: Time
   for (let q = start; q < end; q += QUARTER_MS) {
     const atEnd = indexAt(q + QUARTER_MS);
     if (atStart !== undefined && atEnd !== undefined) {
-      intervals.push({ start: q, importMwh: atEnd.importMwh - atStart.importMwh, exportMwh: exportDiff(atStart, atEnd) });
+      intervals.push({
+        start: q,
+        importMwh: atEnd.importMwh - atStart.importMwh,
+        exportMwh: exportDiff(atStart, atEnd),
+      });
     } else {
       const last = missing.at(-1);
       if (last?.end === q) last.end = q + QUARTER_MS;

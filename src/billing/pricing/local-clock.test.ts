@@ -18,7 +18,8 @@ describe('localClock', () => {
     for (let t = Date.parse(from); t < Date.parse(to); t += Q) {
       const dt = DateTime.fromMillis(t, { zone: tz });
       const got = clock(t);
-      if (got.weekday !== dt.weekday - 1 || got.minuteOfDay !== dt.hour * 60 + dt.minute) wrong.push(new Date(t).toISOString());
+      if (got.weekday !== dt.weekday - 1 || got.minuteOfDay !== dt.hour * 60 + dt.minute)
+        wrong.push(new Date(t).toISOString());
     }
     expect(wrong).toEqual([]);
   });
@@ -29,6 +30,9 @@ describe('localClock', () => {
     expect(clock(Date.parse('2026-10-25T01:00Z'))).toEqual({ weekday: 6, minuteOfDay: 120 });
     expect(clock(Date.parse('2026-10-25T00:00Z'))).toEqual({ weekday: 6, minuteOfDay: 120 });
     expect(clock(Date.parse('2026-03-29T01:00Z'))).toEqual({ weekday: 6, minuteOfDay: 180 }); // 02:00 CET does not exist: 03:00 CEST
-    expect(clock(Date.parse('2026-10-25T22:45Z'))).toEqual({ weekday: 6, minuteOfDay: 23 * 60 + 45 });
+    expect(clock(Date.parse('2026-10-25T22:45Z'))).toEqual({
+      weekday: 6,
+      minuteOfDay: 23 * 60 + 45,
+    });
   });
 });

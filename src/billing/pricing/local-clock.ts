@@ -52,6 +52,9 @@ export function localClock(tz: string): (t: number) => LocalTime {
     if (t < from || t >= until) locate(t);
     const wall = t + offsetMs;
     const day = Math.floor(wall / DAY_MS);
-    return { weekday: (((day + EPOCH_WEEKDAY) % 7) + 7) % 7, minuteOfDay: (wall - day * DAY_MS) / MINUTE_MS };
+    return {
+      weekday: (((day + EPOCH_WEEKDAY) % 7) + 7) % 7,
+      minuteOfDay: (wall - day * DAY_MS) / MINUTE_MS,
+    };
   };
 }

@@ -65,8 +65,21 @@ export function partLines(ctx: PartContext): PricedLine[] {
   const when = describeRange(part, tz);
   const extra = { versionFrom: version.validFrom };
   const specs: LineSpec[] = [];
-  const energyLine = (label: string, quantity: Dec, rate: string, more: Pick<BillLine, 'band' | 'tier'> = {}) =>
-    specs.push({ kind: 'energy', description: `Energy ${label}${when}`, quantity, quantityDecimals: KWH_DECIMALS, unit: 'kWh', unitPrice: rate, extra: { ...more, ...extra } });
+  const energyLine = (
+    label: string,
+    quantity: Dec,
+    rate: string,
+    more: Pick<BillLine, 'band' | 'tier'> = {},
+  ) =>
+    specs.push({
+      kind: 'energy',
+      description: `Energy ${label}${when}`,
+      quantity,
+      quantityDecimals: KWH_DECIMALS,
+      unit: 'kWh',
+      unitPrice: rate,
+      extra: { ...more, ...extra },
+    });
 
   const energy = version.energy;
   switch (energy.type) {
@@ -74,11 +87,18 @@ export function partLines(ctx: PartContext): PricedLine[] {
       energyLine('', kwh(usage.importMwh), energy.rate);
       break;
     case 'tou':
-      for (const [band, mwh] of usage.importByBand) energyLine(`${band} `, kwh(mwh), energy.bands[band] ?? '0', { band });
+      for (const [band, mwh] of usage.importByBand)
+        energyLine(`${band} `, kwh(mwh), energy.bands[band] ?? '0', { band });
       break;
     case 'tiered':
-      for (const share of tierShares(energy.tiers, ctx.importBeforeKwh, mwhToKwh(usage.importMwh))) {
-        energyLine(`${describeTier(share)} `, roundHalfUp(share.kwh, KWH_DECIMALS), share.rate, { tier: share.tier });
+      for (const share of tierShares(
+        energy.tiers,
+        ctx.importBeforeKwh,
+        mwhToKwh(usage.importMwh),
+      )) {
+        energyLine(`${describeTier(share)} `, roundHalfUp(share.kwh, KWH_DECIMALS), share.rate, {
+          tier: share.tier,
+        });
       }
       break;
     default:
@@ -87,23 +107,43 @@ export function partLines(ctx: PartContext): PricedLine[] {
 
   const days = standingDays(part, tz);
   specs.push({
-    kind: 'standing_charge', description: `Standing charge ${when} (${describeDays(days.toFixed(DAY_DECIMALS))})`,
-    quantity: days, quantityDecimals: DAY_DECIMALS, unit: 'day', unitPrice: version.standingChargePerDay, extra,
+    kind: 'standing_charge',
+    description: `Standing charge ${when} (${describeDays(days.toFixed(DAY_DECIMALS))})`,
+    quantity: days,
+    quantityDecimals: DAY_DECIMALS,
+    unit: 'day',
+    unitPrice: version.standingChargePerDay,
+    extra,
   });
 
   if (version.exportRate !== undefined) {
     const rate = version.exportRate;
     specs.push({
-      kind: 'export_credit', description: `Export credit ${when}`, quantity: kwh(usage.exportMwh), quantityDecimals: KWH_DECIMALS,
-      unit: 'kWh', unitPrice: new Dec(rate).isZero() ? rate : `-${rate}`, extra,
+      kind: 'export_credit',
+      description: `Export credit ${when}`,
+      quantity: kwh(usage.exportMwh),
+      quantityDecimals: KWH_DECIMALS,
+      unit: 'kWh',
+      unitPrice: new Dec(rate).isZero() ? rate : `-${rate}`,
+      extra,
     });
   }
 
   const imported = kwh(usage.importMwh);
   for (const tax of version.taxes) {
     if (!('perKwh' in tax)) continue;
-    specs.push({ kind: 'tax', description: `${tax.name} ${when}`, quantity: imported, quantityDecimals: KWH_DECIMALS, unit: 'kWh', unitPrice: tax.perKwh, extra });
+    specs.push({
+      kind: 'tax',
+      description: `${tax.name} ${when}`,
+      quantity: imported,
+      quantityDecimals: KWH_DECIMALS,
+      unit: 'kWh',
+      unitPrice: tax.perKwh,
+      extra,
+    });
   }
 
-  return specs.filter((s) => s.kind === 'standing_charge' || !s.quantity.isZero()).map((s) => pricedLine(s, minorDigits));
+  return specs
+    .filter((s) => s.kind === 'standing_charge' || !s.quantity.isZero())
+    .map((s) => pricedLine(s, minorDigits));
 }

@@ -17,11 +17,19 @@ export interface PartUsage {
 const iso = (t: number) => new Date(t).toISOString();
 
 /** What is wrong with an interval, if anything (no closure or object per call: this runs per quarter hour). */
-function intervalProblem(iv: PricedInterval, period: TimeRange, previous: number): string | undefined {
-  if (!Number.isSafeInteger(iv.start) || iv.start % QUARTER_MS !== 0) return 'an interval must start on a UTC quarter hour';
-  if (iv.start < period.start || iv.start + QUARTER_MS > period.end) return 'an interval lies outside the period';
-  if (iv.start <= previous) return 'intervals must be in ascending order of start, one per quarter hour';
-  if (iv.importMwh < 0n || (iv.exportMwh !== null && iv.exportMwh < 0n)) return 'interval consumption must not be negative';
+function intervalProblem(
+  iv: PricedInterval,
+  period: TimeRange,
+  previous: number,
+): string | undefined {
+  if (!Number.isSafeInteger(iv.start) || iv.start % QUARTER_MS !== 0)
+    return 'an interval must start on a UTC quarter hour';
+  if (iv.start < period.start || iv.start + QUARTER_MS > period.end)
+    return 'an interval lies outside the period';
+  if (iv.start <= previous)
+    return 'intervals must be in ascending order of start, one per quarter hour';
+  if (iv.importMwh < 0n || (iv.exportMwh !== null && iv.exportMwh < 0n))
+    return 'interval consumption must not be negative';
   return undefined;
 }
 
@@ -32,31 +40,49 @@ function intervalProblem(iv: PricedInterval, period: TimeRange, previous: number
  *
  * @throws PricingInputError for an interval that breaks those rules.
  */
-export function partUsage(parts: readonly TariffPart[], intervals: readonly PricedInterval[], period: TimeRange, tz: string): PartUsage[] {
+export function partUsage(
+  parts: readonly TariffPart[],
+  intervals: readonly PricedInterval[],
+  period: TimeRange,
+  tz: string,
+): PartUsage[] {
   const clock = localClock(tz);
   const usages = parts.map((part) => {
     const energy = part.version.energy;
     const bandOf = energy.type === 'tou' ? touBandOf(energy) : undefined;
-    const byBand = new Map<string, bigint>(energy.type === 'tou' ? Object.keys(energy.bands).map((b) => [b, 0n]) : []);
+    const byBand = new Map<string, bigint>(
+      energy.type === 'tou' ? Object.keys(energy.bands).map((b) => [b, 0n]) : [],
+    );
     return { part, bandOf, byBand, importMwh: 0n, exportMwh: 0n };
   });
   let k = 0;
   let previous = -Infinity;
   for (const iv of intervals) {
     const problem = intervalProblem(iv, period, previous);
-    if (problem !== undefined) throw new PricingInputError(problem, { start: Number.isFinite(iv.start) ? iso(iv.start) : String(iv.start) });
+    if (problem !== undefined)
+      throw new PricingInputError(problem, {
+        start: Number.isFinite(iv.start) ? iso(iv.start) : String(iv.start),
+      });
     previous = iv.start;
     while ((usages[k]?.part.end ?? Infinity) <= iv.start) k++;
     const u = usages[k];
-    if (u === undefined) throw new PricingInputError('an interval lies outside the period', { start: iso(iv.start) });
+    if (u === undefined)
+      throw new PricingInputError('an interval lies outside the period', { start: iso(iv.start) });
     u.importMwh += iv.importMwh;
     u.exportMwh += iv.exportMwh ?? 0n;
     if (u.bandOf !== undefined) {
       const band = u.bandOf(clock(iv.start));
       const sofar = u.byBand.get(band);
-      if (sofar === undefined) throw new PricingInputError(`band ${JSON.stringify(band)} has no rate`, { start: iso(iv.start) });
+      if (sofar === undefined)
+        throw new PricingInputError(`band ${JSON.stringify(band)} has no rate`, {
+          start: iso(iv.start),
+        });
       u.byBand.set(band, sofar + iv.importMwh);
     }
   }
-  return usages.map(({ importMwh, exportMwh, byBand }) => ({ importMwh, exportMwh, importByBand: byBand }));
+  return usages.map(({ importMwh, exportMwh, byBand }) => ({
+    importMwh,
+    exportMwh,
+    importByBand: byBand,
+  }));
 }

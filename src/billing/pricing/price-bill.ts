@@ -31,10 +31,18 @@ interface PercentTax {
  */
 export function priceBill(input: PricingInput): Bill {
   const { tariff, period, tz } = input;
-  if (!Number.isSafeInteger(period.start) || !Number.isSafeInteger(period.end) || period.start >= period.end) {
-    throw new PricingInputError('the period must be a non-empty range of epoch milliseconds', { start: period.start, end: period.end });
+  if (
+    !Number.isSafeInteger(period.start) ||
+    !Number.isSafeInteger(period.end) ||
+    period.start >= period.end
+  ) {
+    throw new PricingInputError('the period must be a non-empty range of epoch milliseconds', {
+      start: period.start,
+      end: period.end,
+    });
   }
-  if (!isValidTimeZone(tz)) throw new PricingInputError(`unknown IANA time zone ${JSON.stringify(tz)}`);
+  if (!isValidTimeZone(tz))
+    throw new PricingInputError(`unknown IANA time zone ${JSON.stringify(tz)}`);
   const digits = minorDigits(tariff.currency);
   const parts = splitByVersion(tariff, period);
   const usages = partUsage(parts, input.intervals, period, tz);
@@ -54,7 +62,8 @@ export function priceBill(input: PricingInput): Bill {
       // "20" and "20.0" are one rate: the key is the percent's value, not its spelling.
       const key = JSON.stringify([tax.name, new Dec(tax.percent).toFixed()]);
       const known = percentTaxes.get(key);
-      if (known === undefined) percentTaxes.set(key, { name: tax.name, percent: tax.percent, base });
+      if (known === undefined)
+        percentTaxes.set(key, { name: tax.name, percent: tax.percent, base });
       else known.base = known.base.plus(base);
     }
   });
@@ -62,11 +71,25 @@ export function priceBill(input: PricingInput): Bill {
   const subtotal = sum(lines.map((l) => l.amount));
   for (const tax of percentTaxes.values()) {
     if (tax.base.isZero()) continue;
-    lines.push(pricedLine({
-      kind: 'tax', description: `${tax.name} ${new Dec(tax.percent).toFixed()} %`, quantity: tax.base, quantityDecimals: digits,
-      unit: tariff.currency, unitPrice: new Dec(tax.percent).div(100).toFixed(),
-    }, digits));
+    lines.push(
+      pricedLine(
+        {
+          kind: 'tax',
+          description: `${tax.name} ${new Dec(tax.percent).toFixed()} %`,
+          quantity: tax.base,
+          quantityDecimals: digits,
+          unit: tariff.currency,
+          unitPrice: new Dec(tax.percent).div(100).toFixed(),
+        },
+        digits,
+      ),
+    );
   }
   const total = sum(lines.map((l) => l.amount));
-  return { currency: tariff.currency, lines: lines.map((l) => l.line), subtotal: subtotal.toFixed(digits), total: total.toFixed(digits) };
+  return {
+    currency: tariff.currency,
+    lines: lines.map((l) => l.line),
+    subtotal: subtotal.toFixed(digits),
+    total: total.toFixed(digits),
+  };
 }

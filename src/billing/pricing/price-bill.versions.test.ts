@@ -8,23 +8,43 @@ import { addsUp, brief, constant, t } from '../../../test/support/pricing.js';
 import { tariffSchema, type TariffInput } from '../tariff-schema.js';
 import { priceBill } from './price-bill.js';
 
-
 type Version = TariffInput['versions'][number];
-const tariff = (...versions: Version[]) => tariffSchema.parse({ name: 'Test', currency: 'EUR', versions });
+const tariff = (...versions: Version[]) =>
+  tariffSchema.parse({ name: 'Test', currency: 'EUR', versions });
 const CHANGE = '2026-09-16T12:00:00+02:00';
 const SEPTEMBER = { start: t('2026-09-01T00:00+02:00'), end: t('2026-10-01T00:00+02:00') };
-const september = (mwh: bigint) => constant('2026-09-01T00:00+02:00', '2026-10-01T00:00+02:00', mwh);
+const september = (mwh: bigint) =>
+  constant('2026-09-01T00:00+02:00', '2026-10-01T00:00+02:00', mwh);
 
 describe('priceBill: a tariff change inside the period', () => {
   // Part 1 [Sep 1 00:00, Sep 16 12:00): 15.5 days = 1488 quarter hours; part 2 [Sep 16 12:00, Oct 1): 14.5 days = 1392.
-  const v1: Version = { validFrom: '2026-01-01T00:00:00+01:00', standingChargePerDay: '0.4512', energy: { type: 'flat', rate: '0.2000' },
-    taxes: [{ name: 'Excise', perKwh: '0.0225' }, { name: 'VAT', percent: '20' }] };
-  const v2 = (vat: string): Version => ({ validFrom: CHANGE, standingChargePerDay: '0.4800', energy: { type: 'flat', rate: '0.2200' },
-    taxes: [{ name: 'Excise', perKwh: '0.0250' }, { name: 'VAT', percent: vat }] });
+  const v1: Version = {
+    validFrom: '2026-01-01T00:00:00+01:00',
+    standingChargePerDay: '0.4512',
+    energy: { type: 'flat', rate: '0.2000' },
+    taxes: [
+      { name: 'Excise', perKwh: '0.0225' },
+      { name: 'VAT', percent: '20' },
+    ],
+  };
+  const v2 = (vat: string): Version => ({
+    validFrom: CHANGE,
+    standingChargePerDay: '0.4800',
+    energy: { type: 'flat', rate: '0.2200' },
+    taxes: [
+      { name: 'Excise', perKwh: '0.0250' },
+      { name: 'VAT', percent: vat },
+    ],
+  });
 
   it('prices each part by its version and charges VAT once over both', () => {
     // 100 Wh per quarter hour: part 1 1488 × 0.1 = 148.800 kWh, part 2 1392 × 0.1 = 139.200 kWh
-    const bill = priceBill({ tariff: tariff(v1, v2('20')), period: SEPTEMBER, tz: 'Europe/Paris', intervals: september(100_000n) });
+    const bill = priceBill({
+      tariff: tariff(v1, v2('20')),
+      period: SEPTEMBER,
+      tz: 'Europe/Paris',
+      intervals: september(100_000n),
+    });
     expect(brief(bill)).toEqual([
       ['Energy 2026-09-01 – 2026-09-16 12:00', '148.800', '0.2000', '29.76'], // 148.8 × 0.2 = 29.76
       ['Standing charge 2026-09-01 – 2026-09-16 12:00 (15.5 days)', '15.5000', '0.4512', '6.99'], // 15.5 × 0.4512 = 6.9936
@@ -35,13 +55,22 @@ describe('priceBill: a tariff change inside the period', () => {
       // 29.76 + 6.99 + 3.35 = 40.10; 30.62 + 6.96 + 3.48 = 41.06; base 81.16 × 0.2 = 16.232 → 16.23
       ['VAT 20 %', '81.16', '0.2', '16.23'],
     ]);
-    expect(bill.lines.map((l) => l.versionFrom)).toEqual([...Array(3).fill(v1.validFrom), ...Array(3).fill(CHANGE), undefined]);
+    expect(bill.lines.map((l) => l.versionFrom)).toEqual([
+      ...Array(3).fill(v1.validFrom),
+      ...Array(3).fill(CHANGE),
+      undefined,
+    ]);
     expect([bill.subtotal, bill.total]).toEqual(['81.16', '97.39']);
     addsUp(bill);
   });
 
   it('charges two VAT lines when the rate changes, each on the parts that carry it', () => {
-    const bill = priceBill({ tariff: tariff(v1, v2('5.5')), period: SEPTEMBER, tz: 'Europe/Paris', intervals: september(100_000n) });
+    const bill = priceBill({
+      tariff: tariff(v1, v2('5.5')),
+      period: SEPTEMBER,
+      tz: 'Europe/Paris',
+      intervals: september(100_000n),
+    });
     expect(brief(bill).slice(-2)).toEqual([
       ['VAT 20 %', '40.10', '0.2', '8.02'], // part 1: 40.10 × 0.2 = 8.02
       ['VAT 5.5 %', '41.06', '0.055', '2.26'], // part 2: 41.06 × 0.055 = 2.2583 → 2.26
@@ -51,18 +80,39 @@ describe('priceBill: a tariff change inside the period', () => {
   });
 
   it('treats "20" and "20.0" as the same percent', () => {
-    const bill = priceBill({ tariff: tariff(v1, v2('20.0')), period: SEPTEMBER, tz: 'Europe/Paris', intervals: september(100_000n) });
+    const bill = priceBill({
+      tariff: tariff(v1, v2('20.0')),
+      period: SEPTEMBER,
+      tz: 'Europe/Paris',
+      intervals: september(100_000n),
+    });
     expect(brief(bill).slice(-1)).toEqual([['VAT 20 %', '81.16', '0.2', '16.23']]);
   });
 });
 
 describe('priceBill: tiered energy over the period cumulative import', () => {
-  const tiers3: Version = { validFrom: '2026-01-01T00:00:00+01:00', standingChargePerDay: '0.4512', taxes: [{ name: 'VAT', percent: '20' }],
-    energy: { type: 'tiered', tiers: [{ uptoKwh: '100', rate: '0.1000' }, { uptoKwh: '250', rate: '0.1500' }, { uptoKwh: null, rate: '0.2000' }] } };
+  const tiers3: Version = {
+    validFrom: '2026-01-01T00:00:00+01:00',
+    standingChargePerDay: '0.4512',
+    taxes: [{ name: 'VAT', percent: '20' }],
+    energy: {
+      type: 'tiered',
+      tiers: [
+        { uptoKwh: '100', rate: '0.1000' },
+        { uptoKwh: '250', rate: '0.1500' },
+        { uptoKwh: null, rate: '0.2000' },
+      ],
+    },
+  };
 
   it('fills the tiers in order within one version', () => {
     // 2880 quarter hours of 120 Wh = 345.600 kWh: 100 in tier 1, 150 in tier 2, 95.6 in tier 3
-    const bill = priceBill({ tariff: tariff(tiers3), period: SEPTEMBER, tz: 'Europe/Paris', intervals: september(120_000n) });
+    const bill = priceBill({
+      tariff: tariff(tiers3),
+      period: SEPTEMBER,
+      tz: 'Europe/Paris',
+      intervals: september(120_000n),
+    });
     expect(brief(bill)).toEqual([
       ['Energy tier 1 (0–100 kWh) 2026-09-01 – 2026-09-30', '100.000', '0.1000', '10.00'],
       ['Energy tier 2 (100–250 kWh) 2026-09-01 – 2026-09-30', '150.000', '0.1500', '22.50'],
@@ -76,11 +126,25 @@ describe('priceBill: tiered energy over the period cumulative import', () => {
   });
 
   it('continues the cumulative count across a version change, at the new version’s tiers', () => {
-    const v2: Version = { validFrom: CHANGE, standingChargePerDay: '0.4512',
-      energy: { type: 'tiered', tiers: [{ uptoKwh: '200', rate: '0.1200' }, { uptoKwh: null, rate: '0.1800' }] } };
+    const v2: Version = {
+      validFrom: CHANGE,
+      standingChargePerDay: '0.4512',
+      energy: {
+        type: 'tiered',
+        tiers: [
+          { uptoKwh: '200', rate: '0.1200' },
+          { uptoKwh: null, rate: '0.1800' },
+        ],
+      },
+    };
     // Part 1: 1488 × 120 Wh = 178.560 kWh, cumulative 0 → 178.56: tier 1 100, tier 2 78.56.
     // Part 2: 1392 × 120 Wh = 167.040 kWh, cumulative 178.56 → 345.6 under v2: tier 1 (to 200) 21.44, tier 2 145.6.
-    const bill = priceBill({ tariff: tariff({ ...tiers3, taxes: [] }, v2), period: SEPTEMBER, tz: 'Europe/Paris', intervals: september(120_000n) });
+    const bill = priceBill({
+      tariff: tariff({ ...tiers3, taxes: [] }, v2),
+      period: SEPTEMBER,
+      tz: 'Europe/Paris',
+      intervals: september(120_000n),
+    });
     expect(brief(bill)).toEqual([
       ['Energy tier 1 (0–100 kWh) 2026-09-01 – 2026-09-16 12:00', '100.000', '0.1000', '10.00'],
       ['Energy tier 2 (100–250 kWh) 2026-09-01 – 2026-09-16 12:00', '78.560', '0.1500', '11.78'], // 78.56 × 0.15 = 11.784
@@ -98,9 +162,21 @@ describe('priceBill: tiered energy over the period cumulative import', () => {
     // 100.0004 kWh in the first interval: tier 1 gets 100, tier 2 0.0004 kWh → 0.000, no line.
     // 100.0006 kWh: tier 2 gets 0.0006 → 0.001 kWh × 0.15 = 0.00015 → 0.00, a line of 0.00.
     const one = (mwh: bigint) => [{ start: SEPTEMBER.start, importMwh: mwh, exportMwh: null }];
-    const energy = (mwh: bigint) => brief(priceBill({ tariff: tariff({ ...tiers3, taxes: [] }), period: SEPTEMBER, tz: 'Europe/Paris', intervals: one(mwh) }))
-      .filter((l) => String(l[0]).startsWith('Energy')).map((l) => [l[1], l[3]]);
+    const energy = (mwh: bigint) =>
+      brief(
+        priceBill({
+          tariff: tariff({ ...tiers3, taxes: [] }),
+          period: SEPTEMBER,
+          tz: 'Europe/Paris',
+          intervals: one(mwh),
+        }),
+      )
+        .filter((l) => String(l[0]).startsWith('Energy'))
+        .map((l) => [l[1], l[3]]);
     expect(energy(100_000_400n)).toEqual([['100.000', '10.00']]);
-    expect(energy(100_000_600n)).toEqual([['100.000', '10.00'], ['0.001', '0.00']]);
+    expect(energy(100_000_600n)).toEqual([
+      ['100.000', '10.00'],
+      ['0.001', '0.00'],
+    ]);
   });
 });

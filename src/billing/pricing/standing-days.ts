@@ -41,7 +41,10 @@ export function standingDays(range: TimeRange, tz: string): Dec {
     const a = BigInt(firstEnd - firstStart);
     const b = BigInt(lastEnd - lastStart);
     // whole + (firstEnd - start) / a + (end - lastStart) / b
-    num = BigInt(whole) * a * b + BigInt(firstEnd - range.start) * b + BigInt(range.end - lastStart) * a;
+    num =
+      BigInt(whole) * a * b +
+      BigInt(firstEnd - range.start) * b +
+      BigInt(range.end - lastStart) * a;
     den = a * b;
   }
   const scale = 10n ** BigInt(DAY_DECIMALS);

@@ -18,12 +18,16 @@ export interface TariffPart extends TimeRange {
 export function splitByVersion(tariff: Tariff, period: TimeRange): TariffPart[] {
   const starts = tariff.versions.map((version) => {
     const from = parseRfc3339(version.validFrom);
-    if (from === undefined) throw new PricingInputError(`tariff version validFrom ${JSON.stringify(version.validFrom)} is not an RFC 3339 instant`);
+    if (from === undefined)
+      throw new PricingInputError(
+        `tariff version validFrom ${JSON.stringify(version.validFrom)} is not an RFC 3339 instant`,
+      );
     return { from, version };
   });
   const first = starts[0];
   if (first === undefined) throw new PricingInputError('the tariff has no version');
-  if (period.start < first.from) throw new NoTariffVersionError(period.start, first.version.validFrom);
+  if (period.start < first.from)
+    throw new NoTariffVersionError(period.start, first.version.validFrom);
 
   const parts: TariffPart[] = [];
   starts.forEach(({ from, version }, i) => {

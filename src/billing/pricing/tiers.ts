@@ -27,7 +27,14 @@ export function tierShares(tiers: readonly Tier[], from: Dec, kwh: Dec): TierSha
   tiers.forEach((t, i) => {
     const upper = t.uptoKwh === null ? new Dec(Infinity) : new Dec(t.uptoKwh);
     const share = Dec.min(upper, to).minus(Dec.max(lower, from));
-    if (share.gt(0)) shares.push({ tier: i + 1, lower: lower.toFixed(), upper: t.uptoKwh, rate: t.rate, kwh: share });
+    if (share.gt(0))
+      shares.push({
+        tier: i + 1,
+        lower: lower.toFixed(),
+        upper: t.uptoKwh,
+        rate: t.rate,
+        kwh: share,
+      });
     lower = upper;
   });
   return shares;

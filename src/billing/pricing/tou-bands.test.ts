@@ -5,7 +5,9 @@ import { localClock } from './local-clock.js';
 import { touBandOf } from './tou-bands.js';
 
 const touOf = (windows: unknown[]) => {
-  const doc = structuredClone(DESIGN_TARIFF) as unknown as { versions: { energy: { windows: unknown[] } }[] };
+  const doc = structuredClone(DESIGN_TARIFF) as unknown as {
+    versions: { energy: { windows: unknown[] } }[];
+  };
   const v = doc.versions[0];
   if (v !== undefined) v.energy.windows = windows;
   const energy = tariffSchema.parse(doc).versions[0]?.energy;
@@ -13,7 +15,8 @@ const touOf = (windows: unknown[]) => {
   return touBandOf(energy);
 };
 
-const bandAt = (bandOf: ReturnType<typeof touBandOf>, iso: string, tz = 'Europe/Paris') => bandOf(localClock(tz)(Date.parse(iso)));
+const bandAt = (bandOf: ReturnType<typeof touBandOf>, iso: string, tz = 'Europe/Paris') =>
+  bandOf(localClock(tz)(Date.parse(iso)));
 
 describe('touBandOf (DESIGN §5 rule 1, by the local start time of the interval)', () => {
   const design = touOf([...DESIGN_TARIFF.versions[0].energy.windows]); // HC 22:00–06:00 every day, else HP
@@ -45,11 +48,18 @@ describe('touBandOf (DESIGN §5 rule 1, by the local start time of the interval)
   });
 
   it('matches plain windows with from <= t < to, and a window ending at midnight', () => {
-    const weekend = touOf([{ band: 'HC', from: '12:00', to: '14:00', days: ['sat', 'sun'] }, { band: 'HC', from: '23:00', to: '00:00', days: ['mon'] }]);
+    const weekend = touOf([
+      { band: 'HC', from: '12:00', to: '14:00', days: ['sat', 'sun'] },
+      { band: 'HC', from: '23:00', to: '00:00', days: ['mon'] },
+    ]);
     expect([
-      bandAt(weekend, '2026-10-03T11:45+02:00'), bandAt(weekend, '2026-10-03T12:00+02:00'), bandAt(weekend, '2026-10-04T13:45+02:00'),
-      bandAt(weekend, '2026-10-04T14:00+02:00'), bandAt(weekend, '2026-10-05T12:00+02:00'),
-      bandAt(weekend, '2026-10-05T23:45+02:00'), bandAt(weekend, '2026-10-06T00:00+02:00'),
+      bandAt(weekend, '2026-10-03T11:45+02:00'),
+      bandAt(weekend, '2026-10-03T12:00+02:00'),
+      bandAt(weekend, '2026-10-04T13:45+02:00'),
+      bandAt(weekend, '2026-10-04T14:00+02:00'),
+      bandAt(weekend, '2026-10-05T12:00+02:00'),
+      bandAt(weekend, '2026-10-05T23:45+02:00'),
+      bandAt(weekend, '2026-10-06T00:00+02:00'),
     ]).toEqual(['HP', 'HC', 'HC', 'HP', 'HP', 'HC', 'HP']);
   });
 

@@ -23,12 +23,19 @@ export function verifyBill(bill: Bill): string[] {
     }
     const amount = new Dec(line.amount);
     const expected = roundHalfUp(new Dec(line.quantity).times(line.unitPrice), digits);
-    if (!expected.eq(amount)) problems.push(`line ${i} (${line.description}): ${line.quantity} × ${line.unitPrice} rounds to ${expected.toFixed(digits)}, not ${line.amount}`);
+    if (!expected.eq(amount))
+      problems.push(
+        `line ${i} (${line.description}): ${line.quantity} × ${line.unitPrice} rounds to ${expected.toFixed(digits)}, not ${line.amount}`,
+      );
     amounts.push(amount);
     if (line.unit !== bill.currency) beforePercent.push(amount);
   });
-  for (const [name, text, want] of [['subtotal', bill.subtotal, sum(beforePercent)], ['total', bill.total, sum(amounts)]] as const) {
-    if (!isMoney(text, digits) || !new Dec(text).eq(want)) problems.push(`${name} ${text} is not the sum of its lines (${want.toFixed(digits)})`);
+  for (const [name, text, want] of [
+    ['subtotal', bill.subtotal, sum(beforePercent)],
+    ['total', bill.total, sum(amounts)],
+  ] as const) {
+    if (!isMoney(text, digits) || !new Dec(text).eq(want))
+      problems.push(`${name} ${text} is not the sum of its lines (${want.toFixed(digits)})`);
   }
   return problems;
 }

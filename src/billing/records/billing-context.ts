@@ -16,20 +16,39 @@ export interface BillingContext extends ContractSpan {
  * The billing contexts of some contracts (all when `contractIds` is undefined), by contract id.
  * Tariffs are parsed once each, however many contracts share them.
  */
-export async function loadBillingContexts(db: Kysely<LedgerDatabase>, contractIds?: readonly string[]): Promise<Map<string, BillingContext>> {
+export async function loadBillingContexts(
+  db: Kysely<LedgerDatabase>,
+  contractIds?: readonly string[],
+): Promise<Map<string, BillingContext>> {
   const out = new Map<string, BillingContext>();
   if (contractIds !== undefined && contractIds.length === 0) return out;
   const ids = contractIds === undefined ? undefined : [...new Set(contractIds)];
-  const chunks = ids === undefined ? [undefined] : Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) => ids.slice(i * 500, i * 500 + 500));
+  const chunks =
+    ids === undefined
+      ? [undefined]
+      : Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) =>
+          ids.slice(i * 500, i * 500 + 500),
+        );
   const tariffs = new Map<string, Tariff>();
   for (const chunk of chunks) {
     let q = db
       .selectFrom('contracts')
       .innerJoin('tariffs', 'tariffs.id', 'contracts.tariff_id')
-      .select(['contracts.id', 'contracts.customer_id', 'contracts.tariff_id', 'contracts.timezone', 'contracts.starts_at', 'contracts.ends_at', 'tariffs.body']);
+      .select([
+        'contracts.id',
+        'contracts.customer_id',
+        'contracts.tariff_id',
+        'contracts.timezone',
+        'contracts.starts_at',
+        'contracts.ends_at',
+        'tariffs.body',
+      ]);
     if (chunk !== undefined) q = q.where('contracts.id', 'in', chunk);
     const rows = await q.orderBy('contracts.id').execute();
-    let mq = db.selectFrom('meters').select(['id', 'contract_id']).where('contract_id', 'is not', null);
+    let mq = db
+      .selectFrom('meters')
+      .select(['id', 'contract_id'])
+      .where('contract_id', 'is not', null);
     if (chunk !== undefined) mq = mq.where('contract_id', 'in', chunk);
     const meters = new Map<string, string[]>();
     for (const m of await mq.orderBy('id').execute()) {
@@ -45,8 +64,14 @@ export async function loadBillingContexts(db: Kysely<LedgerDatabase>, contractId
         tariffs.set(r.tariff_id, tariff);
       }
       out.set(r.id, {
-        contractId: r.id, customerId: r.customer_id, tariffId: r.tariff_id, tariff, timezone: r.timezone,
-        startsAt: Date.parse(r.starts_at), endsAt: r.ends_at === null ? null : Date.parse(r.ends_at), meterIds: meters.get(r.id) ?? [],
+        contractId: r.id,
+        customerId: r.customer_id,
+        tariffId: r.tariff_id,
+        tariff,
+        timezone: r.timezone,
+        startsAt: Date.parse(r.starts_at),
+        endsAt: r.ends_at === null ? null : Date.parse(r.ends_at),
+        meterIds: meters.get(r.id) ?? [],
       });
     }
   }

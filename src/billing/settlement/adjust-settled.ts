@@ -8,7 +8,13 @@ import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-re
 import { loadBillingContexts } from '../records/billing-context.js';
 import { invoicesByNumbers } from '../records/invoices-repo.js';
 import { markLateArrivalsProcessed, pendingLateArrivals } from '../records/late-arrivals.js';
-import { claimPeriod, extrapolatedPeriods, releaseClaim, settledPeriodsBetween, type StoredPeriod } from '../records/periods-repo.js';
+import {
+  claimPeriod,
+  extrapolatedPeriods,
+  releaseClaim,
+  settledPeriodsBetween,
+  type StoredPeriod,
+} from '../records/periods-repo.js';
 import { adjustmentLines } from './adjustment-lines.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { LEASE_MS } from './settle-periods.js';
@@ -30,7 +36,11 @@ async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<str
   const meterIds = [...new Set(late.map((l) => l.meterId))];
   const contractOf = new Map<string, string>();
   for (let i = 0; i < meterIds.length; i += 500) {
-    const rows = await deps.db.selectFrom('meters').select(['id', 'contract_id']).where('id', 'in', meterIds.slice(i, i + 500)).execute();
+    const rows = await deps.db
+      .selectFrom('meters')
+      .select(['id', 'contract_id'])
+      .where('id', 'in', meterIds.slice(i, i + 500))
+      .execute();
     for (const r of rows) if (r.contract_id !== null) contractOf.set(r.id, r.contract_id);
   }
   const spans = new Map<string, { from: number; to: number }>();
@@ -38,13 +48,25 @@ async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<str
     const c = contractOf.get(l.meterId);
     if (c === undefined) continue;
     const s = spans.get(c);
-    spans.set(c, s === undefined ? { from: l.from, to: l.to } : { from: Math.min(s.from, l.from), to: Math.max(s.to, l.to) });
+    spans.set(
+      c,
+      s === undefined
+        ? { from: l.from, to: l.to }
+        : { from: Math.min(s.from, l.from), to: Math.max(s.to, l.to) },
+    );
   }
   for (const [contractId, s] of spans) {
-    for (const period of await settledPeriodsBetween(deps.db, contractId, s.from - NEIGHBOUR_MS, s.to + NEIGHBOUR_MS)) out.set(period.id, { period, why: 'late readings' });
+    for (const period of await settledPeriodsBetween(
+      deps.db,
+      contractId,
+      s.from - NEIGHBOUR_MS,
+      s.to + NEIGHBOUR_MS,
+    ))
+      out.set(period.id, { period, why: 'late readings' });
   }
   for (const period of await extrapolatedPeriods(deps.db, 1000)) {
-    if (!out.has(period.id)) out.set(period.id, { period, why: 'end index measured after a forced settlement' });
+    if (!out.has(period.id))
+      out.set(period.id, { period, why: 'end index measured after a forced settlement' });
   }
   return out;
 }
@@ -56,74 +78,158 @@ async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<str
  * the back-billing cap is not adjusted: the change is reported in the audit log and counted. When the
  * store cannot be read, nothing is recomputed and the periods count as `failed`.
  */
-export async function adjustSettledPeriods(deps: BillingDeps, opts: BillingOptions, actor: string): Promise<{ adjusted: number; notBilled: number; failed: number }> {
+export async function adjustSettledPeriods(
+  deps: BillingDeps,
+  opts: BillingOptions,
+  actor: string,
+): Promise<{ adjusted: number; notBilled: number; failed: number }> {
   const now = deps.clock.now();
   const lateIds: number[] = [];
   const found = await candidates(deps, lateIds);
-  const capStart = DateTime.fromMillis(now, { zone: 'utc' }).minus({ months: opts.backBillingMonths }).toMillis();
+  const capStart = DateTime.fromMillis(now, { zone: 'utc' })
+    .minus({ months: opts.backBillingMonths })
+    .toMillis();
   let adjusted = 0;
   let notBilled = 0;
   let skipped = false;
   const mine: Candidate[] = [];
   for (const c of found.values()) {
-    if (await claimPeriod(deps.db, c.period.id, opts.runnerId, now, LEASE_MS, ['settled'])) mine.push(c);
+    if (await claimPeriod(deps.db, c.period.id, opts.runnerId, now, LEASE_MS, ['settled']))
+      mine.push(c);
     else skipped = true;
   }
   try {
-    const contexts = await loadBillingContexts(deps.db, mine.map((c) => c.period.contractId));
+    const contexts = await loadBillingContexts(
+      deps.db,
+      mine.map((c) => c.period.contractId),
+    );
     // Each meter is summed into its period as it arrives (measured, and extrapolated where the invoice
     // was): however many meters a contract has, their readings are never in memory together.
     let folded;
     try {
-      folded = await foldBills(deps.store, mine.map(({ period: p }) => {
-        const frame = { tz: contexts.get(p.contractId)?.timezone ?? 'UTC', period: { start: p.start, end: p.end } };
-        return {
-          key: p.id, meterIds: contexts.get(p.contractId)?.meterIds ?? [], from: p.start - BASELINE_MS, to: p.end,
-          ways: settlementWays(frame, p.endExtrapolated),
-        };
-      }));
+      folded = await foldBills(
+        deps.store,
+        mine.map(({ period: p }) => {
+          const frame = {
+            tz: contexts.get(p.contractId)?.timezone ?? 'UTC',
+            period: { start: p.start, end: p.end },
+          };
+          return {
+            key: p.id,
+            meterIds: contexts.get(p.contractId)?.meterIds ?? [],
+            from: p.start - BASELINE_MS,
+            to: p.end,
+            ways: settlementWays(frame, p.endExtrapolated),
+          };
+        }),
+      );
     } catch (err) {
       // The store is down: the late arrivals stay pending, and the rest of the run goes on.
-      deps.log.warn({ err, periods: mine.length }, 'recomputing settled periods failed; the next run retries');
+      deps.log.warn(
+        { err, periods: mine.length },
+        'recomputing settled periods failed; the next run retries',
+      );
       return { adjusted: 0, notBilled: 0, failed: mine.length };
     }
-    const invoices = new Map((await invoicesByNumbers(deps.db, mine.flatMap((c) => c.period.invoiceNumber ?? []))).map((i) => [i.number, i]));
+    const invoices = new Map(
+      (
+        await invoicesByNumbers(
+          deps.db,
+          mine.flatMap((c) => c.period.invoiceNumber ?? []),
+        )
+      ).map((i) => [i.number, i]),
+    );
     for (const { period: p, why } of mine) {
       const ctx = contexts.get(p.contractId);
       const invoice = p.invoiceNumber === null ? undefined : invoices.get(p.invoiceNumber);
       if (ctx === undefined || invoice === undefined) continue;
-      const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: p.start, end: p.end } };
+      const frame = {
+        tariff: ctx.tariff,
+        tz: ctx.timezone,
+        period: { start: p.start, end: p.end },
+      };
       const [measuredUse, extrapolatedUse] = usagesOf(folded.get(p.id), p.id);
       if (measuredUse === undefined) throw new Error(`period ${p.id} has no measured usage`);
       const measured = measuredBillOf(frame, measuredUse);
       const complete = measured.meterIdsWithoutEnd.length === 0;
-      const recomputed = complete || extrapolatedUse === undefined ? measured : extrapolatedBillOf(frame, extrapolatedUse);
+      const recomputed =
+        complete || extrapolatedUse === undefined
+          ? measured
+          : extrapolatedBillOf(frame, extrapolatedUse);
       const prior = await adjustmentsOfPeriod(deps.db, p.id);
-      const diff = adjustmentLines({
-        invoiceNumber: invoice.number, currency: invoice.currency,
-        invoiceLines: invoice.lines.filter((l) => l.kind !== 'adjustment'), adjustmentLines: prior.flatMap((a) => a.lines),
-      }, recomputed.bill.lines);
+      const diff = adjustmentLines(
+        {
+          invoiceNumber: invoice.number,
+          currency: invoice.currency,
+          invoiceLines: invoice.lines.filter((l) => l.kind !== 'adjustment'),
+          adjustmentLines: prior.flatMap((a) => a.lines),
+        },
+        recomputed.bill.lines,
+      );
       const confirmEnd = p.endExtrapolated && complete;
       if (diff.lines.length > 0 && p.end < capStart) {
         notBilled += 1;
-        await recordAudit(deps.db, now, [{
-          actor, action: 'late_readings_not_billed', contractId: p.contractId, periodId: p.id, invoiceNumber: invoice.number,
-          detail: { reason: `the period ended before the back-billing cap (${opts.backBillingMonths} months)`, difference: diff.total, currency: invoice.currency, capStart: toRfc3339(capStart) },
-        }]);
+        await recordAudit(deps.db, now, [
+          {
+            actor,
+            action: 'late_readings_not_billed',
+            contractId: p.contractId,
+            periodId: p.id,
+            invoiceNumber: invoice.number,
+            detail: {
+              reason: `the period ended before the back-billing cap (${opts.backBillingMonths} months)`,
+              difference: diff.total,
+              currency: invoice.currency,
+              capStart: toRfc3339(capStart),
+            },
+          },
+        ]);
       } else if (diff.lines.length > 0) {
         await deps.db.transaction().execute(async (tx) => {
           const adj = await insertAdjustment(tx, {
-            contractId: p.contractId, periodId: p.id, invoiceNumber: invoice.number, currency: invoice.currency, lines: diff.lines, total: diff.total, reason: why, createdAt: now,
+            contractId: p.contractId,
+            periodId: p.id,
+            invoiceNumber: invoice.number,
+            currency: invoice.currency,
+            lines: diff.lines,
+            total: diff.total,
+            reason: why,
+            createdAt: now,
           });
-          if (confirmEnd) await tx.updateTable('billing_periods').set({ end_extrapolated: 0, updated_at: toIso(now) }).where('id', '=', p.id).execute();
-          await recordAudit(tx, now, [{ actor, action: 'adjust', contractId: p.contractId, periodId: p.id, invoiceNumber: invoice.number, detail: { adjustment: adj.id, total: diff.total, currency: invoice.currency, reason: why } }]);
+          if (confirmEnd)
+            await tx
+              .updateTable('billing_periods')
+              .set({ end_extrapolated: 0, updated_at: toIso(now) })
+              .where('id', '=', p.id)
+              .execute();
+          await recordAudit(tx, now, [
+            {
+              actor,
+              action: 'adjust',
+              contractId: p.contractId,
+              periodId: p.id,
+              invoiceNumber: invoice.number,
+              detail: {
+                adjustment: adj.id,
+                total: diff.total,
+                currency: invoice.currency,
+                reason: why,
+              },
+            },
+          ]);
         });
         adjusted += 1;
       }
-      if (confirmEnd && (diff.lines.length === 0 || p.end < capStart)) await deps.db.updateTable('billing_periods').set({ end_extrapolated: 0, updated_at: toIso(now) }).where('id', '=', p.id).execute();
+      if (confirmEnd && (diff.lines.length === 0 || p.end < capStart))
+        await deps.db
+          .updateTable('billing_periods')
+          .set({ end_extrapolated: 0, updated_at: toIso(now) })
+          .where('id', '=', p.id)
+          .execute();
     }
   } finally {
-    for (const c of mine) await releaseClaim(deps.db, c.period.id, opts.runnerId).catch(() => undefined);
+    for (const c of mine)
+      await releaseClaim(deps.db, c.period.id, opts.runnerId).catch(() => undefined);
   }
   // A period another runner was recomputing keeps its late arrivals pending for the next run.
   if (!skipped) await markLateArrivalsProcessed(deps.db, lateIds, now);

@@ -18,7 +18,10 @@ const prefix = (invoiceNumber: string): string => `Adjustment to ${invoiceNumber
 /** The identity of a line across recomputations: its description without the extrapolation note. */
 function keyOf(line: InvoiceLine, invoiceNumber: string): string {
   const p = prefix(invoiceNumber);
-  const d = line.kind === 'adjustment' && line.description.startsWith(p) ? line.description.slice(p.length) : line.description;
+  const d =
+    line.kind === 'adjustment' && line.description.startsWith(p)
+      ? line.description.slice(p.length)
+      : line.description;
   return d.replace(EXTRAPOLATED, '');
 }
 
@@ -33,11 +36,22 @@ interface Tally {
 
 const placesOf = (text: string): number => text.split('.')[1]?.length ?? 0;
 
-function tally(lines: readonly InvoiceLine[], invoiceNumber: string, into = new Map<string, Tally>()): Map<string, Tally> {
+function tally(
+  lines: readonly InvoiceLine[],
+  invoiceNumber: string,
+  into = new Map<string, Tally>(),
+): Map<string, Tally> {
   for (const l of lines) {
     const key = keyOf(l, invoiceNumber);
     const t = into.get(key);
-    if (t === undefined) into.set(key, { quantity: new Dec(l.quantity), amount: new Dec(l.amount), unit: l.unit, unitPrice: l.unitPrice, places: placesOf(l.quantity) });
+    if (t === undefined)
+      into.set(key, {
+        quantity: new Dec(l.quantity),
+        amount: new Dec(l.amount),
+        unit: l.unit,
+        unitPrice: l.unitPrice,
+        places: placesOf(l.quantity),
+      });
     else {
       t.quantity = t.quantity.plus(l.quantity);
       t.amount = t.amount.plus(l.amount);
@@ -52,9 +66,16 @@ function tally(lines: readonly InvoiceLine[], invoiceNumber: string, into = new 
  * differences, in the recomputed bill's order. Empty when nothing changed, so recomputing again is
  * harmless (DESIGN §5: a settled invoice is never edited; differences go on the next invoice).
  */
-export function adjustmentLines(state: SettledState, recomputed: readonly InvoiceLine[]): { lines: InvoiceLine[]; total: string } {
+export function adjustmentLines(
+  state: SettledState,
+  recomputed: readonly InvoiceLine[],
+): { lines: InvoiceLine[]; total: string } {
   const digits = minorDigits(state.currency);
-  const before = tally(state.adjustmentLines, state.invoiceNumber, tally(state.invoiceLines, state.invoiceNumber));
+  const before = tally(
+    state.adjustmentLines,
+    state.invoiceNumber,
+    tally(state.invoiceLines, state.invoiceNumber),
+  );
   const after = tally(recomputed, state.invoiceNumber);
   const keys = [...after.keys(), ...[...before.keys()].filter((k) => !after.has(k))];
   const lines: InvoiceLine[] = [];
@@ -66,8 +87,13 @@ export function adjustmentLines(state: SettledState, recomputed: readonly Invoic
     if (dq.isZero() && da.isZero()) continue;
     const ref = a ?? b!;
     lines.push({
-      kind: 'adjustment', description: `${prefix(state.invoiceNumber)}${key}`, quantity: dq.toFixed(Math.max(ref.places, dq.decimalPlaces())), unit: ref.unit,
-      unitPrice: ref.unitPrice, amount: da.toFixed(digits), adjusts: state.invoiceNumber,
+      kind: 'adjustment',
+      description: `${prefix(state.invoiceNumber)}${key}`,
+      quantity: dq.toFixed(Math.max(ref.places, dq.decimalPlaces())),
+      unit: ref.unit,
+      unitPrice: ref.unitPrice,
+      amount: da.toFixed(digits),
+      adjusts: state.invoiceNumber,
     });
   }
   return { lines, total: sum(lines.map((l) => new Dec(l.amount))).toFixed(digits) };

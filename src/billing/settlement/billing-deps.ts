@@ -39,4 +39,8 @@ export interface SettlementResult {
 }
 
 /** DESIGN defaults: 72 h grace, 14 months of back-billing. */
-export const DEFAULT_BILLING_OPTIONS: BillingOptions = { graceMs: 72 * 3_600_000, backBillingMonths: 14, runnerId: `runner-${process.pid}` };
+export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
+  graceMs: 72 * 3_600_000,
+  backBillingMonths: 14,
+  runnerId: `runner-${process.pid}`,
+};

@@ -18,14 +18,29 @@ import type { BillingDeps } from './billing-deps.js';
  */
 export async function issuePeriodInvoice(
   deps: BillingDeps,
-  input: { ctx: BillingContext; period: StoredPeriod; bill: PeriodBill; forced: boolean; actor: string; now: number },
+  input: {
+    ctx: BillingContext;
+    period: StoredPeriod;
+    bill: PeriodBill;
+    forced: boolean;
+    actor: string;
+    now: number;
+  },
 ): Promise<Invoice | undefined> {
   const { ctx, period, bill, forced, actor, now } = input;
   return deps.db.transaction().execute(async (tx) => {
     const extrapolated = bill.basis.method === 'extrapolated-7d';
     const updated = await tx
       .updateTable('billing_periods')
-      .set({ status: 'settled', hold_reason: null, settled_at: toIso(now), end_extrapolated: extrapolated ? 1 : 0, claimed_by: null, claimed_until: null, updated_at: toIso(now) })
+      .set({
+        status: 'settled',
+        hold_reason: null,
+        settled_at: toIso(now),
+        end_extrapolated: extrapolated ? 1 : 0,
+        claimed_by: null,
+        claimed_until: null,
+        updated_at: toIso(now),
+      })
       .where('id', '=', period.id)
       .where('status', 'in', ['closed', 'held'])
       .executeTakeFirst();
@@ -33,20 +48,56 @@ export async function issuePeriodInvoice(
     const pending = await pendingAdjustments(tx, ctx.contractId);
     const adjustmentLines = pending.flatMap((a) => a.lines);
     const digits = minorDigits(bill.bill.currency);
-    const total = sum([new Dec(bill.bill.total), ...pending.map((a) => new Dec(a.total))]).toFixed(digits);
+    const total = sum([new Dec(bill.bill.total), ...pending.map((a) => new Dec(a.total))]).toFixed(
+      digits,
+    );
     const invoice = await issueInvoice(tx, {
-      kind: 'period', contractId: ctx.contractId, customerId: ctx.customerId, periodId: period.id, period: { start: period.start, end: period.end },
-      currency: bill.bill.currency, lines: [...bill.bill.lines, ...adjustmentLines], subtotal: bill.bill.subtotal, total, basis: bill.basis,
-      issuedAt: now, issuedBy: actor,
+      kind: 'period',
+      contractId: ctx.contractId,
+      customerId: ctx.customerId,
+      periodId: period.id,
+      period: { start: period.start, end: period.end },
+      currency: bill.bill.currency,
+      lines: [...bill.bill.lines, ...adjustmentLines],
+      subtotal: bill.bill.subtotal,
+      total,
+      basis: bill.basis,
+      issuedAt: now,
+      issuedBy: actor,
     });
-    await tx.updateTable('billing_periods').set({ invoice_number: invoice.number }).where('id', '=', period.id).execute();
-    if (await applyAdjustments(tx, pending.map((a) => a.id), invoice.number) !== pending.length) {
-      throw new Error(`adjustments of contract ${ctx.contractId} were billed by another invoice meanwhile`);
+    await tx
+      .updateTable('billing_periods')
+      .set({ invoice_number: invoice.number })
+      .where('id', '=', period.id)
+      .execute();
+    if (
+      (await applyAdjustments(
+        tx,
+        pending.map((a) => a.id),
+        invoice.number,
+      )) !== pending.length
+    ) {
+      throw new Error(
+        `adjustments of contract ${ctx.contractId} were billed by another invoice meanwhile`,
+      );
     }
-    await recordAudit(tx, now, [{
-      actor, action: forced ? 'force_settle' : 'settle', contractId: ctx.contractId, periodId: period.id, invoiceNumber: invoice.number,
-      detail: { total, currency: invoice.currency, start: toRfc3339(period.start), end: toRfc3339(period.end), method: bill.basis.method, adjustments: pending.map((a) => a.id) },
-    }]);
+    await recordAudit(tx, now, [
+      {
+        actor,
+        action: forced ? 'force_settle' : 'settle',
+        contractId: ctx.contractId,
+        periodId: period.id,
+        invoiceNumber: invoice.number,
+        detail: {
+          total,
+          currency: invoice.currency,
+          start: toRfc3339(period.start),
+          end: toRfc3339(period.end),
+          method: bill.basis.method,
+          adjustments: pending.map((a) => a.id),
+        },
+      },
+    ]);
     return invoice;
   });
 }

@@ -13,16 +13,38 @@ import { settleDuePeriods } from './settle-periods.js';
  * 4. bill adjustments of contracts that have no period left on an adjustment invoice.
  * Safe to run from any number of instances at once, and idempotent.
  */
-export async function runSettlement(deps: BillingDeps, opts: BillingOptions, input: { actor: string; contractId?: string | undefined; force?: boolean | undefined }): Promise<SettlementResult> {
+export async function runSettlement(
+  deps: BillingDeps,
+  opts: BillingOptions,
+  input: { actor: string; contractId?: string | undefined; force?: boolean | undefined },
+): Promise<SettlementResult> {
   const started = performance.now();
   // Late readings are recomputed for every contract, whatever `contractId` names: they are a fleet-wide queue.
   const adjusting = await adjustSettledPeriods(deps, opts, input.actor);
-  const { closed } = await closeEndedPeriods(deps, { at: deps.clock.now(), actor: input.actor, contractId: input.contractId });
+  const { closed } = await closeEndedPeriods(deps, {
+    at: deps.clock.now(),
+    actor: input.actor,
+    contractId: input.contractId,
+  });
   const counts = await settleDuePeriods(deps, opts, input);
   await invoiceOrphanAdjustments(deps, input.actor);
   const result: SettlementResult = {
-    closed: closed.length, settled: counts.settled, held: counts.held, failed: counts.failed + adjusting.failed, adjusted: adjusting.adjusted, notBilled: adjusting.notBilled,
+    closed: closed.length,
+    settled: counts.settled,
+    held: counts.held,
+    failed: counts.failed + adjusting.failed,
+    adjusted: adjusting.adjusted,
+    notBilled: adjusting.notBilled,
   };
-  deps.log.info({ ...result, actor: input.actor, contractId: input.contractId, force: input.force === true, ms: Math.round(performance.now() - started) }, 'settlement run');
+  deps.log.info(
+    {
+      ...result,
+      actor: input.actor,
+      contractId: input.contractId,
+      force: input.force === true,
+      ms: Math.round(performance.now() - started),
+    },
+    'settlement run',
+  );
   return result;
 }

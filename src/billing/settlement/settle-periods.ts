@@ -1,11 +1,22 @@
 import { recordAudit } from '../../audit/audit-log.js';
 import { toRfc3339 } from '../../shared/time.js';
 import { BASELINE_MS } from '../estimate/projection.js';
-import { extrapolatedBillOf, measuredBillOf, settlementWays, type PeriodBill } from '../bills/period-bill.js';
+import {
+  extrapolatedBillOf,
+  measuredBillOf,
+  settlementWays,
+  type PeriodBill,
+} from '../bills/period-bill.js';
 import { type FoldedBill, foldBills, usagesOf } from '../bills/fold-bills.js';
 import { PricingError } from '../pricing/errors.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
-import { claimPeriod, holdPeriod, periodsDue, releaseClaim, type StoredPeriod } from '../records/periods-repo.js';
+import {
+  claimPeriod,
+  holdPeriod,
+  periodsDue,
+  releaseClaim,
+  type StoredPeriod,
+} from '../records/periods-repo.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { issuePeriodInvoice } from './issue-invoice.js';
 
@@ -20,24 +31,41 @@ const AHEAD = 2;
 /** A runner's lease on a period: far longer than pricing one chunk takes. */
 export const LEASE_MS = 5 * 60_000;
 
-type Decision = { readonly kind: 'settle'; readonly bill: PeriodBill; readonly forced: boolean } | { readonly kind: 'hold'; readonly reason: string };
+type Decision =
+  | { readonly kind: 'settle'; readonly bill: PeriodBill; readonly forced: boolean }
+  | { readonly kind: 'hold'; readonly reason: string };
 
 /**
  * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (DESIGN §5).
  * `folded` holds the period's measured usage, then (when forcing) its extrapolated usage.
  */
-function decide(ctx: BillingContext, period: StoredPeriod, folded: FoldedBill | undefined, force: boolean): Decision {
-  const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: { start: period.start, end: period.end } };
+function decide(
+  ctx: BillingContext,
+  period: StoredPeriod,
+  folded: FoldedBill | undefined,
+  force: boolean,
+): Decision {
+  const frame = {
+    tariff: ctx.tariff,
+    tz: ctx.timezone,
+    period: { start: period.start, end: period.end },
+  };
   try {
     const [measured, extrapolated] = usagesOf(folded, period.id);
     if (measured === undefined) throw new Error(`period ${period.id} has no measured usage`);
-    if (measured.meters.length === 0 && !force) return { kind: 'hold', reason: 'no meter is attached to the contract' };
+    if (measured.meters.length === 0 && !force)
+      return { kind: 'hold', reason: 'no meter is attached to the contract' };
     const bill = measuredBillOf(frame, measured);
     if (bill.meterIdsWithoutEnd.length === 0) return { kind: 'settle', bill, forced: false };
-    if (force && extrapolated !== undefined) return { kind: 'settle', bill: extrapolatedBillOf(frame, extrapolated), forced: true };
-    return { kind: 'hold', reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${bill.meterIdsWithoutEnd.join(', ')}` };
+    if (force && extrapolated !== undefined)
+      return { kind: 'settle', bill: extrapolatedBillOf(frame, extrapolated), forced: true };
+    return {
+      kind: 'hold',
+      reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${bill.meterIdsWithoutEnd.join(', ')}`,
+    };
   } catch (e) {
-    if (e instanceof PricingError) return { kind: 'hold', reason: `cannot be priced: ${e.message}` };
+    if (e instanceof PricingError)
+      return { kind: 'hold', reason: `cannot be priced: ${e.message}` };
     throw e;
   }
 }
@@ -74,26 +102,41 @@ export interface SettleCounts {
  * the next chunk overlaps pricing and writing the current one. A period another runner holds a lease
  * on is skipped; one another runner settled first is refused by the settling transaction itself.
  */
-export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, input: { actor: string; contractId?: string | undefined; force?: boolean | undefined }): Promise<SettleCounts> {
+export async function settleDuePeriods(
+  deps: BillingDeps,
+  opts: BillingOptions,
+  input: { actor: string; contractId?: string | undefined; force?: boolean | undefined },
+): Promise<SettleCounts> {
   const now = deps.clock.now();
-  const due = await periodsDue(deps.db, { now, graceMs: opts.graceMs, contractId: input.contractId, limit: 1_000_000 });
+  const due = await periodsDue(deps.db, {
+    now,
+    graceMs: opts.graceMs,
+    contractId: input.contractId,
+    limit: 1_000_000,
+  });
   const counts: SettleCounts = { settled: 0, held: 0, failed: 0 };
   const force = input.force === true;
 
   async function prepare(periods: readonly StoredPeriod[]): Promise<Prepared> {
     const mine: StoredPeriod[] = [];
     try {
-      for (const p of periods) if (await claimPeriod(deps.db, p.id, opts.runnerId, now, LEASE_MS)) mine.push(p);
-      const contexts = await loadBillingContexts(deps.db, mine.map((p) => p.contractId));
+      for (const p of periods)
+        if (await claimPeriod(deps.db, p.id, opts.runnerId, now, LEASE_MS)) mine.push(p);
+      const contexts = await loadBillingContexts(
+        deps.db,
+        mine.map((p) => p.contractId),
+      );
       // Each meter is summed into its period as it arrives: a contract of a thousand meters never has its
       // month of readings in memory at once.
       const requests = mine.map((p) => {
         const ctx = contexts.get(p.contractId);
         const frame = { tz: ctx?.timezone ?? 'UTC', period: { start: p.start, end: p.end } };
         return {
-          key: p.id, meterIds: ctx?.meterIds ?? [],
+          key: p.id,
+          meterIds: ctx?.meterIds ?? [],
           // A baseline is needed only to extrapolate a missing end index.
-          from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start, to: p.end,
+          from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start,
+          to: p.end,
           ways: settlementWays(frame, force),
         };
       });
@@ -109,21 +152,40 @@ export async function settleDuePeriods(deps: BillingDeps, opts: BillingOptions, 
       try {
         if (prep.error !== undefined) throw prep.error;
         const ctx = prep.contexts.get(p.contractId);
-        if (ctx === undefined) throw new Error(`contract ${p.contractId} of period ${p.id} is missing`);
+        if (ctx === undefined)
+          throw new Error(`contract ${p.contractId} of period ${p.id} is missing`);
         const d = decide(ctx, p, prep.usages.get(p.id), force);
         if (d.kind === 'hold') {
           if (await holdPeriod(deps.db, p, d.reason, now)) {
-            await recordAudit(deps.db, now, [{ actor: input.actor, action: 'hold', contractId: p.contractId, periodId: p.id, detail: { reason: d.reason } }]);
+            await recordAudit(deps.db, now, [
+              {
+                actor: input.actor,
+                action: 'hold',
+                contractId: p.contractId,
+                periodId: p.id,
+                detail: { reason: d.reason },
+              },
+            ]);
           }
           await releaseClaim(deps.db, p.id, opts.runnerId);
           counts.held += 1;
           continue;
         }
-        const invoice = await issuePeriodInvoice(deps, { ctx, period: p, bill: d.bill, forced: d.forced, actor: input.actor, now });
+        const invoice = await issuePeriodInvoice(deps, {
+          ctx,
+          period: p,
+          bill: d.bill,
+          forced: d.forced,
+          actor: input.actor,
+          now,
+        });
         if (invoice !== undefined) counts.settled += 1;
       } catch (err) {
         counts.failed += 1;
-        deps.log.warn({ err, periodId: p.id, contractId: p.contractId }, 'settling a period failed; the next run retries it');
+        deps.log.warn(
+          { err, periodId: p.id, contractId: p.contractId },
+          'settling a period failed; the next run retries it',
+        );
         await releaseClaim(deps.db, p.id, opts.runnerId).catch(() => undefined);
       }
     }

@@ -27,7 +27,11 @@ export const fleetAndRejections = (dialect: LedgerDialect): Migration => ({
       .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('rejections_meter_idx').on('rejections').columns(['meter_id', 'seq']).execute();
+    await db.schema
+      .createIndex('rejections_meter_idx')
+      .on('rejections')
+      .columns(['meter_id', 'seq'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('rejections').execute();

@@ -29,7 +29,11 @@ export const fleetAdmin = (): Migration => ({
       .addColumn('ends_at', 'varchar(32)')
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('contracts_customer_idx').on('contracts').column('customer_id').execute();
+    await db.schema
+      .createIndex('contracts_customer_idx')
+      .on('contracts')
+      .column('customer_id')
+      .execute();
     await db.schema.createIndex('meters_contract_idx').on('meters').column('contract_id').execute();
     await db.schema
       .createTable('api_keys')

@@ -30,7 +30,11 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
       .addUniqueConstraint('billing_periods_contract_start_uq', ['contract_id', 'start_at'])
       .execute();
-    await db.schema.createIndex('billing_periods_status_idx').on('billing_periods').columns(['status', 'end_at']).execute();
+    await db.schema
+      .createIndex('billing_periods_status_idx')
+      .on('billing_periods')
+      .columns(['status', 'end_at'])
+      .execute();
 
     await db.schema
       .createTable('invoice_sequences')
@@ -58,7 +62,11 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .addColumn('issued_by', 'varchar(128)', (c) => c.notNull())
       .addUniqueConstraint('invoices_year_seq_uq', ['year', 'seq'])
       .execute();
-    await db.schema.createIndex('invoices_contract_idx').on('invoices').columns(['contract_id', 'issued_at']).execute();
+    await db.schema
+      .createIndex('invoices_contract_idx')
+      .on('invoices')
+      .columns(['contract_id', 'issued_at'])
+      .execute();
 
     await db.schema
       .createTable('adjustments')
@@ -75,7 +83,11 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       // The later invoice that bills it; null while pending.
       .addColumn('applied_invoice_number', 'varchar(32)')
       .execute();
-    await db.schema.createIndex('adjustments_contract_idx').on('adjustments').columns(['contract_id', 'applied_invoice_number']).execute();
+    await db.schema
+      .createIndex('adjustments_contract_idx')
+      .on('adjustments')
+      .columns(['contract_id', 'applied_invoice_number'])
+      .execute();
 
     await db.schema
       .createTable('late_arrivals')
@@ -87,7 +99,11 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('processed_at', 'varchar(32)')
       .execute();
-    await db.schema.createIndex('late_arrivals_pending_idx').on('late_arrivals').columns(['processed_at', 'id']).execute();
+    await db.schema
+      .createIndex('late_arrivals_pending_idx')
+      .on('late_arrivals')
+      .columns(['processed_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('audit_log')
@@ -101,10 +117,21 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .addColumn('invoice_number', 'varchar(32)')
       .addColumn('detail', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('audit_log_contract_idx').on('audit_log').columns(['contract_id', 'id']).execute();
+    await db.schema
+      .createIndex('audit_log_contract_idx')
+      .on('audit_log')
+      .columns(['contract_id', 'id'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const t of ['audit_log', 'late_arrivals', 'adjustments', 'invoices', 'invoice_sequences', 'billing_periods']) {
+    for (const t of [
+      'audit_log',
+      'late_arrivals',
+      'adjustments',
+      'invoices',
+      'invoice_sequences',
+      'billing_periods',
+    ]) {
       await db.schema.dropTable(t).execute();
     }
   },

@@ -9,7 +9,10 @@ import type { Kysely, Migration } from 'kysely';
 export const privacy = (): Migration => ({
   async up(db: Kysely<unknown>) {
     // `month` is the default: what billing needs and what the law allows without a specific consent.
-    await db.schema.alterTable('contracts').addColumn('consent', 'varchar(16)', (c) => c.notNull().defaultTo('month')).execute();
+    await db.schema
+      .alterTable('contracts')
+      .addColumn('consent', 'varchar(16)', (c) => c.notNull().defaultTo('month'))
+      .execute();
     // Set once personal fields have been replaced by a pseudonym and the readings erased.
     await db.schema.alterTable('customers').addColumn('erased_at', 'varchar(32)').execute();
     await db.schema

@@ -20,7 +20,11 @@ export const readingChanges = (dialect: LedgerDialect): Migration => ({
       .addColumn('kind', 'varchar(16)', (c) => c.notNull())
       .addColumn('recorded_at', 'varchar(32)', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('reading_changes_recorded_idx').on('reading_changes').column('recorded_at').execute();
+    await db.schema
+      .createIndex('reading_changes_recorded_idx')
+      .on('reading_changes')
+      .column('recorded_at')
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('reading_changes').execute();

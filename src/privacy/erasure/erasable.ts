@@ -11,7 +11,11 @@ import { toRfc3339 } from '../../shared/time.js';
  * closed, not held), with no adjustment waiting for an invoice. Until then the readings are still
  * needed to bill, and billing is a legal obligation that erasure does not override.
  */
-export async function whyNotErasable(db: Kysely<LedgerDatabase>, contracts: readonly Contract[], now: number): Promise<string | undefined> {
+export async function whyNotErasable(
+  db: Kysely<LedgerDatabase>,
+  contracts: readonly Contract[],
+  now: number,
+): Promise<string | undefined> {
   for (const c of contracts) {
     if (c.endsAt === null || c.endsAt > now) {
       const when = c.endsAt === null ? 'it has no end' : `it ends at ${toRfc3339(c.endsAt)}`;
@@ -21,7 +25,8 @@ export async function whyNotErasable(db: Kysely<LedgerDatabase>, contracts: read
     for (const p of periodsBetween(c, c.startsAt, c.endsAt)) {
       const s = stored.get(p.start);
       const span = `${toRfc3339(p.start)} – ${toRfc3339(p.end)}`;
-      if (s === undefined) return `the billing period ${span} of contract ${c.id} is still open (not closed yet); it must be settled first`;
+      if (s === undefined)
+        return `the billing period ${span} of contract ${c.id} is still open (not closed yet); it must be settled first`;
       if (s.status !== 'settled') {
         return `the billing period ${span} of contract ${c.id} is ${s.status}${s.holdReason === null ? '' : ` (${s.holdReason})`}; it must be settled first`;
       }
@@ -29,6 +34,13 @@ export async function whyNotErasable(db: Kysely<LedgerDatabase>, contracts: read
   }
   const ids = contracts.map((c) => c.id);
   if (ids.length === 0) return undefined;
-  const pending = await db.selectFrom('adjustments').select(['contract_id']).where('contract_id', 'in', ids).where('applied_invoice_number', 'is', null).executeTakeFirst();
-  return pending === undefined ? undefined : `contract ${pending.contract_id} has adjustments not yet invoiced; run settlement first`;
+  const pending = await db
+    .selectFrom('adjustments')
+    .select(['contract_id'])
+    .where('contract_id', 'in', ids)
+    .where('applied_invoice_number', 'is', null)
+    .executeTakeFirst();
+  return pending === undefined
+    ? undefined
+    : `contract ${pending.contract_id} has adjustments not yet invoiced; run settlement first`;
 }

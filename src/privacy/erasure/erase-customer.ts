@@ -44,16 +44,37 @@ export interface ErasureResult {
  * @throws AppError `not_found`; `conflict` (409) when already erased, when a contract still runs or a
  *   period is not settled yet; `store_unavailable` (503) when the store cannot delete.
  */
-export async function eraseCustomer(deps: ErasureDeps, customerId: string, actor: string): Promise<ErasureResult> {
+export async function eraseCustomer(
+  deps: ErasureDeps,
+  customerId: string,
+  actor: string,
+): Promise<ErasureResult> {
   const now = deps.clock.now();
-  const customer = await deps.db.selectFrom('customers').select(['id', 'erased_at']).where('id', '=', customerId).executeTakeFirst();
+  const customer = await deps.db
+    .selectFrom('customers')
+    .select(['id', 'erased_at'])
+    .where('id', '=', customerId)
+    .executeTakeFirst();
   if (customer === undefined) throw notFound('customer', customerId);
-  if (customer.erased_at !== null) throw new AppError('conflict', `customer ${customerId} was already erased at ${customer.erased_at}`);
+  if (customer.erased_at !== null)
+    throw new AppError(
+      'conflict',
+      `customer ${customerId} was already erased at ${customer.erased_at}`,
+    );
   const contracts = await listContracts(deps.db, { all: true }, { customerId });
   const refusal = await whyNotErasable(deps.db, contracts, now);
-  if (refusal !== undefined) throw new AppError('conflict', `customer ${customerId} cannot be erased yet: ${refusal}`);
+  if (refusal !== undefined)
+    throw new AppError('conflict', `customer ${customerId} cannot be erased yet: ${refusal}`);
   const contractIds = contracts.map((c) => c.id);
-  const meters = contractIds.length === 0 ? [] : await deps.db.selectFrom('meters').select(['id', 'contract_id']).where('contract_id', 'in', contractIds).orderBy('id').execute();
+  const meters =
+    contractIds.length === 0
+      ? []
+      : await deps.db
+          .selectFrom('meters')
+          .select(['id', 'contract_id'])
+          .where('contract_id', 'in', contractIds)
+          .orderBy('id')
+          .execute();
   const meterIds = meters.map((m) => m.id);
 
   const removedByMeter = new Map<string, number>();
@@ -61,30 +82,63 @@ export async function eraseCustomer(deps: ErasureDeps, customerId: string, actor
     try {
       removedByMeter.set(meterId, await deleteReadings(deps, meterId, [ALL_TIME]));
     } catch (e) {
-      throw new AppError('store_unavailable', `the readings of meter ${meterId} could not be erased (readings store or change feed): ${(e as Error).message}; nothing was marked erased, retry`);
+      throw new AppError(
+        'store_unavailable',
+        `the readings of meter ${meterId} could not be erased (readings store or change feed): ${(e as Error).message}; nothing was marked erased, retry`,
+      );
     }
   }
   const pseudonym = `erased-${randomBytes(8).toString('hex')}`;
   const result = await deps.db.transaction().execute(async (tx) => {
-    const marked = await tx.updateTable('customers').set({ name: pseudonym, email: null, erased_at: toIso(now) })
-      .where('id', '=', customerId).where('erased_at', 'is', null).executeTakeFirst();
-    if (Number(marked.numUpdatedRows) !== 1) throw new AppError('conflict', `customer ${customerId} was erased concurrently`);
-    const revoked = await tx.updateTable('api_keys').set({ revoked_at: toIso(now) }).where('customer_id', '=', customerId).where('revoked_at', 'is', null).executeTakeFirst();
+    const marked = await tx
+      .updateTable('customers')
+      .set({ name: pseudonym, email: null, erased_at: toIso(now) })
+      .where('id', '=', customerId)
+      .where('erased_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1)
+      throw new AppError('conflict', `customer ${customerId} was erased concurrently`);
+    const revoked = await tx
+      .updateTable('api_keys')
+      .set({ revoked_at: toIso(now) })
+      .where('customer_id', '=', customerId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     let rejectionsRemoved = 0;
     if (meterIds.length > 0) {
-      rejectionsRemoved = Number((await tx.deleteFrom('rejections').where('meter_id', 'in', meterIds).executeTakeFirst()).numDeletedRows);
+      rejectionsRemoved = Number(
+        (await tx.deleteFrom('rejections').where('meter_id', 'in', meterIds).executeTakeFirst())
+          .numDeletedRows,
+      );
       await tx.deleteFrom('late_arrivals').where('meter_id', 'in', meterIds).execute();
       await tx.deleteFrom('retention_marks').where('meter_id', 'in', meterIds).execute();
     }
     const detail = (ids: readonly string[]) => ({
-      customerId, meters: Object.fromEntries(ids.map((id) => [id, removedByMeter.get(id) ?? 0])), rejectionsRemoved, apiKeysRevoked: Number(revoked.numUpdatedRows),
+      customerId,
+      meters: Object.fromEntries(ids.map((id) => [id, removedByMeter.get(id) ?? 0])),
+      rejectionsRemoved,
+      apiKeysRevoked: Number(revoked.numUpdatedRows),
     });
-    const entries: AuditEntry[] = contracts.length === 0
-      ? [{ actor, action: 'customer_erase', detail: detail([]) }]
-      : contracts.map((c) => ({ actor, action: 'customer_erase', contractId: c.id, detail: detail(meters.filter((m) => m.contract_id === c.id).map((m) => m.id)) }));
+    const entries: AuditEntry[] =
+      contracts.length === 0
+        ? [{ actor, action: 'customer_erase', detail: detail([]) }]
+        : contracts.map((c) => ({
+            actor,
+            action: 'customer_erase',
+            contractId: c.id,
+            detail: detail(meters.filter((m) => m.contract_id === c.id).map((m) => m.id)),
+          }));
     await recordAudit(tx, now, entries);
     return { rejectionsRemoved, apiKeysRevoked: Number(revoked.numUpdatedRows) };
   });
   const readingsRemoved = [...removedByMeter.values()].reduce((a, n) => a + n, 0);
-  return { customerId, erasedAt: now, pseudonym, contractIds, meterIds, readingsRemoved, ...result };
+  return {
+    customerId,
+    erasedAt: now,
+    pseudonym,
+    contractIds,
+    meterIds,
+    readingsRemoved,
+    ...result,
+  };
 }

@@ -45,17 +45,54 @@ export async function exportArchive(deps: ExportDeps, customerId: string): Promi
   const d = await collectExport(deps, customerId);
   const changes = (d.consents.changes as readonly unknown[]).length;
   const files: ArchiveFile[] = [
-    { name: 'profile.json', description: 'your customer record and the API keys issued to you (never the keys themselves)', records: 1, text: json(d.profile) },
-    { name: 'contracts.json', description: 'your contracts with their tariff, time zone, consent and meters', records: d.contracts.length, text: json(d.contracts) },
-    { name: 'consents.json', description: 'the current consent of each contract and every change of it (when, from, to, by whom)', records: changes, text: json(d.consents) },
-    { name: 'invoices.json', description: 'your invoices with every line', records: d.invoices.length, text: json(d.invoices) },
-    { name: 'readings.csv', description: `your consumption per meter at the consented granularity (${CSV_HEADER})`, records: d.consumption.length, text: [CSV_HEADER, ...d.consumption, ''].join('\n') },
+    {
+      name: 'profile.json',
+      description:
+        'your customer record and the API keys issued to you (never the keys themselves)',
+      records: 1,
+      text: json(d.profile),
+    },
+    {
+      name: 'contracts.json',
+      description: 'your contracts with their tariff, time zone, consent and meters',
+      records: d.contracts.length,
+      text: json(d.contracts),
+    },
+    {
+      name: 'consents.json',
+      description:
+        'the current consent of each contract and every change of it (when, from, to, by whom)',
+      records: changes,
+      text: json(d.consents),
+    },
+    {
+      name: 'invoices.json',
+      description: 'your invoices with every line',
+      records: d.invoices.length,
+      text: json(d.invoices),
+    },
+    {
+      name: 'readings.csv',
+      description: `your consumption per meter at the consented granularity (${CSV_HEADER})`,
+      records: d.consumption.length,
+      text: [CSV_HEADER, ...d.consumption, ''].join('\n'),
+    },
   ];
   const manifest = {
-    format: 'wattledger-export', version: 1, customerId, generatedAt: d.generatedAt,
+    format: 'wattledger-export',
+    version: 1,
+    customerId,
+    generatedAt: d.generatedAt,
     files: files.map(({ name, description, records }) => ({ name, description, records })),
   };
-  const all = [{ name: 'README.md', text: readme(d, files) }, { name: 'manifest.json', text: json(manifest) }, ...files];
-  const bytes = zipSync(Object.fromEntries(all.map((f) => [f.name, strToU8(f.text)])), { level: 6, mtime: new Date(Date.parse(d.generatedAt)) });
+  const all = [
+    { name: 'README.md', text: readme(d, files) },
+    { name: 'manifest.json', text: json(manifest) },
+    ...files,
+  ];
+  const bytes = zipSync(Object.fromEntries(all.map((f) => [f.name, strToU8(f.text)])), {
+    level: 6,
+    mtime: new Date(Date.parse(d.generatedAt)),
+  });
   return { filename: `wattledger-export-${customerId}-${d.generatedAt.slice(0, 10)}.zip`, bytes };
 }

@@ -36,33 +36,85 @@ const iso = (ms: number | null) => (ms === null ? null : toRfc3339(ms));
 export async function collectExport(deps: ExportDeps, customerId: string): Promise<ExportData> {
   const now = deps.clock.now();
   const customer = await getCustomer(deps.db, customerId);
-  const keys = await deps.db.selectFrom('api_keys').select(['id', 'role', 'created_at', 'revoked_at']).where('customer_id', '=', customerId).orderBy('created_at').execute();
+  const keys = await deps.db
+    .selectFrom('api_keys')
+    .select(['id', 'role', 'created_at', 'revoked_at'])
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .execute();
   const contracts = await listContracts(deps.db, { all: false, customerId });
   const contractIds = contracts.map((c) => c.id);
-  const meters = contractIds.length === 0 ? [] : await deps.db.selectFrom('meters').select(['id', 'contract_id', 'installed_at']).where('contract_id', 'in', contractIds).orderBy('id').execute();
+  const meters =
+    contractIds.length === 0
+      ? []
+      : await deps.db
+          .selectFrom('meters')
+          .select(['id', 'contract_id', 'installed_at'])
+          .where('contract_id', 'in', contractIds)
+          .orderBy('id')
+          .execute();
   const tariffIds = [...new Set(contracts.map((c) => c.tariffId))];
-  const tariffs = tariffIds.length === 0 ? [] : await deps.db.selectFrom('tariffs').select(['id', 'name', 'currency']).where('id', 'in', tariffIds).execute();
+  const tariffs =
+    tariffIds.length === 0
+      ? []
+      : await deps.db
+          .selectFrom('tariffs')
+          .select(['id', 'name', 'currency'])
+          .where('id', 'in', tariffIds)
+          .execute();
   const consumption: string[] = [];
   const invoices: Record<string, unknown>[] = [];
   for (const c of contracts) {
-    consumption.push(...(await consumptionCsv(deps.store, c, meters.filter((m) => m.contract_id === c.id).map((m) => m.id), now)));
+    consumption.push(
+      ...(await consumptionCsv(
+        deps.store,
+        c,
+        meters.filter((m) => m.contract_id === c.id).map((m) => m.id),
+        now,
+      )),
+    );
     for (const i of await invoicesOf(deps.db, c.id)) {
       invoices.push({
-        number: i.number, kind: i.kind, contractId: i.contractId, period: { start: iso(i.period.start), end: iso(i.period.end) },
-        currency: i.currency, lines: i.lines, subtotal: i.subtotal, total: i.total, basis: i.basis, issuedAt: iso(i.issuedAt),
+        number: i.number,
+        kind: i.kind,
+        contractId: i.contractId,
+        period: { start: iso(i.period.start), end: iso(i.period.end) },
+        currency: i.currency,
+        lines: i.lines,
+        subtotal: i.subtotal,
+        total: i.total,
+        basis: i.basis,
+        issuedAt: iso(i.issuedAt),
       });
     }
   }
   return {
     generatedAt: toRfc3339(now),
     profile: {
-      customer: { id: customer.id, name: customer.name, email: customer.email, createdAt: iso(customer.createdAt) },
-      apiKeys: keys.map((k) => ({ id: k.id, role: k.role, createdAt: k.created_at, revokedAt: k.revoked_at })),
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        createdAt: iso(customer.createdAt),
+      },
+      apiKeys: keys.map((k) => ({
+        id: k.id,
+        role: k.role,
+        createdAt: k.created_at,
+        revokedAt: k.revoked_at,
+      })),
     },
     contracts: contracts.map((c) => ({
-      id: c.id, tariff: tariffs.find((t) => t.id === c.tariffId) ?? { id: c.tariffId }, timezone: c.timezone,
-      startsAt: iso(c.startsAt), endsAt: iso(c.endsAt), createdAt: iso(c.createdAt), consent: c.consent,
-      meters: meters.filter((m) => m.contract_id === c.id).map((m) => ({ id: m.id, installedAt: m.installed_at })),
+      id: c.id,
+      tariff: tariffs.find((t) => t.id === c.tariffId) ?? { id: c.tariffId },
+      timezone: c.timezone,
+      startsAt: iso(c.startsAt),
+      endsAt: iso(c.endsAt),
+      createdAt: iso(c.createdAt),
+      consent: c.consent,
+      meters: meters
+        .filter((m) => m.contract_id === c.id)
+        .map((m) => ({ id: m.id, installedAt: m.installed_at })),
     })),
     consents: {
       current: contracts.map((c) => ({ contractId: c.id, consent: c.consent })),

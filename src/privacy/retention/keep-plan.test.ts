@@ -29,20 +29,31 @@ function household(from: number, to: number, meterId = 'm'): Reading[] {
 
 describe('neededInstants', () => {
   it('month: the period edges only', () => {
-    expect(neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level: 'month' })).toEqual([OCTOBER.start, OCTOBER.end]);
+    expect(neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level: 'month' })).toEqual([
+      OCTOBER.start,
+      OCTOBER.end,
+    ]);
   });
 
   it('day: every local midnight, the 25-hour day included', () => {
     const days = neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level: 'day' });
     expect(days).toHaveLength(32);
-    expect(days.map(iso)).toEqual(expect.arrayContaining(['2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z']));
+    expect(days.map(iso)).toEqual(
+      expect.arrayContaining(['2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z']),
+    );
     expect(days.map(iso)).not.toContain('2026-10-25T22:00:00Z');
   });
 
   it('with a time-of-use tariff: each change of band (06:00 and 22:00 local), on top of the level', () => {
     const edges = tariffEdges(tariff, OCTOBER, 'Europe/Paris');
     expect(edges.filter((e) => e !== OCTOBER.start && e !== OCTOBER.end)).toHaveLength(62);
-    expect(edges.map(iso)).toEqual(expect.arrayContaining(['2026-10-01T04:00:00Z', '2026-10-01T20:00:00Z', '2026-10-26T05:00:00Z']));
+    expect(edges.map(iso)).toEqual(
+      expect.arrayContaining([
+        '2026-10-01T04:00:00Z',
+        '2026-10-01T20:00:00Z',
+        '2026-10-26T05:00:00Z',
+      ]),
+    );
     const month = neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level: 'month', tariff });
     expect(month).toHaveLength(64);
     expect(month).toEqual([...month].sort((a, b) => a - b));
@@ -50,10 +61,17 @@ describe('neededInstants', () => {
 
   it('with a version change: its instant, and no band changes under a flat version', () => {
     const doc = structuredClone(DESIGN_TARIFF) as unknown as { versions: unknown[] };
-    doc.versions.push({ validFrom: '2026-10-15T00:00:00+02:00', standingChargePerDay: '0.5', energy: { type: 'flat', rate: '0.2' }, taxes: [] });
+    doc.versions.push({
+      validFrom: '2026-10-15T00:00:00+02:00',
+      standingChargePerDay: '0.5',
+      energy: { type: 'flat', rate: '0.2' },
+      taxes: [],
+    });
     const edges = tariffEdges(tariffSchema.parse(doc), OCTOBER, 'Europe/Paris').map(iso);
     expect(edges).toContain('2026-10-14T22:00:00Z');
-    expect(edges.filter((e) => e > '2026-10-14T22:00:00Z' && e < '2026-10-31T23:00:00Z')).toEqual([]);
+    expect(edges.filter((e) => e > '2026-10-14T22:00:00Z' && e < '2026-10-31T23:00:00Z')).toEqual(
+      [],
+    );
   });
 });
 
@@ -62,7 +80,11 @@ describe('removalPlan', () => {
   it('keeps the reading at an instant, or both neighbours around it, and removes the runs between', () => {
     const plan = removalPlan(ts, [20 * 60_000, 45 * 60_000], { from: 0, to: 70 * 60_000 });
     // 20 is exact; 45 needs 40 and 50.
-    expect(plan.ranges).toEqual([{ from: 0, to: 10 * 60_000 }, { from: 30 * 60_000, to: 30 * 60_000 }, { from: 60 * 60_000, to: 70 * 60_000 }]);
+    expect(plan.ranges).toEqual([
+      { from: 0, to: 10 * 60_000 },
+      { from: 30 * 60_000, to: 30 * 60_000 },
+      { from: 60 * 60_000, to: 70 * 60_000 },
+    ]);
     expect(plan.count).toBe(5);
   });
 
@@ -76,22 +98,40 @@ describe('removalPlan', () => {
 
   it('with no readings, or no instants inside, plans accordingly', () => {
     expect(removalPlan([], [5], { from: 0, to: 10 })).toEqual({ ranges: [], count: 0 });
-    expect(removalPlan([1, 2, 3], [], { from: 0, to: 10 })).toEqual({ ranges: [{ from: 1, to: 3 }], count: 3 });
+    expect(removalPlan([1, 2, 3], [], { from: 0, to: 10 })).toEqual({
+      ranges: [{ from: 1, to: 3 }],
+      count: 3,
+    });
   });
 
-  it.each(['day', 'month'] as const)('%s level with the tariff: the period re-priced from what is left matches, line for line', (level) => {
-    const readings = household(OCTOBER.start - 2 * 3_600_000, OCTOBER.end + 2 * 3_600_000);
-    const input = { tariff, tz: 'Europe/Paris', period: OCTOBER };
-    const before = measuredBill({ ...input, meters: [{ meterId: 'm', readings }] });
-    const plan = removalPlan(readings.map((r) => r.ts), neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level, tariff }), { from: OCTOBER.start, to: OCTOBER.end });
-    const left = readings.filter((r) => !plan.ranges.some((x) => r.ts >= x.from && r.ts <= x.to));
-    expect(left.length).toBeLessThan(readings.length / 10);
-    const after = measuredBill({ ...input, meters: [{ meterId: 'm', readings: left }] });
-    expect(after.bill).toEqual(before.bill);
-    expect(after.basis).toEqual(before.basis);
-    // Without the tariff's edges the bands would be mis-split: the reason they are kept.
-    const coarse = removalPlan(readings.map((r) => r.ts), neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level }), { from: OCTOBER.start, to: OCTOBER.end });
-    const bare = readings.filter((r) => !coarse.ranges.some((x) => r.ts >= x.from && r.ts <= x.to));
-    expect(measuredBill({ ...input, meters: [{ meterId: 'm', readings: bare }] }).bill.total).not.toBe(before.bill.total);
-  });
+  it.each(['day', 'month'] as const)(
+    '%s level with the tariff: the period re-priced from what is left matches, line for line',
+    (level) => {
+      const readings = household(OCTOBER.start - 2 * 3_600_000, OCTOBER.end + 2 * 3_600_000);
+      const input = { tariff, tz: 'Europe/Paris', period: OCTOBER };
+      const before = measuredBill({ ...input, meters: [{ meterId: 'm', readings }] });
+      const plan = removalPlan(
+        readings.map((r) => r.ts),
+        neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level, tariff }),
+        { from: OCTOBER.start, to: OCTOBER.end },
+      );
+      const left = readings.filter((r) => !plan.ranges.some((x) => r.ts >= x.from && r.ts <= x.to));
+      expect(left.length).toBeLessThan(readings.length / 10);
+      const after = measuredBill({ ...input, meters: [{ meterId: 'm', readings: left }] });
+      expect(after.bill).toEqual(before.bill);
+      expect(after.basis).toEqual(before.basis);
+      // Without the tariff's edges the bands would be mis-split: the reason they are kept.
+      const coarse = removalPlan(
+        readings.map((r) => r.ts),
+        neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level }),
+        { from: OCTOBER.start, to: OCTOBER.end },
+      );
+      const bare = readings.filter(
+        (r) => !coarse.ranges.some((x) => r.ts >= x.from && r.ts <= x.to),
+      );
+      expect(
+        measuredBill({ ...input, meters: [{ meterId: 'm', readings: bare }] }).bill.total,
+      ).not.toBe(before.bill.total);
+    },
+  );
 });

@@ -33,7 +33,8 @@ export function neededInstants(input: KeepPlanInput): number[] {
   const out = new Set<number>([period.start, period.end]);
   if (level === 'day') {
     const days = calendarRule('day', tz);
-    for (let edge = days.floor(period.start); edge < period.end; edge = days.next(edge)) if (edge > period.start) out.add(edge);
+    for (let edge = days.floor(period.start); edge < period.end; edge = days.next(edge))
+      if (edge > period.start) out.add(edge);
   }
   if (tariff !== undefined) for (const t of tariffEdges(tariff, period, tz)) out.add(t);
   return [...out].sort((a, b) => a - b);
@@ -71,7 +72,11 @@ export interface RemovalPlan {
  * and after (DESIGN §1 interpolation), so those are kept and the index there does not move. Readings
  * outside `scope` (a neighbouring period) are never removed. `timestamps` must be ascending and unique.
  */
-export function removalPlan(timestamps: readonly number[], instants: readonly number[], scope: ReadingRange): RemovalPlan {
+export function removalPlan(
+  timestamps: readonly number[],
+  instants: readonly number[],
+  scope: ReadingRange,
+): RemovalPlan {
   const keep = new Set<number>();
   let i = 0;
   for (const t of instants) {

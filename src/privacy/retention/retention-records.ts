@@ -20,26 +20,59 @@ export interface RetentionMark {
 const markKey = (meterId: string, periodId: string) => `${meterId}\u0000${periodId}`;
 
 /** A page of contract ids after `after`, by id, with their consent. */
-export async function contractPage(db: Kysely<LedgerDatabase>, after: string, limit: number): Promise<{ id: string; consent: Consent }[]> {
-  const rows = await db.selectFrom('contracts').select(['id', 'consent']).where('id', '>', after).orderBy('id').limit(limit).execute();
+export async function contractPage(
+  db: Kysely<LedgerDatabase>,
+  after: string,
+  limit: number,
+): Promise<{ id: string; consent: Consent }[]> {
+  const rows = await db
+    .selectFrom('contracts')
+    .select(['id', 'consent'])
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ id: r.id, consent: parseConsent(r.consent) }));
 }
 
 /** Settled, not extrapolated periods of some contracts that ended at or before `endedBy`, oldest first. */
-export async function settledPeriodsOf(db: Kysely<LedgerDatabase>, contractIds: readonly string[], endedBy: number): Promise<SettledPeriodRow[]> {
+export async function settledPeriodsOf(
+  db: Kysely<LedgerDatabase>,
+  contractIds: readonly string[],
+  endedBy: number,
+): Promise<SettledPeriodRow[]> {
   if (contractIds.length === 0) return [];
-  const rows = await db.selectFrom('billing_periods').select(['id', 'contract_id', 'start_at', 'end_at'])
-    .where('contract_id', 'in', [...contractIds]).where('status', '=', 'settled').where('end_extrapolated', '=', 0)
-    .where('end_at', '<=', toIso(endedBy)).orderBy('start_at').execute();
-  return rows.map((r) => ({ id: r.id, contractId: r.contract_id, start: Date.parse(r.start_at), end: Date.parse(r.end_at) }));
+  const rows = await db
+    .selectFrom('billing_periods')
+    .select(['id', 'contract_id', 'start_at', 'end_at'])
+    .where('contract_id', 'in', [...contractIds])
+    .where('status', '=', 'settled')
+    .where('end_extrapolated', '=', 0)
+    .where('end_at', '<=', toIso(endedBy))
+    .orderBy('start_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    contractId: r.contract_id,
+    start: Date.parse(r.start_at),
+    end: Date.parse(r.end_at),
+  }));
 }
 
 /** The retention marks of some meters, by `markKey`. */
-export async function marksOf(db: Kysely<LedgerDatabase>, meterIds: readonly string[]): Promise<(meterId: string, periodId: string) => RetentionMark | undefined> {
+export async function marksOf(
+  db: Kysely<LedgerDatabase>,
+  meterIds: readonly string[],
+): Promise<(meterId: string, periodId: string) => RetentionMark | undefined> {
   const marks = new Map<string, RetentionMark>();
   for (let i = 0; i < meterIds.length; i += 500) {
-    const rows = await db.selectFrom('retention_marks').selectAll().where('meter_id', 'in', meterIds.slice(i, i + 500)).execute();
-    for (const r of rows) marks.set(markKey(r.meter_id, r.period_id), { kept: r.kept, doneAt: Date.parse(r.done_at) });
+    const rows = await db
+      .selectFrom('retention_marks')
+      .selectAll()
+      .where('meter_id', 'in', meterIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows)
+      marks.set(markKey(r.meter_id, r.period_id), { kept: r.kept, doneAt: Date.parse(r.done_at) });
   }
   return (meterId, periodId) => marks.get(markKey(meterId, periodId));
 }
@@ -48,21 +81,44 @@ export async function marksOf(db: Kysely<LedgerDatabase>, meterIds: readonly str
  * A test for "a reading of this meter inside `[from, to]` was stored after `since`": late readings
  * (recorded by ingest in `late_arrivals`) can land in a period retention has already reduced.
  */
-export async function lateArrivalsOf(db: Kysely<LedgerDatabase>, meterIds: readonly string[]): Promise<(meterId: string, from: number, to: number, since: number) => boolean> {
+export async function lateArrivalsOf(
+  db: Kysely<LedgerDatabase>,
+  meterIds: readonly string[],
+): Promise<(meterId: string, from: number, to: number, since: number) => boolean> {
   const spans = new Map<string, { from: number; to: number; at: number }[]>();
   for (let i = 0; i < meterIds.length; i += 500) {
-    const rows = await db.selectFrom('late_arrivals').select(['meter_id', 'from_ts', 'to_ts', 'received_at']).where('meter_id', 'in', meterIds.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('late_arrivals')
+      .select(['meter_id', 'from_ts', 'to_ts', 'received_at'])
+      .where('meter_id', 'in', meterIds.slice(i, i + 500))
+      .execute();
     for (const r of rows) {
       const list = spans.get(r.meter_id) ?? [];
-      list.push({ from: Date.parse(r.from_ts), to: Date.parse(r.to_ts), at: Date.parse(r.received_at) });
+      list.push({
+        from: Date.parse(r.from_ts),
+        to: Date.parse(r.to_ts),
+        at: Date.parse(r.received_at),
+      });
       spans.set(r.meter_id, list);
     }
   }
-  return (meterId, from, to, since) => (spans.get(meterId) ?? []).some((s) => s.at >= since && s.from <= to && s.to >= from);
+  return (meterId, from, to, since) =>
+    (spans.get(meterId) ?? []).some((s) => s.at >= since && s.from <= to && s.to >= from);
 }
 
 /** Record what a meter's period was reduced to (insert or replace). */
-export async function saveMark(db: Kysely<LedgerDatabase>, meterId: string, periodId: string, kept: string, at: number): Promise<void> {
-  await db.insertInto('retention_marks').values({ meter_id: meterId, period_id: periodId, kept, done_at: toIso(at) })
-    .onConflict((oc) => oc.columns(['meter_id', 'period_id']).doUpdateSet({ kept, done_at: toIso(at) })).execute();
+export async function saveMark(
+  db: Kysely<LedgerDatabase>,
+  meterId: string,
+  periodId: string,
+  kept: string,
+  at: number,
+): Promise<void> {
+  await db
+    .insertInto('retention_marks')
+    .values({ meter_id: meterId, period_id: periodId, kept, done_at: toIso(at) })
+    .onConflict((oc) =>
+      oc.columns(['meter_id', 'period_id']).doUpdateSet({ kept, done_at: toIso(at) }),
+    )
+    .execute();
 }

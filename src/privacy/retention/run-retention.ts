@@ -11,7 +11,14 @@ import type { Logger } from '../../shared/logger.js';
 import { type Consent, coarser } from '../consent.js';
 import { neededInstants, removalPlan, type RetentionLevel } from './keep-plan.js';
 import { deleteReadings } from '../../readings/changes/delete-readings.js';
-import { contractPage, lateArrivalsOf, marksOf, saveMark, type SettledPeriodRow, settledPeriodsOf } from './retention-records.js';
+import {
+  contractPage,
+  lateArrivalsOf,
+  marksOf,
+  saveMark,
+  type SettledPeriodRow,
+  settledPeriodsOf,
+} from './retention-records.js';
 
 /** What the retention job uses. */
 export interface RetentionDeps {
@@ -52,7 +59,8 @@ interface Work {
 
 const PAGE = 200;
 const BATCH = 20;
-const minusMonths = (t: number, months: number) => DateTime.fromMillis(t, { zone: 'utc' }).minus({ months }).toMillis();
+const minusMonths = (t: number, months: number) =>
+  DateTime.fromMillis(t, { zone: 'utc' }).minus({ months }).toMillis();
 
 /**
  * Reduce stored readings to what the consent and billing need (issue 7). Only settled periods are
@@ -69,7 +77,11 @@ const minusMonths = (t: number, months: number) => DateTime.fromMillis(t, { zone
  * changed or late readings landed in it since. Safe to run from several instances (deletes of the
  * same readings are harmless).
  */
-export async function runRetention(deps: RetentionDeps, opts: RetentionOptions, input: { actor: string }): Promise<RetentionResult> {
+export async function runRetention(
+  deps: RetentionDeps,
+  opts: RetentionOptions,
+  input: { actor: string },
+): Promise<RetentionResult> {
   const started = performance.now();
   const now = deps.clock.now();
   const windowEnd = minusMonths(now, opts.retentionMonths);
@@ -82,33 +94,65 @@ export async function runRetention(deps: RetentionDeps, opts: RetentionOptions, 
     if (last === undefined) break;
     after = last.id;
     const consents = new Map(page.map((c) => [c.id, c.consent]));
-    const contexts = await loadBillingContexts(deps.db, page.map((c) => c.id));
+    const contexts = await loadBillingContexts(
+      deps.db,
+      page.map((c) => c.id),
+    );
     const work: Work[] = [];
-    const periods = await settledPeriodsOf(deps.db, page.map((c) => c.id), now - BASELINE_MS);
+    const periods = await settledPeriodsOf(
+      deps.db,
+      page.map((c) => c.id),
+      now - BASELINE_MS,
+    );
     const meterIds = [...contexts.values()].flatMap((c) => c.meterIds);
     const markOf = await marksOf(deps.db, meterIds);
     const lateSince = await lateArrivalsOf(deps.db, meterIds);
     for (const period of periods) {
       const ctx = contexts.get(period.contractId);
       if (ctx === undefined) continue;
-      const target = targetOf(consents.get(period.contractId) ?? 'month', period, windowEnd, billingStart);
+      const target = targetOf(
+        consents.get(period.contractId) ?? 'month',
+        period,
+        windowEnd,
+        billingStart,
+      );
       if (target === undefined) continue;
       for (const meterId of ctx.meterIds) {
         const mark = markOf(meterId, period.id);
-        if (mark?.kept === target.kept && !lateSince(meterId, period.start, period.end, mark.doneAt)) continue;
+        if (
+          mark?.kept === target.kept &&
+          !lateSince(meterId, period.start, period.end, mark.doneAt)
+        )
+          continue;
         work.push({ meterId, period, ctx, ...target });
       }
     }
-    for (let i = 0; i < work.length; i += BATCH) failed += await reduce(deps, work.slice(i, i + BATCH), byMeter, input.actor);
+    for (let i = 0; i < work.length; i += BATCH)
+      failed += await reduce(deps, work.slice(i, i + BATCH), byMeter, input.actor);
   }
   const removed = Object.values(byMeter).reduce((a, n) => a + n, 0);
   const result: RetentionResult = { meters: Object.keys(byMeter).length, removed, failed, byMeter };
-  deps.log.info({ meters: result.meters, removed, failed, byMeter, actor: input.actor, ms: Math.round(performance.now() - started) }, 'retention run');
+  deps.log.info(
+    {
+      meters: result.meters,
+      removed,
+      failed,
+      byMeter,
+      actor: input.actor,
+      ms: Math.round(performance.now() - started),
+    },
+    'retention run',
+  );
   return result;
 }
 
 /** The level a settled period is reduced to, or undefined when its consent allows it all to stay. */
-function targetOf(consent: Consent, period: SettledPeriodRow, windowEnd: number, billingStart: number): Pick<Work, 'level' | 'keepTariff' | 'kept'> | undefined {
+function targetOf(
+  consent: Consent,
+  period: SettledPeriodRow,
+  windowEnd: number,
+  billingStart: number,
+): Pick<Work, 'level' | 'keepTariff' | 'kept'> | undefined {
   const level = period.end <= windowEnd ? coarser(consent, 'day') : consent;
   if (level === 'interval') return undefined;
   const keepTariff = period.end > billingStart;
@@ -116,24 +160,50 @@ function targetOf(consent: Consent, period: SettledPeriodRow, windowEnd: number,
 }
 
 /** Reduce a batch of meter periods; answers how many failed (left for the next run). */
-async function reduce(deps: RetentionDeps, work: readonly Work[], byMeter: Record<string, number>, actor: string): Promise<number> {
+async function reduce(
+  deps: RetentionDeps,
+  work: readonly Work[],
+  byMeter: Record<string, number>,
+  actor: string,
+): Promise<number> {
   const now = deps.clock.now();
   const audit = new Map<string, { removed: Record<string, number>; periods: string[] }>();
   let failed = 0;
   let readings;
   try {
-    readings = await readBillMeters(deps.store, work.map((w, i) => ({ key: String(i), meterIds: [w.meterId], from: w.period.start, to: w.period.end })));
+    readings = await readBillMeters(
+      deps.store,
+      work.map((w, i) => ({
+        key: String(i),
+        meterIds: [w.meterId],
+        from: w.period.start,
+        to: w.period.end,
+      })),
+    );
   } catch (err) {
-    deps.log.warn({ err, meterPeriods: work.length }, 'retention could not read the store; the next run retries');
+    deps.log.warn(
+      { err, meterPeriods: work.length },
+      'retention could not read the store; the next run retries',
+    );
     return work.length;
   }
   for (const [i, w] of work.entries()) {
     try {
-      const timestamps = [...new Set((readings.get(String(i))?.[0]?.readings ?? []).map((r) => r.ts))].sort((a, b) => a - b);
-      const instants = neededInstants({ period: w.period, tz: w.ctx.timezone, level: w.level, tariff: w.keepTariff ? w.ctx.tariff : undefined });
+      const timestamps = [
+        ...new Set((readings.get(String(i))?.[0]?.readings ?? []).map((r) => r.ts)),
+      ].sort((a, b) => a - b);
+      const instants = neededInstants({
+        period: w.period,
+        tz: w.ctx.timezone,
+        level: w.level,
+        tariff: w.keepTariff ? w.ctx.tariff : undefined,
+      });
       const plan = removalPlan(timestamps, instants, { from: w.period.start, to: w.period.end });
       // The whole period goes in the feed, so a run that retries after a lost feed row still writes one.
-      const removed = await deleteReadings(deps, w.meterId, plan.ranges, { from: w.period.start, to: w.period.end });
+      const removed = await deleteReadings(deps, w.meterId, plan.ranges, {
+        from: w.period.start,
+        to: w.period.end,
+      });
       await saveMark(deps.db, w.meterId, w.period.id, w.kept, now);
       if (removed === 0) continue;
       byMeter[w.meterId] = (byMeter[w.meterId] ?? 0) + removed;
@@ -141,13 +211,24 @@ async function reduce(deps: RetentionDeps, work: readonly Work[], byMeter: Recor
       entry.removed[w.meterId] = (entry.removed[w.meterId] ?? 0) + removed;
       entry.periods.push(w.period.id);
       audit.set(w.ctx.contractId, entry);
-      deps.log.debug({ meterId: w.meterId, periodId: w.period.id, kept: w.kept, removed }, 'retention reduced a period');
+      deps.log.debug(
+        { meterId: w.meterId, periodId: w.period.id, kept: w.kept, removed },
+        'retention reduced a period',
+      );
     } catch (err) {
       failed += 1;
-      deps.log.warn({ err, meterId: w.meterId, periodId: w.period.id }, 'retention failed for a period; the next run retries');
+      deps.log.warn(
+        { err, meterId: w.meterId, periodId: w.period.id },
+        'retention failed for a period; the next run retries',
+      );
     }
   }
-  const entries: AuditEntry[] = [...audit].map(([contractId, d]) => ({ actor, action: 'retention', contractId, detail: { removed: d.removed, periods: d.periods } }));
+  const entries: AuditEntry[] = [...audit].map(([contractId, d]) => ({
+    actor,
+    action: 'retention',
+    contractId,
+    detail: { removed: d.removed, periods: d.periods },
+  }));
   if (entries.length > 0) await recordAudit(deps.db, now, entries);
   return failed;
 }

@@ -57,7 +57,10 @@ export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions)
 
   const reader = sealedReader(inner, cache);
   const cacheable = (sealedEnd: number, from: number, to: number) =>
-    !suspended && from < sealedEnd && from <= to && (dayOf(to) - dayOf(from)) / DAY_MS <= MAX_CACHED_DAYS;
+    !suspended &&
+    from < sealedEnd &&
+    from <= to &&
+    (dayOf(to) - dayOf(from)) / DAY_MS <= MAX_CACHED_DAYS;
 
   /** The pieces of a window served from the cache, or undefined when it must go to the store. */
   async function fromCache(meterId: string, from: number, to: number): Promise<Pieces | undefined> {
@@ -79,7 +82,9 @@ export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions)
       return inner.windows(requests);
     }
     const pieces = await fromCache(only.meterId, only.from, only.to);
-    return pieces === undefined ? inner.windows(requests) : new Map([[only.meterId, piecesToWindow(only.meterId, pieces)]]);
+    return pieces === undefined
+      ? inner.windows(requests)
+      : new Map([[only.meterId, piecesToWindow(only.meterId, pieces)]]);
   }
 
   async function registers(meterId: string, from: number, to: number): Promise<RegisterColumns> {

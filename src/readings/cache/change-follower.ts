@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../../ledger/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { lastReadingChangeId, pruneReadingChanges, readingChangesAfter } from '../changes/reading-changes.js';
+import {
+  lastReadingChangeId,
+  pruneReadingChanges,
+  readingChangesAfter,
+} from '../changes/reading-changes.js';
 import type { CachedStore } from './cached-store.js';
 
 export interface ChangeFollowerOptions {
@@ -39,7 +43,12 @@ const BATCH = 5000;
  * is suspended: answers come from the store, never from memory that may be stale.
  */
 export function startChangeFollower(
-  deps: { readonly db: Kysely<LedgerDatabase>; readonly store: CachedStore; readonly clock: Clock; readonly log: Logger },
+  deps: {
+    readonly db: Kysely<LedgerDatabase>;
+    readonly store: CachedStore;
+    readonly clock: Clock;
+    readonly log: Logger;
+  },
   opts: ChangeFollowerOptions,
 ): ChangeFollower {
   const staleAfterMs = opts.staleAfterMs ?? Math.max(10_000, 5 * opts.pollMs);
@@ -64,7 +73,7 @@ export function startChangeFollower(
       marks.push({ at: now, maxId: floor });
     }
     let maxId = marks.at(-1)?.maxId ?? floor;
-    for (let from = floor; ; ) {
+    for (let from = floor; ;) {
       const rows = await readingChangesAfter(deps.db, from, BATCH);
       for (const r of rows) {
         if (seen.has(r.id)) continue;

@@ -32,7 +32,8 @@ export interface DayBlock {
 export const tsAt = (b: DayBlock, i: number): number => b.span.data[b.at + i]!;
 export const importAt = (b: DayBlock, i: number): number => b.span.data[b.span.n + b.at + i]!;
 /** NaN when the reading has no export register. */
-export const exportAt = (b: DayBlock, i: number): number => (b.span.hasExports ? b.span.data[2 * b.span.n + b.at + i]! : Number.NaN);
+export const exportAt = (b: DayBlock, i: number): number =>
+  b.span.hasExports ? b.span.data[2 * b.span.n + b.at + i]! : Number.NaN;
 
 /** Bytes a block holds (its share of the span plus a rough object overhead), for the cache budget. */
 export const blockBytes = (b: DayBlock): number => 160 + b.n * (b.span.hasExports ? 24 : 16);
@@ -41,7 +42,14 @@ export const blockBytes = (b: DayBlock): number => 160 + b.n * (b.span.hasExport
 export function unpack(meterId: string, b: DayBlock, i: number): Reading {
   const ts = tsAt(b, i);
   const e = exportAt(b, i);
-  return { meterId, ts, importWh: importAt(b, i), exportWh: Number.isNaN(e) ? undefined : e, powerW: undefined, receivedAt: ts };
+  return {
+    meterId,
+    ts,
+    importWh: importAt(b, i),
+    exportWh: Number.isNaN(e) ? undefined : e,
+    powerW: undefined,
+    receivedAt: ts,
+  };
 }
 
 /** Index (within the block) of the first reading with ts >= t (b.n when none). */
@@ -58,7 +66,11 @@ export function lowerBound(b: DayBlock, t: number): number {
 }
 
 /** Pack ascending readings into one span and one block per UTC day of [firstDay, lastDay], empty days included. */
-export function packDays(firstDay: number, lastDay: number, readings: readonly Reading[]): DayBlock[] {
+export function packDays(
+  firstDay: number,
+  lastDay: number,
+  readings: readonly Reading[],
+): DayBlock[] {
   const inside = readings.filter((r) => r.ts >= firstDay && r.ts < lastDay + DAY_MS);
   const n = inside.length;
   const hasExports = inside.some((r) => r.exportWh !== undefined);
@@ -74,7 +86,8 @@ export function packDays(firstDay: number, lastDay: number, readings: readonly R
   for (let day = firstDay; day <= lastDay; day += DAY_MS) {
     const at = i;
     let exports = false;
-    for (; i < n && inside[i]!.ts < day + DAY_MS; i += 1) if (inside[i]!.exportWh !== undefined) exports = true;
+    for (; i < n && inside[i]!.ts < day + DAY_MS; i += 1)
+      if (inside[i]!.exportWh !== undefined) exports = true;
     out.push({ day, span, at, n: i - at, hasExports: exports });
   }
   return out;

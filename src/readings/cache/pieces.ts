@@ -6,7 +6,8 @@ import type { Pieces } from './sealed-reader.js';
 /** Pieces as a store window: one reading object each. */
 export function piecesToWindow(meterId: string, p: Pieces): ReadingWindow {
   const inside: Reading[] = [];
-  for (const s of p.slices) for (let i = s.from; i < s.to; i += 1) inside.push(unpack(meterId, s.block, i));
+  for (const s of p.slices)
+    for (let i = s.from; i < s.to; i += 1) inside.push(unpack(meterId, s.block, i));
   inside.push(...p.tail);
   return { before: p.before, inside, after: p.after };
 }
@@ -55,7 +56,11 @@ function viewOf(p: Pieces): RegisterColumns | undefined {
 }
 
 function copyOf(p: Pieces): RegisterColumns {
-  const anyExport = p.before?.exportWh !== undefined || p.after?.exportWh !== undefined || p.tail.some((r) => r.exportWh !== undefined) || p.slices.some((s) => s.block.hasExports);
+  const anyExport =
+    p.before?.exportWh !== undefined ||
+    p.after?.exportWh !== undefined ||
+    p.tail.some((r) => r.exportWh !== undefined) ||
+    p.slices.some((s) => s.block.hasExports);
   let length = p.tail.length + (p.before === undefined ? 0 : 1) + (p.after === undefined ? 0 : 1);
   for (const s of p.slices) length += s.to - s.from;
   const ts = filled(length);
@@ -70,7 +75,8 @@ function copyOf(p: Pieces): RegisterColumns {
   };
   const putReading = (r: Reading) => put(r.ts, r.importWh, r.exportWh ?? Number.NaN);
   if (p.before !== undefined) putReading(p.before);
-  for (const { block, from, to } of p.slices) for (let i = from; i < to; i += 1) put(tsAt(block, i), importAt(block, i), exportAt(block, i));
+  for (const { block, from, to } of p.slices)
+    for (let i = from; i < to; i += 1) put(tsAt(block, i), importAt(block, i), exportAt(block, i));
   p.tail.forEach(putReading);
   if (p.after !== undefined) putReading(p.after);
   return { ts, importWh, exportWh };

@@ -35,7 +35,9 @@ interface Days {
  */
 export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterCache) {
   const innerWindow = async (meterId: string, from: number, to: number): Promise<ReadingWindow> =>
-    (await inner.windows([{ meterId, from, to, fields: 'registers' }])).get(meterId) ?? { inside: [] };
+    (await inner.windows([{ meterId, from, to, fields: 'registers' }])).get(meterId) ?? {
+      inside: [],
+    };
 
   /**
    * The blocks of [firstDay, lastDay]: the cached ones, plus the missing ones read from the store in as
@@ -56,7 +58,13 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
       if (last !== undefined && last[1] === d - DAY_MS) last[1] = d;
       else spans.push([d, d]);
     }
-    if (spans.length === 0) return { blocks, before: entry?.before ?? new Map(), after: entry?.after ?? new Map(), loaded: false };
+    if (spans.length === 0)
+      return {
+        blocks,
+        before: entry?.before ?? new Map(),
+        after: entry?.after ?? new Map(),
+        loaded: false,
+      };
     const before = new Map(entry?.before);
     for (const [a, b] of spans) {
       const gen = cache.generation(meterId);
@@ -86,7 +94,12 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
    * again after an hour of silence in the feed); a later, unsealed reading could be preceded by a
    * fresher one that the feed never names, so that answer is not kept.
    */
-  async function deepAfter(meterId: string, t: number, sealedEnd: number, days: Days): Promise<Reading | undefined> {
+  async function deepAfter(
+    meterId: string,
+    t: number,
+    sealedEnd: number,
+    days: Days,
+  ): Promise<Reading | undefined> {
     if (days.after.has(t)) return days.after.get(t) ?? undefined;
     const gen = cache.generation(meterId);
     const w = await innerWindow(meterId, t, t);
@@ -95,7 +108,12 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
     return r;
   }
 
-  async function gather(meterId: string, from: number, to: number, sealedEnd: number): Promise<Pieces> {
+  async function gather(
+    meterId: string,
+    from: number,
+    to: number,
+    sealedEnd: number,
+  ): Promise<Pieces> {
     const firstDay = dayOf(from) - DAY_MS;
     const lastDay = Math.min(dayOf(to) + DAY_MS, sealedEnd - DAY_MS);
     const days = await daysOf(meterId, firstDay, lastDay);
@@ -109,12 +127,16 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
       const j = lowerBound(block, to + 1);
       if (j > i) slices.push({ block, from: i, to: j });
     }
-    const before = lastBefore(meterId, from, [days.blocks.get(dayOf(from)), days.blocks.get(firstDay)]) ?? (await deepBefore(meterId, firstDay, days));
+    const before =
+      lastBefore(meterId, from, [days.blocks.get(dayOf(from)), days.blocks.get(firstDay)]) ??
+      (await deepBefore(meterId, firstDay, days));
     let after = tail?.after;
     if (tail === undefined) {
       const next: (DayBlock | undefined)[] = [];
       for (let d = dayOf(to); d <= lastDay; d += DAY_MS) next.push(days.blocks.get(d));
-      after = firstAfter(meterId, to, next) ?? (await deepAfter(meterId, lastDay + DAY_MS, sealedEnd, days));
+      after =
+        firstAfter(meterId, to, next) ??
+        (await deepAfter(meterId, lastDay + DAY_MS, sealedEnd, days));
     }
     return { before, slices, tail: tail?.inside ?? [], after, loaded: days.loaded };
   }
@@ -123,7 +145,11 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
 }
 
 /** The last reading before `t` that the blocks (latest first) hold. */
-function lastBefore(meterId: string, t: number, days: readonly (DayBlock | undefined)[]): Reading | undefined {
+function lastBefore(
+  meterId: string,
+  t: number,
+  days: readonly (DayBlock | undefined)[],
+): Reading | undefined {
   for (const b of days) {
     if (b === undefined) continue;
     const i = lowerBound(b, t) - 1;
@@ -133,7 +159,11 @@ function lastBefore(meterId: string, t: number, days: readonly (DayBlock | undef
 }
 
 /** The first reading after `t` that the blocks (earliest first) hold. */
-function firstAfter(meterId: string, t: number, days: readonly (DayBlock | undefined)[]): Reading | undefined {
+function firstAfter(
+  meterId: string,
+  t: number,
+  days: readonly (DayBlock | undefined)[],
+): Reading | undefined {
   for (const b of days) {
     if (b === undefined) continue;
     const i = lowerBound(b, t + 1);

@@ -17,7 +17,12 @@ export interface DeleteReadingsDeps {
  * it again. It covers `span` (default: the ranges) and is written even when there is nothing to delete:
  * a retry after a delete whose feed row failed finds nothing left, and must still write that row.
  */
-export async function deleteReadings(deps: DeleteReadingsDeps, meterId: string, ranges: readonly ReadingRange[], span?: ReadingRange): Promise<number> {
+export async function deleteReadings(
+  deps: DeleteReadingsDeps,
+  meterId: string,
+  ranges: readonly ReadingRange[],
+  span?: ReadingRange,
+): Promise<number> {
   const removed = ranges.length === 0 ? 0 : await deps.store.deleteRanges(meterId, ranges);
   const all = span === undefined ? ranges : [span];
   if (all.length === 0) return removed;

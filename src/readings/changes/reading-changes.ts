@@ -13,35 +13,79 @@ export interface ReadingChange extends ReadingRange {
 export type NewReadingChange = Omit<ReadingChange, 'id'>;
 
 /** Append changes to the feed (chunks of 500 rows per statement); answers them with their ids. */
-export async function recordReadingChanges(db: Kysely<LedgerDatabase>, changes: readonly NewReadingChange[], at: number): Promise<ReadingChange[]> {
+export async function recordReadingChanges(
+  db: Kysely<LedgerDatabase>,
+  changes: readonly NewReadingChange[],
+  at: number,
+): Promise<ReadingChange[]> {
   const out: ReadingChange[] = [];
   for (let i = 0; i < changes.length; i += 500) {
     const part = changes.slice(i, i + 500);
-    const rows = part.map((c) => ({ meter_id: c.meterId, from_ms: c.from, to_ms: c.to, kind: c.kind, recorded_at: toIso(at) }));
+    const rows = part.map((c) => ({
+      meter_id: c.meterId,
+      from_ms: c.from,
+      to_ms: c.to,
+      kind: c.kind,
+      recorded_at: toIso(at),
+    }));
     // RETURNING promises no order on either dialect: each row says what it is.
-    const recorded = await db.insertInto('reading_changes').values(rows).returning(['id', 'meter_id', 'from_ms', 'to_ms', 'kind']).execute();
+    const recorded = await db
+      .insertInto('reading_changes')
+      .values(rows)
+      .returning(['id', 'meter_id', 'from_ms', 'to_ms', 'kind'])
+      .execute();
     out.push(...recorded.map(toChange));
   }
   return out;
 }
 
-const toChange = (r: { id: number; meter_id: string; from_ms: number | string; to_ms: number | string; kind: ReadingChange['kind'] }): ReadingChange =>
-  ({ id: Number(r.id), meterId: r.meter_id, from: Number(r.from_ms), to: Number(r.to_ms), kind: r.kind });
+const toChange = (r: {
+  id: number;
+  meter_id: string;
+  from_ms: number | string;
+  to_ms: number | string;
+  kind: ReadingChange['kind'];
+}): ReadingChange => ({
+  id: Number(r.id),
+  meterId: r.meter_id,
+  from: Number(r.from_ms),
+  to: Number(r.to_ms),
+  kind: r.kind,
+});
 
 /** Changes with an id above `afterId`, in id order, at most `limit`. */
-export async function readingChangesAfter(db: Kysely<LedgerDatabase>, afterId: number, limit: number): Promise<ReadingChange[]> {
-  const rows = await db.selectFrom('reading_changes').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+export async function readingChangesAfter(
+  db: Kysely<LedgerDatabase>,
+  afterId: number,
+  limit: number,
+): Promise<ReadingChange[]> {
+  const rows = await db
+    .selectFrom('reading_changes')
+    .selectAll()
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(toChange);
 }
 
 /** The highest id in the feed, 0 when empty: where a new follower starts. */
 export async function lastReadingChangeId(db: Kysely<LedgerDatabase>): Promise<number> {
-  const row = await db.selectFrom('reading_changes').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const row = await db
+    .selectFrom('reading_changes')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
   return Number(row?.max ?? 0);
 }
 
 /** Delete feed rows recorded before `before`; any follower still behind them has cleared its cache. */
-export async function pruneReadingChanges(db: Kysely<LedgerDatabase>, before: number): Promise<number> {
-  const r = await db.deleteFrom('reading_changes').where('recorded_at', '<', toIso(before)).executeTakeFirst();
+export async function pruneReadingChanges(
+  db: Kysely<LedgerDatabase>,
+  before: number,
+): Promise<number> {
+  const r = await db
+    .deleteFrom('reading_changes')
+    .where('recorded_at', '<', toIso(before))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -6,7 +6,10 @@ import { createInfluxClient, quoteIdent, quoteString } from './influx-client.js'
 // This stub plays the answers a 1.6 cannot be made to give on demand: 5xx, 429, 2.x/3.x error shapes.
 let server: Server;
 let url = '';
-let next: { status: number; body: string; headers?: Record<string, string> } = { status: 204, body: '' };
+let next: { status: number; body: string; headers?: Record<string, string> } = {
+  status: 204,
+  body: '',
+};
 let seen: { url: string; headers: IncomingHttpHeaders; body: string } | undefined;
 
 beforeAll(async () => {
@@ -15,7 +18,9 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       seen = { url: req.url ?? '', headers: req.headers, body };
-      res.writeHead(next.status, next.headers ?? { 'content-type': 'application/json' }).end(next.body);
+      res
+        .writeHead(next.status, next.headers ?? { 'content-type': 'application/json' })
+        .end(next.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,33 +48,61 @@ describe('write', () => {
 
   it.each([
     [400, '{"error":"partial write: field type conflict dropped=1"}', true, /field type conflict/],
-    [400, '{"error":"partial write: points beyond retention policy dropped=1"}', false, /retention policy/],
+    [
+      400,
+      '{"error":"partial write: points beyond retention policy dropped=1"}',
+      false,
+      /retention policy/,
+    ],
     [401, '{"error":"authorization failed"}', true, /authorization failed/],
     [404, '{"error":"database not found: \\"energy\\""}', true, /database not found/],
     [413, '{"error":"Request Entity Too Large"}', false, /Too Large/],
-    [422, '{"code":"unprocessable entity","message":"partial write has occurred"}', false, /partial write has occurred/],
+    [
+      422,
+      '{"code":"unprocessable entity","message":"partial write has occurred"}',
+      false,
+      /partial write has occurred/,
+    ],
     [408, '', true, /408/],
     [429, '{"code":"too many requests","message":"rate limited"}', true, /rate limited/],
     [500, '{"error":"engine: cache-max-memory-size exceeded"}', true, /cache-max-memory-size/],
     [503, 'upstream down', true, /upstream down/],
   ])('answers %i -> retryable=%s', async (status, body, retryable, message) => {
     next = { status, body };
-    const err = await client().write('m f=1i 1').catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'StoreWriteError', retryable, status, message: expect.stringMatching(message) });
+    const err = await client()
+      .write('m f=1i 1')
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      name: 'StoreWriteError',
+      retryable,
+      status,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('sends a token in preference to basic credentials, or basic credentials alone', async () => {
     next = { status: 204, body: '' };
-    await createInfluxClient({ url, database: 'd', token: 'tok', username: 'u', password: 'p' }).write('m f=1i 1');
+    await createInfluxClient({
+      url,
+      database: 'd',
+      token: 'tok',
+      username: 'u',
+      password: 'p',
+    }).write('m f=1i 1');
     expect(seen?.headers.authorization).toBe('Token tok');
-    await createInfluxClient({ url, database: 'd', username: 'u', password: 'p:w' }).write('m f=1i 1');
+    await createInfluxClient({ url, database: 'd', username: 'u', password: 'p:w' }).write(
+      'm f=1i 1',
+    );
     expect(seen?.headers.authorization).toBe(`Basic ${Buffer.from('u:p:w').toString('base64')}`);
   });
 });
 
 describe('query', () => {
   it('posts q as a form with epoch=ms and returns the statements', async () => {
-    next = { status: 200, body: '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","v"],"values":[[1,2]]}]},{"statement_id":1}]}' };
+    next = {
+      status: 200,
+      body: '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","v"],"values":[[1,2]]}]},{"statement_id":1}]}',
+    };
     const results = await client().query("SELECT v FROM m WHERE k = 'a b'");
     expect(seen?.url).toBe('/query?epoch=ms&db=energy');
     expect(new URLSearchParams(seen?.body).get('q')).toBe("SELECT v FROM m WHERE k = 'a b'");
@@ -84,8 +117,18 @@ describe('query', () => {
   });
 
   it.each([
-    ['an HTTP error', 400, '{"error":"error parsing query: found syntax"}', /refused \(400\): error parsing query/],
-    ['a statement error', 200, '{"results":[{"statement_id":0},{"statement_id":1,"error":"database not found: x"}]}', /statement 1 failed: database not found/],
+    [
+      'an HTTP error',
+      400,
+      '{"error":"error parsing query: found syntax"}',
+      /refused \(400\): error parsing query/,
+    ],
+    [
+      'a statement error',
+      200,
+      '{"results":[{"statement_id":0},{"statement_id":1,"error":"database not found: x"}]}',
+      /statement 1 failed: database not found/,
+    ],
     ['a truncated statement', 200, '{"results":[{"statement_id":0,"partial":true}]}', /truncated/],
     ['non-JSON', 200, '<html>', /non-JSON/],
     ['no results', 200, '{}', /without results/],
@@ -95,7 +138,10 @@ describe('query', () => {
   });
 
   it('ignores the partial flag 1.6 leaves on merged series of more than 10,000 rows', async () => {
-    next = { status: 200, body: '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time"],"values":[[1]],"partial":true}]}]}' };
+    next = {
+      status: 200,
+      body: '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time"],"values":[[1]],"partial":true}]}]}',
+    };
     await expect(client().query('SELECT 1')).resolves.toHaveLength(1);
   });
 });

@@ -60,7 +60,8 @@ export const MAX_MS = 9_223_372_036_854;
 
 /** A time bound as an InfluxQL ms-epoch time literal (`1764440100000ms`), clamped to what InfluxDB can hold. */
 export function msLiteral(t: number, name: string): string {
-  if (!Number.isSafeInteger(t)) throw new RangeError(`window ${name} must be an integer epoch ms, got ${t}`);
+  if (!Number.isSafeInteger(t))
+    throw new RangeError(`window ${name} must be an integer epoch ms, got ${t}`);
   return `${Math.min(MAX_MS, Math.max(MIN_MS, t))}ms`;
 }
 
@@ -148,7 +149,11 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     }
     if (res.ok) return;
     const message = errorText(text, res);
-    throw new StoreWriteError(`influxdb write refused (${res.status}): ${message}`, isRetryableStatus(res.status) || isForeignTypeConflict(message), res.status);
+    throw new StoreWriteError(
+      `influxdb write refused (${res.status}): ${message}`,
+      isRetryableStatus(res.status) || isForeignTypeConflict(message),
+      res.status,
+    );
   }
 
   const limit = pLimit(opts.maxConcurrentQueries ?? 4);
@@ -157,7 +162,10 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     return limit(() => runQuery(q, qopts));
   }
 
-  async function runQuery(q: string, qopts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]> {
+  async function runQuery(
+    q: string,
+    qopts?: { readonly db?: boolean },
+  ): Promise<InfluxStatementResult[]> {
     const params = new URLSearchParams({ epoch: 'ms' });
     if (qopts?.db !== false) params.set('db', opts.database);
     let res: Response;
@@ -166,7 +174,11 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
       res = await fetch(`${base}/query?${params}`, {
         method: 'POST',
         // No gzip: on a local network, decompressing answers cost more CPU than the bytes saved.
-        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'identity' },
+        headers: {
+          ...headers,
+          'content-type': 'application/x-www-form-urlencoded',
+          'accept-encoding': 'identity',
+        },
         body: new URLSearchParams({ q }),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -178,8 +190,12 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     if (!res.ok) throw new Error(`influxdb query refused (${res.status}): ${errorText(text, res)}`);
     const results = parseResults(text);
     for (const r of results) {
-      if (r.error !== undefined) throw new Error(`influxdb query statement ${r.statement_id} failed: ${r.error}`);
-      if (r.partial === true) throw new Error(`influxdb query statement ${r.statement_id} was truncated by the server's row limit`);
+      if (r.error !== undefined)
+        throw new Error(`influxdb query statement ${r.statement_id} failed: ${r.error}`);
+      if (r.partial === true)
+        throw new Error(
+          `influxdb query statement ${r.statement_id} was truncated by the server's row limit`,
+        );
     }
     return results;
   }
@@ -206,13 +222,19 @@ function parseResults(text: string): InfluxStatementResult[] {
   } catch {
     throw new Error(`influxdb query answered non-JSON: ${text.slice(0, 200)}`);
   }
-  const obj = typeof json === 'object' && json !== null ? (json as { results?: unknown; error?: unknown }) : {};
+  const obj =
+    typeof json === 'object' && json !== null
+      ? (json as { results?: unknown; error?: unknown })
+      : {};
   if (typeof obj.error === 'string') throw new Error(`influxdb query failed: ${obj.error}`);
-  if (!Array.isArray(obj.results)) throw new Error(`influxdb query answered without results: ${text.slice(0, 200)}`);
+  if (!Array.isArray(obj.results))
+    throw new Error(`influxdb query answered without results: ${text.slice(0, 200)}`);
   return obj.results.map((r: unknown, i) => {
-    if (typeof r !== 'object' || r === null) throw new Error(`influxdb query result ${i} is not an object`);
+    if (typeof r !== 'object' || r === null)
+      throw new Error(`influxdb query result ${i} is not an object`);
     const { statement_id: id, series } = r as { statement_id?: unknown; series?: unknown };
-    if (series !== undefined && !Array.isArray(series)) throw new Error(`influxdb query result ${i} has malformed series`);
+    if (series !== undefined && !Array.isArray(series))
+      throw new Error(`influxdb query result ${i} has malformed series`);
     return { ...(r as InfluxStatementResult), statement_id: typeof id === 'number' ? id : i };
   });
 }

@@ -1,6 +1,14 @@
 import type { Reading, ReadingWindow, WindowRequest } from '../reading.js';
 import { StoreWriteError, type ReadingStore } from '../reading-store.js';
-import { createInfluxClient, msLiteral, quoteIdent, quoteString, type InfluxClientOptions, type InfluxSeries, type InfluxStatementResult } from './influx-client.js';
+import {
+  createInfluxClient,
+  msLiteral,
+  quoteIdent,
+  quoteString,
+  type InfluxClientOptions,
+  type InfluxSeries,
+  type InfluxStatementResult,
+} from './influx-client.js';
 import { deleteInfluxRanges } from './influx-delete.js';
 import { MEASUREMENT, encodeReading } from './line-protocol.js';
 import { columnsOfWindow } from '../register-columns.js';
@@ -15,7 +23,13 @@ export const WINDOW_CHUNK = 300;
 const FIELDS = 'import_wh, export_wh, power_w, received_at';
 const REGISTER_FIELDS = 'import_wh, export_wh';
 
-function select(meterId: string, where: string, order: 'ASC' | 'DESC', limit?: number, fields = FIELDS): string {
+function select(
+  meterId: string,
+  where: string,
+  order: 'ASC' | 'DESC',
+  limit?: number,
+  fields = FIELDS,
+): string {
   const lim = limit === undefined ? '' : ` LIMIT ${limit}`;
   return `SELECT ${fields} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} AND ${where} ORDER BY time ${order}${lim}`;
 }
@@ -29,7 +43,13 @@ function toReadings(meterId: string, result: InfluxStatementResult | undefined):
 
 function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
   const col = (name: string) => series.columns.indexOf(name);
-  const [iTime, iImport, iExport, iPower, iRecv] = [col('time'), col('import_wh'), col('export_wh'), col('power_w'), col('received_at')];
+  const [iTime, iImport, iExport, iPower, iRecv] = [
+    col('time'),
+    col('import_wh'),
+    col('export_wh'),
+    col('power_w'),
+    col('received_at'),
+  ];
   const num = (row: readonly unknown[], i: number): number | undefined => {
     const v = i < 0 ? undefined : row[i];
     return typeof v === 'number' ? v : undefined;
@@ -40,7 +60,14 @@ function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
     const importWh = num(row, iImport);
     // A point without import_wh was not written by wattledger; skipping it beats failing every window.
     if (ts === undefined || importWh === undefined) continue;
-    out.push({ meterId, ts, importWh, exportWh: num(row, iExport), powerW: num(row, iPower), receivedAt: num(row, iRecv) ?? ts });
+    out.push({
+      meterId,
+      ts,
+      importWh,
+      exportWh: num(row, iExport),
+      powerW: num(row, iPower),
+      receivedAt: num(row, iRecv) ?? ts,
+    });
   }
   return out;
 }
@@ -62,7 +89,10 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
         await client.query(`SHOW MEASUREMENTS LIMIT 1`);
       } catch (checkErr) {
         const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
-        throw new Error(`influxdb database ${opts.database} is not usable: ${why(checkErr)} (create failed too: ${why(createErr)})`, { cause: checkErr });
+        throw new Error(
+          `influxdb database ${opts.database} is not usable: ${why(checkErr)} (create failed too: ${why(createErr)})`,
+          { cause: checkErr },
+        );
       }
     }
   }
@@ -82,11 +112,16 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
   }
 
   async function latest(meterId: string): Promise<Reading | undefined> {
-    const [result] = await client.query(`SELECT ${FIELDS} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} ORDER BY time DESC LIMIT 1`);
+    const [result] = await client.query(
+      `SELECT ${FIELDS} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} ORDER BY time DESC LIMIT 1`,
+    );
     return toReadings(meterId, result)[0];
   }
 
-  async function windowChunk(requests: readonly WindowRequest[], out: Map<string, ReadingWindow>): Promise<void> {
+  async function windowChunk(
+    requests: readonly WindowRequest[],
+    out: Map<string, ReadingWindow>,
+  ): Promise<void> {
     const statements = requests.flatMap(({ meterId, from, to, fields }) => {
       const f = msLiteral(from, 'from');
       const t = msLiteral(to, 'to');
@@ -123,7 +158,8 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
     writeBatch,
     latest,
     windows,
-    registers: async (meterId, from, to) => columnsOfWindow((await windows([{ meterId, from, to, fields: 'registers' }])).get(meterId)),
+    registers: async (meterId, from, to) =>
+      columnsOfWindow((await windows([{ meterId, from, to, fields: 'registers' }])).get(meterId)),
     deleteRanges: (meterId, ranges) => deleteInfluxRanges(client, meterId, ranges),
     ping: () => client.ping(),
     close: async () => {},
@@ -134,7 +170,10 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
 function assertDistinctMeters(requests: readonly WindowRequest[]): void {
   const seen = new Set<string>();
   for (const { meterId } of requests) {
-    if (seen.has(meterId)) throw new RangeError(`windows: meter ${meterId} requested twice; merge the ranges into one request`);
+    if (seen.has(meterId))
+      throw new RangeError(
+        `windows: meter ${meterId} requested twice; merge the ranges into one request`,
+      );
     seen.add(meterId);
   }
 }

@@ -5,14 +5,46 @@ const base = { meterId: 'm-1', ts: 1764440100000, importWh: 123, receivedAt: 176
 
 describe('encodeReading', () => {
   it.each([
-    ['required fields only', base, 'meter_reading,meter_id=m-1 import_wh=123i,received_at=1764440100250i 1764440100000'],
-    ['all fields', { ...base, exportWh: 7, powerW: 850.5 }, 'meter_reading,meter_id=m-1 import_wh=123i,export_wh=7i,power_w=850.5,received_at=1764440100250i 1764440100000'],
-    ['integral power stays a float (no i)', { ...base, powerW: 850 }, 'meter_reading,meter_id=m-1 import_wh=123i,power_w=850,received_at=1764440100250i 1764440100000'],
-    ['zeros are written, not dropped', { ...base, importWh: 0, exportWh: 0, powerW: 0 }, 'meter_reading,meter_id=m-1 import_wh=0i,export_wh=0i,power_w=0,received_at=1764440100250i 1764440100000'],
-    ['negative zero power', { ...base, powerW: -0 }, 'meter_reading,meter_id=m-1 import_wh=123i,power_w=0,received_at=1764440100250i 1764440100000'],
-    ['negative and tiny power', { ...base, powerW: -1e-7 }, 'meter_reading,meter_id=m-1 import_wh=123i,power_w=-1e-7,received_at=1764440100250i 1764440100000'],
-    ['explicit undefined optional fields', { ...base, exportWh: undefined, powerW: undefined }, 'meter_reading,meter_id=m-1 import_wh=123i,received_at=1764440100250i 1764440100000'],
-    ['dots and underscores in meter id', { ...base, meterId: 'site.A_01' }, 'meter_reading,meter_id=site.A_01 import_wh=123i,received_at=1764440100250i 1764440100000'],
+    [
+      'required fields only',
+      base,
+      'meter_reading,meter_id=m-1 import_wh=123i,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'all fields',
+      { ...base, exportWh: 7, powerW: 850.5 },
+      'meter_reading,meter_id=m-1 import_wh=123i,export_wh=7i,power_w=850.5,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'integral power stays a float (no i)',
+      { ...base, powerW: 850 },
+      'meter_reading,meter_id=m-1 import_wh=123i,power_w=850,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'zeros are written, not dropped',
+      { ...base, importWh: 0, exportWh: 0, powerW: 0 },
+      'meter_reading,meter_id=m-1 import_wh=0i,export_wh=0i,power_w=0,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'negative zero power',
+      { ...base, powerW: -0 },
+      'meter_reading,meter_id=m-1 import_wh=123i,power_w=0,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'negative and tiny power',
+      { ...base, powerW: -1e-7 },
+      'meter_reading,meter_id=m-1 import_wh=123i,power_w=-1e-7,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'explicit undefined optional fields',
+      { ...base, exportWh: undefined, powerW: undefined },
+      'meter_reading,meter_id=m-1 import_wh=123i,received_at=1764440100250i 1764440100000',
+    ],
+    [
+      'dots and underscores in meter id',
+      { ...base, meterId: 'site.A_01' },
+      'meter_reading,meter_id=site.A_01 import_wh=123i,received_at=1764440100250i 1764440100000',
+    ],
   ])('%s', (_name, reading, line) => {
     expect(encodeReading(reading)).toBe(line);
   });

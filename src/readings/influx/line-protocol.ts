@@ -11,19 +11,24 @@ export const MEASUREMENT = 'meter_reading';
  */
 export function escapeTagValue(value: string): string {
   if (value === '') throw new TypeError('line protocol: empty tag value');
-  if (/[\\\r\n]/.test(value)) throw new TypeError(`line protocol: tag value ${JSON.stringify(value)} contains a backslash or line break`);
+  if (/[\\\r\n]/.test(value))
+    throw new TypeError(
+      `line protocol: tag value ${JSON.stringify(value)} contains a backslash or line break`,
+    );
   return value.replace(/[, =]/g, (c) => `\\${c}`);
 }
 
 /** An integer field (`123i`). Field types are fixed per shard, so an integer field must never be sent as a float. */
 function intField(name: string, value: number): string {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`line protocol: ${name} must be a safe integer, got ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`line protocol: ${name} must be a safe integer, got ${value}`);
   return `${name}=${value}i`;
 }
 
 /** A float field. No `i` suffix, so `850` is read as the float 850; JS exponent notation (`1e-7`) is valid line protocol. */
 function floatField(name: string, value: number): string {
-  if (!Number.isFinite(value)) throw new RangeError(`line protocol: ${name} must be finite, got ${value}`);
+  if (!Number.isFinite(value))
+    throw new RangeError(`line protocol: ${name} must be finite, got ${value}`);
   return `${name}=${Object.is(value, -0) ? 0 : value}`;
 }
 
@@ -32,7 +37,8 @@ function floatField(name: string, value: number): string {
  * Throws TypeError/RangeError when the reading cannot be represented: that is a data problem, not an outage.
  */
 export function encodeReading(r: Reading): string {
-  if (!Number.isSafeInteger(r.ts)) throw new RangeError(`line protocol: ts must be an integer epoch ms, got ${r.ts}`);
+  if (!Number.isSafeInteger(r.ts))
+    throw new RangeError(`line protocol: ts must be an integer epoch ms, got ${r.ts}`);
   const fields = [intField('import_wh', r.importWh)];
   if (r.exportWh !== undefined) fields.push(intField('export_wh', r.exportWh));
   if (r.powerW !== undefined) fields.push(floatField('power_w', r.powerW));

@@ -57,11 +57,21 @@ function toReading(row: Row | undefined): Reading | undefined {
 
 /** Refuse what InfluxDB would refuse, so both adapters agree on what a storable reading is. */
 function check(r: Reading): void {
-  const ints = { ts: r.ts, importWh: r.importWh, exportWh: r.exportWh ?? 0, receivedAt: r.receivedAt };
+  const ints = {
+    ts: r.ts,
+    importWh: r.importWh,
+    exportWh: r.exportWh ?? 0,
+    receivedAt: r.receivedAt,
+  };
   for (const [name, v] of Object.entries(ints)) {
-    if (!Number.isSafeInteger(v)) throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: ${name} must be a safe integer, got ${v}`, false);
+    if (!Number.isSafeInteger(v))
+      throw new StoreWriteError(
+        `reading ${r.meterId}@${r.ts}: ${name} must be a safe integer, got ${v}`,
+        false,
+      );
   }
-  if (r.powerW !== undefined && !Number.isFinite(r.powerW)) throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: powerW must be finite`, false);
+  if (r.powerW !== undefined && !Number.isFinite(r.powerW))
+    throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: powerW must be finite`, false);
   if (r.meterId === '') throw new StoreWriteError('reading with an empty meterId', false);
 }
 
@@ -69,8 +79,16 @@ function check(r: Reading): void {
 function classify(err: unknown): StoreWriteError {
   if (err instanceof StoreWriteError) return err;
   const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-  const dataProblem = code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || err instanceof TypeError || err instanceof RangeError;
-  return new StoreWriteError(`sqlite write failed: ${err instanceof Error ? err.message : String(err)}`, !dataProblem);
+  const dataProblem =
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG' ||
+    err instanceof TypeError ||
+    err instanceof RangeError;
+  return new StoreWriteError(
+    `sqlite write failed: ${err instanceof Error ? err.message : String(err)}`,
+    !dataProblem,
+  );
 }
 
 /**
@@ -79,7 +97,8 @@ function classify(err: unknown): StoreWriteError {
  * spool's default durability too (SPOOL_SYNC=normal); paying an fsync per batch here alone would buy nothing.
  */
 export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
-  if (opts.path !== ':memory:' && opts.path !== '') mkdirSync(path.dirname(opts.path), { recursive: true });
+  if (opts.path !== ':memory:' && opts.path !== '')
+    mkdirSync(path.dirname(opts.path), { recursive: true });
   const db = new Database(opts.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -90,13 +109,28 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
     const upsert = db.prepare<[Record<string, unknown>]>(UPSERT);
     const write = db.transaction((readings: readonly Reading[]) => {
       for (const r of readings) {
-        upsert.run({ meterId: r.meterId, ts: r.ts, importWh: r.importWh, exportWh: r.exportWh ?? null, powerW: r.powerW ?? null, receivedAt: r.receivedAt });
+        upsert.run({
+          meterId: r.meterId,
+          ts: r.ts,
+          importWh: r.importWh,
+          exportWh: r.exportWh ?? null,
+          powerW: r.powerW ?? null,
+          receivedAt: r.receivedAt,
+        });
       }
     });
-    const latest = db.prepare<[string], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? ORDER BY ts DESC LIMIT 1`);
-    const before = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1`);
-    const inside = db.prepare<[string, number, number], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ? ORDER BY ts ASC`);
-    const after = db.prepare<[string, number], Row>(`SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts > ? ORDER BY ts ASC LIMIT 1`);
+    const latest = db.prepare<[string], Row>(
+      `SELECT ${COLS} FROM meter_reading WHERE meter_id = ? ORDER BY ts DESC LIMIT 1`,
+    );
+    const before = db.prepare<[string, number], Row>(
+      `SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1`,
+    );
+    const inside = db.prepare<[string, number, number], Row>(
+      `SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ? ORDER BY ts ASC`,
+    );
+    const after = db.prepare<[string, number], Row>(
+      `SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts > ? ORDER BY ts ASC LIMIT 1`,
+    );
     // One read transaction: all windows of a call come from the same snapshot.
     const windows = db.transaction((requests: readonly WindowRequest[]) => {
       const out = new Map<string, ReadingWindow>();
@@ -109,10 +143,13 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
       }
       return out;
     });
-    const remove = db.prepare<[string, number, number]>('DELETE FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ?');
+    const remove = db.prepare<[string, number, number]>(
+      'DELETE FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ?',
+    );
     // One transaction: a retention pass over a period is all or nothing.
     const deleteRanges = db.transaction((meterId: string, ranges: readonly ReadingRange[]) =>
-      ranges.reduce((n, r) => n + remove.run(meterId, r.from, r.to).changes, 0));
+      ranges.reduce((n, r) => n + remove.run(meterId, r.from, r.to).changes, 0),
+    );
     return { write, latest, windows, deleteRanges };
   }
   function stmts() {
@@ -142,17 +179,27 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
       const seen = new Set<string>();
       for (const { meterId } of requests) {
         // Keyed by meter id: a second request for the same meter would silently overwrite the first.
-        if (seen.has(meterId)) throw new RangeError(`windows: meter ${meterId} requested twice; merge the ranges into one request`);
+        if (seen.has(meterId))
+          throw new RangeError(
+            `windows: meter ${meterId} requested twice; merge the ranges into one request`,
+          );
         seen.add(meterId);
       }
       return stmts().windows(requests);
     },
     async registers(meterId, from, to) {
-      return columnsOfWindow(stmts().windows([{ meterId, from, to, fields: 'registers' }]).get(meterId));
+      return columnsOfWindow(
+        stmts()
+          .windows([{ meterId, from, to, fields: 'registers' }])
+          .get(meterId),
+      );
     },
     async deleteRanges(meterId, ranges) {
       for (const r of ranges) {
-        if (!Number.isSafeInteger(r.from) || !Number.isSafeInteger(r.to)) throw new RangeError(`deleteRanges bounds must be integer epoch ms, got [${r.from}, ${r.to}]`);
+        if (!Number.isSafeInteger(r.from) || !Number.isSafeInteger(r.to))
+          throw new RangeError(
+            `deleteRanges bounds must be integer epoch ms, got [${r.from}, ${r.to}]`,
+          );
       }
       return stmts().deleteRanges(meterId, ranges);
     },

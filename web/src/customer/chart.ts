@@ -50,44 +50,85 @@ export interface BarChart {
 export function createBarChart(container: HTMLElement, readout: HTMLElement): BarChart {
   let bars: readonly ChartBar[] = [];
   const bar = uPlot.paths.bars?.({ size: [0.72, 48], align: 0 });
-  const series = (label: string, fill: uPlot.Series.Fill, stroke: string): uPlot.Series => ({ label, fill, stroke, width: 1, paths: bar, points: { show: false } });
+  const series = (label: string, fill: uPlot.Series.Fill, stroke: string): uPlot.Series => ({
+    label,
+    fill,
+    stroke,
+    width: 1,
+    paths: bar,
+    points: { show: false },
+  });
   const height = () => (container.clientWidth < 500 ? 220 : 300);
   const opts: uPlot.Options = {
     width: Math.max(280, container.clientWidth),
     height: height(),
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
-    scales: { x: { time: false, range: () => [-0.5, Math.max(bars.length, 1) - 0.5] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    scales: {
+      x: { time: false, range: () => [-0.5, Math.max(bars.length, 1) - 0.5] },
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+    },
     axes: [
       {
-        stroke: '#3b4550', grid: { show: false }, ticks: { show: false },
+        stroke: '#3b4550',
+        grid: { show: false },
+        ticks: { show: false },
         splits: (u) => {
-          const every = Math.max(1, Math.ceil(bars.length / Math.max(2, Math.floor(u.bbox.width / devicePixelRatio / 44))));
+          const every = Math.max(
+            1,
+            Math.ceil(bars.length / Math.max(2, Math.floor(u.bbox.width / devicePixelRatio / 44))),
+          );
           return bars.map((_, i) => i).filter((i) => i % every === 0);
         },
         values: (_u, splits) => splits.map((i) => bars[i]?.label ?? ''),
       },
-      { stroke: '#3b4550', grid: { stroke: '#e3e7ec' }, size: 56, values: (_u, splits) => splits.map((v) => (v / 1000).toLocaleString(undefined, { maximumFractionDigits: 2 })), label: 'kWh', labelSize: 16 },
+      {
+        stroke: '#3b4550',
+        grid: { stroke: '#e3e7ec' },
+        size: 56,
+        values: (_u, splits) =>
+          splits.map((v) => (v / 1000).toLocaleString(undefined, { maximumFractionDigits: 2 })),
+        label: 'kWh',
+        labelSize: 16,
+      },
     ],
-    series: [{}, series('Measured', MEASURED, MEASURED), series('Interpolated', stripes(INTERPOLATED), INTERPOLATED), series('Partial', PARTIAL, PARTIAL)],
+    series: [
+      {},
+      series('Measured', MEASURED, MEASURED),
+      series('Interpolated', stripes(INTERPOLATED), INTERPOLATED),
+      series('Partial', PARTIAL, PARTIAL),
+    ],
     hooks: {
-      setCursor: [(u) => {
-        const b = u.cursor.idx === null || u.cursor.idx === undefined ? undefined : bars[u.cursor.idx];
-        readout.textContent = b === undefined ? '' : `${b.name}: ${b.wh === null ? 'no data' : formatKwh(b.wh)} (${b.quality})`;
-      }],
+      setCursor: [
+        (u) => {
+          const b =
+            u.cursor.idx === null || u.cursor.idx === undefined ? undefined : bars[u.cursor.idx];
+          readout.textContent =
+            b === undefined
+              ? ''
+              : `${b.name}: ${b.wh === null ? 'no data' : formatKwh(b.wh)} (${b.quality})`;
+        },
+      ],
     },
   };
   const plot = new uPlot(opts, [[], [], [], []], container);
   // The canvas repeats the data table next to it; screen readers get the table instead.
   plot.root.setAttribute('aria-hidden', 'true');
-  const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, container.clientWidth), height: height() }));
+  const resize = new ResizeObserver(() =>
+    plot.setSize({ width: Math.max(280, container.clientWidth), height: height() }),
+  );
   resize.observe(container);
 
   return {
     update(next) {
       bars = next;
       const pick = (q: ChartBar['quality']) => next.map((b) => (b.quality === q ? b.wh : null));
-      plot.setData([next.map((_, i) => i), pick('measured'), pick('interpolated'), pick('partial')]);
+      plot.setData([
+        next.map((_, i) => i),
+        pick('measured'),
+        pick('interpolated'),
+        pick('partial'),
+      ]);
     },
     destroy() {
       resize.disconnect();

@@ -16,7 +16,12 @@ const rank = (v: string) => LEVELS.findIndex((l) => l.value === v);
  * "Your data": the finest consumption detail the customer allows to be shown and kept. Shown only
  * when the server reports a consent on the contract; narrowing it asks for a confirmation first.
  */
-export function renderConsent(body: HTMLElement, api: Api, contract: Contract, changed: (c: Contract) => void): void {
+export function renderConsent(
+  body: HTMLElement,
+  api: Api,
+  contract: Contract,
+  changed: (c: Contract) => void,
+): void {
   if (contract.consent === undefined) {
     replace(body);
     body.closest('section')?.setAttribute('hidden', '');
@@ -25,13 +30,36 @@ export function renderConsent(body: HTMLElement, api: Api, contract: Contract, c
   const current: string = contract.consent;
   body.closest('section')?.removeAttribute('hidden');
   const status = h('div', { 'aria-live': 'polite' });
-  const radios = LEVELS.map((l) => h('input', { type: 'radio', name: 'consent', id: `consent-${l.value}`, value: l.value, checked: l.value === current, 'aria-describedby': `consent-${l.value}-help` }));
-  const form = h('form', {},
-    h('fieldset', { class: 'consent' },
+  const radios = LEVELS.map((l) =>
+    h('input', {
+      type: 'radio',
+      name: 'consent',
+      id: `consent-${l.value}`,
+      value: l.value,
+      checked: l.value === current,
+      'aria-describedby': `consent-${l.value}-help`,
+    }),
+  );
+  const form = h(
+    'form',
+    {},
+    h(
+      'fieldset',
+      { class: 'consent' },
       h('legend', {}, 'Consumption detail you allow to be shown and kept'),
-      ...LEVELS.map((l, i) => h('div', { class: 'radio' }, radios[i], h('label', { for: `consent-${l.value}` }, l.label), h('span', { id: `consent-${l.value}-help`, class: 'muted' }, l.help))),
+      ...LEVELS.map((l, i) =>
+        h(
+          'div',
+          { class: 'radio' },
+          radios[i],
+          h('label', { for: `consent-${l.value}` }, l.label),
+          h('span', { id: `consent-${l.value}-help`, class: 'muted' }, l.help),
+        ),
+      ),
     ),
-    h('div', { class: 'picker' },
+    h(
+      'div',
+      { class: 'picker' },
       h('button', { type: 'submit', class: 'primary' }, 'Save choice'),
       h('button', { type: 'button', onclick: () => void download() }, 'Download my data (zip)'),
     ),
@@ -53,7 +81,13 @@ export function renderConsent(body: HTMLElement, api: Api, contract: Contract, c
       setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
       replace(status, notice('Your archive has been downloaded.'));
     } catch (err) {
-      replace(status, notice(`Could not export your data: ${err instanceof ApiProblem ? err.detail : String(err)}`, 'error'));
+      replace(
+        status,
+        notice(
+          `Could not export your data: ${err instanceof ApiProblem ? err.detail : String(err)}`,
+          'error',
+        ),
+      );
     }
   }
 
@@ -68,9 +102,21 @@ export function renderConsent(body: HTMLElement, api: Api, contract: Contract, c
       if (!ok) return;
     }
     try {
-      changed(await api.post<Contract>(`/v1/contracts/${encodeURIComponent(contract.id)}/consent`, { granularity: next }, 'PUT'));
+      changed(
+        await api.post<Contract>(
+          `/v1/contracts/${encodeURIComponent(contract.id)}/consent`,
+          { granularity: next },
+          'PUT',
+        ),
+      );
     } catch (err) {
-      replace(status, notice(`Could not save your choice: ${err instanceof ApiProblem ? err.detail : String(err)}`, 'error'));
+      replace(
+        status,
+        notice(
+          `Could not save your choice: ${err instanceof ApiProblem ? err.detail : String(err)}`,
+          'error',
+        ),
+      );
     }
   }
 }

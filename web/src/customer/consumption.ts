@@ -4,7 +4,17 @@ import { formatKwh } from '../shared/format.js';
 import { todayIn, type LocalDate } from '../shared/tz.js';
 import type { Consumption, Quality } from '../shared/types.js';
 import { createBarChart, type BarChart } from './chart.js';
-import { bucketLabel, bucketName, hasNext, hasPrevious, requestSpan, spanTitle, stepAnchor, VIEWS, type View } from './views.js';
+import {
+  bucketLabel,
+  bucketName,
+  hasNext,
+  hasPrevious,
+  requestSpan,
+  spanTitle,
+  stepAnchor,
+  VIEWS,
+  type View,
+} from './views.js';
 
 const QUALITY_TEXT: Record<Quality, string> = {
   measured: 'Measured',
@@ -34,27 +44,66 @@ export function mountConsumption(section: HTMLElement, ctx: ConsumptionContext):
   let seq = 0;
   const refused = new Map<View, string>();
 
-  const buttons = new Map(VIEWS.map((v) => [v.view, h('button', { type: 'button', class: 'seg', 'data-view': v.view, onclick: () => select(v.view) }, v.label)]));
+  const buttons = new Map(
+    VIEWS.map((v) => [
+      v.view,
+      h(
+        'button',
+        { type: 'button', class: 'seg', 'data-view': v.view, onclick: () => select(v.view) },
+        v.label,
+      ),
+    ]),
+  );
   const prev = h('button', { type: 'button', class: 'nav', onclick: () => move(-1) }, '‹ Earlier');
   const next = h('button', { type: 'button', class: 'nav', onclick: () => move(1) }, 'Later ›');
-  const today = h('button', { type: 'button', class: 'nav', onclick: () => { anchor = todayIn(ctx.tz, Date.now()); void load(); } }, 'Today');
+  const today = h(
+    'button',
+    {
+      type: 'button',
+      class: 'nav',
+      onclick: () => {
+        anchor = todayIn(ctx.tz, Date.now());
+        void load();
+      },
+    },
+    'Today',
+  );
   const title = h('h3', { class: 'span-title', id: 'span-title', 'aria-live': 'polite' });
   const status = h('div', { class: 'consumption-status' });
   const chartBox = h('div', { class: 'chart', id: 'consumption-chart' });
   const readout = h('p', { class: 'readout muted', 'aria-hidden': 'true' });
   const totals = h('p', { class: 'totals', id: 'consumption-totals' });
   const tableBox = h('div', { class: 'table-scroll' });
-  const legend = h('ul', { class: 'legend', 'aria-label': 'Legend' },
-    ...(['measured', 'interpolated', 'partial', 'missing'] as const).map((q) => h('li', {}, h('span', { class: `swatch swatch-${q}`, 'aria-hidden': 'true' }), QUALITY_TEXT[q])));
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Legend' },
+    ...(['measured', 'interpolated', 'partial', 'missing'] as const).map((q) =>
+      h(
+        'li',
+        {},
+        h('span', { class: `swatch swatch-${q}`, 'aria-hidden': 'true' }),
+        QUALITY_TEXT[q],
+      ),
+    ),
+  );
 
   const figure = h('figure', { class: 'chart-figure' }, chartBox, h('figcaption', {}, totals));
   section.append(
-    h('div', { class: 'toolbar' },
-      h('div', { role: 'group', 'aria-label': 'Consumption view', class: 'segmented' }, ...buttons.values()),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h(
+        'div',
+        { role: 'group', 'aria-label': 'Consumption view', class: 'segmented' },
+        ...buttons.values(),
+      ),
       h('div', { class: 'navs', role: 'group', 'aria-label': 'Date' }, prev, today, next),
     ),
-    title, status,
-    figure, readout, legend,
+    title,
+    status,
+    figure,
+    readout,
+    legend,
     h('details', { class: 'numbers' }, h('summary', {}, 'Show the numbers'), tableBox),
   );
   const chart: BarChart = createBarChart(chartBox, readout);
@@ -94,40 +143,78 @@ export function mountConsumption(section: HTMLElement, ctx: ConsumptionContext):
     const span = requestSpan(view, anchor, ctx.tz, Date.now());
     if (span === undefined) return show(undefined, 'Nothing to show yet for this date.');
     try {
-      const q = query({ from: new Date(span.from).toISOString(), to: new Date(span.to).toISOString(), groupBy: view, tz: ctx.tz });
-      const data = await ctx.api.get<Consumption>(`/v1/meters/${encodeURIComponent(ctx.meterId)}/consumption${q}`);
+      const q = query({
+        from: new Date(span.from).toISOString(),
+        to: new Date(span.to).toISOString(),
+        groupBy: view,
+        tz: ctx.tz,
+      });
+      const data = await ctx.api.get<Consumption>(
+        `/v1/meters/${encodeURIComponent(ctx.meterId)}/consumption${q}`,
+      );
       if (mine === seq) show(data);
     } catch (e) {
       if (mine !== seq) return;
       if (e instanceof ApiProblem && e.status === 403) {
         refused.set(view, e.detail);
         syncControls();
-        const hint = e.code === 'consent_required' ? ' You can change what you allow under “Your data”.' : '';
+        const hint =
+          e.code === 'consent_required' ? ' You can change what you allow under “Your data”.' : '';
         return show(undefined, `This view is not available: ${e.detail}.${hint}`, 'refused');
       }
-      show(undefined, `Could not load your consumption: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      show(
+        undefined,
+        `Could not load your consumption: ${e instanceof Error ? e.message : String(e)}`,
+        'error',
+      );
     }
   }
 
-  function show(data: Consumption | undefined, message?: string, state: 'ready' | 'error' | 'refused' = 'ready'): void {
-    replace(status, message === undefined ? null : notice(message, state === 'ready' ? 'info' : 'error'));
+  function show(
+    data: Consumption | undefined,
+    message?: string,
+    state: 'ready' | 'error' | 'refused' = 'ready',
+  ): void {
+    replace(
+      status,
+      message === undefined ? null : notice(message, state === 'ready' ? 'info' : 'error'),
+    );
     const buckets = data?.buckets ?? [];
     // No empty axes when there is nothing to draw (a refused view, an error).
     figure.hidden = buckets.length === 0;
-    chart.update(buckets.map((b) => ({
-      label: bucketLabel(view, Date.parse(b.start), ctx.tz), name: bucketName(view, Date.parse(b.start), Date.parse(b.end), ctx.tz), wh: b.importWh, quality: b.quality,
-    })));
+    chart.update(
+      buckets.map((b) => ({
+        label: bucketLabel(view, Date.parse(b.start), ctx.tz),
+        name: bucketName(view, Date.parse(b.start), Date.parse(b.end), ctx.tz),
+        wh: b.importWh,
+        quality: b.quality,
+      })),
+    );
     chartBox.setAttribute('role', 'img');
-    chartBox.setAttribute('aria-label', `Bar chart of consumption per ${view}, ${title.textContent ?? ''}. The numbers are in the table below.`);
+    chartBox.setAttribute(
+      'aria-label',
+      `Bar chart of consumption per ${view}, ${title.textContent ?? ''}. The numbers are in the table below.`,
+    );
     const exported = data?.totals.exportWh ?? 0;
-    totals.textContent = data === undefined ? '' : `Total ${formatKwh(data.totals.importWh)} used${exported > 0 ? `, ${formatKwh(exported)} exported` : ''}`;
+    totals.textContent =
+      data === undefined
+        ? ''
+        : `Total ${formatKwh(data.totals.importWh)} used${exported > 0 ? `, ${formatKwh(exported)} exported` : ''}`;
     const withExport = buckets.some((b) => (b.exportWh ?? 0) > 0);
-    replace(tableBox, table(`Consumption per ${view}`, ['Period', 'Used', ...(withExport ? ['Exported'] : []), 'Quality'], buckets.map((b) => [
-      bucketName(view, Date.parse(b.start), Date.parse(b.end), ctx.tz),
-      b.importWh === null ? '—' : formatKwh(b.importWh),
-      ...(withExport ? [b.exportWh === null ? '—' : formatKwh(b.exportWh)] : []),
-      h('span', { class: `q q-${b.quality}` }, b.quality),
-    ]), { numeric: withExport ? [1, 2] : [1] }));
+    replace(
+      tableBox,
+      table(
+        `Consumption per ${view}`,
+        ['Period', 'Used', ...(withExport ? ['Exported'] : []), 'Quality'],
+        buckets.map((b) => [
+          bucketName(view, Date.parse(b.start), Date.parse(b.end), ctx.tz),
+          b.importWh === null ? '—' : formatKwh(b.importWh),
+          ...(withExport ? [b.exportWh === null ? '—' : formatKwh(b.exportWh)] : []),
+          h('span', { class: `q q-${b.quality}` }, b.quality),
+        ]),
+        { numeric: withExport ? [1, 2] : [1] },
+      ),
+    );
     section.dataset.state = state;
   }
 

@@ -10,23 +10,37 @@ export const POLL_MS = 10_000;
  * "Right now": the meter's latest power and reading time, fetched every {@link POLL_MS} (and at once
  * when the tab becomes visible again). Returns a stop function.
  */
-export function startLivePower(body: HTMLElement, api: Api, meterId: string, tz: string): () => void {
+export function startLivePower(
+  body: HTMLElement,
+  api: Api,
+  meterId: string,
+  tz: string,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   async function refresh(): Promise<void> {
     clearTimeout(timer);
     try {
-      const r = await api.get<LatestReading>(`/v1/meters/${encodeURIComponent(meterId)}/readings/latest`);
+      const r = await api.get<LatestReading>(
+        `/v1/meters/${encodeURIComponent(meterId)}/readings/latest`,
+      );
       render(r);
     } catch (e) {
-      if (e instanceof ApiProblem && e.status === 404) replace(body, notice('No reading from your meter yet.'));
+      if (e instanceof ApiProblem && e.status === 404)
+        replace(body, notice('No reading from your meter yet.'));
       else if (e instanceof ApiProblem && e.status === 403) {
         // Refused for good (e.g. live power needs a finer consent): say why and stop asking.
         replace(body, notice(`Live power is not available: ${e.detail}`));
         return;
-      }
-      else replace(body, notice(`Could not load the latest reading: ${e instanceof Error ? e.message : String(e)}`, 'error'));
+      } else
+        replace(
+          body,
+          notice(
+            `Could not load the latest reading: ${e instanceof Error ? e.message : String(e)}`,
+            'error',
+          ),
+        );
     }
     if (!stopped) timer = setTimeout(() => void refresh(), POLL_MS);
   }
@@ -34,11 +48,29 @@ export function startLivePower(body: HTMLElement, api: Api, meterId: string, tz:
   function render(r: LatestReading): void {
     const ts = Date.parse(r.ts);
     const now = Date.now();
-    replace(body,
-      h('p', { class: 'power' }, h('span', { id: 'power-value', 'data-power-w': r.powerW ?? '' }, r.powerW === null ? 'not reported' : formatPower(r.powerW))),
-      h('p', {}, 'Last reading ',
-        h('time', { id: 'reading-time', datetime: r.ts }, formatDateTime(ts, tz)), ` (${ago(ts, now)})`),
-      h('p', { class: 'muted' }, `Received ${formatDateTime(Date.parse(r.receivedAt), tz)} · updated ${new Date(now).toLocaleTimeString()}`),
+    replace(
+      body,
+      h(
+        'p',
+        { class: 'power' },
+        h(
+          'span',
+          { id: 'power-value', 'data-power-w': r.powerW ?? '' },
+          r.powerW === null ? 'not reported' : formatPower(r.powerW),
+        ),
+      ),
+      h(
+        'p',
+        {},
+        'Last reading ',
+        h('time', { id: 'reading-time', datetime: r.ts }, formatDateTime(ts, tz)),
+        ` (${ago(ts, now)})`,
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        `Received ${formatDateTime(Date.parse(r.receivedAt), tz)} · updated ${new Date(now).toLocaleTimeString()}`,
+      ),
     );
   }
 

@@ -20,7 +20,8 @@ async function verify(key: string): Promise<string | undefined> {
     await createApi(key).get<Customer>('/v1/customers/me');
     return undefined;
   } catch (e) {
-    if (e instanceof ApiProblem && e.status === 403) return 'This is a staff or admin key. Billing staff use the staff console at /staff.';
+    if (e instanceof ApiProblem && e.status === 403)
+      return 'This is a staff or admin key. Billing staff use the staff console at /staff.';
     throw e;
   }
 }
@@ -34,7 +35,15 @@ function signOut(message?: string): void {
   replace(byId('who'), '');
   unmountConsumption?.();
   unmountConsumption = undefined;
-  for (const id of ['now-body', 'consumption-body', 'bill-body', 'invoices-body', 'privacy-body', 'contract-picker']) replace(byId(id), '');
+  for (const id of [
+    'now-body',
+    'consumption-body',
+    'bill-body',
+    'invoices-body',
+    'privacy-body',
+    'contract-picker',
+  ])
+    replace(byId(id), '');
   showSignIn({ verify, signedIn }, message);
 }
 
@@ -51,12 +60,20 @@ async function start(api: Api): Promise<void> {
     replace(byId('who'), `Signed in as ${me.name}`);
     const contracts = (await api.get<List<Contract>>('/v1/contracts')).items;
     // The current contract first: the one without a move-out, else the latest.
-    const ordered = [...contracts].sort((a, b) => Number(a.endsAt !== null) - Number(b.endsAt !== null) || Date.parse(b.startsAt) - Date.parse(a.startsAt));
-    if (ordered[0] === undefined) return replace(byId('now-body'), notice('You have no contract yet.'));
+    const ordered = [...contracts].sort(
+      (a, b) =>
+        Number(a.endsAt !== null) - Number(b.endsAt !== null) ||
+        Date.parse(b.startsAt) - Date.parse(a.startsAt),
+    );
+    if (ordered[0] === undefined)
+      return replace(byId('now-body'), notice('You have no contract yet.'));
     pickContract(api, ordered);
   } catch (e) {
     if (e instanceof ApiProblem && e.status === 401) return;
-    replace(byId('now-body'), notice(`Could not load your account: ${e instanceof Error ? e.message : String(e)}`, 'error'));
+    replace(
+      byId('now-body'),
+      notice(`Could not load your account: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+    );
   }
 }
 
@@ -64,8 +81,21 @@ async function start(api: Api): Promise<void> {
 function pickContract(api: Api, contracts: readonly Contract[]): void {
   const box = byId('contract-picker');
   if (contracts.length > 1) {
-    const select = h('select', { id: 'contract-select', onchange: () => void showContract(api, contracts.find((c) => c.id === select.value) ?? contracts[0]!) },
-      ...contracts.map((c) => h('option', { value: c.id }, `${c.id} (from ${c.startsAt.slice(0, 10)}${c.endsAt === null ? '' : ` to ${c.endsAt.slice(0, 10)}`})`)));
+    const select = h(
+      'select',
+      {
+        id: 'contract-select',
+        onchange: () =>
+          void showContract(api, contracts.find((c) => c.id === select.value) ?? contracts[0]!),
+      },
+      ...contracts.map((c) =>
+        h(
+          'option',
+          { value: c.id },
+          `${c.id} (from ${c.startsAt.slice(0, 10)}${c.endsAt === null ? '' : ` to ${c.endsAt.slice(0, 10)}`})`,
+        ),
+      ),
+    );
     replace(box, h('label', { for: 'contract-select' }, 'Contract'), select);
   }
   void showContract(api, contracts[0]!);
@@ -78,16 +108,26 @@ async function showContract(api: Api, contract: Contract): Promise<void> {
   const consumption = byId('consumption-body');
   replace(consumption);
   renderConsent(byId('privacy-body'), api, contract, (next) => void showContract(api, next));
-  const meters = (await api.get<List<Meter>>(`/v1/meters${query({ contractId: contract.id })}`)).items;
+  const meters = (await api.get<List<Meter>>(`/v1/meters${query({ contractId: contract.id })}`))
+    .items;
   const meter = meters[0];
   if (meter === undefined) {
     replace(byId('now-body'), notice('No meter is attached to this contract yet.'));
   } else {
     stopPolling = startLivePower(byId('now-body'), api, meter.id, tz);
-    unmountConsumption = mountConsumption(consumption, { api, meterId: meter.id, tz, contractStart: Date.parse(contract.startsAt), consent: contract.consent });
+    unmountConsumption = mountConsumption(consumption, {
+      api,
+      meterId: meter.id,
+      tz,
+      contractStart: Date.parse(contract.startsAt),
+      consent: contract.consent,
+    });
   }
   byId('tz-note').textContent = `Times are shown in ${tz}, your contract's time zone.`;
-  await Promise.all([renderBill(byId('bill-body'), api, contract.id, tz), renderInvoices(byId('invoices-body'), api, contract.id, tz)]);
+  await Promise.all([
+    renderBill(byId('bill-body'), api, contract.id, tz),
+    renderInvoices(byId('invoices-body'), api, contract.id, tz),
+  ]);
 }
 
 byId('sign-out').addEventListener('click', () => signOut());

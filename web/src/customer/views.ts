@@ -8,7 +8,11 @@ import { fromLocal, shiftDate, type LocalDate } from '../shared/tz.js';
 export type View = 'hour' | 'day' | 'month';
 
 /** The views in button order. */
-export const VIEWS: readonly { readonly view: View; readonly label: string; readonly span: string }[] = [
+export const VIEWS: readonly {
+  readonly view: View;
+  readonly label: string;
+  readonly span: string;
+}[] = [
   { view: 'hour', label: 'Hour', span: 'day' },
   { view: 'day', label: 'Day', span: 'month' },
   { view: 'month', label: 'Month', span: 'year' },
@@ -17,8 +21,10 @@ export const VIEWS: readonly { readonly view: View; readonly label: string; read
 /** The UTC instants of the local span a view shows for `anchor` (end exclusive). */
 export function viewSpan(view: View, anchor: LocalDate, tz: string): { from: number; to: number } {
   const { year, month, day } = anchor;
-  if (view === 'hour') return { from: fromLocal(tz, year, month, day), to: fromLocal(tz, year, month, day + 1) };
-  if (view === 'day') return { from: fromLocal(tz, year, month, 1), to: fromLocal(tz, year, month + 1, 1) };
+  if (view === 'hour')
+    return { from: fromLocal(tz, year, month, day), to: fromLocal(tz, year, month, day + 1) };
+  if (view === 'day')
+    return { from: fromLocal(tz, year, month, 1), to: fromLocal(tz, year, month + 1, 1) };
   return { from: fromLocal(tz, year, 1, 1), to: fromLocal(tz, year + 1, 1, 1) };
 }
 
@@ -26,7 +32,12 @@ export function viewSpan(view: View, anchor: LocalDate, tz: string): { from: num
  * What to ask the API for: the span, cut at `now` (the API snaps `to` outward to the bucket holding
  * now, so the current hour, day or month is there and shown as partial). Undefined for a future span.
  */
-export function requestSpan(view: View, anchor: LocalDate, tz: string, now: number): { from: number; to: number } | undefined {
+export function requestSpan(
+  view: View,
+  anchor: LocalDate,
+  tz: string,
+  now: number,
+): { from: number; to: number } | undefined {
   const span = viewSpan(view, anchor, tz);
   if (span.from > now) return undefined;
   return { from: span.from, to: Math.min(span.to, now) };
@@ -50,34 +61,59 @@ export function hasNext(view: View, anchor: LocalDate, tz: string, now: number):
 }
 
 /** Can the user go one span earlier? Not to a span that ends before the contract started. */
-export function hasPrevious(view: View, anchor: LocalDate, tz: string, contractStart: number): boolean {
+export function hasPrevious(
+  view: View,
+  anchor: LocalDate,
+  tz: string,
+  contractStart: number,
+): boolean {
   return viewSpan(view, stepAnchor(view, anchor, -1), tz).to > contractStart;
 }
 
 /** Title of the shown span: "Sunday 29 November 2026", "November 2026", "2026". */
 export function spanTitle(view: View, anchor: LocalDate, locale?: string): string {
   const at = Date.UTC(anchor.year, anchor.month - 1, anchor.day, 12);
-  const opts: Intl.DateTimeFormatOptions = view === 'hour'
-    ? { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
-    : view === 'day' ? { timeZone: 'UTC', month: 'long', year: 'numeric' } : { timeZone: 'UTC', year: 'numeric' };
+  const opts: Intl.DateTimeFormatOptions =
+    view === 'hour'
+      ? { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
+      : view === 'day'
+        ? { timeZone: 'UTC', month: 'long', year: 'numeric' }
+        : { timeZone: 'UTC', year: 'numeric' };
   return new Intl.DateTimeFormat(locale, opts).format(at);
 }
 
 /** Axis label of a bucket starting at `start`: "18:00", "29", "Nov". */
 export function bucketLabel(view: View, start: number, tz: string, locale?: string): string {
-  const opts: Intl.DateTimeFormatOptions = view === 'hour'
-    ? { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-    : view === 'day' ? { timeZone: tz, day: 'numeric' } : { timeZone: tz, month: 'short' };
+  const opts: Intl.DateTimeFormatOptions =
+    view === 'hour'
+      ? { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : view === 'day'
+        ? { timeZone: tz, day: 'numeric' }
+        : { timeZone: tz, month: 'short' };
   return new Intl.DateTimeFormat(locale, opts).format(start);
 }
 
 /** Full name of a bucket for the data table: "29 Nov, 18:00 – 19:00", "Sun 29 Nov", "November 2026". */
-export function bucketName(view: View, start: number, end: number, tz: string, locale?: string): string {
+export function bucketName(
+  view: View,
+  start: number,
+  end: number,
+  tz: string,
+  locale?: string,
+): string {
   if (view === 'hour') {
-    const time = new Intl.DateTimeFormat(locale, { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    const time = new Intl.DateTimeFormat(locale, {
+      timeZone: tz,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
     return `${time.format(start)} – ${time.format(end)}`;
   }
-  const opts: Intl.DateTimeFormatOptions = view === 'day'
-    ? { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short' } : { timeZone: tz, month: 'long', year: 'numeric' };
+  const opts: Intl.DateTimeFormatOptions =
+    view === 'day'
+      ? { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short' }
+      : { timeZone: tz, month: 'long', year: 'numeric' };
   return new Intl.DateTimeFormat(locale, opts).format(start);
 }

@@ -34,23 +34,45 @@ async function problemOf(res: Response): Promise<ApiProblem> {
   } catch {
     // A proxy's HTML error page has no problem body; the status still says what happened.
   }
-  const detail = typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : `HTTP ${res.status}`;
-  return new ApiProblem(res.status, typeof body.code === 'string' ? body.code : 'http_error', detail);
+  const detail =
+    typeof body.detail === 'string'
+      ? body.detail
+      : typeof body.title === 'string'
+        ? body.title
+        : `HTTP ${res.status}`;
+  return new ApiProblem(
+    res.status,
+    typeof body.code === 'string' ? body.code : 'http_error',
+    detail,
+  );
 }
 
 /** A client sending `Authorization: Bearer <key>`; non-2xx answers throw {@link ApiProblem}. */
 export function createApi(key: string, onUnauthorized?: (p: ApiProblem) => void): Api {
-  async function call<T>(method: string, path: string, body?: unknown, as: 'json' | 'blob' = 'json'): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    as: 'json' | 'blob' = 'json',
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(path, {
         method,
-        headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? null : JSON.stringify(body),
         cache: 'no-store',
       });
     } catch (e) {
-      throw new ApiProblem(0, 'network', `the server did not answer (${e instanceof Error ? e.message : String(e)})`);
+      throw new ApiProblem(
+        0,
+        'network',
+        `the server did not answer (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
     if (!res.ok) {
       const p = await problemOf(res);
@@ -75,7 +97,11 @@ export function query(params: Record<string, string | number | undefined>): stri
 }
 
 /** Run `fn` over `items` with at most `limit` calls in flight (demo-scale fan-out over contracts). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   async function worker(): Promise<void> {

@@ -18,7 +18,9 @@ export function confirmAction(opts: ConfirmOptions): Promise<boolean> {
   const bodyId = `${titleId}-body`;
   const cancel = h('button', { type: 'button', class: 'secondary', autofocus: true }, 'Cancel');
   const ok = h('button', { type: 'button', class: 'primary' }, opts.confirmLabel);
-  const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-describedby': bodyId, class: 'confirm' },
+  const dialog = h(
+    'dialog',
+    { 'aria-labelledby': titleId, 'aria-describedby': bodyId, class: 'confirm' },
     h('h2', { id: titleId }, opts.title),
     h('p', { id: bodyId }, opts.body),
     h('div', { class: 'dialog-actions' }, cancel, ok),

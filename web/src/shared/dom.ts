@@ -4,7 +4,11 @@ type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 
 /** Create an element: `h('button', { type: 'button', onclick: go }, 'Go')`. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
@@ -38,12 +42,43 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** A simple table: a caption, column headers, and rows of cells. */
-export function table(caption: string, headers: readonly string[], rows: readonly Child[][], opts: { numeric?: readonly number[]; captionHidden?: boolean } = {}): HTMLTableElement {
+export function table(
+  caption: string,
+  headers: readonly string[],
+  rows: readonly Child[][],
+  opts: { numeric?: readonly number[]; captionHidden?: boolean } = {},
+): HTMLTableElement {
   const numeric = new Set(opts.numeric ?? []);
-  return h('table', {},
+  return h(
+    'table',
+    {},
     h('caption', { class: opts.captionHidden === true ? 'visually-hidden' : undefined }, caption),
-    h('thead', {}, h('tr', {}, ...headers.map((t, i) => h('th', { scope: 'col', class: numeric.has(i) ? 'num' : undefined }, t)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((cell, i) => (i === 0 && !numeric.has(0) ? h('th', { scope: 'row' }, cell) : h('td', { class: numeric.has(i) ? 'num' : undefined }, cell)))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...headers.map((t, i) =>
+          h('th', { scope: 'col', class: numeric.has(i) ? 'num' : undefined }, t),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...rows.map((r) =>
+        h(
+          'tr',
+          {},
+          ...r.map((cell, i) =>
+            i === 0 && !numeric.has(0)
+              ? h('th', { scope: 'row' }, cell)
+              : h('td', { class: numeric.has(i) ? 'num' : undefined }, cell),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -54,5 +89,9 @@ export function scrollBox(el: HTMLElement): HTMLDivElement {
 
 /** A message line for a section: errors are announced (role=alert), the rest are quiet. */
 export function notice(text: string, kind: 'error' | 'info' = 'info'): HTMLParagraphElement {
-  return h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : undefined }, text);
+  return h(
+    'p',
+    { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : undefined },
+    text,
+  );
 }

@@ -23,7 +23,11 @@ export function formatMoney(amount: string, currency: string): string {
 
 /** Date and time of an instant in the contract's zone, e.g. "29 Nov 2026, 18:15". */
 export function formatDateTime(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: tz,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(ms);
 }
 
 /** A local date of an instant, e.g. "1 Nov 2026". */

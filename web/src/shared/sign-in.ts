@@ -40,7 +40,11 @@ export function showSignIn(opts: SignInOptions, message?: string): void {
       section.hidden = true;
       opts.signedIn(key);
     } catch (err) {
-      showError(err instanceof ApiProblem && err.status === 401 ? 'This API key was not accepted. Check it and try again.' : `Sign-in failed: ${err instanceof Error ? err.message : String(err)}`);
+      showError(
+        err instanceof ApiProblem && err.status === 401
+          ? 'This API key was not accepted. Check it and try again.'
+          : `Sign-in failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       button?.removeAttribute('disabled');
     }

@@ -109,7 +109,12 @@ export interface Rejection {
 
 export interface Summary {
   readonly month: string;
-  readonly items: readonly { readonly status: BillStatus; readonly currency: string; readonly count: number; readonly total: string }[];
+  readonly items: readonly {
+    readonly status: BillStatus;
+    readonly currency: string;
+    readonly count: number;
+    readonly total: string;
+  }[];
 }
 
 export interface SettlementResult {

@@ -24,7 +24,14 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(tz, f);
   }
@@ -34,8 +41,16 @@ function formatter(tz: string): Intl.DateTimeFormat {
 /** The local calendar fields of `ms` in `tz`. */
 export function localParts(ms: number, tz: string): LocalParts {
   const out: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { year: out.year ?? 0, month: out.month ?? 0, day: out.day ?? 0, hour: out.hour ?? 0, minute: out.minute ?? 0, second: out.second ?? 0 };
+  for (const p of formatter(tz).formatToParts(ms))
+    if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return {
+    year: out.year ?? 0,
+    month: out.month ?? 0,
+    day: out.day ?? 0,
+    hour: out.hour ?? 0,
+    minute: out.minute ?? 0,
+    second: out.second ?? 0,
+  };
 }
 
 /** Offset of `tz` from UTC at instant `ms`, in ms (Paris in winter: +3,600,000). */
@@ -49,15 +64,27 @@ export function offsetAt(ms: number, tz: string): number {
  * The instant of a local wall time in `tz`. Fields may overflow (month 13, day 0) as with Date.UTC.
  * Two passes: the first offset guess can be on the wrong side of a DST change; the second is not.
  */
-export function fromLocal(tz: string, year: number, month: number, day: number, hour = 0, minute = 0): number {
+export function fromLocal(
+  tz: string,
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const first = wall - offsetAt(wall, tz);
   return wall - offsetAt(first, tz);
 }
 
 /** The date `days`/`months`/`years` away from `d` (calendar arithmetic, no zone involved). */
-export function shiftDate(d: LocalDate, by: { days?: number; months?: number; years?: number }): LocalDate {
-  const t = new Date(Date.UTC(d.year + (by.years ?? 0), d.month - 1 + (by.months ?? 0), d.day + (by.days ?? 0)));
+export function shiftDate(
+  d: LocalDate,
+  by: { days?: number; months?: number; years?: number },
+): LocalDate {
+  const t = new Date(
+    Date.UTC(d.year + (by.years ?? 0), d.month - 1 + (by.months ?? 0), d.day + (by.days ?? 0)),
+  );
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
 }
 

@@ -22,7 +22,12 @@ export function createAct(api: Api, refresh: () => Promise<void>): Act {
     try {
       say(await call(api), false);
     } catch (e) {
-      say(e instanceof ApiProblem ? `Refused (${e.status}): ${e.detail}` : `Failed: ${e instanceof Error ? e.message : String(e)}`, true);
+      say(
+        e instanceof ApiProblem
+          ? `Refused (${e.status}): ${e.detail}`
+          : `Failed: ${e instanceof Error ? e.message : String(e)}`,
+        true,
+      );
     }
     await refresh();
   };

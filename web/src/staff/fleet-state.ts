@@ -21,14 +21,22 @@ export async function loadFleetState(api: Api): Promise<FleetState> {
   ]);
   const perContract = await mapLimit(contracts.items, 4, async (c) => {
     const id = encodeURIComponent(c.id);
-    const [periods, invoices] = await Promise.all([api.get<List<Period>>(`/v1/contracts/${id}/periods`), api.get<List<Invoice>>(`/v1/contracts/${id}/invoices`)]);
+    const [periods, invoices] = await Promise.all([
+      api.get<List<Period>>(`/v1/contracts/${id}/periods`),
+      api.get<List<Invoice>>(`/v1/contracts/${id}/invoices`),
+    ]);
     return { id: c.id, periods: periods.items, invoices: invoices.items };
   });
   return {
     contracts: contracts.items,
     customers: new Map(customers.items.map((c) => [c.id, c])),
     periods: new Map(perContract.map((p) => [p.id, p.periods])),
-    invoices: perContract.flatMap((p) => p.invoices).sort((a, b) => Date.parse(b.issuedAt) - Date.parse(a.issuedAt) || b.number.localeCompare(a.number)),
+    invoices: perContract
+      .flatMap((p) => p.invoices)
+      .sort(
+        (a, b) =>
+          Date.parse(b.issuedAt) - Date.parse(a.issuedAt) || b.number.localeCompare(a.number),
+      ),
   };
 }
 

@@ -6,9 +6,25 @@ import { contractName, type FleetState } from './fleet-state.js';
 export function renderLatestInvoices(body: HTMLElement, state: FleetState): void {
   const latest = state.invoices.slice(0, 15);
   const tz = (id: string) => state.contracts.find((c) => c.id === id)?.timezone ?? 'UTC';
-  replace(body, latest.length === 0 ? notice('No invoice has been issued yet.') : scrollBox(
-    table(`The ${latest.length} latest of ${state.invoices.length} invoices`, ['Invoice', 'Contract', 'Period', 'Total', 'Issued'], latest.map((i) => [
-      i.number, contractName(state, i.contractId), i.kind === 'adjustment' ? 'adjustment' : formatPeriod(i.period.start, i.period.end, tz(i.contractId)),
-      formatMoney(i.total, i.currency), formatDateTime(Date.parse(i.issuedAt), tz(i.contractId)),
-    ]), { numeric: [3] })));
+  replace(
+    body,
+    latest.length === 0
+      ? notice('No invoice has been issued yet.')
+      : scrollBox(
+          table(
+            `The ${latest.length} latest of ${state.invoices.length} invoices`,
+            ['Invoice', 'Contract', 'Period', 'Total', 'Issued'],
+            latest.map((i) => [
+              i.number,
+              contractName(state, i.contractId),
+              i.kind === 'adjustment'
+                ? 'adjustment'
+                : formatPeriod(i.period.start, i.period.end, tz(i.contractId)),
+              formatMoney(i.total, i.currency),
+              formatDateTime(Date.parse(i.issuedAt), tz(i.contractId)),
+            ]),
+            { numeric: [3] },
+          ),
+        ),
+  );
 }

@@ -12,7 +12,8 @@ import { renderRejections } from './rejections.js';
 import { currentMonth, mountSummary } from './summary.js';
 
 const SLOT = 'wattledger.staffKey';
-const REFUSAL = 'This key belongs to a customer, and the staff console is for billing staff: it needs a staff or admin key. Customers see their consumption and bills in the customer app.';
+const REFUSAL =
+  'This key belongs to a customer, and the staff console is for billing staff: it needs a staff or admin key. Customers see their consumption and bills in the customer app.';
 
 /** A staff-only read decides: a customer key gets 403 from the API, and the console refuses it before showing anything. */
 async function verify(key: string): Promise<string | null | undefined> {
@@ -57,14 +58,22 @@ function start(api: Api): void {
   const refresh = async (): Promise<void> => {
     const root = byId('console');
     root.dataset.state = 'loading';
-    const fleet = loadFleetState(api).then((state) => {
-      renderPeriods(byId('periods-body'), state, act);
-      renderActions(byId('actions-body'), state, act);
-      renderLatestInvoices(byId('latest-invoices-body'), state);
-    }).catch((e: unknown) => {
-      if (e instanceof ApiProblem && e.status === 403) return showRefusal();
-      replace(byId('periods-body'), notice(`Could not load the billing periods: ${e instanceof Error ? e.message : String(e)}`, 'error'));
-    });
+    const fleet = loadFleetState(api)
+      .then((state) => {
+        renderPeriods(byId('periods-body'), state, act);
+        renderActions(byId('actions-body'), state, act);
+        renderLatestInvoices(byId('latest-invoices-body'), state);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ApiProblem && e.status === 403) return showRefusal();
+        replace(
+          byId('periods-body'),
+          notice(
+            `Could not load the billing periods: ${e instanceof Error ? e.message : String(e)}`,
+            'error',
+          ),
+        );
+      });
     await Promise.all([summary.refresh(), fleet, renderRejections(byId('rejections-body'), api)]);
     root.dataset.state = 'ready';
   };

@@ -13,28 +13,55 @@ function periodBadge(status: Period['status']): HTMLElement {
 
 /** "Billing periods": how many periods are in each status, and the held ones with their reason and a force-settle action. */
 export function renderPeriods(body: HTMLElement, state: FleetState, act: Act): void {
-  const all = [...state.periods.entries()].flatMap(([contractId, list]) => list.map((p) => ({ contractId, p })));
+  const all = [...state.periods.entries()].flatMap(([contractId, list]) =>
+    list.map((p) => ({ contractId, p })),
+  );
   const counts = STATUSES.map((s) => [periodBadge(s), all.filter((x) => x.p.status === s).length]);
   const held = all.filter((x) => x.p.status === 'held');
   const tz = (id: string) => state.contracts.find((c) => c.id === id)?.timezone ?? 'UTC';
-  replace(body,
-    scrollBox(table('Periods by status, all contracts', ['Status', 'Periods'], counts, { numeric: [1] })),
+  replace(
+    body,
+    scrollBox(
+      table('Periods by status, all contracts', ['Status', 'Periods'], counts, { numeric: [1] }),
+    ),
     h('h3', { id: 'held-title', class: 'subhead' }, `Held periods (${held.length})`),
-    held.length === 0 ? notice('No period is held.') : scrollBox(table('Held periods', ['Contract', 'Period', 'Reason', 'Action'], held.map(({ contractId, p }) => [
-      contractName(state, contractId),
-      formatPeriod(p.start, p.end, tz(contractId)),
-      p.holdReason ?? '',
-      h('button', {
-        type: 'button', class: 'danger', 'data-force-settle': contractId,
-        onclick: () => act({
-          title: 'Force settlement?',
-          body: `Settle the held periods of ${contractName(state, contractId)} now. A missing end reading is extrapolated from the 7 days before it, and the invoice lines say so. An invoice cannot be edited afterwards.`,
-          confirmLabel: 'Force settle',
-        }, async (api) => {
-          const r = await api.post<SettlementResult>('/v1/billing/settle', { contractId, force: true });
-          return `Force settlement of ${contractName(state, contractId)}: ${r.settled} settled, ${r.held} still held, ${r.failed} failed.`;
-        }),
-      }, 'Force settle…'),
-    ]), { captionHidden: true })),
+    held.length === 0
+      ? notice('No period is held.')
+      : scrollBox(
+          table(
+            'Held periods',
+            ['Contract', 'Period', 'Reason', 'Action'],
+            held.map(({ contractId, p }) => [
+              contractName(state, contractId),
+              formatPeriod(p.start, p.end, tz(contractId)),
+              p.holdReason ?? '',
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'danger',
+                  'data-force-settle': contractId,
+                  onclick: () =>
+                    act(
+                      {
+                        title: 'Force settlement?',
+                        body: `Settle the held periods of ${contractName(state, contractId)} now. A missing end reading is extrapolated from the 7 days before it, and the invoice lines say so. An invoice cannot be edited afterwards.`,
+                        confirmLabel: 'Force settle',
+                      },
+                      async (api) => {
+                        const r = await api.post<SettlementResult>('/v1/billing/settle', {
+                          contractId,
+                          force: true,
+                        });
+                        return `Force settlement of ${contractName(state, contractId)}: ${r.settled} settled, ${r.held} still held, ${r.failed} failed.`;
+                      },
+                    ),
+                },
+                'Force settle…',
+              ),
+            ]),
+            { captionHidden: true },
+          ),
+        ),
   );
 }

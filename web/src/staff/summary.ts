@@ -19,7 +19,12 @@ export function currentMonth(now = new Date()): string {
 
 /** "Bills of the month": a month picker, the count and total per status and currency, and revenue by kind. */
 export function mountSummary(body: HTMLElement, api: Api): { refresh(): Promise<void> } {
-  const input = h('input', { id: 'summary-month', type: 'month', value: currentMonth(), required: true });
+  const input = h('input', {
+    id: 'summary-month',
+    type: 'month',
+    value: currentMonth(),
+    required: true,
+  });
   const out = h('div', { 'aria-live': 'polite' });
   replace(body, h('label', { for: 'summary-month' }, 'Month'), input, out);
   input.addEventListener('change', () => void refresh());
@@ -30,22 +35,50 @@ export function mountSummary(body: HTMLElement, api: Api): { refresh(): Promise<
       const s = await api.get<Summary>(`/v1/billing/summary${query({ month: input.value })}`);
       render(s);
     } catch (e) {
-      replace(out, notice(`Could not load the summary: ${e instanceof Error ? e.message : String(e)}`, 'error'));
+      replace(
+        out,
+        notice(
+          `Could not load the summary: ${e instanceof Error ? e.message : String(e)}`,
+          'error',
+        ),
+      );
     }
   }
 
   function render(s: Summary): void {
-    const items = [...s.items].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.currency.localeCompare(b.currency));
+    const items = [...s.items].sort(
+      (a, b) =>
+        ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.currency.localeCompare(b.currency),
+    );
     const currencies = [...new Set(items.map((i) => i.currency))];
-    replace(out,
+    replace(
+      out,
       items.length === 0 ? notice(`No bill overlaps ${s.month}.`) : null,
-      ...currencies.map((cur) => h('div', { class: 'revenue', role: 'group', 'aria-label': `Revenue in ${cur}` },
-        ...ORDER.map((st) => {
-          const item = items.find((i) => i.status === st && i.currency === cur);
-          return h('div', { 'data-revenue': st }, REVENUE_TEXT[st], h('strong', {}, item === undefined ? '—' : formatMoney(item.total, cur)));
-        }))),
-      items.length === 0 ? null : scrollBox(table(`Bills of ${s.month} by status and currency`, ['Status', 'Bills', 'Total'],
-        items.map((i) => [statusBadge(i.status), i.count, formatMoney(i.total, i.currency)]), { numeric: [1, 2] })),
+      ...currencies.map((cur) =>
+        h(
+          'div',
+          { class: 'revenue', role: 'group', 'aria-label': `Revenue in ${cur}` },
+          ...ORDER.map((st) => {
+            const item = items.find((i) => i.status === st && i.currency === cur);
+            return h(
+              'div',
+              { 'data-revenue': st },
+              REVENUE_TEXT[st],
+              h('strong', {}, item === undefined ? '—' : formatMoney(item.total, cur)),
+            );
+          }),
+        ),
+      ),
+      items.length === 0
+        ? null
+        : scrollBox(
+            table(
+              `Bills of ${s.month} by status and currency`,
+              ['Status', 'Bills', 'Total'],
+              items.map((i) => [statusBadge(i.status), i.count, formatMoney(i.total, i.currency)]),
+              { numeric: [1, 2] },
+            ),
+          ),
     );
   }
 

@@ -176,7 +176,7 @@ async function main(): Promise<void> {
         contractId: contract.id,
         installedAt: '2026-01-01T00:00:00Z',
       });
-    // The bench asks for 15-minute buckets in UTC: that needs the customer's interval consent (issue 7).
+    // The bench asks for 15-minute buckets in UTC: that needs the customer's interval consent.
     const consent = await fetch(`${wl.httpUrl}/v1/contracts/${contract.id}/consent`, {
       method: 'PUT',
       headers: auth,

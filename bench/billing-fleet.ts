@@ -13,7 +13,7 @@ import { StoreWriteError, type ReadingStore } from '../src/readings/reading-stor
 import type { Reading } from '../src/readings/reading.js';
 import { DESIGN_TARIFF } from '../test/support/design-tariff.js';
 
-/** The zone of every bench contract: the DESIGN §5 tariff is a French one. */
+/** The zone of every bench contract: the docs/design.md §5 tariff is a French one. */
 export const TZ = 'Europe/Paris';
 export const DAY_MS = 86_400_000;
 
@@ -83,7 +83,7 @@ export function readingsWindow(sorted: readonly Reading[], from: number, to: num
 }
 
 /**
- * One customer, one contract on the DESIGN §5 time-of-use tariff (starting at `contractStart`, in TZ)
+ * One customer, one contract on the docs/design.md §5 time-of-use tariff (starting at `contractStart`, in TZ)
  * and one meter per simulated home, through the fleet functions the API uses. Batched in transactions:
  * fleet set-up is not what is measured, and one commit per row would make it the slowest step.
  */

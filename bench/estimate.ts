@@ -1,7 +1,7 @@
-// npm run bench:estimate — how close is the estimate of an open period (DESIGN §5: measured so far plus
+// npm run bench:estimate — how close is the estimate of an open period (docs/design.md §5: measured so far plus
 // the 7-day baseline projection) to the bill later settled? Simulated households (the simulators' load
 // profiles, one in five with solar export), several months of 2026 in Europe/Paris including both DST
-// changes, priced with the DESIGN §5 time-of-use tariff by the pure billing functions on readings held
+// changes, priced with the docs/design.md §5 time-of-use tariff by the pure billing functions on readings held
 // in memory: no services. Deterministic per BENCH_SEED. BENCH_METERS resizes it (default 200 per month).
 // The last line printed is one JSON object: the error distribution, in percent.
 import { estimatedBill, measuredBill, type PeriodBill } from '../src/billing/bills/period-bill.js';
@@ -29,10 +29,10 @@ const MONTHS: readonly Month[] = [
   localMonth(2026, 12),
 ];
 const QUARTER_MS = 15 * 60_000;
-/** The estimate's read window reaches this far before the period start: the baseline of DESIGN §5. */
+/** The estimate's read window reaches this far before the period start: the baseline of docs/design.md §5. */
 const BASELINE_MS = 7 * DAY_MS;
 const TARIFF = tariffSchema.parse(DESIGN_TARIFF);
-/** Export credit per kWh with VAT (VAT applies to the credit line too, DESIGN §5 rule 4): for the what-if below. */
+/** Export credit per kWh with VAT (VAT applies to the credit line too, docs/design.md §5 rule 4): for the what-if below. */
 const CREDIT_PER_KWH =
   Number(DESIGN_TARIFF.versions[0].exportRate) *
   (1 + Number(DESIGN_TARIFF.versions[0].taxes[1].percent) / 100);

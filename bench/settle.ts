@@ -1,5 +1,5 @@
 // npm run bench:settle — settlement throughput. BENCH_CONTRACTS contracts (default 2,000), one simulated
-// household meter each, the DESIGN §5 time-of-use tariff in Europe/Paris, October 2026 (31 days and the
+// household meter each, the docs/design.md §5 time-of-use tariff in Europe/Paris, October 2026 (31 days and the
 // DST change) of 15-minute readings in a harness InfluxDB, the ledger in SQLite (BENCH_LEDGER=postgres:
 // a harness PostgreSQL). The settlement run is compared, in the same process and run, with only reading
 // the same data the way settlement reads it. The last line printed is one JSON object; readSeconds is the

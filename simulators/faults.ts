@@ -18,7 +18,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Probability per reading of each fault kind (0..1); absent kinds are never injected. */
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
-/** The rejection reason a receiver must record for a faulty message (DESIGN.md section 3). */
+/** The rejection reason a receiver must record for a faulty message (docs/design.md §3). */
 export type ExpectedReason =
   'invalid_json' | 'invalid_schema' | 'register_decrease' | 'future_timestamp';
 

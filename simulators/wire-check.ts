@@ -1,5 +1,5 @@
 /**
- * A minimal reader of the MQTT contract (DESIGN.md section 3), for checking what the simulator
+ * A minimal reader of the MQTT contract (docs/design.md §3), for checking what the simulator
  * sends: tests use it to tell valid readings from faulty messages. It is not the ingest
  * validator: it knows nothing of meters, clocks or previous readings.
  */

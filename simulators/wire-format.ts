@@ -11,7 +11,7 @@ export interface SimReading {
   readonly powerW: number;
 }
 
-/** A reading as sent in an MQTT payload (section 3 of DESIGN.md). */
+/** A reading as sent in an MQTT payload (docs/design.md §3). */
 export interface WireReading {
   readonly ts: string | number;
   readonly importWh: number;

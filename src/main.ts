@@ -71,7 +71,7 @@ export async function startWattledger(
 
   const parts = roleParts(config.ROLE);
   // The API (its routes, and settlement when staff run it over HTTP) reads sealed days from memory
-  // (issue 3: p99 at 32 connections); ingest and the cron jobs read the store itself.
+  // (so history costs no store query and p99 stays low under load); ingest and the cron jobs read the store itself.
   const cached =
     parts.api && config.READINGS_CACHE_MB > 0
       ? createCachedStore(store, {

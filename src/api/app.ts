@@ -23,7 +23,7 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly adminKeyHash?: string | undefined;
-  /** Settlement settings; DESIGN defaults when absent. */
+  /** Settlement settings; the defaults of docs/design.md §5 when absent. */
   readonly billing?: BillingOptions | undefined;
   /** Called after a meter is created over HTTP, so ingest accepts it at once. */
   readonly onMeterAdded?: ((meterId: string) => void) | undefined;

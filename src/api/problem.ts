@@ -18,7 +18,7 @@ const TITLES: { readonly [K in AppErrorCode]: string } = {
   internal: 'Internal error',
 };
 
-/** RFC 9457 problem details, the body of every error answer (DESIGN §4). */
+/** RFC 9457 problem details, the body of every error answer (docs/design.md §4). */
 export interface Problem {
   readonly type: string;
   readonly title: string;

@@ -12,7 +12,7 @@ export type AuditAction =
   | 'force_settle'
   | 'adjust'
   | 'late_readings_not_billed'
-  // Privacy (issue 7): a consent changed, readings reduced by retention, a customer erased.
+  // Privacy: a consent changed, readings reduced by retention, a customer erased.
   | 'consent_change'
   | 'retention'
   | 'customer_erase';

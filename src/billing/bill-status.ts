@@ -14,10 +14,10 @@ import type { InvoiceLine } from './records/invoice-line.js';
 import type { Invoice } from './records/invoices-repo.js';
 import type { StoredPeriodStatus } from './records/periods-repo.js';
 
-/** Bill status (DESIGN §1). */
+/** Bill status (docs/design.md §1). */
 export type BillStatus = 'estimated' | 'provisional' | 'settled' | 'held';
 
-/** Every bill status, in the order DESIGN §1 lists them: the order of the billing summary. */
+/** Every bill status, in the order docs/design.md §1 lists them: the order of the billing summary. */
 export const BILL_STATUSES: readonly BillStatus[] = ['estimated', 'provisional', 'settled', 'held'];
 
 /** The bill of one billing period as the API answers it (instants in epoch ms; `basis.asOf` is RFC 3339 already). */
@@ -55,7 +55,7 @@ export interface BillPlan {
 }
 
 /**
- * Decide how the bill of `period` is made at `now` (DESIGN §1, §5): its ledger row rules when there is
+ * Decide how the bill of `period` is made at `now` (docs/design.md §1, §5): its ledger row rules when there is
  * one (a move-out row may end before the calendar month does); an ended period without a settlement is
  * `provisional`, priced from measured data only; the open period is `estimated`, and reads 7 days
  * before its start too, so that the baseline of an early-month estimate has data.
@@ -143,7 +143,7 @@ export function invoiceView(plan: BillPlan, invoice: Invoice): BillView {
 /** Status of a period in the history: `open` for the current one, which has no ledger row. */
 export type PeriodHistoryStatus = 'open' | StoredPeriodStatus;
 
-/** One period of a contract's history (DESIGN §4 `GET /v1/contracts/{id}/periods`). */
+/** One period of a contract's history (docs/design.md §4 `GET /v1/contracts/{id}/periods`). */
 export interface PeriodHistoryItem extends BillingPeriod {
   /** The ledger row's id; null for a period not closed yet. */
   readonly id: string | null;

@@ -93,7 +93,7 @@ export async function visibleContext(
 }
 
 /**
- * The bill of the period of contract `contractId` containing `at` (default now), DESIGN §4: the invoice
+ * The bill of the period of contract `contractId` containing `at` (default now), docs/design.md §4: the invoice
  * of a settled period, the measured bill of a held or ended one, the estimate of the open one.
  *
  * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
@@ -147,7 +147,7 @@ export async function contractBill(
 
 /**
  * Every billing period of a contract from its start up to and including the current one, newest first,
- * with what became of each (DESIGN §4 `GET /v1/contracts/{id}/periods`).
+ * with what became of each (docs/design.md §4 `GET /v1/contracts/{id}/periods`).
  */
 export async function contractPeriods(
   deps: Omit<BillViewDeps, 'store'>,

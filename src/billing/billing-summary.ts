@@ -26,10 +26,10 @@ export interface SummaryGroup {
   readonly total: string;
 }
 
-/** DESIGN §4 `GET /v1/billing/summary`: what a month bills, estimated vs provisional vs settled (vs held). */
+/** docs/design.md §4 `GET /v1/billing/summary`: what a month bills, estimated vs provisional vs settled (vs held). */
 export interface BillingSummary {
   readonly month: string;
-  /** By status in DESIGN §1 order (estimated, provisional, settled, held), then by currency. */
+  /** By status in docs/design.md §1 order (estimated, provisional, settled, held), then by currency. */
   readonly items: readonly SummaryGroup[];
 }
 
@@ -126,7 +126,7 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
   return { month, items: groupBills(bills) };
 }
 
-/** Bills counted and summed exactly per (status, currency), in DESIGN §1 status order, then by currency. */
+/** Bills counted and summed exactly per (status, currency), in docs/design.md §1 status order, then by currency. */
 export function groupBills(
   bills: readonly Pick<BillView, 'status' | 'currency' | 'total'>[],
 ): SummaryGroup[] {

@@ -30,7 +30,7 @@ const messages = (input: unknown): string => {
 };
 
 describe('tariffSchema', () => {
-  it('accepts the DESIGN §5 example and keeps it unchanged', () => {
+  it('accepts the docs/design.md §5 example and keeps it unchanged', () => {
     expect(tariffSchema.parse(DESIGN_TARIFF)).toEqual(DESIGN_TARIFF);
   });
 

@@ -221,7 +221,7 @@ const versions = z
   });
 
 /**
- * The tariff document of DESIGN §5: rates per kWh and standing charges per day as decimal strings, in
+ * The tariff document of docs/design.md §5: rates per kWh and standing charges per day as decimal strings, in
  * versions that each apply from their `validFrom` until the next. Unknown fields are dropped.
  */
 export const tariffSchema = z.object({ name, currency, versions });

@@ -24,7 +24,7 @@ export function minuteOfDay(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-/** The quarter-hour slots of one day a window covers (DESIGN §5 rule 1, wrapping past midnight when `to <= from`). */
+/** The quarter-hour slots of one day a window covers (docs/design.md §5 rule 1, wrapping past midnight when `to <= from`). */
 function slotsOf(w: TouWindow): number[] {
   const from = minuteOfDay(w.from) / 15;
   const to = minuteOfDay(w.to) / 15;

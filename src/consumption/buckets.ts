@@ -64,7 +64,7 @@ const diff = (a: bigint | undefined, b: bigint | undefined): bigint | null =>
   a === undefined || b === undefined ? null : b - a;
 
 /**
- * Consumption of one meter per bucket (DESIGN §1, §4). Each value is the difference of the exact
+ * Consumption of one meter per bucket (docs/design.md §1, §4). Each value is the difference of the exact
  * (milli-Wh) indexes at the bucket's edges, so hours sum to their day and days to their month exactly,
  * and `totals` is the exact sum of the buckets. O(readings + buckets), pure.
  *

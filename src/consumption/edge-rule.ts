@@ -14,7 +14,7 @@ export interface EdgeRule {
   readonly maxBucketMs: number;
 }
 
-/** One interval (DESIGN §1): 15 minutes. */
+/** One interval (docs/design.md §1): 15 minutes. */
 export const QUARTER_MS = 900_000;
 
 /** The UTC quarter hour containing `t`. */

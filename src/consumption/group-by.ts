@@ -5,7 +5,7 @@ import { type EdgeRule, quarterRule } from './edge-rule.js';
 import { hourRule } from './hour-edges.js';
 import { memoRule } from './memo-rule.js';
 
-/** Bucket sizes of the consumption endpoint (DESIGN §4). */
+/** Bucket sizes of the consumption endpoint (docs/design.md §4). */
 export const GROUP_BYS = ['15m', 'hour', 'day', 'month'] as const;
 /** `15m` (one interval), `hour`, `day` or `month`, the last three local to a time zone. */
 export type GroupBy = (typeof GROUP_BYS)[number];

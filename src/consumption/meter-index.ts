@@ -66,7 +66,7 @@ function lowerBound(ts: ArrayLike<number>, t: number, lo: number): number {
 }
 
 /**
- * The index at `t` (DESIGN §1): the reading at `t`, or the linear interpolation between the nearest
+ * The index at `t` (docs/design.md §1): the reading at `t`, or the linear interpolation between the nearest
  * readings before and after. Undefined before the first reading or after the last (no extrapolation);
  * the export value is undefined where a bounding reading lacks it.
  */

@@ -1,4 +1,4 @@
-/** How a bucket's value was obtained (DESIGN §1). */
+/** How a bucket's value was obtained (docs/design.md §1). */
 export type Quality = 'measured' | 'interpolated' | 'partial' | 'missing';
 
 /** Default longest stretch between two consecutive readings that still counts as measured. */

@@ -17,7 +17,7 @@ export interface DemoKeys {
   readonly customerMeterId: string;
 }
 
-/** The time-of-use tariff of DESIGN §5, valid from 2020 so that every demo contract can be priced. */
+/** The time-of-use tariff of docs/design.md §5, valid from 2020 so that every demo contract can be priced. */
 const DEMO_TARIFF = {
   name: 'Heures creuses 6 kVA',
   currency: 'EUR',

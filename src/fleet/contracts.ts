@@ -63,7 +63,7 @@ export const newContractSchema = z
     if (typeof c.startsAt === 'number' && typeof c.endsAt === 'number' && c.endsAt <= c.startsAt) {
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     }
-    // Billing periods are unions of 15-minute intervals (DESIGN §1), so a contract starts and ends on one.
+    // Billing periods are unions of 15-minute intervals (docs/design.md §1), so a contract starts and ends on one.
     for (const key of ['startsAt', 'endsAt'] as const) {
       const v = c[key];
       if (typeof v === 'number' && v % QUARTER_MS !== 0)

@@ -6,7 +6,7 @@ import { toIso } from '../shared/time.js';
 import type { FleetDeps } from './meters-repo.js';
 import { notFound } from './visibility.js';
 
-/** A stored tariff: the validated document of DESIGN §5 with its id. */
+/** A stored tariff: the validated document of docs/design.md §5 with its id. */
 export interface StoredTariff extends Tariff {
   readonly id: string;
   /** Epoch ms. */

@@ -24,7 +24,7 @@ export interface Subscriber {
 
 /**
  * Subscribe to meter readings with a persistent session, acknowledging each message only after
- * `onMessage` has returned, i.e. after the durable local append (DESIGN §3, FIELD-NOTES on mqtt.js).
+ * `onMessage` has returned, i.e. after the durable local append (docs/design.md §3: mqtt.js sends the PUBACK when handleMessage calls back).
  * The broker keeps the session's queue while this process is down and redelivers what was not acked.
  */
 export function startSubscriber(

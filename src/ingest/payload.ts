@@ -18,7 +18,7 @@ const timestamp = z.union([
 ]);
 const register = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** One reading on the wire (DESIGN §3). Unknown fields are ignored for forward compatibility. */
+/** One reading on the wire (docs/design.md §3). Unknown fields are ignored for forward compatibility. */
 export const wireReadingSchema = z.object({
   ts: timestamp,
   importWh: register,

@@ -2,7 +2,7 @@ import { sameSample, type Reading } from '../readings/reading.js';
 import { toIso } from '../shared/time.js';
 import type { RejectionReason } from './rejection.js';
 
-/** How far ahead of the receiving clock a meter's timestamp may be (DESIGN §3). */
+/** How far ahead of the receiving clock a meter's timestamp may be (docs/design.md §3). */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
 
 export interface MeterRules {

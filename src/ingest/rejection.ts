@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Reading } from '../readings/reading.js';
 
-/** Why an incoming message (or one reading in it) was not stored. The codes of DESIGN §3. */
+/** Why an incoming message (or one reading in it) was not stored. The codes of docs/design.md §3. */
 export const REJECTION_REASONS = [
   'invalid_topic',
   'invalid_json',
@@ -33,7 +33,7 @@ export interface Rejection {
 
 export const MAX_REJECTED_PAYLOAD = 64 * 1024;
 
-/** Build a rejection, cutting the raw payload at 64 KiB (DESIGN §3). */
+/** Build a rejection, cutting the raw payload at 64 KiB (docs/design.md §3). */
 export function makeRejection(input: {
   reason: RejectionReason;
   detail: string;

@@ -17,7 +17,7 @@ export interface SpoolBatch {
 }
 
 /**
- * The durable local queue between the PUBACK and the readings store (DESIGN §2).
+ * The durable local queue between the PUBACK and the readings store (docs/design.md §2).
  *
  * SQLite in WAL mode, locked exclusively by its one ingest process. Durability: `normal` (default)
  * makes every committed append survive a crash of the process (SIGKILL, OOM kill) — the write has

@@ -17,7 +17,7 @@ export interface Jobs {
 }
 
 /**
- * Map schedules to job functions; nothing else (DESIGN §7). Settlement takes its leases in the ledger,
+ * Map schedules to job functions; nothing else (docs/design.md §7). Settlement takes its leases in the ledger,
  * so every instance may run this schedule; `noOverlap` skips a tick while the previous run is still going.
  */
 export function startJobs(

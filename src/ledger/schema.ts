@@ -40,7 +40,7 @@ export interface TariffTable {
   id: string;
   name: string;
   currency: string;
-  /** The tariff document (DESIGN §5) as JSON text. */
+  /** The tariff document (docs/design.md §5) as JSON text. */
   body: string;
   created_at: string;
 }
@@ -68,7 +68,7 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
-/** A billing period that has ended (DESIGN §1). The open period of a contract has no row. */
+/** A billing period that has ended (docs/design.md §1). The open period of a contract has no row. */
 export interface BillingPeriodTable {
   id: string;
   contract_id: string;

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 
-/** What one wattledger process runs (`serve --role`, env ROLE); DESIGN §2 scale-out. */
+/** What one wattledger process runs (`serve --role`, env ROLE); docs/design.md §2 scale-out. */
 export type Role = Config['ROLE'];
 
 /** The parts a role starts. Every role also serves /healthz, /readyz and /metrics. */

@@ -26,7 +26,7 @@ export interface ConsentChange {
 }
 
 /**
- * Set the consent of contract `contractId` (issue 7). A contract `who` may not see is 404, as if
+ * Set the consent of contract `contractId`. A contract `who` may not see is 404, as if
  * absent. A change is written with its audit row (who, when, from, to) in one transaction; setting
  * the level the contract already has changes nothing and records nothing. The update only applies
  * when the consent is still the one read, so two concurrent changes cannot audit the same `from`.

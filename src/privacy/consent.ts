@@ -2,7 +2,7 @@ import type { GroupBy } from '../consumption/group-by.js';
 import { AppError } from '../shared/app-error.js';
 
 /**
- * The finest consumption granularity a customer allows to be shown and kept, per contract (issue 7):
+ * The finest consumption granularity a customer allows to be shown and kept, per contract:
  * `month` (the default: what billing needs, lawful without a specific consent, as the CNIL allows),
  * `day`, or `interval` (15 minutes, and with it hours and the instantaneous power of the latest reading).
  */

@@ -23,7 +23,7 @@ interface ConsentFacts {
 }
 
 /**
- * Consumption as far as the contract's consent allows, for every role alike (issue 7):
+ * Consumption as far as the contract's consent allows, for every role alike:
  * - a bucket size finer than the consent is refused (`consent_required`, naming the level needed);
  * - below `interval`, buckets follow the contract's own zone only: days cut in zones a few hours or
  *   minutes apart would, subtracted from each other, reveal the load curve inside the day;

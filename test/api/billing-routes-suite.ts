@@ -44,7 +44,7 @@ export function describeBillingRoutes(
       await api.close();
     });
 
-    /** A customer with a contract on the DESIGN §5 tariff (or its USD twin) from `startsAt`, one meter and a customer key. */
+    /** A customer with a contract on the docs/design.md §5 tariff (or its USD twin) from `startsAt`, one meter and a customer key. */
     async function contract(
       meterId: string,
       opts: { startsAt?: string; tz?: string; currency?: string } = {},

@@ -50,7 +50,7 @@ export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise
       await expectCall(api, 404, 'GET', '/v1/customers/cus_nobody');
     });
 
-    it('stores the DESIGN §5 tariff and answers it unchanged, with name and currency in their columns', async () => {
+    it('stores the docs/design.md §5 tariff and answers it unchanged, with name and currency in their columns', async () => {
       const t = await create(api, '/v1/tariffs', DESIGN_TARIFF);
       expect(t).toEqual({ ...DESIGN_TARIFF, id: expect.stringMatching(/^trf_/), createdAt: NOW });
       expect(await expectCall(api, 200, 'GET', `/v1/tariffs/${idOf(t)}`)).toEqual(t);

@@ -13,7 +13,7 @@ const addsUp = (lines: readonly { amount: string }[], total: string) =>
   expect(lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2)).toBe(total);
 
 /**
- * The settlement lifecycle of DESIGN §1/§5 with an injected clock, on a real ledger (`open` gives
+ * The settlement lifecycle of docs/design.md §1/§5 with an injected clock, on a real ledger (`open` gives
  * SQLite or PostgreSQL) and the real embedded readings store.
  */
 export function describeSettlement(name: string, open: () => Promise<BillingWorld>): void {

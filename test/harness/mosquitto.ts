@@ -51,7 +51,7 @@ function config(port: number, dataDir: string, opts: MosquittoOptions): string {
           `acl_file ${opts.auth.aclFile}`,
         ]
       : ['allow_anonymous true']),
-    // Default 1000 per client: a persistent session of a stopped ingest silently drops the rest (FIELD-NOTES).
+    // Default 1000 per client: a persistent session of a stopped ingest silently drops the rest.
     'max_queued_messages 0',
     'max_inflight_messages 100',
     // Run as root (containers), mosquitto 2 drops to user "mosquitto", which cannot write our temp dir.

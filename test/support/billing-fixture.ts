@@ -25,7 +25,7 @@ export interface BillingWorld {
   readonly clock: ReturnType<typeof manualClock>;
   readonly deps: BillingDeps;
   readonly opts: BillingOptions;
-  /** A customer, a contract on the DESIGN §5 tariff in `tz` from `startsAt`, and one meter per id given. */
+  /** A customer, a contract on the docs/design.md §5 tariff in `tz` from `startsAt`, and one meter per id given. */
   contract(
     startsAt: string,
     meterIds: readonly string[],
@@ -61,7 +61,7 @@ export async function billingWorld(
     deps,
     opts: { graceMs: 72 * HOUR, backBillingMonths: 14, runnerId },
     async contract(startsAt, meterIds, tz = 'Europe/Paris') {
-      // The DESIGN §5 tariff, in force from 2020 so that old periods (back-billing) can be priced too.
+      // The docs/design.md §5 tariff, in force from 2020 so that old periods (back-billing) can be priced too.
       const doc = {
         ...DESIGN_TARIFF,
         versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00+01:00' }],

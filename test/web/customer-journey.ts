@@ -33,7 +33,7 @@ export async function showView(page: Page, label: 'Hour' | 'Day' | 'Month'): Pro
   return page.locator('#consumption-body table tbody tr').count();
 }
 
-/** The customer scenario of issue 5 on a phone (the demo's household 1 allows every view), then the main screen on a desktop. */
+/** The customer's scenario on a phone (the demo's household 1 allows every view), then the main screen on a desktop. */
 export async function customerJourney(opts: {
   browser: Browser;
   demo: DemoServer;

@@ -13,7 +13,7 @@ const billStatus = z.enum(['estimated', 'provisional', 'settled', 'held']);
 
 const periodRange = z.object({ start: instant, end: instant }).openapi('PeriodRange');
 
-/** A line of a bill or an invoice (DESIGN §4, §5). */
+/** A line of a bill or an invoice (docs/design.md §4, §5). */
 export const billLineSchema = z
   .object({
     kind: z.enum(['energy', 'standing_charge', 'export_credit', 'tax', 'adjustment']),
@@ -127,7 +127,7 @@ export const closeResultSchema = z
   })
   .openapi('CloseResult');
 
-/** `POST /v1/billing/settle` answer: what the run did (DESIGN §7 jobs return counts). */
+/** `POST /v1/billing/settle` answer: what the run did (docs/design.md §7 jobs return counts). */
 export const settlementResultSchema = z
   .object({
     closed: z.number().int().openapi({ description: 'Periods closed by this run' }),

@@ -76,7 +76,7 @@ const postTariff = createRoute({
   middleware: admin,
   summary: 'Create a tariff (admin)',
   description:
-    'The tariff document of DESIGN §5: versions of rates per kWh (`flat`, `tou` or `tiered`), a standing charge per day, an optional export rate and taxes. Every rate is a decimal string.',
+    'The tariff document of docs/design.md §5: versions of rates per kWh (`flat`, `tou` or `tiered`), a standing charge per day, an optional export rate and taxes. Every rate is a decimal string.',
   request: { body: jsonBody(tariffSchema.openapi('TariffDocument')) },
   responses: { 201: json('the created tariff', tariffResponseSchema), ...WRITE_PROBLEMS },
 });

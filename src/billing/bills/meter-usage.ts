@@ -26,7 +26,7 @@ export interface MeterReadings {
 const sumOf = (xs: readonly PricedInterval[]): bigint => xs.reduce((a, i) => a + i.importMwh, 0n);
 
 /**
- * Measured intervals of `period` for one meter (DESIGN §1 interpolation), no projection: what a
+ * Measured intervals of `period` for one meter (docs/design.md §1 interpolation), no projection: what a
  * provisional or settled bill prices. `endKnown` tells whether a reading at or after the end exists.
  */
 export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
@@ -45,7 +45,7 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
 
 /**
  * Measured intervals of `period` up to the meter's latest reading at or before `asOfLimit`, then the
- * 7-day baseline projection of DESIGN §5 from there to the period end: an open period's estimate, or
+ * 7-day baseline projection of docs/design.md §5 from there to the period end: an open period's estimate, or
  * a forced settlement's extrapolated end index. Readings after `asOfLimit` are ignored.
  */
 export function projectedUsage(

@@ -13,7 +13,7 @@ import {
 } from './meter-usage.js';
 
 /**
- * How a bill's energy was obtained (DESIGN §4 `basis`): `measured` (readings only), `baseline-7d`
+ * How a bill's energy was obtained (docs/design.md §4 `basis`): `measured` (readings only), `baseline-7d`
  * (measured so far plus the 7-day baseline projection), `extrapolated-7d` (a forced settlement whose
  * end index was extrapolated by the baseline), `none` (an estimate with no baseline: nothing projected).
  */
@@ -69,7 +69,7 @@ const withoutEnd = (usage: ContractUsage) =>
 const priced = (f: BillFrame, usage: ContractUsage) =>
   priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals: usage.intervals });
 
-/** Provisional and settled bills (DESIGN §5): measured data only, no projection. */
+/** Provisional and settled bills (docs/design.md §5): measured data only, no projection. */
 export function measuredBill(input: PeriodBillInput): PeriodBill {
   return measuredBillOf(input, foldUsages(input.meters.map((m) => measuredUsage(m, input.period))));
 }
@@ -84,7 +84,7 @@ export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
 }
 
 /**
- * The estimate of an open period at `now` (DESIGN §5): measured consumption from the period start to
+ * The estimate of an open period at `now` (docs/design.md §5): measured consumption from the period start to
  * each meter's latest reading, plus the baseline projection to the period end; the standing charge
  * for the full period.
  */
@@ -126,7 +126,7 @@ export const settlementWays = (
 ];
 
 /**
- * A forced settlement (DESIGN §5): meters without a reading after the period end get their missing end
+ * A forced settlement (docs/design.md §5): meters without a reading after the period end get their missing end
  * index extrapolated by the baseline projection, and the energy lines say so.
  */
 export function extrapolatedBill(input: PeriodBillInput): PeriodBill {

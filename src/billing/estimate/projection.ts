@@ -4,7 +4,7 @@ import { divRoundHalfUp } from '../../consumption/milli-wh.js';
 import type { PricedInterval } from '../pricing/bill.js';
 import { localClock } from '../pricing/local-clock.js';
 
-/** The baseline window: the 7 days before the latest reading (DESIGN §5). */
+/** The baseline window: the 7 days before the latest reading (docs/design.md §5). */
 export const BASELINE_MS = 7 * 86_400_000;
 
 /** `baseline-7d`: average import power of the baseline, shaped by it; `none`: no baseline, nothing projected. */
@@ -74,7 +74,7 @@ function check(input: ProjectionInput, start: number): void {
 }
 
 /**
- * The estimate's projection (DESIGN §5, method `baseline-7d`) for the quarter hours from `asOf`
+ * The estimate's projection (docs/design.md §5, method `baseline-7d`) for the quarter hours from `asOf`
  * rounded up to the period end. Its total is the average import power of the baseline times the
  * remaining time, exactly (`Σ baseline × remaining intervals / baseline intervals`, rounded half away
  * from zero to the milli-Wh). Its shape, which decides the band mix under time-of-use, follows the

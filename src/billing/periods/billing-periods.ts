@@ -12,7 +12,7 @@ export interface ContractSpan {
   readonly timezone: string;
 }
 
-/** A billing period `[start, end)` in epoch ms (DESIGN §1). */
+/** A billing period `[start, end)` in epoch ms (docs/design.md §1). */
 export interface BillingPeriod {
   readonly start: number;
   readonly end: number;
@@ -61,7 +61,7 @@ function clip(contract: ContractSpan, monthStart: number, monthEnd: number): Bil
 }
 
 /**
- * The billing period of `contract` containing `at` (DESIGN §1): the calendar month in the contract's
+ * The billing period of `contract` containing `at` (docs/design.md §1): the calendar month in the contract's
  * time zone, `[local 1st 00:00, next local 1st 00:00)`, starting no earlier than the contract and
  * ending no later than its move-out. An instant on an edge belongs to the period starting there.
  *

@@ -27,7 +27,7 @@ export interface PricingInput {
   readonly intervals: readonly PricedInterval[];
 }
 
-/** The kinds of bill lines (DESIGN §4). */
+/** The kinds of bill lines (docs/design.md §4). */
 export type BillLineKind = 'energy' | 'standing_charge' | 'export_credit' | 'tax';
 
 /**

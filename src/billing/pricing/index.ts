@@ -1,4 +1,4 @@
-/** The pricing engine (DESIGN §5): pure, exact decimal, no I/O. */
+/** The pricing engine (docs/design.md §5): pure, exact decimal, no I/O. */
 export type {
   Bill,
   BillLine,

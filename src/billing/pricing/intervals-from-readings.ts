@@ -22,7 +22,7 @@ const exportDiff = (a: MeterIndex, b: MeterIndex): bigint | null =>
 /**
  * One meter's readings as the priced intervals of `period` (whose bounds must lie on UTC quarter
  * hours): the index at each quarter-hour edge is the reading there or the linear interpolation between
- * the nearest readings around it (DESIGN §1), in exact milli-Wh, by the same consumption core that
+ * the nearest readings around it (docs/design.md §1), in exact milli-Wh, by the same consumption core that
  * answers the consumption API; so a bill's kWh are the sum of the quarter hours the customer sees.
  * Pass the nearest reading before and after the period too, or its first and last intervals are
  * unknown. Unlike a `partial` consumption bucket, an interval reaching past the latest reading is

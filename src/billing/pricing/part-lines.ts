@@ -6,7 +6,7 @@ import { DAY_DECIMALS, standingDays } from './standing-days.js';
 import type { TariffPart } from './tariff-parts.js';
 import { tierShares } from './tiers.js';
 
-/** kWh on a bill carry 3 decimals (DESIGN §5 rules 2 and 4). */
+/** kWh on a bill carry 3 decimals (docs/design.md §5 rules 2 and 4). */
 export const KWH_DECIMALS = 3;
 
 /** A bill line with its amount as a decimal, for exact sums. */
@@ -55,7 +55,7 @@ export function pricedLine(spec: LineSpec, minorDigits: number): PricedLine {
 const kwh = (mwh: bigint): Dec => roundHalfUp(mwhToKwh(mwh), KWH_DECIMALS);
 
 /**
- * The lines of one part (DESIGN §5 rules 2 to 4), in this order: energy (per band, per tier, or one
+ * The lines of one part (docs/design.md §5 rules 2 to 4), in this order: energy (per band, per tier, or one
  * flat line), the standing charge, the export credit, the per-kWh taxes. Lines with a zero quantity are
  * left out, except the standing charge, which is due for every day of supply.
  */

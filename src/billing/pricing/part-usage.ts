@@ -34,7 +34,7 @@ function intervalProblem(
 }
 
 /**
- * Each part's consumption (DESIGN §5 rules 1, 2, 4): an interval belongs to the part its start lies
+ * Each part's consumption (docs/design.md §5 rules 1, 2, 4): an interval belongs to the part its start lies
  * in, and under time of use to the band in force at its local start time in `tz`. One pass over the
  * intervals, which must be ascending, on the quarter-hour grid and wholly inside `period`.
  *

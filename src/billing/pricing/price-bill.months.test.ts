@@ -1,5 +1,5 @@
 /**
- * Worked examples of DESIGN §5, computed by hand in the comments: whole months, a DST month with a
+ * Worked examples of docs/design.md §5, computed by hand in the comments: whole months, a DST month with a
  * wrapping time-of-use window, a move-out, February in a leap year. Each bill is also checked to add up.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Worked examples of DESIGN §5 rounding, computed by hand: VAT on the rounded lines, currencies with
+ * Worked examples of docs/design.md §5 rounding, computed by hand: VAT on the rounded lines, currencies with
  * 0 and 3 minor digits, the export credit, and exact halves (positive and negative) rounded away from zero.
  */
 import { describe, expect, it } from 'vitest';

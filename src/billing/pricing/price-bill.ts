@@ -13,7 +13,7 @@ interface PercentTax {
 }
 
 /**
- * The bill of `input.period` under `input.tariff` (DESIGN §5), pure and exact:
+ * The bill of `input.period` under `input.tariff` (docs/design.md §5), pure and exact:
  *
  * - the period is split at every version `validFrom` inside it; each part is priced by its version
  *   (energy per band / tier / flat, standing charge per local day, export credit, per-kWh taxes);

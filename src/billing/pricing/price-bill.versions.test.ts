@@ -1,5 +1,5 @@
 /**
- * Worked examples of DESIGN §5, computed by hand: a tariff change in the middle of a period (two parts,
+ * Worked examples of docs/design.md §5, computed by hand: a tariff change in the middle of a period (two parts,
  * the standing charge split, a percent tax over both) and tiered charges, within one version and
  * continuing across a change.
  */

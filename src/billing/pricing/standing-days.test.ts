@@ -4,7 +4,7 @@ import { standingDays } from './standing-days.js';
 const days = (from: string, to: string, tz = 'Europe/Paris') =>
   standingDays({ start: Date.parse(from), end: Date.parse(to) }, tz).toFixed(4);
 
-describe('standingDays (DESIGN §5 rule 3)', () => {
+describe('standingDays (docs/design.md §5 rule 3)', () => {
   it.each([
     ['January, 31 days', '2026-01-01T00:00+01:00', '2026-02-01T00:00+01:00', '31.0000'],
     [

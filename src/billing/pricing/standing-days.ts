@@ -4,7 +4,7 @@ import { divRoundHalfUp } from '../../consumption/milli-wh.js';
 import type { TimeRange } from './bill.js';
 import { Dec } from './decimal.js';
 
-/** Standing charge quantities carry 4 decimals (DESIGN §5 rule 3). */
+/** Standing charge quantities carry 4 decimals (docs/design.md §5 rule 3). */
 export const DAY_DECIMALS = 4;
 
 const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ function datesBetween(from: number, to: number, tz: string): number {
 }
 
 /**
- * The number of local calendar days in `range` (DESIGN §5 rule 3), rounded half-up to 4 decimals: each
+ * The number of local calendar days in `range` (docs/design.md §5 rule 3), rounded half-up to 4 decimals: each
  * local day `[00:00, next 00:00)` in `tz` counts for the share of its real length (23, 24 or 25 h)
  * that lies in the range. A move-out at 14:00 on an ordinary day counts 14/24 of it (0.5833), at 14:00
  * on the 25-hour autumn day 15/25 (0.6). Whole days between the first and the last are counted by

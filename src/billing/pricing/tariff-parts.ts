@@ -3,7 +3,7 @@ import type { Tariff, TariffVersion } from '../tariff-schema.js';
 import type { TimeRange } from './bill.js';
 import { NoTariffVersionError, PricingInputError } from './errors.js';
 
-/** A piece of a period priced by one tariff version (DESIGN §5: a period spanning a change is split). */
+/** A piece of a period priced by one tariff version (docs/design.md §5: a period spanning a change is split). */
 export interface TariffPart extends TimeRange {
   readonly version: TariffVersion;
 }

@@ -18,7 +18,7 @@ const touOf = (windows: unknown[]) => {
 const bandAt = (bandOf: ReturnType<typeof touBandOf>, iso: string, tz = 'Europe/Paris') =>
   bandOf(localClock(tz)(Date.parse(iso)));
 
-describe('touBandOf (DESIGN §5 rule 1, by the local start time of the interval)', () => {
+describe('touBandOf (docs/design.md §5 rule 1, by the local start time of the interval)', () => {
   const design = touOf([...DESIGN_TARIFF.versions[0].energy.windows]); // HC 22:00–06:00 every day, else HP
 
   it.each([

@@ -4,7 +4,7 @@ import { newId } from '../../shared/ids.js';
 import { toIso } from '../../shared/time.js';
 import type { InvoiceLine } from './invoice-line.js';
 
-/** A correction of a settled period, billed on a later invoice (DESIGN §1). */
+/** A correction of a settled period, billed on a later invoice (docs/design.md §1). */
 export interface Adjustment {
   readonly id: string;
   readonly contractId: string;

@@ -5,7 +5,7 @@ import type { BillBasis } from '../bills/period-bill.js';
 import type { TimeRange } from '../pricing/bill.js';
 import type { InvoiceLine } from './invoice-line.js';
 
-/** An issued invoice (DESIGN §1): immutable once written. */
+/** An issued invoice (docs/design.md §1): immutable once written. */
 export interface Invoice {
   /** `INV-YYYY-NNNNNN`, sequential per year without gaps. */
   readonly number: string;

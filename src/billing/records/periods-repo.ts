@@ -4,7 +4,7 @@ import { newId } from '../../shared/ids.js';
 import { toIso } from '../../shared/time.js';
 import type { BillingPeriod } from '../periods/billing-periods.js';
 
-/** Status of a period with a ledger row; the open period has none (DESIGN §1). */
+/** Status of a period with a ledger row; the open period has none (docs/design.md §1). */
 export type StoredPeriodStatus = BillingPeriodTable['status'];
 
 /** A billing period that has been closed, and what became of it. */

@@ -72,7 +72,7 @@ async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<str
 }
 
 /**
- * Recompute the settled periods that readings stored late may have changed (DESIGN §5): the
+ * Recompute the settled periods that readings stored late may have changed (docs/design.md §5): the
  * difference from what was billed (invoice plus earlier adjustments) becomes an adjustment, billed
  * on the contract's next invoice; the settled invoice is never edited. A period that ended before
  * the back-billing cap is not adjusted: the change is reported in the audit log and counted. When the

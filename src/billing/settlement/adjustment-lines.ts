@@ -64,7 +64,7 @@ function tally(
  * The adjustment lines that bring a settled period from what was billed (invoice + earlier
  * adjustments) to its recomputed bill: one line per line whose quantity or amount changed, with the
  * differences, in the recomputed bill's order. Empty when nothing changed, so recomputing again is
- * harmless (DESIGN §5: a settled invoice is never edited; differences go on the next invoice).
+ * harmless (docs/design.md §5: a settled invoice is never edited; differences go on the next invoice).
  */
 export function adjustmentLines(
   state: SettledState,

@@ -14,7 +14,7 @@ export interface BillingDeps {
 
 /** Settlement settings (config `SETTLE_*`, `GRACE_HOURS`, `BACK_BILLING_MONTHS`). */
 export interface BillingOptions {
-  /** Time after a period's end during which late readings are awaited (DESIGN §1; default 72 h). */
+  /** Time after a period's end during which late readings are awaited (docs/design.md §1; default 72 h). */
   readonly graceMs: number;
   /** Readings of periods that ended longer ago than this are not billed any more, only reported (default 14). */
   readonly backBillingMonths: number;
@@ -22,7 +22,7 @@ export interface BillingOptions {
   readonly runnerId: string;
 }
 
-/** What one settlement run did (DESIGN §7: jobs return counts). */
+/** What one settlement run did (docs/design.md §7: jobs return counts). */
 export interface SettlementResult {
   /** Periods closed by this run. */
   readonly closed: number;
@@ -38,7 +38,7 @@ export interface SettlementResult {
   readonly notBilled: number;
 }
 
-/** DESIGN defaults: 72 h grace, 14 months of back-billing. */
+/** The defaults of docs/design.md §5: 72 h grace, 14 months of back-billing. */
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
   graceMs: 72 * 3_600_000,
   backBillingMonths: 14,

@@ -83,7 +83,7 @@ export async function closeEndedPeriods(
 }
 
 /**
- * A move-out (DESIGN §4 `POST /v1/billing/close` with `contractId`): the contract ends at `at`, its
+ * A move-out (docs/design.md §4 `POST /v1/billing/close` with `contractId`): the contract ends at `at`, its
  * current period ends there and is closed with every earlier ended period.
  *
  * @throws AppError `validation_failed` when `at` is off the quarter-hour grid, in the future or not

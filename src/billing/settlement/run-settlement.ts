@@ -5,7 +5,7 @@ import { closeEndedPeriods } from './close-periods.js';
 import { settleDuePeriods } from './settle-periods.js';
 
 /**
- * One settlement run (DESIGN §5), the same function for the cron and `POST /v1/billing/settle`:
+ * One settlement run (docs/design.md §5), the same function for the cron and `POST /v1/billing/settle`:
  * 1. recompute settled periods that late readings changed → adjustments;
  * 2. close every period that has ended;
  * 3. settle the closed and held periods whose grace window has passed (`force`: extrapolate missing

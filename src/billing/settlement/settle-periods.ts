@@ -36,7 +36,7 @@ type Decision =
   | { readonly kind: 'hold'; readonly reason: string };
 
 /**
- * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (DESIGN §5).
+ * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (docs/design.md §5).
  * `folded` holds the period's measured usage, then (when forcing) its extrapolated usage.
  */
 function decide(

@@ -3,7 +3,7 @@ import type { LedgerDialect } from '../connect.js';
 import { serialPrimaryKey } from './columns.js';
 
 /**
- * Billing (DESIGN §1, §5): periods with their status, invoices numbered without gaps per year,
+ * Billing (docs/design.md §1, §5): periods with their status, invoices numbered without gaps per year,
  * adjustments of settled periods, late arrivals recorded by ingest, and the audit trail.
  * Money and quantities are decimal strings inside JSON text or text columns: never floating point.
  */

@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Privacy (issue 7): each contract's consent, the erasure marker of customers, and what the retention
+ * Privacy: each contract's consent, the erasure marker of customers, and what the retention
  * job has already reduced. Consent changes are audit rows (`audit_log`, action `consent_change`), not a
  * table of their own: the audit trail already answers who, when, from and to. The same statements
  * run on SQLite and PostgreSQL.

@@ -3,7 +3,7 @@ import type { LedgerDialect } from '../connect.js';
 import { serialPrimaryKey } from './columns.js';
 
 /**
- * The readings change feed (issue 3): every change to readings that a cache may already hold, i.e. a
+ * The readings change feed: every change to readings that a cache may already hold, i.e. a
  * reading stored long after its meter time, or readings deleted by retention or erasure. API processes
  * follow it to drop what they cached. Rows are short-lived: followers prune those older than a day.
  * Bounds are epoch ms (erasure removes all time, which no ISO string can hold).

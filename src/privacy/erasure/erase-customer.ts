@@ -33,7 +33,7 @@ export interface ErasureResult {
 }
 
 /**
- * Erase a customer after their contracts ended (issue 7, right to erasure): every reading of their
+ * Erase a customer after their contracts ended (right to erasure): every reading of their
  * meters in the readings store (InfluxDB or embedded), the rejected messages of those meters (raw
  * readings too), their name (replaced by a random pseudonym) and e-mail (removed), and their API keys
  * (revoked). Invoices stay, as the law requires, and are pseudonymised by the same stroke: they name

@@ -69,7 +69,7 @@ export interface RemovalPlan {
 /**
  * The readings inside `scope` (bounds included) that no needed instant depends on, as runs of
  * consecutive readings. An instant depends on the reading at it, or else on the nearest reading before
- * and after (DESIGN §1 interpolation), so those are kept and the index there does not move. Readings
+ * and after (docs/design.md §1 interpolation), so those are kept and the index there does not move. Readings
  * outside `scope` (a neighbouring period) are never removed. `timestamps` must be ascending and unique.
  */
 export function removalPlan(

@@ -36,7 +36,7 @@ export interface RetentionOptions {
   readonly backBillingMonths: number;
 }
 
-/** What one run removed (DESIGN §7: jobs return counts). */
+/** What one run removed (docs/design.md §7: jobs return counts). */
 export interface RetentionResult {
   /** Meters that lost readings in this run. */
   readonly meters: number;
@@ -63,7 +63,7 @@ const minusMonths = (t: number, months: number) =>
   DateTime.fromMillis(t, { zone: 'utc' }).minus({ months }).toMillis();
 
 /**
- * Reduce stored readings to what the consent and billing need (issue 7). Only settled periods are
+ * Reduce stored readings to what the consent and billing need. Only settled periods are
  * touched (never the open one, a closed or held one, or a forced settlement awaiting its real end
  * reading), and only once they ended `BASELINE_MS` ago, since the open period's estimate reads the
  * 7 days before its latest reading. A settled period of a meter keeps the indexes at:

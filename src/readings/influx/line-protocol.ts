@@ -1,6 +1,6 @@
 import type { Reading } from '../reading.js';
 
-/** The one measurement wattledger writes (DESIGN §6). */
+/** The one measurement wattledger writes (docs/design.md §6). */
 export const MEASUREMENT = 'meter_reading';
 
 /**

@@ -3,7 +3,7 @@ import { confirmAction } from '../shared/confirm.js';
 import { h, notice, replace } from '../shared/dom.js';
 import type { Contract } from '../shared/types.js';
 
-/** Consent levels, coarsest first (DESIGN §4 `PUT /v1/contracts/{id}/consent`). */
+/** Consent levels, coarsest first (docs/design.md §4 `PUT /v1/contracts/{id}/consent`). */
 const LEVELS = [
   { value: 'month', label: 'Monthly totals only', help: 'What billing needs.' },
   { value: 'day', label: 'Daily totals', help: 'Adds the day view.' },

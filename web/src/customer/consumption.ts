@@ -29,7 +29,7 @@ export interface ConsumptionContext {
   readonly meterId: string;
   readonly tz: string;
   readonly contractStart: number;
-  /** The contract's consent (issue 7), when the server reports one: the first view shown is one it allows. */
+  /** The contract's consent, when the server reports one: the first view shown is one it allows. */
   readonly consent?: string | undefined;
 }
 

@@ -6,7 +6,7 @@ export interface Contract {
   readonly timezone: string;
   readonly startsAt: string;
   readonly endsAt: string | null;
-  /** Finest consumption granularity the customer allows (issue 7); absent on older servers. */
+  /** Finest consumption granularity the customer allows; absent on older servers. */
   readonly consent?: string;
 }
 

@@ -1,11 +1,17 @@
 // First: zod 4 gives a schema its methods when it is built, and the API calls `.openapi()` on schemas the
 // domain modules build, so the @hono/zod-openapi extension must be loaded before any of them.
 import '@hono/zod-openapi';
-import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
+import {
+  billingOptions,
+  demoOptions,
+  ingestOptions,
+  jobsOptions,
+  storeOptions,
+} from './config-options.js';
 import { createApp } from './api/app.js';
 import { createOpsApp } from './api/ops-app.js';
 import { hashApiKey } from './auth/api-key.js';
@@ -13,9 +19,6 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-brok
 import type { DemoKeys } from './demo/seed-fleet.js';
 import { startDemo, type Demo } from './demo/start-demo.js';
 import { startJobs } from './jobs/scheduler.js';
-import type { BillingOptions } from './billing/settlement/billing-deps.js';
-import { randomBytes } from 'node:crypto';
-import { readMqttTls } from './ingest/mqtt-tls.js';
 import { startIngest, type Ingest } from './ingest/start-ingest.js';
 import { openLedger } from './ledger/connect.js';
 import { migrateLedger } from './ledger/migrate.js';
@@ -28,7 +31,8 @@ import { startChangeFollower } from './readings/cache/change-follower.js';
 import type { ReadingChange } from './readings/changes/reading-changes.js';
 import { startingClock, systemClock, type Clock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
-import path from 'node:path';
+import { initStoreWithRetry } from './init-with-retry.js';
+import { listen } from './listen.js';
 
 export interface Running {
   readonly role: Role;
@@ -58,15 +62,7 @@ export async function startWattledger(
   const metrics = createMetrics();
   const ledger = openLedger(config.ledgerUrl);
   await migrateLedger(ledger);
-  const store = createReadingStore({
-    influxUrl: config.INFLUX_URL,
-    influxDb: config.INFLUX_DB,
-    influxUsername: config.INFLUX_USERNAME,
-    influxPassword: config.INFLUX_PASSWORD,
-    influxToken: config.INFLUX_TOKEN,
-    influxMaxConcurrentQueries: config.INFLUX_MAX_CONCURRENT_QUERIES,
-    sqlitePath: path.join(config.DATA_DIR, 'readings.db'),
-  });
+  const store = createReadingStore(storeOptions(config));
   await initStoreWithRetry(store.init.bind(store), log);
 
   const parts = roleParts(config.ROLE);
@@ -99,30 +95,7 @@ export async function startWattledger(
     ? undefined
     : startIngest(
         { store, db: ledger.db, clock, metrics, log, onReadingChanges },
-        {
-          spoolPath: config.spoolPath,
-          spoolSync: config.SPOOL_SYNC,
-          batchSize: config.FLUSH_BATCH_SIZE,
-          lingerMs: config.FLUSH_LINGER_MS,
-          defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
-          mqtt:
-            config.MQTT_URL === undefined
-              ? undefined
-              : {
-                  url: config.MQTT_URL,
-                  clientId: config.MQTT_CLIENT_ID,
-                  username: config.MQTT_USERNAME,
-                  password: config.MQTT_PASSWORD,
-                  protocolVersion: config.MQTT_PROTOCOL_VERSION,
-                  sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S,
-                  shareGroup: config.MQTT_SHARE_GROUP,
-                  tls: readMqttTls({
-                    caFile: config.MQTT_CA_FILE,
-                    certFile: config.MQTT_CERT_FILE,
-                    keyFile: config.MQTT_KEY_FILE,
-                  }),
-                },
-        },
+        ingestOptions(config),
       );
   let broker: EmbeddedBroker | undefined;
   if (ingest !== undefined && config.embeddedBroker)
@@ -133,24 +106,14 @@ export async function startWattledger(
     );
   const mqttUrl = ingest === undefined ? '' : (broker?.url ?? config.MQTT_URL ?? '');
 
-  const billing: BillingOptions = {
-    graceMs: config.GRACE_HOURS * 3_600_000,
-    backBillingMonths: config.BACK_BILLING_MONTHS,
-    runnerId: `${config.MQTT_CLIENT_ID}-${process.pid}-${randomBytes(3).toString('hex')}`,
-  };
+  const billing = billingOptions(config);
   // The demo fleet is seeded before the HTTP server listens: once a process answers, its meters exist
   // (docker-compose.yml generates the broker's accounts from them as soon as the api is healthy).
   let demo: Demo | undefined;
   if (config.demo || config.simulator) {
     demo = await startDemo(
       { db: ledger.db, clock, log, meters: ingest?.meters },
-      {
-        seed: config.demo,
-        simulate: config.simulator,
-        mqttUrl,
-        meters: config.SIMULATOR_METERS,
-        keysFile: path.join(config.DATA_DIR, 'demo-keys.json'),
-      },
+      demoOptions(config, mqttUrl),
     );
   }
   // Readiness checks what this role uses: every role reads the store and the ledger, only ingest needs the broker.
@@ -182,15 +145,7 @@ export async function startWattledger(
       });
   const server = await listen(app.fetch, config.HOST, config.PORT);
   const jobs = parts.jobs
-    ? startJobs(
-        { db: ledger.db, store, clock, log },
-        {
-          ...billing,
-          settleCron: config.SETTLE_CRON,
-          retentionCron: config.RETENTION_CRON,
-          retentionMonths: config.RETENTION_MONTHS,
-        },
-      )
+    ? startJobs({ db: ledger.db, store, clock, log }, jobsOptions(config, billing))
     : undefined;
   if (config.ROLE === 'jobs' && config.SETTLE_CRON === 'off')
     log.warn('ROLE=jobs with SETTLE_CRON=off: this process does not settle');
@@ -227,33 +182,4 @@ export async function startWattledger(
       await ledger.close();
     },
   };
-}
-
-function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
-  hostname: string,
-  port: number,
-): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-/** The store may come up after wattledger (compose, restarts): wait for it rather than crash-looping. */
-async function initStoreWithRetry(
-  init: () => Promise<void>,
-  log: Logger,
-  deadlineMs = 120_000,
-): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await init();
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      log.warn({ err: e, attempt }, 'readings store not ready; retrying');
-      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
-    }
-  }
 }

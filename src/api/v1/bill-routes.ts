@@ -9,14 +9,8 @@ import { visibilityOf } from '../../fleet/visibility.js';
 import { parseRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import {
-  billSchema,
-  invoiceSchema,
-  periodItemSchema,
-  presentBill,
-  presentInvoice,
-  presentPeriod,
-} from './billing-schemas.js';
+import { billSchema, invoiceSchema, periodItemSchema } from './billing-schemas.js';
+import { presentBill, presentInvoice, presentPeriod } from './billing-presenters.js';
 import { BEARER, idParam, json, listOf, problems } from './schemas.js';
 
 /** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */

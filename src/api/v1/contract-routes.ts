@@ -9,16 +9,9 @@ import {
 import { visibilityOf } from '../../fleet/visibility.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import {
-  BEARER,
-  contractSchema,
-  idParam,
-  json,
-  jsonBody,
-  listOf,
-  presentContract,
-  problems,
-} from './schemas.js';
+import { BEARER, idParam, json, jsonBody, listOf, problems } from './schemas.js';
+import { presentContract } from './fleet-presenters.js';
+import { contractSchema } from './fleet-schemas.js';
 
 const postContract = createRoute({
   method: 'post',

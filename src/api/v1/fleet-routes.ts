@@ -14,21 +14,14 @@ import { createRouter } from '../router.js';
 import { contractRoutes } from './contract-routes.js';
 import { meRoutes } from './me-routes.js';
 import { meterRoutes } from './meter-routes.js';
+import { BEARER, idParam, json, jsonBody, listOf, problems } from './schemas.js';
+import { presentApiKey, presentCustomer, presentTariff } from './fleet-presenters.js';
 import {
   apiKeySchema,
-  BEARER,
   createdApiKeySchema,
   customerSchema,
-  idParam,
-  json,
-  jsonBody,
-  listOf,
-  presentApiKey,
-  presentCustomer,
-  presentTariff,
-  problems,
   tariffResponseSchema,
-} from './schemas.js';
+} from './fleet-schemas.js';
 
 const admin = requireRole('admin');
 const reader = requireRole('staff', 'admin');

@@ -3,7 +3,9 @@ import { getCustomer } from '../../fleet/customers.js';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import { BEARER, customerSchema, json, presentCustomer, problems } from './schemas.js';
+import { BEARER, json, problems } from './schemas.js';
+import { presentCustomer } from './fleet-presenters.js';
+import { customerSchema } from './fleet-schemas.js';
 
 const getMe = createRoute({
   method: 'get',

@@ -5,16 +5,9 @@ import { createMeter, getMeter, listVisibleMeters } from '../../fleet/meters-rep
 import { visibilityOf } from '../../fleet/visibility.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import {
-  BEARER,
-  json,
-  jsonBody,
-  listOf,
-  meterIdParam,
-  meterSchema,
-  presentMeter,
-  problems,
-} from './schemas.js';
+import { BEARER, json, jsonBody, listOf, meterIdParam, problems } from './schemas.js';
+import { presentMeter } from './fleet-presenters.js';
+import { meterSchema } from './fleet-schemas.js';
 
 // Over the API a meter always belongs to a contract; the CLI may still register unassigned ones.
 const newMeterBody = newMeterSchema

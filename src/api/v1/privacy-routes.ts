@@ -11,15 +11,9 @@ import { AppError } from '../../shared/app-error.js';
 import { toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../app.js';
 import { createRouter } from '../router.js';
-import {
-  BEARER,
-  contractSchema,
-  idParam,
-  json,
-  jsonBody,
-  presentContract,
-  problems,
-} from './schemas.js';
+import { BEARER, idParam, json, jsonBody, problems } from './schemas.js';
+import { presentContract } from './fleet-presenters.js';
+import { contractSchema } from './fleet-schemas.js';
 
 const consentBody = z
   .object({ granularity: z.enum(CONSENT_LEVELS).openapi({ example: 'day' }) })

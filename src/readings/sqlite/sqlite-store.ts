@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Reading, ReadingRange, ReadingWindow, WindowRequest } from '../reading.js';
 import { columnsOfWindow } from '../register-columns.js';
-import { StoreWriteError, type ReadingStore } from '../reading-store.js';
+import type { ReadingStore } from '../reading-store.js';
+import { checkStorable, classifyWriteError } from './sqlite-write-errors.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. The parent folder is created if missing. */
@@ -53,42 +54,6 @@ function toReading(row: Row | undefined): Reading | undefined {
     powerW: row.power_w ?? undefined,
     receivedAt: row.received_at,
   };
-}
-
-/** Refuse what InfluxDB would refuse, so both adapters agree on what a storable reading is. */
-function check(r: Reading): void {
-  const ints = {
-    ts: r.ts,
-    importWh: r.importWh,
-    exportWh: r.exportWh ?? 0,
-    receivedAt: r.receivedAt,
-  };
-  for (const [name, v] of Object.entries(ints)) {
-    if (!Number.isSafeInteger(v))
-      throw new StoreWriteError(
-        `reading ${r.meterId}@${r.ts}: ${name} must be a safe integer, got ${v}`,
-        false,
-      );
-  }
-  if (r.powerW !== undefined && !Number.isFinite(r.powerW))
-    throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: powerW must be finite`, false);
-  if (r.meterId === '') throw new StoreWriteError('reading with an empty meterId', false);
-}
-
-/** SQLite errors caused by the data itself are not worth retrying; busy, I/O and full-disk errors are. */
-function classify(err: unknown): StoreWriteError {
-  if (err instanceof StoreWriteError) return err;
-  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-  const dataProblem =
-    code.startsWith('SQLITE_CONSTRAINT') ||
-    code === 'SQLITE_MISMATCH' ||
-    code === 'SQLITE_TOOBIG' ||
-    err instanceof TypeError ||
-    err instanceof RangeError;
-  return new StoreWriteError(
-    `sqlite write failed: ${err instanceof Error ? err.message : String(err)}`,
-    !dataProblem,
-  );
 }
 
 /**
@@ -166,10 +131,10 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
     async writeBatch(readings) {
       if (readings.length === 0) return;
       try {
-        readings.forEach(check);
+        readings.forEach(checkStorable);
         stmts().write(readings);
       } catch (err) {
-        throw classify(err);
+        throw classifyWriteError(err);
       }
     },
     async latest(meterId) {

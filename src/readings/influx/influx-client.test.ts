@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createInfluxClient, quoteIdent, quoteString } from './influx-client.js';
+import { createInfluxClient } from './influx-client.js';
+import { quoteIdent, quoteString } from './influxql.js';
 
 // The real-server behaviour is covered by test/readings/influx-store.test.ts against influxd 1.6.
 // This stub plays the answers a 1.6 cannot be made to give on demand: 5xx, 429, 2.x/3.x error shapes.

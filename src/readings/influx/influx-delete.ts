@@ -1,12 +1,7 @@
 import type { ReadingRange } from '../reading.js';
-import {
-  MAX_MS,
-  MIN_MS,
-  msLiteral,
-  quoteString,
-  type InfluxClient,
-  type InfluxStatementResult,
-} from './influx-client.js';
+import type { InfluxClient } from './influx-client.js';
+import type { InfluxStatementResult } from './influx-results.js';
+import { MAX_MS, MIN_MS, msLiteral, quoteString } from './influxql.js';
 import { MEASUREMENT } from './line-protocol.js';
 
 /** Ranges per /query request: two statements each, so a month of day edges (~100 gaps) is one round trip. */

@@ -1,14 +1,8 @@
 import type { Reading, ReadingWindow, WindowRequest } from '../reading.js';
 import { StoreWriteError, type ReadingStore } from '../reading-store.js';
-import {
-  createInfluxClient,
-  msLiteral,
-  quoteIdent,
-  quoteString,
-  type InfluxClientOptions,
-  type InfluxSeries,
-  type InfluxStatementResult,
-} from './influx-client.js';
+import { createInfluxClient, type InfluxClientOptions } from './influx-client.js';
+import type { InfluxSeries, InfluxStatementResult } from './influx-results.js';
+import { msLiteral, quoteIdent, quoteString } from './influxql.js';
 import { deleteInfluxRanges } from './influx-delete.js';
 import { MEASUREMENT, encodeReading } from './line-protocol.js';
 import { columnsOfWindow } from '../register-columns.js';

@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BillingPeriodTable, LedgerDatabase } from '../../ledger/schema.js';
-import { newId } from '../../shared/ids.js';
 import { toIso } from '../../shared/time.js';
 import type { BillingPeriod } from '../periods/billing-periods.js';
 
@@ -100,48 +99,6 @@ export async function lastClosedEnds(
   return new Map(rows.map((r) => [r.contract_id, Date.parse(String(r.last_end))]));
 }
 
-/** A period to close: the contract and its span. */
-export interface PeriodToClose extends BillingPeriod {
-  readonly contractId: string;
-}
-
-/**
- * Insert closed periods; one already closed (same contract and start) is left as it is, so concurrent
- * closers cannot duplicate a period. Answers the ids of the rows this call inserted.
- */
-export async function insertClosedPeriods(
-  db: Kysely<LedgerDatabase>,
-  periods: readonly PeriodToClose[],
-  at: number,
-  actor: string,
-): Promise<{ id: string; period: PeriodToClose }[]> {
-  const inserted: { id: string; period: PeriodToClose }[] = [];
-  for (const p of periods) {
-    const id = newId('per');
-    const res = await db
-      .insertInto('billing_periods')
-      .values({
-        id,
-        contract_id: p.contractId,
-        start_at: toIso(p.start),
-        end_at: toIso(p.end),
-        status: 'closed',
-        hold_reason: null,
-        closed_at: toIso(at),
-        closed_by: actor,
-        settled_at: null,
-        invoice_number: null,
-        claimed_by: null,
-        claimed_until: null,
-        updated_at: toIso(at),
-      })
-      .onConflict((oc) => oc.columns(['contract_id', 'start_at']).doNothing())
-      .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0n) > 0) inserted.push({ id, period: p });
-  }
-  return inserted;
-}
-
 /**
  * Periods whose settlement is due at `now`: closed or held, ended at least `graceMs` ago, oldest end
  * first; with `contractId`, that contract's only.
@@ -158,65 +115,6 @@ export async function periodsDue(
   if (opts.contractId !== undefined) q = q.where('contract_id', '=', opts.contractId);
   const rows = await q.orderBy('end_at').orderBy('id').limit(opts.limit).execute();
   return rows.map(toPeriod);
-}
-
-/**
- * Take a lease on a due period for `leaseMs`, unless another runner holds a live one. Leases only save
- * work: the settling transaction itself refuses a period that is no longer closed or held.
- */
-export async function claimPeriod(
-  db: Kysely<LedgerDatabase>,
-  id: string,
-  runner: string,
-  now: number,
-  leaseMs: number,
-  statuses: readonly StoredPeriodStatus[] = ['closed', 'held'],
-): Promise<boolean> {
-  const res = await db
-    .updateTable('billing_periods')
-    .set({ claimed_by: runner, claimed_until: toIso(now + leaseMs) })
-    .where('id', '=', id)
-    .where('status', 'in', [...statuses])
-    .where((eb) =>
-      eb.or([
-        eb('claimed_until', 'is', null),
-        eb('claimed_until', '<', toIso(now)),
-        eb('claimed_by', '=', runner),
-      ]),
-    )
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
-}
-
-/** Give a lease back (after a hold or a failure), so the next run may try at once. */
-export async function releaseClaim(
-  db: Kysely<LedgerDatabase>,
-  id: string,
-  runner: string,
-): Promise<void> {
-  await db
-    .updateTable('billing_periods')
-    .set({ claimed_by: null, claimed_until: null })
-    .where('id', '=', id)
-    .where('claimed_by', '=', runner)
-    .execute();
-}
-
-/** Hold a period with a reason. Answers true when the status or reason changed (worth an audit row). */
-export async function holdPeriod(
-  db: Kysely<LedgerDatabase>,
-  p: StoredPeriod,
-  reason: string,
-  now: number,
-): Promise<boolean> {
-  if (p.status === 'held' && p.holdReason === reason) return false;
-  const res = await db
-    .updateTable('billing_periods')
-    .set({ status: 'held', hold_reason: reason, updated_at: toIso(now) })
-    .where('id', '=', p.id)
-    .where('status', 'in', ['closed', 'held'])
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
 }
 
 /** Settled periods of a contract overlapping `[from, to)`, oldest first. */

@@ -9,12 +9,11 @@ import { loadBillingContexts } from '../records/billing-context.js';
 import { invoicesByNumbers } from '../records/invoices-repo.js';
 import { markLateArrivalsProcessed, pendingLateArrivals } from '../records/late-arrivals.js';
 import {
-  claimPeriod,
   extrapolatedPeriods,
-  releaseClaim,
   settledPeriodsBetween,
   type StoredPeriod,
 } from '../records/periods-repo.js';
+import { claimPeriod, releaseClaim } from '../records/period-leases.js';
 import { adjustmentLines } from './adjustment-lines.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { LEASE_MS } from './settle-periods.js';

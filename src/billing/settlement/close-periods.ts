@@ -4,11 +4,8 @@ import { AppError } from '../../shared/app-error.js';
 import { toIso, toRfc3339 } from '../../shared/time.js';
 import { periodsBetween } from '../periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
-import {
-  insertClosedPeriods,
-  lastClosedEnds,
-  type PeriodToClose,
-} from '../records/periods-repo.js';
+import { lastClosedEnds } from '../records/periods-repo.js';
+import { insertClosedPeriods, type PeriodToClose } from '../records/period-transitions.js';
 import type { BillingDeps } from './billing-deps.js';
 
 /** A period a close call closed. */

@@ -1,24 +1,14 @@
 import { recordAudit } from '../../audit/audit-log.js';
-import { toRfc3339 } from '../../shared/time.js';
 import { BASELINE_MS } from '../estimate/projection.js';
-import {
-  extrapolatedBillOf,
-  measuredBillOf,
-  settlementWays,
-  type PeriodBill,
-} from '../bills/period-bill.js';
-import { type FoldedBill, foldBills, usagesOf } from '../bills/fold-bills.js';
-import { PricingError } from '../pricing/errors.js';
+import { settlementWays } from '../bills/period-bill.js';
+import { type FoldedBill, foldBills } from '../bills/fold-bills.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
-import {
-  claimPeriod,
-  holdPeriod,
-  periodsDue,
-  releaseClaim,
-  type StoredPeriod,
-} from '../records/periods-repo.js';
+import { periodsDue, type StoredPeriod } from '../records/periods-repo.js';
+import { claimPeriod, releaseClaim } from '../records/period-leases.js';
+import { holdPeriod } from '../records/period-transitions.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { issuePeriodInvoice } from './issue-invoice.js';
+import { decide } from './settle-decision.js';
 
 /**
  * Periods priced per chunk; one period per contract per chunk keeps invoices in period order. A chunk
@@ -30,45 +20,6 @@ const CHUNK = 50;
 const AHEAD = 2;
 /** A runner's lease on a period: far longer than pricing one chunk takes. */
 export const LEASE_MS = 5 * 60_000;
-
-type Decision =
-  | { readonly kind: 'settle'; readonly bill: PeriodBill; readonly forced: boolean }
-  | { readonly kind: 'hold'; readonly reason: string };
-
-/**
- * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (docs/design.md §5).
- * `folded` holds the period's measured usage, then (when forcing) its extrapolated usage.
- */
-function decide(
-  ctx: BillingContext,
-  period: StoredPeriod,
-  folded: FoldedBill | undefined,
-  force: boolean,
-): Decision {
-  const frame = {
-    tariff: ctx.tariff,
-    tz: ctx.timezone,
-    period: { start: period.start, end: period.end },
-  };
-  try {
-    const [measured, extrapolated] = usagesOf(folded, period.id);
-    if (measured === undefined) throw new Error(`period ${period.id} has no measured usage`);
-    if (measured.meters.length === 0 && !force)
-      return { kind: 'hold', reason: 'no meter is attached to the contract' };
-    const bill = measuredBillOf(frame, measured);
-    if (bill.meterIdsWithoutEnd.length === 0) return { kind: 'settle', bill, forced: false };
-    if (force && extrapolated !== undefined)
-      return { kind: 'settle', bill: extrapolatedBillOf(frame, extrapolated), forced: true };
-    return {
-      kind: 'hold',
-      reason: `no reading at or after the period end (${toRfc3339(period.end)}) from meter ${bill.meterIdsWithoutEnd.join(', ')}`,
-    };
-  } catch (e) {
-    if (e instanceof PricingError)
-      return { kind: 'hold', reason: `cannot be priced: ${e.message}` };
-    throw e;
-  }
-}
 
 /** Due periods in chunks holding at most one period per contract, oldest end first. */
 function chunks(due: readonly StoredPeriod[]): StoredPeriod[][] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DESIGN_TARIFF } from '../../test/support/design-tariff.js';
-import { compareDecimals, tariffSchema } from './tariff-schema.js';
+import { tariffSchema } from './tariff-schema.js';
+import { compareDecimals } from './decimal-string.js';
 
 type Doc = Record<string, unknown> & { versions: Record<string, unknown>[] };
 const clone = (): Doc => structuredClone(DESIGN_TARIFF) as unknown as Doc;

@@ -24,7 +24,7 @@ import { openLedger } from './ledger/connect.js';
 import { migrateLedger } from './ledger/migrate.js';
 import { createMetrics } from './metrics/metrics.js';
 import type { Probe } from './ops/readiness.js';
-import { roleParts, type Role } from './ops/roles.js';
+import { roleParts, type ProcessRole } from './ops/roles.js';
 import { createReadingStore } from './readings/create-store.js';
 import { createCachedStore } from './readings/cache/cached-store.js';
 import { startChangeFollower } from './readings/cache/change-follower.js';
@@ -35,7 +35,7 @@ import { initStoreWithRetry } from './init-with-retry.js';
 import { listen } from './listen.js';
 
 export interface Running {
-  readonly role: Role;
+  readonly role: ProcessRole;
   readonly httpUrl: string;
   /** The broker this process ingests from; '' when its role does not ingest. */
   readonly mqttUrl: string;

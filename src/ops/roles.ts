@@ -1,7 +1,10 @@
 import type { Config } from '../config.js';
 
-/** What one wattledger process runs (`serve --role`, env ROLE); docs/design.md §2 scale-out. */
-export type Role = Config['ROLE'];
+/**
+ * What one wattledger process runs (`serve --role`, env ROLE); docs/design.md §2 scale-out. Not the
+ * `Role` of an API key (src/auth/principal.ts): a process role decides which parts start.
+ */
+export type ProcessRole = Config['ROLE'];
 
 /** The parts a role starts. Every role also serves /healthz, /readyz and /metrics. */
 export interface RoleParts {
@@ -13,7 +16,7 @@ export interface RoleParts {
   readonly jobs: boolean;
 }
 
-const PARTS: Readonly<Record<Role, RoleParts>> = {
+const PARTS: Readonly<Record<ProcessRole, RoleParts>> = {
   all: { api: true, ingest: true, jobs: true },
   api: { api: true, ingest: false, jobs: false },
   ingest: { api: false, ingest: true, jobs: false },
@@ -21,6 +24,6 @@ const PARTS: Readonly<Record<Role, RoleParts>> = {
 };
 
 /** The parts `role` starts: main.ts asks this, so there is one composition root for every role. */
-export function roleParts(role: Role): RoleParts {
+export function roleParts(role: ProcessRole): RoleParts {
   return PARTS[role];
 }

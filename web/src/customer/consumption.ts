@@ -1,9 +1,11 @@
 import { ApiProblem, query, type Api } from '../shared/api.js';
-import { h, notice, replace, table } from '../shared/dom.js';
+import { h, notice, replace } from '../shared/dom.js';
 import { formatKwh } from '../shared/format.js';
 import { todayIn, type LocalDate } from '../shared/tz.js';
-import type { Consumption, Quality } from '../shared/types.js';
+import type { Consumption } from '../shared/types.js';
 import { createBarChart, type BarChart } from './chart.js';
+import { consumptionTable } from './consumption-table.js';
+import { qualityLegend } from './quality-legend.js';
 import {
   bucketLabel,
   bucketName,
@@ -15,13 +17,6 @@ import {
   VIEWS,
   type View,
 } from './views.js';
-
-const QUALITY_TEXT: Record<Quality, string> = {
-  measured: 'Measured',
-  interpolated: 'Interpolated: part of it lies in a gap of more than an hour between readings',
-  partial: 'Partial: runs past the latest reading, so it covers up to that reading',
-  missing: 'Missing: no reading before it',
-};
 
 /** What the consumption section needs to know about the contract. */
 export interface ConsumptionContext {
@@ -74,18 +69,7 @@ export function mountConsumption(section: HTMLElement, ctx: ConsumptionContext):
   const readout = h('p', { class: 'readout muted', 'aria-hidden': 'true' });
   const totals = h('p', { class: 'totals', id: 'consumption-totals' });
   const tableBox = h('div', { class: 'table-scroll' });
-  const legend = h(
-    'ul',
-    { class: 'legend', 'aria-label': 'Legend' },
-    ...(['measured', 'interpolated', 'partial', 'missing'] as const).map((q) =>
-      h(
-        'li',
-        {},
-        h('span', { class: `swatch swatch-${q}`, 'aria-hidden': 'true' }),
-        QUALITY_TEXT[q],
-      ),
-    ),
-  );
+  const legend = qualityLegend();
 
   const figure = h('figure', { class: 'chart-figure' }, chartBox, h('figcaption', {}, totals));
   section.append(
@@ -200,21 +184,7 @@ export function mountConsumption(section: HTMLElement, ctx: ConsumptionContext):
       data === undefined
         ? ''
         : `Total ${formatKwh(data.totals.importWh)} used${exported > 0 ? `, ${formatKwh(exported)} exported` : ''}`;
-    const withExport = buckets.some((b) => (b.exportWh ?? 0) > 0);
-    replace(
-      tableBox,
-      table(
-        `Consumption per ${view}`,
-        ['Period', 'Used', ...(withExport ? ['Exported'] : []), 'Quality'],
-        buckets.map((b) => [
-          bucketName(view, Date.parse(b.start), Date.parse(b.end), ctx.tz),
-          b.importWh === null ? '—' : formatKwh(b.importWh),
-          ...(withExport ? [b.exportWh === null ? '—' : formatKwh(b.exportWh)] : []),
-          h('span', { class: `q q-${b.quality}` }, b.quality),
-        ]),
-        { numeric: withExport ? [1, 2] : [1] },
-      ),
-    );
+    replace(tableBox, consumptionTable(view, buckets, ctx.tz));
     section.dataset.state = state;
   }
 

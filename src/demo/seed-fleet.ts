@@ -4,7 +4,7 @@ import { createApiKey } from '../fleet/api-keys.js';
 import { createContract } from '../fleet/contracts.js';
 import { createCustomer } from '../fleet/customers.js';
 import { createMeter } from '../fleet/meters-repo.js';
-import type { FleetDeps } from '../fleet/meters-repo.js';
+import type { FleetDeps } from '../fleet/fleet-deps.js';
 import { createTariff } from '../fleet/tariffs.js';
 import type { Consent } from '../privacy/consent.js';
 import { changeConsent } from '../privacy/consent-repo.js';

@@ -7,7 +7,7 @@ import { AppError } from '../shared/app-error.js';
 import { newId } from '../shared/ids.js';
 import { toIso } from '../shared/time.js';
 import { getCustomer } from './customers.js';
-import type { FleetDeps } from './meters-repo.js';
+import type { FleetDeps } from './fleet-deps.js';
 import { notFound } from './visibility.js';
 
 /** An API key as listed: never the key itself, which only its creator ever sees. */

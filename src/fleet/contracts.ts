@@ -8,7 +8,7 @@ import { AppError } from '../shared/app-error.js';
 import { newId } from '../shared/ids.js';
 import { instantSchema, parseRfc3339, toIso } from '../shared/time.js';
 import { getCustomer } from './customers.js';
-import type { FleetDeps } from './meters-repo.js';
+import type { FleetDeps } from './fleet-deps.js';
 import { getTariff } from './tariffs.js';
 import { canSee, notFound, type Visibility } from './visibility.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CustomerTable, LedgerDatabase } from '../ledger/schema.js';
 import { newId } from '../shared/ids.js';
 import { toIso } from '../shared/time.js';
-import type { FleetDeps } from './meters-repo.js';
+import type { FleetDeps } from './fleet-deps.js';
 import { notFound } from './visibility.js';
 
 export interface Customer {

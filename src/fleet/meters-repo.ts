@@ -1,16 +1,11 @@
 import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { AppError } from '../shared/app-error.js';
-import type { Clock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
 import type { LedgerDatabase, MeterTable } from '../ledger/schema.js';
 import { type Consent, parseConsent } from '../privacy/consent.js';
 import { newMeterSchema, type Meter, type NewMeter, type ParsedMeter } from './meter.js';
+import type { FleetDeps } from './fleet-deps.js';
 import { canSee, notFound, type Visibility } from './visibility.js';
-
-export interface FleetDeps {
-  readonly db: Kysely<LedgerDatabase>;
-  readonly clock: Clock;
-}
 
 function toMeter(row: Selectable<MeterTable>): Meter {
   return {

@@ -3,7 +3,7 @@ import { tariffSchema, type Tariff } from '../billing/tariff-schema.js';
 import type { LedgerDatabase, TariffTable } from '../ledger/schema.js';
 import { newId } from '../shared/ids.js';
 import { toIso } from '../shared/time.js';
-import type { FleetDeps } from './meters-repo.js';
+import type { FleetDeps } from './fleet-deps.js';
 import { notFound } from './visibility.js';
 
 /** A stored tariff: the validated document of docs/design.md §5 with its id. */

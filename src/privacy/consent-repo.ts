@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.js';
 import { type Contract, getContract } from '../fleet/contracts.js';
-import type { FleetDeps } from '../fleet/meters-repo.js';
+import type { FleetDeps } from '../fleet/fleet-deps.js';
 import type { Visibility } from '../fleet/visibility.js';
 import type { LedgerDatabase } from '../ledger/schema.js';
 import { AppError } from '../shared/app-error.js';

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { zodIssueLine } from './shared/zod-issues.js';
 
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['auto', 'on', 'off']);
@@ -157,7 +158,7 @@ export function parseConfig(
     .superRefine(roleRules)
     .safeParse(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')));
   if (!res.success) {
-    const lines = res.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = res.error.issues.map((i) => `  ${zodIssueLine(i)}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = res.data;

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { AppError, type AppErrorCode } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 import { problemResponse } from './problem.js';
 
 const HTTP_CODES: Record<number, AppErrorCode> = {
@@ -16,19 +17,12 @@ const HTTP_CODES: Record<number, AppErrorCode> = {
   415: 'unsupported_media_type',
 };
 
-/** A readable one-line summary of zod issues: `from: Invalid date; groupBy: expected one of ...`. */
-export function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
-
 /** The one `app.onError`: every thrown error becomes problem+json; only unexpected ones are 500 and logged. */
 export function onError(log: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof AppError) return problemResponse(c, err);
     if (err instanceof ZodError)
-      return problemResponse(c, new AppError('validation_failed', describeZodError(err)));
+      return problemResponse(c, new AppError('validation_failed', describeZodIssues(err.issues)));
     if (err instanceof HTTPException) {
       // Hono's own refusals (malformed JSON body, body limit) are client errors with a message.
       const code = HTTP_CODES[err.status] ?? (err.status >= 500 ? 'internal' : 'bad_request');

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '../shared/app-error.js';
 import type { Principal } from '../auth/principal.js';
-import { describeZodError } from './on-error.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 import { problemResponse } from './problem.js';
 
 /** Context variables every authenticated route can read. */
@@ -19,7 +19,7 @@ export function createRouter(): OpenAPIHono<ApiEnv> {
       if (!result.success)
         return problemResponse(
           c,
-          new AppError('validation_failed', describeZodError(result.error)),
+          new AppError('validation_failed', describeZodIssues(result.error.issues)),
         );
       return undefined;
     },

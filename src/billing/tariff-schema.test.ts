@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DESIGN_TARIFF } from '../../test/support/design-tariff.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 import { tariffSchema } from './tariff-schema.js';
 import { compareDecimals } from './decimal-string.js';
 
@@ -25,9 +26,7 @@ const tiered = (tiers: unknown[]) => withEnergy({ type: 'tiered', tiers });
 
 const messages = (input: unknown): string => {
   const r = tariffSchema.safeParse(input);
-  return r.success
-    ? 'VALID'
-    : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return r.success ? 'VALID' : describeZodIssues(r.error.issues);
 };
 
 describe('tariffSchema', () => {

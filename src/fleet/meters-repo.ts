@@ -1,6 +1,7 @@
 import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { AppError } from '../shared/app-error.js';
 import { toIso } from '../shared/time.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 import type { LedgerDatabase, MeterTable } from '../ledger/schema.js';
 import { type Consent, parseConsent } from '../privacy/consent.js';
 import { newMeterSchema, type Meter, type NewMeter, type ParsedMeter } from './meter.js';
@@ -20,10 +21,7 @@ function toMeter(row: Selectable<MeterTable>): Meter {
 export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter> {
   const parsed = newMeterSchema.safeParse(input);
   if (!parsed.success)
-    throw new AppError(
-      'validation_failed',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
+    throw new AppError('validation_failed', describeZodIssues(parsed.error.issues));
   return insertMeter(deps, parsed.data);
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { METER_ID_RE } from '../fleet/meter.js';
 import { parseRfc3339 } from '../shared/time.js';
+import { describeZodIssues } from '../shared/zod-issues.js';
 import type { Reading } from '../readings/reading.js';
 import { makeRejection, type Rejection } from './rejection.js';
 
@@ -30,12 +31,6 @@ export const wireReadingSchema = z.object({
 export interface ParsedMessage {
   readonly readings: Reading[];
   readonly rejections: Rejection[];
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
 }
 
 /**
@@ -82,7 +77,7 @@ export function parseMessage(topic: string, payload: Buffer, receivedAt: number)
     const res = wireReadingSchema.safeParse(element);
     if (!res.success) {
       out.rejections.push(
-        ...reject('invalid_schema', where + describe(res.error), raw()).rejections,
+        ...reject('invalid_schema', where + describeZodIssues(res.error.issues), raw()).rejections,
       );
       return;
     }

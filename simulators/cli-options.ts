@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { FAULT_KINDS, type FaultKind, type FaultRates } from './faults.js';
+import { FAULT_KINDS, type FaultKind, type FaultRates } from './injected-faults.js';
 import { parseInterval } from './interval.js';
 
 /** Broker URL when neither `--mqtt` nor MQTT_URL says otherwise. */

@@ -10,8 +10,9 @@ import {
   parseSpeed,
   parseWhen,
 } from './cli-options.js';
-import type { FaultRates } from './faults.js';
-import { runSimulation, type SimulationReport } from './run-simulation.js';
+import type { FaultRates } from './injected-faults.js';
+import { runSimulation } from './run-simulation.js';
+import type { SimulationReport } from './simulation-report.js';
 
 interface SimulateCliOptions {
   meters: number;

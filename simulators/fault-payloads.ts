@@ -1,4 +1,4 @@
-import type { ExpectedReason } from './faults.js';
+import type { ExpectedReason } from './injected-faults.js';
 import { rfc3339, toWireReading, type SimReading } from './wire-format.js';
 
 /** Number of malformed variants {@link malformedPayload} picks from. */

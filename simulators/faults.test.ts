@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CLOCK_SKEW_MS,
-  FAULT_KINDS,
-  createFaultInjector,
-  type FaultRates,
-  type OutgoingItem,
-} from './faults.js';
+import { CLOCK_SKEW_MS, createFaultInjector } from './faults.js';
+import { FAULT_KINDS, type FaultRates, type OutgoingItem } from './injected-faults.js';
 import { makeFleet } from './fleet.js';
 import { createMeterState } from './meter-state.js';
 import { decodePayload } from './wire-check.js';

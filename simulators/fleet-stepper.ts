@@ -1,4 +1,5 @@
-import { createFaultInjector, type FaultInjector, type FaultRates } from './faults.js';
+import { createFaultInjector, type FaultInjector } from './faults.js';
+import type { FaultRates } from './injected-faults.js';
 import type { MeterDefinition } from './fleet.js';
 import { createMeterState, type MeterState } from './meter-state.js';
 import { planMessages, type PlannedMessage, type SenderFormat } from './message-plan.js';

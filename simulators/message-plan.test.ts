@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseFaultRates, parseWhen, mqttEnvDefaults } from './cli-options.js';
-import type { InjectedFault, OutgoingItem } from './faults.js';
+import type { InjectedFault, OutgoingItem } from './injected-faults.js';
 import { planMessages } from './message-plan.js';
 import { decodePayload } from './wire-check.js';
 import type { SimReading } from './wire-format.js';

@@ -1,4 +1,4 @@
-import type { InjectedFault, OutgoingItem } from './faults.js';
+import type { InjectedFault, OutgoingItem } from './injected-faults.js';
 import type { TimestampFormat } from './fleet.js';
 import { readingTopic, toWireReading, type SimReading } from './wire-format.js';
 

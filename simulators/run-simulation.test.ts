@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../src/shared/clock.js';
-import { CLOCK_SKEW_MS, FAULT_KINDS, type FaultRates } from './faults.js';
+import { CLOCK_SKEW_MS } from './faults.js';
+import { FAULT_KINDS, type FaultRates } from './injected-faults.js';
 import {
   startInProcessBroker,
   tapReadings,
@@ -9,7 +10,8 @@ import {
   type ReadingTap,
   type TappedMessage,
 } from './in-process-broker.js';
-import { runSimulation, type SimulationReport } from './run-simulation.js';
+import { runSimulation } from './run-simulation.js';
+import type { SimulationReport } from './simulation-report.js';
 import { decodePayload, type DecodedReading } from './wire-check.js';
 import { readingKey } from './wire-format.js';
 

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../src/shared/clock.js';
-import type { FaultKind, FaultRates, InjectedFault } from './faults.js';
+import type { FaultRates } from './injected-faults.js';
 import { makeFleet, type MeterDefinition } from './fleet.js';
 import { createFleetStepper, type FleetStepper, type Phase } from './fleet-stepper.js';
 import { alignDown, parseInterval } from './interval.js';
 import { MAX_READINGS_PER_MESSAGE } from './message-plan.js';
 import { connectPublisher } from './publisher.js';
 import { createSendTally, publishPlanned } from './send-tally.js';
-import { rfc3339, type SimReading } from './wire-format.js';
+import { simulationReport, type SimulationReport } from './simulation-report.js';
+import { rfc3339 } from './wire-format.js';
 
 /** Options of {@link runSimulation}. */
 export interface SimulationOptions {
@@ -51,33 +52,6 @@ export interface SimulationOptions {
 export interface SimulationDeps {
   readonly clock: Clock;
   readonly log?: ((msg: string) => void) | undefined;
-}
-
-/** The outcome of a run: what was sent, what the receiver must have stored, what it must have rejected. */
-export interface SimulationReport {
-  readonly meters: number;
-  readonly intervalMs: number;
-  /** First and last simulated reading times (epoch ms); `to` is undefined when nothing was read. */
-  readonly simulated: { readonly from: number; readonly to: number | undefined };
-  readonly messagesPublished: number;
-  /** Valid reading objects published, counting every array element and every resend. */
-  readonly readingsPublished: number;
-  /** Faulty messages published (one each), all expected to become rejections. */
-  readonly rejectsPublished: number;
-  /** Messages carrying a JSON array (backlog), and the longest array sent. */
-  readonly arrayMessages: number;
-  readonly maxArrayLength: number;
-  /** Messages whose PUBACK arrived; `failed` errored; `unacked` had neither when the run ended. */
-  readonly acked: number;
-  readonly failed: number;
-  readonly unacked: number;
-  readonly outages: number;
-  readonly faults: {
-    readonly counts: Readonly<Record<FaultKind, number>>;
-    readonly injected: readonly InjectedFault[];
-  };
-  /** Every valid reading sent, by `${meterId}@${ts}`: each must be stored exactly once. Empty when `track` is false. */
-  readonly expectedStored: ReadonlyMap<string, SimReading>;
 }
 
 /**
@@ -187,23 +161,14 @@ export async function runSimulation(
     await pub.close();
   }
 
-  const s = pub.stats();
-  const report: SimulationReport = {
+  const report = simulationReport({
     meters: fleet.length,
     intervalMs,
-    simulated: { from, to: stepper.lastTs() },
-    messagesPublished: tally.messages,
-    readingsPublished: tally.readings,
-    rejectsPublished: tally.rejects,
-    arrayMessages: tally.arrays,
-    maxArrayLength: tally.maxArray,
-    acked: s.acked,
-    failed: s.failed,
-    unacked: s.published - s.acked - s.failed,
-    outages: stepper.outages(),
-    faults: { counts: { ...stepper.injector.counts }, injected: stepper.injector.injected },
-    expectedStored: tally.expected ?? new Map(),
-  };
+    from,
+    stepper,
+    tally,
+    stats: pub.stats(),
+  });
   log(
     `done: ${report.readingsPublished} readings in ${report.messagesPublished} messages, ${report.acked} acked`,
   );

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeFleet } from '../../simulators/fleet.js';
-import { runSimulation, type SimulationReport } from '../../simulators/run-simulation.js';
+import { runSimulation } from '../../simulators/run-simulation.js';
+import type { SimulationReport } from '../../simulators/simulation-report.js';
 import { listRejections } from '../../src/ingest/rejections-repo.js';
 import { openLedger } from '../../src/ledger/connect.js';
 import { createReadingStore } from '../../src/readings/create-store.js';

@@ -1,33 +1,15 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { BillingOptions } from '../billing/settlement/billing-deps.js';
-import type { Kysely } from 'kysely';
-import type { LedgerDatabase } from '../ledger/schema.js';
-import type { ReadingStore } from '../readings/reading-store.js';
 import { AppError } from '../shared/app-error.js';
-import type { Clock } from '../shared/clock.js';
-import type { Logger } from '../shared/logger.js';
 import { authenticate } from '../auth/authenticate.js';
 import { docsRoutes } from './docs.js';
 import { onError } from './on-error.js';
-import { opsRoutes, type OpsDeps } from './ops-routes.js';
+import type { AppDeps } from './deps.js';
+import { opsRoutes } from './ops-routes.js';
 import { problemResponse } from './problem.js';
 import { createRouter } from './router.js';
 import { v1Routes } from './v1/routes.js';
 import { webRoutes } from '../web/web-routes.js';
-
-export interface AppDeps {
-  readonly ops: OpsDeps;
-  readonly db: Kysely<LedgerDatabase>;
-  readonly store: ReadingStore;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly adminKeyHash?: string | undefined;
-  /** Settlement settings; the defaults of docs/design.md §5 when absent. */
-  readonly billing?: BillingOptions | undefined;
-  /** Called after a meter is created over HTTP, so ingest accepts it at once. */
-  readonly onMeterAdded?: ((meterId: string) => void) | undefined;
-}
 
 /** The HTTP application: built from injected deps, served by main.ts or exercised with `app.request()` in tests. */
 export function createApp(deps: AppDeps): Hono {

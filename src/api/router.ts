@@ -1,13 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '../shared/app-error.js';
-import type { Principal } from '../auth/principal.js';
 import { describeZodIssues } from '../shared/zod-issues.js';
+import type { ApiEnv } from './deps.js';
 import { problemResponse } from './problem.js';
-
-/** Context variables every authenticated route can read. */
-export interface ApiEnv {
-  Variables: { principal: Principal };
-}
 
 /**
  * A router whose request validation failures (path, query, JSON body) answer problem+json 400 through

@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../ledger/schema.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
-import type { ApiEnv } from '../api/router.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { hashApiKey, sameHash } from './api-key.js';
+import type { AuthEnv } from './auth-env.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 export interface AuthDeps {
@@ -22,7 +22,7 @@ const CACHE_TTL_MS = 30_000;
  * cached for 30 s, so a revoked key stops working within that time and a busy API does not query the
  * ledger on every request.
  */
-export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
+export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
   // Unknown keys are remembered too (null), so a client retrying a bad key does not query the ledger each time.
   const cache = new TtlCache<string, Principal | null>({
     ttlMs: CACHE_TTL_MS,
@@ -61,7 +61,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
 }
 
 /** Refuse (403) callers whose role is not among `roles`. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<ApiEnv> {
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const p = c.get('principal');
     if (!roles.includes(p.role))

@@ -7,7 +7,7 @@ import {
 } from '../../billing/bill-view.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { parseRfc3339 } from '../../shared/time.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { billSchema, invoiceSchema, periodItemSchema } from './billing-schemas.js';
 import { presentBill, presentInvoice, presentPeriod } from './billing-presenters.js';

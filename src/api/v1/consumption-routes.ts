@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isValidTimeZone, snapRange } from '../../consumption/group-by.js';
 import { AppError } from '../../shared/app-error.js';
 import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';

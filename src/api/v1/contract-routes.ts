@@ -7,7 +7,7 @@ import {
   newContractSchema,
 } from '../../fleet/contracts.js';
 import { visibilityOf } from '../../fleet/visibility.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { BEARER, idParam, json, jsonBody, listOf, problems } from './schemas.js';
 import { presentContract } from './fleet-presenters.js';

@@ -9,7 +9,7 @@ import {
   newCustomerSchema,
 } from '../../fleet/customers.js';
 import { createTariff, getTariff, listTariffs } from '../../fleet/tariffs.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { contractRoutes } from './contract-routes.js';
 import { meRoutes } from './me-routes.js';

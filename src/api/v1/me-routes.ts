@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getCustomer } from '../../fleet/customers.js';
 import { AppError } from '../../shared/app-error.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { BEARER, json, problems } from './schemas.js';
 import { presentCustomer } from './fleet-presenters.js';

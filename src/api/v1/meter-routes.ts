@@ -3,7 +3,7 @@ import { requireRole } from '../../auth/authenticate.js';
 import { newMeterSchema } from '../../fleet/meter.js';
 import { createMeter, getMeter, listVisibleMeters } from '../../fleet/meters-repo.js';
 import { visibilityOf } from '../../fleet/visibility.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { BEARER, json, jsonBody, listOf, meterIdParam, problems } from './schemas.js';
 import { presentMeter } from './fleet-presenters.js';

@@ -9,7 +9,7 @@ import { eraseCustomer } from '../../privacy/erasure/erase-customer.js';
 import { exportArchive } from '../../privacy/export/export-archive.js';
 import { AppError } from '../../shared/app-error.js';
 import { toRfc3339 } from '../../shared/time.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { BEARER, idParam, json, jsonBody, problems } from './schemas.js';
 import { presentContract } from './fleet-presenters.js';

@@ -3,7 +3,7 @@ import { requireRole } from '../../auth/authenticate.js';
 import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import { listRejections } from '../../ingest/rejections-repo.js';
 import { toRfc3339 } from '../../shared/time.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { BEARER, json, problems } from './schemas.js';
 

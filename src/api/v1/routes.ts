@@ -1,5 +1,5 @@
 import { meterLookup } from '../../fleet/meter-lookup.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { billRoutes } from './bill-routes.js';
 import { billingRoutes } from './billing-routes.js';

@@ -26,9 +26,14 @@ export class TtlCache<K, V> {
     return undefined;
   }
 
-  set(key: K, value: V): void {
+  /** Remember `value` for `ttlMs` (default: the cache's), e.g. shorter for a negative answer. */
+  set(key: K, value: V, ttlMs = this.opts.ttlMs): void {
     if (this.entries.size >= this.opts.max) this.entries.clear();
-    this.entries.set(key, { value, expires: this.opts.clock.now() + this.opts.ttlMs });
+    this.entries.set(key, { value, expires: this.opts.clock.now() + ttlMs });
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   clear(): void {

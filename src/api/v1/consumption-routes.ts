@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isValidTimeZone, snapRange } from '../../consumption/group-by.js';
+import { isValidTimeZone } from '../../consumption/group-by.js';
 import { AppError } from '../../shared/app-error.js';
 import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../deps.js';
@@ -7,7 +7,8 @@ import { createRouter } from '../router.js';
 import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { requireConsent } from '../../privacy/consent.js';
-import { consentedConsumption, requireConsentFor } from '../../privacy/consented-consumption.js';
+import { meterConsumption } from '../../privacy/meter-consumption.js';
+import { fromStore } from '../../readings/from-store.js';
 import { BEARER, json, meterIdParam, problems } from './schemas.js';
 
 /** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */
@@ -94,18 +95,6 @@ const consumptionRoute = createRoute({
   },
 });
 
-/** A readings-store call whose failure (outage, timeout) answers 503 rather than 500. */
-async function fromStore<T>(what: string, call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (e) {
-    throw new AppError(
-      'store_unavailable',
-      `the readings store did not answer ${what}: ${(e as Error).message}`,
-    );
-  }
-}
-
 /** Readings and consumption of a meter: owner, staff and admin. */
 export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
   const r = createRouter();
@@ -139,32 +128,23 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
       throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
     if (q.tz !== undefined && !isValidTimeZone(q.tz))
       throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
-    const meter = await meters.get(visibilityOf(c.get('principal')), c.req.valid('param').meterId);
-    const tz = q.tz ?? meter.timezone;
-    requireConsentFor({
-      consent: meter.consent,
-      groupBy: q.groupBy,
-      tz,
-      contractTz: meter.timezone,
-    });
-    // Readings are fetched around the snapped range; too many buckets or a bad zone answer 400 from the core.
-    const { start, end } = snapRange(from, to, q.groupBy, tz);
-    const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
-    const result = consentedConsumption({
-      series,
-      from: start,
-      to: end,
-      groupBy: q.groupBy,
-      tz,
-      consent: meter.consent,
-      contractTz: meter.timezone,
-    });
+    const result = await meterConsumption(
+      { store: deps.store, meters },
+      {
+        visibility: visibilityOf(c.get('principal')),
+        meterId: c.req.valid('param').meterId,
+        from,
+        to,
+        groupBy: q.groupBy,
+        tz: q.tz,
+      },
+    );
     return c.json(
       {
-        meterId: meter.id,
+        meterId: result.meterId,
         unit: 'Wh' as const,
-        groupBy: q.groupBy,
-        tz,
+        groupBy: result.groupBy,
+        tz: result.tz,
         start: toRfc3339(result.start),
         end: toRfc3339(result.end),
         buckets: result.buckets.map((b) => ({

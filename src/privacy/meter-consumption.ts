@@ -1,0 +1,61 @@
+import type { Consumption } from '../consumption/buckets.js';
+import { snapRange, type GroupBy } from '../consumption/group-by.js';
+import type { MeterLookup } from '../fleet/meter-lookup.js';
+import type { Visibility } from '../fleet/visibility.js';
+import { fromStore } from '../readings/from-store.js';
+import type { ReadingStore } from '../readings/reading-store.js';
+import { consentedConsumption, requireConsentFor } from './consented-consumption.js';
+
+/** What a meter's consumption is read from. */
+export interface MeterConsumptionDeps {
+  readonly store: Pick<ReadingStore, 'registers'>;
+  readonly meters: Pick<MeterLookup, 'get'>;
+}
+
+/** A consumption request, already validated: `from` ≤ `to`, `tz` (when given) a known zone. */
+export interface MeterConsumptionInput {
+  readonly visibility: Visibility;
+  readonly meterId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly groupBy: GroupBy;
+  /** Default: the contract's zone. */
+  readonly tz?: string | undefined;
+}
+
+/** The consumption of one meter, with the cut it was computed in. */
+export interface MeterConsumption extends Consumption {
+  readonly meterId: string;
+  readonly groupBy: GroupBy;
+  readonly tz: string;
+}
+
+/**
+ * A meter's consumption as its contract's consent allows, the work of `GET /v1/meters/{id}/consumption`
+ * as a plain function, so the route only validates and presents. The consent is checked before the
+ * store is read: a refused request costs no query. Readings are fetched around the range snapped to
+ * bucket edges.
+ *
+ * @throws AppError `not_found` for a meter `visibility` may not see; `consent_required`;
+ *   `validation_failed` for too many buckets or a bad zone; `store_unavailable` when the store fails.
+ */
+export async function meterConsumption(
+  deps: MeterConsumptionDeps,
+  input: MeterConsumptionInput,
+): Promise<MeterConsumption> {
+  const meter = await deps.meters.get(input.visibility, input.meterId);
+  const tz = input.tz ?? meter.timezone;
+  const facts = { consent: meter.consent, contractTz: meter.timezone };
+  requireConsentFor({ ...facts, groupBy: input.groupBy, tz });
+  const { start, end } = snapRange(input.from, input.to, input.groupBy, tz);
+  const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
+  const result = consentedConsumption({
+    ...facts,
+    series,
+    from: start,
+    to: end,
+    groupBy: input.groupBy,
+    tz,
+  });
+  return { meterId: meter.id, groupBy: input.groupBy, tz, ...result };
+}

@@ -7,20 +7,23 @@ import { requireBinary } from '../harness/services.js';
 /** Debian's Chromium; CHROMIUM_BIN tests another build. */
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
-/** Where screenshots go (gitignored); the README's are copied from here to docs/screenshots. */
+/** Where screenshots go (gitignored); the ones shown in docs/web-app.md are copied from here to docs/screenshots. */
 export const SCREENSHOT_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../test-artifacts/screenshots',
 );
 
-/** Chromium is installed (or REQUIRE_SERVICES=1 made its absence an error, as for the other services). */
+/**
+ * Chromium is installed (or REQUIRE_SERVICES=1 made its
+ * absence an error, as for the other services).
+ */
 export function haveChromium(): boolean {
   return requireBinary('chromium', CHROMIUM_BIN);
 }
 
 /**
- * Headless Chromium as root on a machine without network: no sandbox (root), no GPU, and none of the
- * background connections (updates, first-run pings) that a closed network refuses by the dozen.
+ * Headless Chromium as root on a machine without network: no sandbox (root), no GPU, and none of
+ * the background connections (updates, first-run pings) that a closed network refuses by the dozen.
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -59,7 +62,8 @@ export async function openPage(
     locale: 'en-GB',
     timezoneId: 'Europe/Paris',
   });
-  // Generous: the shared 2-core machine may be busy with other suites; every wait is for a condition.
+  // Generous: the shared 2-core machine may be busy
+  // with other suites; every wait is for a condition.
   context.setDefaultTimeout(45_000);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -72,8 +76,9 @@ export async function openPage(
 }
 
 /**
- * Screenshots under test-artifacts/screenshots: `<name>-<screen>.png` is what the screen shows (375×812
- * or 1280×800), scrolled to `at` when given, and `<name>-<screen>-full.png` the whole page.
+ * Screenshots under test-artifacts/screenshots: `<name>-<screen>.png`
+ * is what the screen shows (375×812 or 1280×800), scrolled to `at`
+ * when given, and `<name>-<screen>-full.png` the whole page.
  */
 export async function screenshot(
   page: Page,
@@ -105,8 +110,9 @@ const OVERFLOWING = `[...document.querySelectorAll('body *')]
   .map((el) => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`;
 
 /**
- * Nothing sticks out past the viewport (wide tables scroll inside their own box): the page works on a
- * 375 px phone without sideways scrolling. Returns the elements that stick out, with their right edge.
+ * Nothing sticks out past the viewport (wide tables scroll inside their
+ * own box): the page works on a 375 px phone without sideways scrolling.
+ * Returns the elements that stick out, with their right edge.
  */
 export async function overflowing(page: Page): Promise<string[]> {
   const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
@@ -123,7 +129,10 @@ const UNLABELLED = `[...document.querySelectorAll('input, select, button')]
     : el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
   .map((el) => el.outerHTML.slice(0, 120))`;
 
-/** Visible controls without an accessible name (label, aria-label or aria-labelledby): should be none. */
+/**
+ * Visible controls without an accessible name (label,
+ * aria-label or aria-labelledby): should be none.
+ */
 export async function unlabelledControls(page: Page): Promise<string[]> {
   return (await page.evaluate(UNLABELLED)) as string[];
 }

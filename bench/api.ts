@@ -1,8 +1,9 @@
-// npm run bench:api — the consumption endpoint under load, against InfluxDB holding 1,000 meters x 31 days
-// of 15-minute readings, compared with the same data fetched straight from InfluxDB in the same run.
-// Two request kinds, random meters: a month of day buckets, and a day of 15-minute buckets.
-// The last line printed is one JSON object. BENCH_METERS, BENCH_DAYS, BENCH_SECONDS, BENCH_CONNECTIONS resize it;
-// BENCH_CACHE_MB sets READINGS_CACHE_MB (0: no readings cache), BENCH_NODE_ARGS the API's node flags.
+// npm run bench:api — the consumption endpoint under load, against InfluxDB holding 1,000 meters
+// x 31 days of 15-minute readings, compared with the same data fetched straight from InfluxDB in
+// the same run. Two request kinds, random meters: a month of day buckets, and a day of 15-minute
+// buckets. The last line printed is one JSON object. BENCH_METERS, BENCH_DAYS, BENCH_SECONDS,
+// BENCH_CONNECTIONS resize it; BENCH_CACHE_MB sets READINGS_CACHE_MB (0: no readings cache),
+// BENCH_NODE_ARGS the API's node flags.
 import autocannon, { type Result } from 'autocannon';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ADMIN = 'bench-admin-key-0123456789abcdef';
 const DAY = 86_400_000;
 const STEP = 15 * 60_000;
-const MONTH_START = Date.UTC(2026, 9, 1); // October 2026: 31 days, with the Paris DST change on the 25th
+// October 2026: 31 days, with the Paris DST change on the 25th
+const MONTH_START = Date.UTC(2026, 9, 1);
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 const meterIds = Array.from({ length: METERS }, (_, i) => `api-${String(i).padStart(5, '0')}`);
 const randomMeter = () => meterIds[Math.floor(Math.random() * METERS)]!;
@@ -85,7 +87,10 @@ const apiDay = () => {
   const d = randomDay();
   return `/v1/meters/${randomMeter()}/consumption?groupBy=15m&from=${iso(d)}&to=${iso(d + DAY)}&tz=UTC`;
 };
-/** The same data straight from InfluxDB: what the store adapter asks for one uncached request (3 statements, registers only). */
+/**
+ * The same data straight from InfluxDB: what the store adapter asks for one uncached request (3
+ * statements, registers only).
+ */
 function rawPath(from: number, to: number): string {
   const m = randomMeter();
   const sel = `SELECT import_wh, export_wh FROM meter_reading WHERE meter_id = '${m}'`;
@@ -122,7 +127,8 @@ async function main(): Promise<void> {
         MQTT_PORT: String(await freePort()),
         ADMIN_API_KEY: ADMIN,
         LOG_LEVEL: 'warn',
-        // No cron in the measured process: settling the bench's one 1,000-meter contract at a quarter hour would compete with the load.
+        // No cron in the measured process: settling the bench's one 1,000-meter contract at a
+        // quarter hour would compete with the load.
         SETTLE_CRON: 'off',
         RETENTION_CRON: 'off',
         ...(process.env.BENCH_CACHE_MB ? { READINGS_CACHE_MB: process.env.BENCH_CACHE_MB } : {}),
@@ -192,9 +198,11 @@ async function main(): Promise<void> {
     if (check.status !== 200 || body.buckets?.length !== DAYS)
       throw new Error(`warm-up answered ${check.status}: ${JSON.stringify(body).slice(0, 300)}`);
 
-    // First pass with an empty readings cache: every meter's month once, each read from InfluxDB. Then the steady state.
+    // First pass with an empty readings cache: every meter's month once, each read from
+    // InfluxDB. Then the steady state.
     const cold = summary(await run(wl.httpUrl, headers, everyMonth, METERS));
-    // Not measured: JIT warm-up of the day path, and the collections that move the loaded days to the old generation.
+    // Not measured: JIT warm-up of the day path, and the collections that move the loaded
+    // days to the old generation.
     await run(wl.httpUrl, headers, mixed(apiMonth, apiDay), undefined, 5);
     const api = summary(await run(wl.httpUrl, headers, mixed(apiMonth, apiDay)));
     const raw = summary(await run(influx.url, {}, mixed(rawMonth, rawDay)));

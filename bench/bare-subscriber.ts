@@ -1,5 +1,5 @@
-// The baseline of bench:ingest: a subscriber that does nothing but count, with the same session settings
-// as wattledger's ingest (persistent session, QoS 1, one PUBACK per message).
+// The baseline of bench:ingest: a subscriber that does nothing but count, with the same session
+// settings as wattledger's ingest (persistent session, QoS 1, one PUBACK per message).
 import mqtt from 'mqtt';
 
 const [url, countText] = process.argv.slice(2);

@@ -5,7 +5,10 @@ export interface BenchMessage {
   readonly payload: string;
 }
 
-/** `perMeter` readings for each of `meters` meters, one reading per message, 15 minutes apart, ending a minute ago. */
+/**
+ * `perMeter` readings for each of `meters` meters, one reading per message, 15 minutes
+ * apart, ending a minute ago.
+ */
 export function benchMessages(meterIds: readonly string[], perMeter: number): BenchMessage[] {
   const step = 15 * 60_000;
   const first = Math.floor((Date.now() - 60_000) / step) * step - (perMeter - 1) * step;
@@ -27,8 +30,9 @@ export function benchMessages(meterIds: readonly string[], perMeter: number): Be
 }
 
 /**
- * Publish every message at QoS 1 as fast as the broker acknowledges, with at most `window` in flight.
- * The same publisher drives every measurement of the benchmark. Resolves with the wall time it took.
+ * Publish every message at QoS 1 as fast as the broker acknowledges, with at most
+ * `window` in flight. The same publisher drives every measurement of the benchmark.
+ * Resolves with the wall time it took.
  */
 export async function publishAll(
   url: string,

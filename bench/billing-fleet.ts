@@ -18,7 +18,9 @@ import { DESIGN_TARIFF } from '../test/support/design-tariff.js';
 export const TZ = 'Europe/Paris';
 export const DAY_MS = 86_400_000;
 
-/** A calendar month in a zone, `[local 1st 00:00, next 1st 00:00)` as epoch ms: one billing period. */
+/**
+ * A calendar month in a zone, `[local 1st 00:00, next 1st 00:00)` as epoch ms: one billing period.
+ */
 export interface Month {
   readonly label: string;
   readonly start: number;
@@ -36,8 +38,8 @@ export function localMonth(year: number, month: number, tz = TZ): Month {
 }
 
 /**
- * A seeded fleet of simulated homes (one in five with solar panels, so with `exportWh`), installed at
- * `installedAt`: the register model counts from there, which keeps generating a month cheap.
+ * A seeded fleet of simulated homes (one in five with solar panels, so with `exportWh`), installed
+ * at `installedAt`: the register model counts from there, which keeps generating a month cheap.
  */
 export function simulatedFleet(
   meters: number,
@@ -48,7 +50,10 @@ export function simulatedFleet(
   return makeFleet({ meters, seed, prefix, installedAt });
 }
 
-/** The 15-minute readings of one simulated meter over `[from, to]`, each received 5 s after its meter time. */
+/**
+ * The 15-minute readings of one simulated meter over `[from, to]`, each received
+ * 5 s after its meter time.
+ */
 export function meterReadings(meter: MeterDefinition, from: number, to: number): Reading[] {
   const state = createMeterState(meter, { startTs: from });
   return state.advanceTo(to).map((r) => ({
@@ -61,7 +66,9 @@ export function meterReadings(meter: MeterDefinition, from: number, to: number):
   }));
 }
 
-/** Index of the first reading with `ts >= t` in ascending `sorted` (its length when there is none). */
+/**
+ * Index of the first reading with `ts >= t` in ascending `sorted` (its length when there is none).
+ */
 function lowerBound(sorted: readonly Reading[], t: number): number {
   let lo = 0;
   let hi = sorted.length;
@@ -84,9 +91,10 @@ export function readingsWindow(sorted: readonly Reading[], from: number, to: num
 }
 
 /**
- * One customer, one contract on the docs/design.md §5 time-of-use tariff (starting at `contractStart`, in TZ)
- * and one meter per simulated home, through the fleet functions the API uses. Batched in transactions:
- * fleet set-up is not what is measured, and one commit per row would make it the slowest step.
+ * One customer, one contract on the docs/design.md §5 time-of-use tariff (starting at
+ * `contractStart`, in TZ) and one meter per simulated home, through the fleet functions the API
+ * uses. Batched in transactions: fleet set-up is not what is measured, and one commit per row would
+ * make it the slowest step.
  */
 export async function createSettlementFleet(
   deps: FleetDeps,
@@ -116,7 +124,9 @@ export async function createSettlementFleet(
   }
 }
 
-/** writeBatch, retried while InfluxDB answers 5xx (its write cache can fill up under a bulk load). */
+/**
+ * writeBatch, retried while InfluxDB answers 5xx (its write cache can fill up under a bulk load).
+ */
 async function writeWithRetry(store: ReadingStore, batch: readonly Reading[]): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -129,9 +139,10 @@ async function writeWithRetry(store: ReadingStore, batch: readonly Reading[]): P
 }
 
 /**
- * Generate and write every meter's readings over `[from, to]` straight into the store (line protocol
- * in requests of at most 5,000 points, as ingest flushes them), `writers` meters in flight at once so
- * generating the next meter overlaps InfluxDB storing the previous ones. Answers the readings written.
+ * Generate and write every meter's readings over `[from, to]` straight into the store (line
+ * protocol in requests of at most 5,000 points, as ingest flushes them), `writers` meters in
+ * flight at once so generating the next meter overlaps InfluxDB storing the previous ones.
+ * Answers the readings written.
  */
 export async function loadReadings(
   store: ReadingStore,

@@ -1,9 +1,10 @@
-// npm run bench:estimate — how close is the estimate of an open period (docs/design.md §5: measured so far plus
-// the 7-day baseline projection) to the bill later settled? Simulated households (the simulators' load
-// profiles, one in five with solar export), several months of 2026 in Europe/Paris including both DST
-// changes, priced with the docs/design.md §5 time-of-use tariff by the pure billing functions on readings held
-// in memory: no services. Deterministic per BENCH_SEED. BENCH_METERS resizes it (default 200 per month).
-// The last line printed is one JSON object: the error distribution, in percent.
+// npm run bench:estimate — how close is the estimate of an open period (docs/design.md §5:
+// measured so far plus the 7-day baseline projection) to the bill later settled? Simulated
+// households (the simulators' load profiles, one in five with solar export), several months of 2026
+// in Europe/Paris including both DST changes, priced with the docs/design.md §5 time-of-use tariff
+// by the pure billing functions on readings held in memory: no services. Deterministic per
+// BENCH_SEED. BENCH_METERS resizes it (default 200 per month). The last line printed is one JSON
+// object: the error distribution, in percent.
 import { estimatedBill, measuredBill, type PeriodBill } from '../src/billing/bills/period-bill.js';
 import { tariffSchema } from '../src/billing/tariff-schema.js';
 import type { Reading } from '../src/readings/reading.js';
@@ -20,8 +21,9 @@ import {
 
 const METERS = Number(process.env.BENCH_METERS ?? 200);
 const SEED = Number(process.env.BENCH_SEED ?? 20260315);
-// March: spring DST change and the steepest seasonal decline; July: the most solar export; October: the
-// autumn DST change (a 25-hour day); December: the winter peak, consumption rising through the month.
+// March: spring DST change and the steepest seasonal decline; July: the most solar export;
+// October: the autumn DST change (a 25-hour day); December: the winter peak, consumption
+// rising through the month.
 const MONTHS: readonly Month[] = [
   localMonth(2026, 3),
   localMonth(2026, 7),
@@ -29,10 +31,16 @@ const MONTHS: readonly Month[] = [
   localMonth(2026, 12),
 ];
 const QUARTER_MS = 15 * 60_000;
-/** The estimate's read window reaches this far before the period start: the baseline of docs/design.md §5. */
+/**
+ * The estimate's read window reaches this far before the period start: the
+ * baseline of docs/design.md §5.
+ */
 const BASELINE_MS = 7 * DAY_MS;
 const TARIFF = tariffSchema.parse(DESIGN_TARIFF);
-/** Export credit per kWh with VAT (VAT applies to the credit line too, docs/design.md §5 rule 4): for the what-if below. */
+/**
+ * Export credit per kWh with VAT (VAT applies to the credit line too, docs/design.md §5 rule
+ * 4): for the what-if below.
+ */
 const CREDIT_PER_KWH =
   Number(DESIGN_TARIFF.versions[0].exportRate) *
   (1 + Number(DESIGN_TARIFF.versions[0].taxes[1].percent) / 100);
@@ -49,21 +57,27 @@ interface Sample {
   readonly eur: number;
   /** The settled total, EUR: near zero for a home that exports about as much as it buys. */
   readonly settled: number;
-  /** What-if: signedPct had the projection also credited export at the baseline's average export power. */
+  /**
+   * What-if: signedPct had the projection also credited export at the
+   * baseline's average export power.
+   */
   readonly exportAwarePct: number;
   /** Projected import against the import actually measured over the same second half, percent. */
   readonly importPct: number;
-  /** Exported kWh of the second half, which the projection leaves out (it ignores baseline export). */
+  /**
+   * Exported kWh of the second half, which the projection leaves out (it ignores baseline export).
+   */
   readonly lateExportKwh: number;
 }
 
 const total = (b: PeriodBill) => Number(b.bill.total);
 
 /**
- * The estimate made at `now` and the settled bill of one meter's period, from its readings (ascending,
- * covering the baseline week before the period and at least one reading after its end). Each sees
- * what billing would read: the estimate `[start − 7 d, now]` as known at `now` (bill-status.ts), the
- * settlement `[start, end]`, both with the nearest readings either side (read-meters.ts).
+ * The estimate made at `now` and the settled bill of one meter's period, from its readings
+ * (ascending, covering the baseline week before the period and at least one reading after its
+ * end). Each sees what billing would read: the estimate `[start − 7 d, now]` as known at
+ * `now` (bill-status.ts), the settlement `[start, end]`, both with the nearest readings
+ * either side (read-meters.ts).
  */
 function estimateAndSettle(
   readings: readonly Reading[],
@@ -108,7 +122,8 @@ function registersAt(readings: readonly Reading[], t: number): Reading {
 }
 
 function sampleMonth(period: Month): Sample[] {
-  // Mid-period, on the quarter-hour grid the readings follow (every month here has a whole number of half hours).
+  // Mid-period, on the quarter-hour grid the readings follow (every month here has a
+  // whole number of half hours).
   const now = period.start + Math.floor((period.end - period.start) / 2 / QUARTER_MS) * QUARTER_MS;
   const fleet = simulatedFleet(METERS, SEED, 'est-', Date.UTC(2026, 0, 1));
   return fleet.map((meter) => {
@@ -120,7 +135,8 @@ function sampleMonth(period: Month): Sample[] {
       registersAt(readings, now),
       registersAt(readings, period.end),
     ];
-    // The projection ignores export; crediting the baseline week's export, scaled to the time left, shows what that costs.
+    // The projection ignores export; crediting the baseline week's export, scaled to the time
+    // left, shows what that costs.
     const projectedExportKwh =
       (((atNow.exportWh ?? 0) - (atBaseline.exportWh ?? 0)) / 1000) *
       ((period.end - now) / BASELINE_MS);

@@ -1,8 +1,9 @@
-// npm run bench:ingest — readings/s through Mosquitto alone, through the whole pipeline into InfluxDB,
-// and through the embedded default (aedes + SQLite), with one publisher, message shape and count.
-// The last line printed is one JSON object with the figures. BENCH_READINGS and BENCH_METERS resize it.
-// The ingest runs compiled, with the heap limit `npm start` uses (--max-old-space-size=128; BENCH_NODE_ARGS
-// overrides), because V8 otherwise lets garbage from 5,000-reading batches pile up to ~250 MB RSS.
+// npm run bench:ingest — readings/s through Mosquitto alone, through the whole pipeline into
+// InfluxDB, and through the embedded default (aedes + SQLite), with one publisher, message shape
+// and count. The last line printed is one JSON object with the figures. BENCH_READINGS and
+// BENCH_METERS resize it. The ingest runs compiled, with the heap limit `npm start` uses
+// (--max-old-space-size=128; BENCH_NODE_ARGS overrides), because V8 otherwise lets garbage from
+// 5,000-reading batches pile up to ~250 MB RSS.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,10 +1,11 @@
-// npm run bench:settle — settlement throughput. BENCH_CONTRACTS contracts (default 2,000), one simulated
-// household meter each, the docs/design.md §5 time-of-use tariff in Europe/Paris, October 2026 (31 days and the
-// DST change) of 15-minute readings in a harness InfluxDB, the ledger in SQLite (BENCH_LEDGER=postgres:
-// a harness PostgreSQL). The settlement run is compared, in the same process and run, with only reading
-// the same data the way settlement reads it. The last line printed is one JSON object; readSeconds is the
-// mean of the read-only passes before and after the settlement. Everything shares the machine's cores, so
-// the first line shows the load average: other work on the box skews the figures.
+// npm run bench:settle — settlement throughput. BENCH_CONTRACTS contracts (default 2,000), one
+// simulated household meter each, the docs/design.md §5 time-of-use tariff in Europe/Paris,
+// October 2026 (31 days and the DST change) of 15-minute readings in a harness InfluxDB, the ledger
+// in SQLite (BENCH_LEDGER=postgres: a harness PostgreSQL). The settlement run is compared, in the
+// same process and run, with only reading the same data the way settlement reads it. The last line
+// printed is one JSON object; readSeconds is the mean of the read-only passes before and after the
+// settlement. Everything shares the machine's cores, so the first line shows the load average:
+// other work on the box skews the figures.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,15 +51,19 @@ const LEDGER = process.env.BENCH_LEDGER ?? 'sqlite';
 const OCTOBER = localMonth(2026, 10);
 // October ends 2026-10-31T23:00Z; with the 72 h grace, settlement is due from 2026-11-03T23:00Z on.
 const NOW = Date.parse('2026-11-10T00:00:00Z');
-/** settle-periods.ts prices periods in chunks of this many, reading the next chunk while writing one. */
+/**
+ * settle-periods.ts prices periods in chunks of this many, reading the
+ * next chunk while writing one.
+ */
 const SETTLE_CHUNK = 100;
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 const secondsSince = (t0: number) => (performance.now() - t0) / 1000;
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
- * CPU milliseconds used so far by this process and by the harness influxd (found in /proc by its temp
- * folder). Wall time on a shared machine moves with whatever else runs; CPU per contract much less so.
+ * CPU milliseconds used so far by this process and by the harness influxd (found in /proc
+ * by its temp folder). Wall time on a shared machine moves with whatever else runs; CPU
+ * per contract much less so.
  */
 function cpuClock(influxDir: string): () => { node: number; influxd: number } {
   const cmdline = (pid: string) => {
@@ -83,7 +88,10 @@ function cpuClock(influxDir: string): () => { node: number; influxd: number } {
   };
 }
 
-/** Sums the time from a query's compilation to its result: what settlement spends waiting on the ledger. */
+/**
+ * Sums the time from a query's compilation to its result: what settlement
+ * spends waiting on the ledger.
+ */
 class LedgerTimer implements KyselyPlugin {
   readonly #started = new WeakMap<object, number>();
   ms = 0;
@@ -102,7 +110,9 @@ class LedgerTimer implements KyselyPlugin {
   }
 }
 
-/** The store with the wall time of its `windows` calls summed (calls overlap: up to 2 run at once). */
+/**
+ * The store with the wall time of its `windows` calls summed (calls overlap: up to 2 run at once).
+ */
 function timedStore(store: ReadingStore): ReadingStore & { ms: number } {
   const timed = { ...store, ms: 0 };
   timed.windows = async (requests) => {
@@ -162,12 +172,14 @@ async function main(): Promise<void> {
     const store = createInfluxStore({ url: influx.url, database: 'benchsettle' });
     await store.init();
 
-    // Meters installed a month before: the register model counts from there, and no reading precedes it.
+    // Meters installed a month before: the register model counts from there,
+    // and no reading precedes it.
     const meters = simulatedFleet(N, 20261110, 'settle-', OCTOBER.start - 30 * DAY_MS);
     let t0 = performance.now();
     await createSettlementFleet({ db: ledger.db, clock }, meters, OCTOBER.start);
     log(`fleet:    ${N} customers, contracts and meters in ${secondsSince(t0).toFixed(1)} s`);
-    // Three days either side, so every period has its neighbours before the start and after the end.
+    // Three days either side, so every period has its neighbours before
+    // the start and after the end.
     t0 = performance.now();
     const loaded = await loadReadings(
       store,
@@ -182,17 +194,19 @@ async function main(): Promise<void> {
       const p = periodContaining(ctx, OCTOBER.start);
       if (p === undefined || p.start !== OCTOBER.start || p.end !== OCTOBER.end)
         throw new Error(`contract ${ctx.contractId}: unexpected October period`);
-      // What settle-periods.ts asks for a closed period settled without force: [start, end] plus neighbours.
+      // What settle-periods.ts asks for a closed period settled without force:
+      // [start, end] plus neighbours.
       return { key: ctx.contractId, meterIds: ctx.meterIds, from: p.start, to: p.end };
     });
     const byId = new Map(contexts.map((c) => [c.contractId, c]));
 
-    // Fairness. The first pass over the data pays for InfluxDB's cold caches (TSM blocks, series index)
-    // and for V8 compiling the read and pricing paths; whichever measurement came first would pay it.
-    // So a warm-up pass reads everything and prices it in memory (untimed as a whole, but its pricing
-    // time is kept: settlement's pure CPU share). Then the read-only pass runs before and after the
-    // settlement, and its mean is the reference: drift in either direction (InfluxDB compacting the
-    // fresh load in the background, the page cache, other work on a shared machine) weighs on both sides.
+    // Fairness. The first pass over the data pays for InfluxDB's cold caches (TSM blocks, series
+    // index) and for V8 compiling the read and pricing paths; whichever measurement came first
+    // would pay it. So a warm-up pass reads everything and prices it in memory (untimed as a whole,
+    // but its pricing time is kept: settlement's pure CPU share). Then the read-only pass runs
+    // before and after the settlement, and its mean is the reference: drift in either direction
+    // (InfluxDB compacting the fresh load in the background, the page cache, other work on a shared
+    // machine) weighs on both sides.
     let pricingMs = 0;
     const warm = await readPass(store, requests, (chunk, got) => {
       const p0 = performance.now();
@@ -272,7 +286,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** Every contract settled, nothing held or failed, invoices INV-2026-000001..N without gaps: else throw. */
+/**
+ * Every contract settled, nothing held or failed, invoices INV-2026-000001..N
+ * without gaps: else throw.
+ */
 async function verify(
   db: BillingDeps['db'],
   result: Awaited<ReturnType<typeof runSettlement>>,

@@ -1,8 +1,8 @@
 /**
- * Builds the web app (customer app at `/`, staff console at `/staff`) into dist/web: esbuild bundles
- * each entry with its CSS and uPlot from node_modules (no CDN), names files by content hash so the
- * server can let browsers cache them for good, and writes the HTML pages pointing at those names.
- * Run by `npm run build`; `tsx scripts/build-web.ts` alone rebuilds only the web app.
+ * Builds the web app (customer app at `/`, staff console at `/staff`) into dist/web: esbuild
+ * bundles each entry with its CSS and uPlot from node_modules (no CDN), names files by content hash
+ * so the server can let browsers cache them for good, and writes the HTML pages pointing at those
+ * names. Run by `npm run build`; `tsx scripts/build-web.ts` alone rebuilds only the web app.
  */
 import { build, type Metafile } from 'esbuild';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';

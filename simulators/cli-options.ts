@@ -41,8 +41,8 @@ export function parseWhen(input: string, now: number): number {
 }
 
 /**
- * Fault rates: `duplicate=0.01,malformed=0.005`; `all=0.01` sets every kind (later entries override).
- * Kinds: duplicate, outOfOrder, late, malformed, registerDecrease, clockSkew.
+ * Fault rates: `duplicate=0.01,malformed=0.005`; `all=0.01` sets every kind (later entries
+ * override). Kinds: duplicate, outOfOrder, late, malformed, registerDecrease, clockSkew.
  */
 export function parseFaultRates(spec: string): FaultRates {
   const rates: Partial<Record<FaultKind, number>> = {};
@@ -104,7 +104,10 @@ export function parseIntervalOption(value: string): string {
   return value;
 }
 
-/** Connection defaults from the same variables the service reads, so a password need not appear in `ps`. */
+/**
+ * Connection defaults from the same variables the service reads, so a
+ * password need not appear in `ps`.
+ */
 export function mqttEnvDefaults(env: Record<string, string | undefined> = process.env): {
   url: string;
   username: string | undefined;

@@ -45,8 +45,8 @@ export function summarize(report: SimulationReport): Record<string, unknown> {
 
 /**
  * Add `wattledger simulate`: publish a simulated meter fleet's readings over MQTT. Progress goes to
- * stderr, the JSON summary to stdout; SIGINT/SIGTERM stop it after the last PUBACKs (a second signal
- * exits at once).
+ * stderr, the JSON summary to stdout; SIGINT/SIGTERM stop it after the last PUBACKs (a
+ * second signal exits at once).
  */
 export function registerSimulateCommand(program: Command): void {
   const env = mqttEnvDefaults();

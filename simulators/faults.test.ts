@@ -19,7 +19,9 @@ const generated = new Map(
 );
 const total = [...generated.values()].reduce((s, rs) => s + rs.length, 0);
 
-/** Run every meter through an injector one reading at a time (as in the live phase), then release. */
+/**
+ * Run every meter through an injector one reading at a time (as in the live phase), then release.
+ */
 function inject(rates: FaultRates, chunk = 1) {
   const injector = createFaultInjector({ rates, seed: 77, intervalMs: Q });
   const out = new Map<string, OutgoingItem[]>();

@@ -28,7 +28,10 @@ export interface FaultInjector {
    * injector. `sendingNow` is the sender's clock, for skewed timestamps.
    */
   process(meterId: string, readings: readonly SimReading[], sendingNow: number): OutgoingItem[];
-  /** Every reading still held back for this meter (late or out of order), in ts order: call at the end. */
+  /**
+   * Every reading still held back for this meter (late or out of order), in
+   * ts order: call at the end.
+   */
   release(meterId: string): OutgoingItem[];
   /** Number of readings currently held back, over all meters. */
   heldCount(): number;
@@ -64,9 +67,10 @@ const HOUR_MS = 3_600_000;
  * - duplicate: the same reading sent again right after (must be stored once).
  * - outOfOrder: held back until the next reading has gone out (valid, must be stored).
  * - late: held back 2–24 h of simulated time (valid, must be stored).
- * - malformed: a message that is not JSON, or breaks the schema (own message, never mixed with valid readings).
- * - registerDecrease: a reading 1 minute (at most half an interval) after the latest one sent, with a
- *   lower importWh; the real register does not move.
+ * - malformed: a message that is not JSON, or breaks the schema (own message, never
+ *   mixed with valid readings).
+ * - registerDecrease: a reading 1 minute (at most half an interval) after the latest one sent, with
+ *   a lower importWh; the real register does not move.
  * - clockSkew: the latest registers stamped one hour (and a bit) ahead of the sending clock.
  */
 export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {

@@ -6,7 +6,10 @@ import { planMessages, type PlannedMessage, type SenderFormat } from './message-
 import { hashString, hashUnit } from './prng.js';
 import type { SimReading } from './wire-format.js';
 
-/** `catchUp` sends everything as backlog arrays; `live` sends one reading per message, except after an outage. */
+/**
+ * `catchUp` sends everything as backlog arrays; `live` sends one reading per
+ * message, except after an outage.
+ */
 export type Phase = 'catchUp' | 'live';
 
 /** Options of {@link createFleetStepper}. */

@@ -13,7 +13,10 @@ export interface MeterDefinition {
   readonly profile: HomeProfile;
   /** True for homes with solar panels: their readings carry `exportWh`. */
   readonly solar: boolean;
-  /** Register values at the register epoch: the installation day, else REGISTER_EPOCH (old meters do not start at zero). */
+  /**
+   * Register values at the register epoch: the installation day, else REGISTER_EPOCH (old
+   * meters do not start at zero).
+   */
   readonly initialRegisters: RegisterValues;
   readonly tsFormat: TimestampFormat;
 }
@@ -36,7 +39,10 @@ export const METER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Share of homes with solar panels. */
 export const SOLAR_SHARE = 0.2;
 
-/** The id of the `index`-th meter (0-based) of a fleet of `total`: `sim-0001`, zero-padded to at least 4 digits. */
+/**
+ * The id of the `index`-th meter (0-based) of a fleet of `total`: `sim-0001`,
+ * zero-padded to at least 4 digits.
+ */
 export function meterIdFor(prefix: string, index: number, total: number): string {
   const width = Math.max(4, String(total).length);
   const id = `${prefix}${String(index + 1).padStart(width, '0')}`;
@@ -45,7 +51,10 @@ export function meterIdFor(prefix: string, index: number, total: number): string
   return id;
 }
 
-/** Indices of the solar homes: a seeded choice of round(n / 5) homes, so even a small fleet has some. */
+/**
+ * Indices of the solar homes: a seeded choice of round(n / 5) homes, so
+ * even a small fleet has some.
+ */
 function solarIndices(n: number, seed: number): Set<number> {
   const rnd = seededRandom(hash32(seed, 0x501a));
   const order = Array.from({ length: n }, (_, i) => i);

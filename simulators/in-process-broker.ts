@@ -25,7 +25,8 @@ export interface ReadingTap {
 
 /**
  * Start aedes (1.x: `Aedes.createBroker()`) behind `net.createServer` on 127.0.0.1 and a free port.
- * `options` go to aedes (e.g. an `authorizePublish` that never answers, for a broker that never acks).
+ * `options` go to aedes (e.g. an `authorizePublish` that never answers, for
+ * a broker that never acks).
  */
 export async function startInProcessBroker(options?: AedesOptions): Promise<InProcessBroker> {
   const broker = await Aedes.createBroker(options);

@@ -28,13 +28,18 @@ export interface InjectedFault {
   readonly ts?: number | undefined;
   /** `${meterId}@${ts}`: for valid faults, the key that must be stored exactly once. */
   readonly key?: string | undefined;
-  /** The exact message body, for faults that travel as their own message (those with an expectedReason). */
+  /**
+   * The exact message body, for faults that travel as their own message
+   * (those with an expectedReason).
+   */
   readonly payload?: string | undefined;
   /** Reason code of the expected rejection; absent when the reading is valid and must be stored. */
   readonly expectedReason?: ExpectedReason | undefined;
 }
 
-/** What goes out after fault injection: a valid reading, or a message body that must travel alone. */
+/**
+ * What goes out after fault injection: a valid reading, or a message body that must travel alone.
+ */
 export type OutgoingItem =
   | { readonly kind: 'reading'; readonly reading: SimReading }
   | {

@@ -41,7 +41,10 @@ export function parseInterval(input: string | number): number {
   return ms;
 }
 
-/** The latest interval boundary at or before `t` (boundaries are multiples of `intervalMs` since the epoch). */
+/**
+ * The latest interval boundary at or before `t` (boundaries are multiples of
+ * `intervalMs` since the epoch).
+ */
 export function alignDown(t: number, intervalMs: number): number {
   return Math.floor(t / intervalMs) * intervalMs;
 }

@@ -53,7 +53,8 @@ describe('load profile', () => {
       expect(kWh).toBeGreaterThan(1500);
       expect(kWh).toBeLessThan(8000);
     }
-    // The registers of a home without panels count the same energy (sampled differently, so within 3 %).
+    // The registers of a home without panels count the same energy (sampled
+    // differently, so within 3 %).
     for (const [i, m] of fleet.entries()) {
       if (m.solar) continue;
       const model = createRegisterModel(m.profile, m.initialRegisters);
@@ -82,7 +83,8 @@ describe('load profile', () => {
     expect(max).toBeLessThanOrEqual(MAX_HOME_POWER_W);
     expect(max).toBeGreaterThan(2000);
     expect(winter).toBeGreaterThan(summer * 1.2);
-    const day = (h: number) => Date.UTC(2025, 10, 12, h) - HOUR; // a Wednesday, local hour h (UTC+1)
+    // a Wednesday, local hour h (UTC+1)
+    const day = (h: number) => Date.UTC(2025, 10, 12, h) - HOUR;
     const avg = (h: number) => integrateEnergy(home, day(h), day(h + 1)).importWh;
     expect(avg(19) + avg(20)).toBeGreaterThan(2 * (avg(3) + avg(4)));
   });

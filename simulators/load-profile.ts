@@ -15,7 +15,9 @@ export interface HomeProfile {
   readonly morningShare: number;
   /** Extra consumption in mid-winter as a share (0.3 = +30 % in January, -30 % in July). */
   readonly winterBoost: number;
-  /** Offset of the home's local (standard) time from UTC, minutes. Daily rhythms follow local time. */
+  /**
+   * Offset of the home's local (standard) time from UTC, minutes. Daily rhythms follow local time.
+   */
   readonly utcOffsetMinutes: number;
   /** Installed photovoltaic peak power in kWp; 0 for a home without solar. */
   readonly solarKwp: number;
@@ -35,7 +37,9 @@ export interface EnergyFlows {
 
 /** No simulated home ever draws more than this (a large single-family connection). */
 export const MAX_HOME_POWER_W = 15_000;
-/** Resolution of appliance noise and of integration: the load is piecewise constant per 5 minutes. */
+/**
+ * Resolution of appliance noise and of integration: the load is piecewise constant per 5 minutes.
+ */
 export const PROFILE_STEP_MS = 5 * 60_000;
 
 const HOUR_MS = 3_600_000;
@@ -96,7 +100,8 @@ export function consumptionW(profile: HomeProfile, t: number): number {
   const r2 = remix(r1);
   const noise = 0.5 + ((r1 & 0xffff) + (r1 >>> 16)) / 131_072;
   let w = season * shaped * noise;
-  if (h >= 6 && h < 23 && (r2 & 0xffff) < 1311) w += 1500 + (1500 * (r2 >>> 16)) / 65_536; // 1311/65536 = 2 %
+  // 1311/65536 = 2 %
+  if (h >= 6 && h < 23 && (r2 & 0xffff) < 1311) w += 1500 + (1500 * (r2 >>> 16)) / 65_536;
   return Math.min(MAX_HOME_POWER_W, Math.max(30, w));
 }
 

@@ -55,7 +55,10 @@ export function hash32(...parts: readonly number[]): number {
   return finalize(h, parts.length);
 }
 
-/** {@link hash32} of exactly three numbers, without the array: the load profile calls it millions of times. */
+/**
+ * {@link hash32} of exactly three numbers, without the array: the load profile
+ * calls it millions of times.
+ */
 export function hash3(a: number, b: number, c: number): number {
   let h = 0x9747b28c;
   h = mix(mix(h, a >>> 0), Math.floor(a / TWO_32) >>> 0);

@@ -47,7 +47,8 @@ describe('publisher', () => {
       expect(pub.stats()).toMatchObject({ published: 2, acked: 0, inFlight: 2 });
       await pub.close();
 
-      // A one-day backlog at 1 min is two arrays per meter; the third publish waits for room, then the abort.
+      // A one-day backlog at 1 min is two arrays per meter; the third publish waits
+      // for room, then the abort.
       const clock = manualClock('2026-05-01T00:00:00Z');
       const stop = new AbortController();
       let arrived = 0;

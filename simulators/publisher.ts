@@ -6,7 +6,9 @@ export interface PublisherOptions {
   readonly url: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
-  /** Default: `wattledger-sim-` and a random suffix, so two simulators never kick each other off. */
+  /**
+   * Default: `wattledger-sim-` and a random suffix, so two simulators never kick each other off.
+   */
   readonly clientId?: string | undefined;
   /** Most unacknowledged publishes at a time; `publish` waits below it. Default 500. */
   readonly maxInFlight?: number | undefined;
@@ -30,10 +32,14 @@ export interface PublisherStats {
 export interface Publisher {
   /**
    * Publish at QoS 1. Resolves once the message is handed over and fewer than `maxInFlight` are
-   * unacked. Rejects (with an AbortError, message not sent) if `signal` aborts while it waits for room.
+   * unacked. Rejects (with an AbortError, message not sent) if `signal`
+   * aborts while it waits for room.
    */
   publish(topic: string, payload: string, signal?: AbortSignal): Promise<void>;
-  /** Wait until every publish is acked or failed, at most `timeoutMs`. True when nothing is left in flight. */
+  /**
+   * Wait until every publish is acked or failed, at most `timeoutMs`. True when
+   * nothing is left in flight.
+   */
   drain(timeoutMs: number): Promise<boolean>;
   stats(): PublisherStats;
   /** Disconnect. Messages still unacked then stay unacked (counted neither acked nor failed). */
@@ -110,7 +116,8 @@ export async function connectPublisher(opts: PublisherOptions): Promise<Publishe
     },
     stats: () => ({ published, acked, failed, inFlight }),
     async close() {
-      // A clean DISCONNECT when all is acked; otherwise drop the socket rather than wait on a dead broker.
+      // A clean DISCONNECT when all is acked; otherwise drop the socket rather
+      // than wait on a dead broker.
       await client.endAsync(inFlight > 0 || !client.connected);
       wake();
     },

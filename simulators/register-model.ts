@@ -16,7 +16,10 @@ import { PROFILE_STEP_MS, powerFlows, type EnergyFlows, type HomeProfile } from 
  * coarse import (export) always has fine import (export) to carry it: never export at night.
  */
 
-/** Default start of counting (for meters without an installation date); earlier times are outside the simulation. */
+/**
+ * Default start of counting (for meters without an installation date); earlier times
+ * are outside the simulation.
+ */
 export const REGISTER_EPOCH = Date.UTC(2020, 0, 1);
 
 const DAY_MS = 86_400_000;
@@ -35,7 +38,9 @@ export interface RegisterValues {
 export interface RegisterModel {
   /** Where counting starts (UTC midnight): the model is defined from here on. */
   readonly epoch: number;
-  /** The integer registers (what the meter shows) at `t`: never lower than at any earlier instant. */
+  /**
+   * The integer registers (what the meter shows) at `t`: never lower than at any earlier instant.
+   */
   at(t: number): RegisterValues;
   /** The exact (fractional) energy counted at `t`, Wh. The registers are its floor. */
   exactAt(t: number): EnergyFlows;

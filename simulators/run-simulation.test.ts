@@ -39,7 +39,10 @@ async function receivedAll(report: SimulationReport): Promise<TappedMessage[]> {
 
 type Arrival = { readonly meterId: string; readonly r: DecodedReading };
 
-/** Split what arrived into valid readings (in arrival order) and faulty payloads, checked against the report. */
+/**
+ * Split what arrived into valid readings (in arrival order) and faulty payloads,
+ * checked against the report.
+ */
 function reconcile(
   report: SimulationReport,
   got: readonly TappedMessage[],
@@ -150,7 +153,8 @@ describe('runSimulation against an in-process broker', () => {
         case 'registerDecrease': {
           const d = decodePayload(f.payload ?? '');
           const bad = d.ok ? d.readings[0] : undefined;
-          // Among the readings that arrived before it, the one just before its ts has a higher index.
+          // Among the readings that arrived before it, the one just before
+          // its ts has a higher index.
           const at = got.findIndex((m) => m.meterId === f.meterId && m.payload === f.payload);
           const before = got.slice(0, at).flatMap((m) => {
             const dm = m.meterId === f.meterId ? decodePayload(m.payload) : undefined;
@@ -189,7 +193,8 @@ describe('runSimulation against an in-process broker', () => {
     // The catch-up (07:00 to 08:00) first, on a still clock: one array per meter.
     const deadline = Date.now() + 30_000;
     while (tap.messages.length < 5 && Date.now() < deadline) await sleep(5);
-    // Then move the clock a minute at a time; how fast the loop keeps up does not change what is sent.
+    // Then move the clock a minute at a time; how fast the loop keeps up
+    // does not change what is sent.
     for (let i = 0; i < 10_000 && !done; i++) {
       if (clock.now() < until) clock.advance(60_000);
       await sleep(1);

@@ -17,7 +17,10 @@ export interface SimulationOptions {
   readonly meters: number;
   /** '1m' | '5m' | '15m' | '30m' | '1h' or ms; default '15m'. */
   readonly interval?: string | number | undefined;
-  /** Simulated ms per wall ms once caught up; default 1. Above 1, readings run ahead of the wall clock. */
+  /**
+   * Simulated ms per wall ms once caught up; default 1. Above 1, readings
+   * run ahead of the wall clock.
+   */
   readonly speed?: number | undefined;
   /** First simulated instant, epoch ms (aligned down to the interval); default now. */
   readonly from?: number | undefined;
@@ -48,7 +51,10 @@ export interface SimulationOptions {
   readonly progressEveryMs?: number | undefined;
 }
 
-/** What is needed from outside: the clock ("now" for simulated time and skewed timestamps) and a log. */
+/**
+ * What is needed from outside: the clock ("now" for simulated time and
+ * skewed timestamps) and a log.
+ */
 export interface SimulationDeps {
   readonly clock: Clock;
   readonly log?: ((msg: string) => void) | undefined;

@@ -4,7 +4,10 @@ import type { PublisherStats } from './publisher.js';
 import type { SendTally } from './send-tally.js';
 import type { SimReading } from './wire-format.js';
 
-/** The outcome of a run: what was sent, what the receiver must have stored, what it must have rejected. */
+/**
+ * The outcome of a run: what was sent, what the receiver must have stored,
+ * what it must have rejected.
+ */
 export interface SimulationReport {
   readonly meters: number;
   readonly intervalMs: number;
@@ -27,7 +30,10 @@ export interface SimulationReport {
     readonly counts: Readonly<Record<FaultKind, number>>;
     readonly injected: readonly InjectedFault[];
   };
-  /** Every valid reading sent, by `${meterId}@${ts}`: each must be stored exactly once. Empty when `track` is false. */
+  /**
+   * Every valid reading sent, by `${meterId}@${ts}`: each must be stored exactly once.
+   * Empty when `track` is false.
+   */
   readonly expectedStored: ReadonlyMap<string, SimReading>;
 }
 

@@ -74,7 +74,9 @@ export function jobsOptions(
   };
 }
 
-/** The demo's settings; its simulator publishes to `mqttUrl`, the broker this process ingests from. */
+/**
+ * The demo's settings; its simulator publishes to `mqttUrl`, the broker this process ingests from.
+ */
 export function demoOptions(config: Readonly<Config>, mqttUrl: string): DemoOptions {
   return {
     seed: config.demo,

@@ -1,7 +1,8 @@
 import type { Logger } from './shared/logger.js';
 
 /**
- * The store may come up after wattledger (compose, restarts): wait for it rather than crash-looping.
+ * The store may come up after wattledger (compose, restarts): wait for it
+ * rather than crash-looping.
  */
 export async function initStoreWithRetry(
   init: () => Promise<void>,

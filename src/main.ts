@@ -1,5 +1,6 @@
-// First: zod 4 gives a schema its methods when it is built, and the API calls `.openapi()` on schemas the
-// domain modules build, so the @hono/zod-openapi extension must be loaded before any of them.
+// First: zod 4 gives a schema its methods when it is built, and the API calls
+// `.openapi()` on schemas the domain modules build, so the @hono/zod-openapi extension
+// must be loaded before any of them.
 import '@hono/zod-openapi';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -49,9 +50,9 @@ export interface Running {
 }
 
 /**
- * The composition root: builds every client once from the frozen config and passes them down as deps.
- * Nothing below this reads the environment or keeps a module-level client. `config.ROLE` decides which
- * parts start (roles.ts); the wiring of each part is the same in every role.
+ * The composition root: builds every client once from the frozen config and passes them down as
+ * deps. Nothing below this reads the environment or keeps a module-level client. `config.ROLE`
+ * decides which parts start (roles.ts); the wiring of each part is the same in every role.
  */
 export async function startWattledger(
   config: Readonly<Config>,
@@ -67,7 +68,8 @@ export async function startWattledger(
 
   const parts = roleParts(config.ROLE);
   // The API (its routes, and settlement when staff run it over HTTP) reads sealed days from memory
-  // (so history costs no store query and p99 stays low under load); ingest and the cron jobs read the store itself.
+  // (so history costs no store query and p99 stays low under load); ingest and the cron
+  // jobs read the store itself.
   const cached =
     parts.api && config.READINGS_CACHE_MB > 0
       ? createCachedStore(store, {
@@ -86,7 +88,8 @@ export async function startWattledger(
           { db: ledger.db, store: cached, clock, log },
           { pollMs: config.READINGS_CACHE_POLL_MS },
         );
-  // In one process the flush drops what it changed at once; the follower then skips those feed rows.
+  // In one process the flush drops what it changed at once; the follower
+  // then skips those feed rows.
   const onReadingChanges = (changes: readonly ReadingChange[]) => {
     for (const c of changes) cached?.invalidate(c.meterId);
     follower?.applied(changes);
@@ -107,8 +110,9 @@ export async function startWattledger(
   const mqttUrl = ingest === undefined ? '' : (broker?.url ?? config.MQTT_URL ?? '');
 
   const billing = billingOptions(config);
-  // The demo fleet is seeded before the HTTP server listens: once a process answers, its meters exist
-  // (docker-compose.yml generates the broker's accounts from them as soon as the api is healthy).
+  // The demo fleet is seeded before the HTTP server listens: once a process answers,
+  // its meters exist (docker-compose.yml generates the broker's accounts from them as
+  // soon as the api is healthy).
   let demo: Demo | undefined;
   if (config.demo || config.simulator) {
     demo = await startDemo(
@@ -116,7 +120,8 @@ export async function startWattledger(
       demoOptions(config, mqttUrl),
     );
   }
-  // Readiness checks what this role uses: every role reads the store and the ledger, only ingest needs the broker.
+  // Readiness checks what this role uses: every role reads the store and the ledger,
+  // only ingest needs the broker.
   const probes: Record<string, Probe> = {
     ...(ingest !== undefined && {
       broker: () => {

@@ -14,8 +14,9 @@ const kindOf = (v: unknown) =>
           : `a ${typeof v}`;
 
 /**
- * A non-negative exact decimal as a string (`"0.2081"`): money and rates never travel as JSON numbers,
- * which are binary floating point. Up to 15 integer and 12 fraction digits; no sign, no exponent.
+ * A non-negative exact decimal as a string (`"0.2081"`): money and rates never travel as
+ * JSON numbers, which are binary floating point. Up to 15 integer and 12 fraction
+ * digits; no sign, no exponent.
  */
 export const decimalString = z
   .string({

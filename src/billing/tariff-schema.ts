@@ -179,8 +179,9 @@ const versions = z
   });
 
 /**
- * The tariff document of docs/design.md §5: rates per kWh and standing charges per day as decimal strings, in
- * versions that each apply from their `validFrom` until the next. Unknown fields are dropped.
+ * The tariff document of docs/design.md §5: rates per kWh and standing charges per day as
+ * decimal strings, in versions that each apply from their `validFrom` until the next.
+ * Unknown fields are dropped.
  */
 export const tariffSchema = z.object({ name, currency, versions });
 

@@ -24,8 +24,9 @@ const sumOf = (lines: readonly Json[]) =>
 
 /**
  * The billing read API and billing operations through HTTP against a real ledger and the embedded
- * readings store: estimate, provisional bill, settlement into an invoice, hold and release, move-out,
- * monthly summary, and the 4xx answers to bad input. `open` answers an API over a fresh ledger.
+ * readings store: estimate, provisional bill, settlement into an invoice, hold and
+ * release, move-out, monthly summary, and the 4xx answers to bad input. `open` answers
+ * an API over a fresh ledger.
  */
 export function describeBillingRoutes(
   name: string,
@@ -44,7 +45,10 @@ export function describeBillingRoutes(
       await api.close();
     });
 
-    /** A customer with a contract on the docs/design.md §5 tariff (or its USD twin) from `startsAt`, one meter and a customer key. */
+    /**
+     * A customer with a contract on the docs/design.md §5 tariff (or its USD twin) from
+     * `startsAt`, one meter and a customer key.
+     */
     async function contract(
       meterId: string,
       opts: { startsAt?: string; tz?: string; currency?: string } = {},
@@ -74,7 +78,10 @@ export function describeBillingRoutes(
       return { contractId, customerId, key };
     }
 
-    /** Hourly readings of a steady 250 W load over [from, to]; the register reads 1,000,000 Wh at `NOV`. */
+    /**
+     * Hourly readings of a steady 250 W load over [from, to]; the register
+     * reads 1,000,000 Wh at `NOV`.
+     */
     async function readings(meterId: string, from: string, to: string): Promise<void> {
       const out = [];
       for (let ts = Date.parse(from); ts <= Date.parse(to); ts += HOUR) {
@@ -130,7 +137,8 @@ export function describeBillingRoutes(
       );
       expect(sumOf(lines)).toBe(b.total);
       expect(sumOf(lines.filter((l) => !String(l.description).startsWith('VAT')))).toBe(b.subtotal);
-      // The same bill for any instant of the period, also one later today (the estimate is as of now).
+      // The same bill for any instant of the period, also one later today
+      // (the estimate is as of now).
       expect(await bill(c, '2026-11-01T00:00:00+01:00')).toEqual(b);
       expect(await bill(c, '2026-11-29T00:00:00Z')).toEqual(b);
     });
@@ -386,7 +394,8 @@ export function describeBillingRoutes(
           },
         ],
       });
-      // New York's December starts five hours after Paris's and has begun too: every contract has an estimate.
+      // New York's December starts five hours after Paris's and has begun too: every
+      // contract has an estimate.
       const dec = await expectCall(api, 200, 'GET', '/v1/billing/summary?month=2026-12');
       expect(dec.items).toEqual([
         {

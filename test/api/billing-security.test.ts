@@ -22,11 +22,17 @@ interface RouteCase {
   readonly url: (w: World) => string;
   readonly body?: unknown;
   readonly allowed: readonly Role[];
-  /** For routes a customer may use on its own resources: the same request for customer B's resource, and for an absent one. */
+  /**
+   * For routes a customer may use on its own resources: the same request for customer B's
+   * resource, and for an absent one.
+   */
   readonly others?: { readonly url: (w: World) => string; readonly absent: string };
 }
 
-/** Every billing route. Adding one to the API without adding it here fails the completeness test below. */
+/**
+ * Every billing route. Adding one to the API without adding it here fails
+ * the completeness test below.
+ */
 const ROUTES: readonly RouteCase[] = [
   {
     method: 'GET',
@@ -93,7 +99,10 @@ describe('billing route security', () => {
   const keyOf = (role: Role) =>
     role === 'admin' ? ADMIN_KEY : role === 'staff' ? w.staffKey : w.a.key;
 
-  /** A customer with a contract from local 1 October 2026 (Paris), hourly readings through 5 November, and a customer key. */
+  /**
+   * A customer with a contract from local 1 October 2026 (Paris), hourly readings through 5
+   * November, and a customer key.
+   */
   async function home(meterId: string, tariffId: string): Promise<Home> {
     const customerId = idOf(await create(api, '/v1/customers', { name: meterId }));
     const contractId = idOf(

@@ -17,7 +17,8 @@ describe('who may read readings and consumption', () => {
 
   beforeAll(async () => {
     api = await createTestApi();
-    // Interval consent: this suite is about who may read, not about what consent allows (consent-*.test.ts).
+    // Interval consent: this suite is about who may read, not about what consent
+    // allows (consent-*.test.ts).
     a = await createHousehold(api, 'sec-a', undefined, { consent: 'interval' });
     b = await createHousehold(api, 'sec-b', a.tariffId, { consent: 'interval' });
     staff = await createKey(api, 'staff');

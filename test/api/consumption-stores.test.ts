@@ -6,8 +6,9 @@ import { connectPublisher } from '../support/publisher.js';
 
 const ADMIN = 'consumption-admin-key-0123456789';
 const influxUrl = inject('influxUrl');
-// Paris, Sunday 2026-10-25 has 25 hours. Readings every 15 minutes from Oct 24 00:00 UTC to Oct 26 12:00 UTC,
-// import rising 1 Wh per minute (15 Wh per reading), with a 3-hour gap on Oct 25 between 10:00 and 13:00 UTC.
+// Paris, Sunday 2026-10-25 has 25 hours. Readings every 15 minutes from Oct 24 00:00 UTC to Oct 26
+// 12:00 UTC, import rising 1 Wh per minute (15 Wh per reading), with a 3-hour gap on Oct 25
+// between 10:00 and 13:00 UTC.
 const first = Date.UTC(2026, 9, 24);
 const last = Date.UTC(2026, 9, 26, 12);
 const readings: { ts: number; importWh: number; exportWh: number }[] = [];
@@ -55,7 +56,8 @@ async function setUp(wl: TestInstance, meterId: string): Promise<Api> {
     installedAt: '2026-10-01T00:00:00Z',
   });
   expect(meter.status).toBe(201);
-  // Every granularity and zone is asked below: the customer allows interval data (consent-*.test.ts covers the others).
+  // Every granularity and zone is asked below: the customer allows interval data
+  // (consent-*.test.ts covers the others).
   expect(
     (
       await call('PUT', `/v1/contracts/${String(contract.body.id)}/consent`, {
@@ -124,13 +126,15 @@ describe('consumption over HTTP, the same answers from InfluxDB and the embedded
     expect(buckets).toHaveLength(25);
     expect(buckets[0]!.start).toBe('2026-10-24T22:00:00Z');
     expect(buckets.every((b) => b.importWh === 60)).toBe(true);
-    // 10:00-13:00 UTC lies inside the 3-hour gap: interpolated, still 60 Wh per hour (linear register).
+    // 10:00-13:00 UTC lies inside the 3-hour gap: interpolated, still 60 Wh
+    // per hour (linear register).
     expect(buckets.filter((b) => b.quality === 'interpolated').map((b) => b.start)).toEqual([
       '2026-10-25T10:00:00Z',
       '2026-10-25T11:00:00Z',
       '2026-10-25T12:00:00Z',
     ]);
-    // The offset's `+` once URL-encoded, once raw (it arrives as a space and is understood all the same).
+    // The offset's `+` once URL-encoded, once raw (it arrives as a space and is
+    // understood all the same).
     const day = await apis[0]!.get(
       '/v1/meters/paris-1/consumption?groupBy=day&from=2026-10-25T00:00:00%2B02:00&to=2026-10-25T12:00:00+01:00',
     );

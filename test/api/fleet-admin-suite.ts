@@ -15,8 +15,9 @@ export const NOW = '2026-11-29T12:00:00Z';
 export type Clock = ReturnType<typeof manualClock>;
 
 /**
- * Fleet set-up and reading through HTTP against a real ledger: every resource created, read back, listed,
- * and refused when it references what does not exist. `open` returns an API over a fresh, empty ledger.
+ * Fleet set-up and reading through HTTP against a real ledger: every resource created, read
+ * back, listed, and refused when it references what does not exist. `open` returns an API
+ * over a fresh, empty ledger.
  */
 export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise<TestApi>): void {
   describe(`fleet admin: ${name}`, () => {

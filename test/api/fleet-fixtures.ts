@@ -42,8 +42,9 @@ export interface Household {
 }
 
 /**
- * A customer with a contract on the tariff of docs/design.md §5, one meter and a customer key, created over HTTP.
- * With `consent`, the contract's consent is set to it (by the admin); otherwise it keeps the default, `month`.
+ * A customer with a contract on the tariff of docs/design.md §5, one meter and a customer key,
+ * created over HTTP. With `consent`, the contract's consent is set to it (by the admin); otherwise
+ * it keeps the default, `month`.
  */
 export async function createHousehold(
   api: TestApi,

@@ -16,25 +16,35 @@ interface World {
   readonly b: Household;
   readonly staffKey: string;
   readonly spareKeyId: string;
-  /** A third customer's contract: what the creation checks create lands there, out of a's and b's way. */
+  /**
+   * A third customer's contract: what the creation checks create lands
+   * there, out of a's and b's way.
+   */
   readonly spare: Household;
 }
 
 interface RouteCase {
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
-  /** The request as `who` makes it (fresh ids for creations); `{id}` style placeholders filled in. */
+  /**
+   * The request as `who` makes it (fresh ids for creations); `{id}` style placeholders filled in.
+   */
   readonly url: (w: World) => string | Promise<string>;
   readonly body?: (w: World) => unknown;
   readonly allowed: readonly Role[];
-  /** For routes a customer may use on its own resources: the same request for customer B's resource. */
+  /**
+   * For routes a customer may use on its own resources: the same request for customer B's resource.
+   */
   readonly othersUrl?: (w: World) => string;
 }
 
 let n = 0;
 const fresh = (prefix: string) => `${prefix}-${(n += 1)}`;
 
-/** Every fleet route. Adding a route to the API without adding it here fails the completeness test below. */
+/**
+ * Every fleet route. Adding a route to the API without adding it here fails
+ * the completeness test below.
+ */
 const ROUTES: readonly RouteCase[] = [
   {
     method: 'POST',

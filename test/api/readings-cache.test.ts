@@ -7,9 +7,9 @@ import { waitFor } from '../harness/process.js';
 import { startInstance, tempDir, type TestInstance } from '../support/instance.js';
 import { connectPublisher } from '../support/publisher.js';
 
-// The API caches the registers of sealed UTC days (src/readings/cache). Every case below first gets an
-// answer into the cache, then changes the readings behind it and demands the new answer: a cache that
-// missed the change would repeat the old one.
+// The API caches the registers of sealed UTC days (src/readings/cache). Every case below first gets
+// an answer into the cache, then changes the readings behind it and demands the new answer: a cache
+// that missed the change would repeat the old one.
 const ADMIN = 'readings-cache-admin-key-0123456789';
 const DAY = 86_400_000;
 const Q = 900_000;
@@ -64,7 +64,10 @@ function quarterHours(
   return out;
 }
 
-/** Customer, tariff, contract (UTC, so days are UTC days), meter; consent `interval` so any groupBy may be asked. */
+/**
+ * Customer, tariff, contract (UTC, so days are UTC days), meter; consent `interval` so
+ * any groupBy may be asked.
+ */
 async function fleet(
   call: Call,
   meterId: string,
@@ -110,7 +113,9 @@ async function fleet(
   return { customerId: String(customer.body.id), contractId: String(contract.body.id) };
 }
 
-/** Publish as a meter sending its backlog, and wait until the ingesting instance stored all of it. */
+/**
+ * Publish as a meter sending its backlog, and wait until the ingesting instance stored all of it.
+ */
 async function publish(
   ingest: TestInstance,
   mqttUrl: string,
@@ -146,9 +151,10 @@ async function daily(call: Call, meterId: string, from: number, to: number): Pro
   return res.body as unknown as Answer;
 }
 /**
- * Ask twice: the second answer must be the first, served from memory (a cache `hit`). Another process's
- * feed rows for readings just stored reach the api up to a poll later and drop the meter once, maybe
- * between the two asks: then the pair is asked again, until a second ask is a hit (bounded).
+ * Ask twice: the second answer must be the first, served from memory (a cache `hit`).
+ * Another process's feed rows for readings just stored reach the api up to a poll later and
+ * drop the meter once, maybe between the two asks: then the pair is asked again, until a
+ * second ask is a hit (bounded).
  */
 async function cached(
   api: TestInstance,
@@ -175,9 +181,10 @@ const shape = (buckets: readonly Bucket[]) =>
 const ymd = (t: number) => iso(t).slice(0, 10);
 
 /**
- * The hole: nothing between day -5 18:00 and day -4 06:00, so both days are interpolated and the index
- * at their shared midnight is a guess (1440 Wh each). The late readings fill it unevenly (20 Wh a
- * quarter before midnight, 10 after): the days become 1560 and 1320 Wh measured, which no stale copy shows.
+ * The hole: nothing between day -5 18:00 and day -4 06:00, so both days are interpolated and
+ * the index at their shared midnight is a guess (1440 Wh each). The late readings fill it
+ * unevenly (20 Wh a quarter before midnight, 10 after): the days become 1560 and 1320 Wh
+ * measured, which no stale copy shows.
  */
 const inHole = (ts: number) => ts > day(-5, 18) && ts < day(-4, 6);
 const filled = (ts: number) =>
@@ -194,7 +201,10 @@ const FILLED = [
   [ymd(day(-4)), 1320, 'measured'],
 ];
 
-/** Ask with the hole (cached, then a hit), fill it, and expect the filled answer (`withinMs`: via the change feed). */
+/**
+ * Ask with the hole (cached, then a hit), fill it, and expect the filled answer
+ * (`withinMs`: via the change feed).
+ */
 async function holeThenLateFill(
   api: TestInstance,
   ingest: TestInstance,
@@ -240,7 +250,8 @@ describe('readings cache in one process (aedes, SQLite, ROLE=all)', () => {
 
   it('shows late readings filling a hole in sealed days as soon as they are stored', async () => {
     await fleet(call, 'cache-late');
-    // The flusher drops the meter before it counts the readings stored: no waiting beyond the counter.
+    // The flusher drops the meter before it counts the readings stored: no
+    // waiting beyond the counter.
     await holeThenLateFill(wl, wl, wl.running.mqttUrl, 'cache-late');
   });
 
@@ -255,7 +266,8 @@ describe('readings cache in one process (aedes, SQLite, ROLE=all)', () => {
     await publish(wl, wl.running.mqttUrl, 'cache-resumed', [{ ts, importWh: linear(ts) }]);
     const after = (await daily(call, 'cache-resumed', day(-5), day(-2))).buckets;
     expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
-    // The index at day -2 00:00 now lies between day -3 12:00 and the new reading, on the same line.
+    // The index at day -2 00:00 now lies between day -3 12:00 and the new
+    // reading, on the same line.
     expect(after.at(-1)?.quality).toBe('interpolated');
     expect(Math.abs((after.at(-1)?.importWh ?? 0) - 1440)).toBeLessThan(1);
   });
@@ -297,7 +309,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         RETENTION_CRON: 'off',
       };
       api = await startInstance({ ...shared, ROLE: 'api', READINGS_CACHE_POLL_MS: '200' });
-      // The fleet exists before ingest starts: its meter directory has no "unknown" answer to outlive.
+      // The fleet exists before ingest starts: its meter directory has no
+      // "unknown" answer to outlive.
       await fleet(http(api), 'cache-split');
       ingest = await startInstance({
         ...shared,

@@ -6,7 +6,9 @@ import { NOW, type Clock } from './fleet-admin-suite.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-/** Every class of bad request body answers problem+json 4xx with a useful detail and stores nothing. */
+/**
+ * Every class of bad request body answers problem+json 4xx with a useful detail and stores nothing.
+ */
 export function describeRequestValidation(
   name: string,
   open: (clock: Clock) => Promise<TestApi>,

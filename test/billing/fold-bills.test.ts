@@ -13,7 +13,9 @@ import { createSqliteStore } from '../../src/readings/sqlite/sqlite-store.js';
 const Q = 900_000;
 const T0 = Date.parse('2026-10-01T00:00:00Z');
 const DAY = { start: T0, end: T0 + 86_400_000 };
-/** 60 meters (more than one store call of 25) over a day, each with its own rate, some with exports. */
+/**
+ * 60 meters (more than one store call of 25) over a day, each with its own rate, some with exports.
+ */
 const METERS = Array.from({ length: 60 }, (_, i) => `fold-${String(i).padStart(2, '0')}`);
 
 describe('foldBills (embedded store)', () => {

@@ -75,7 +75,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         ).status,
       ).toBe(201);
 
-      // Hourly readings at 1 kWh/h from 08-31 to 10-05, silent during the night of 09-10 (18:00Z to 06:00Z).
+      // Hourly readings at 1 kWh/h from 08-31 to 10-05, silent during the night of
+      // 09-10 (18:00Z to 06:00Z).
       const gapFrom = t('2026-09-10T18:00:00Z');
       const gapTo = t('2026-09-11T06:00:00Z');
       const first = t('2026-08-31T00:00:00Z');
@@ -100,7 +101,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         );
         expect(bill.body).toMatchObject({ status: 'settled', invoiceNumber: 'INV-2026-000001' });
 
-        // The night's readings arrive now: all 12 kWh of it were used between 20:00Z and 22:00Z (HC in Paris).
+        // The night's readings arrive now: all 12 kWh of it were used between 20:00Z
+        // and 22:00Z (HC in Paris).
         const night = [];
         for (let ts = gapFrom + H; ts < gapTo; ts += H)
           night.push({

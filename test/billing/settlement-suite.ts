@@ -13,8 +13,8 @@ const addsUp = (lines: readonly { amount: string }[], total: string) =>
   expect(lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2)).toBe(total);
 
 /**
- * The settlement lifecycle of docs/design.md §1/§5 with an injected clock, on a real ledger (`open` gives
- * SQLite or PostgreSQL) and the real embedded readings store.
+ * The settlement lifecycle of docs/design.md §1/§5 with an injected clock, on a real ledger
+ * (`open` gives SQLite or PostgreSQL) and the real embedded readings store.
  */
 export function describeSettlement(name: string, open: () => Promise<BillingWorld>): void {
   describe(`settlement lifecycle (${name})`, () => {
@@ -23,7 +23,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
       try {
         const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['m-1']);
         await w.readings('m-1', '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z');
-        w.clock.set('2026-10-02T00:00:00Z'); // September (Paris) ended 2026-09-30T22:00Z: closed, in grace
+        // September (Paris) ended 2026-09-30T22:00Z: closed, in grace
+        w.clock.set('2026-10-02T00:00:00Z');
         expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
           closed: 1,
           settled: 0,
@@ -98,7 +99,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
           (await auditOf(w.ledger.db, a.contractId)).filter((x) => x.action === 'hold'),
         ).toHaveLength(1);
 
-        // Staff force contract b: its end index is extrapolated from the 7-day baseline, and the invoice says so.
+        // Staff force contract b: its end index is extrapolated from the 7-day
+        // baseline, and the invoice says so.
         expect(
           await runSettlement(w.deps, w.opts, {
             actor: 'key:staff',
@@ -119,7 +121,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
           'force_settle',
         );
 
-        // Readings resume after the end: a is settled on measured data; b's extrapolation is checked against them.
+        // Readings resume after the end: a is settled on measured data; b's
+        // extrapolation is checked against them.
         w.clock.set('2026-10-06T00:00:00Z');
         await w.readings('held-1', '2026-10-01T00:00:00Z', '2026-10-06T00:00:00Z', {
           startWh: 1_000_000 + 96 * 25 * 250 + 96 * 20,
@@ -153,7 +156,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
       const w = await open();
       try {
         const { contractId } = await w.contract('2026-09-01T00:00:00+02:00', ['late-1']);
-        // A steady 1 kW, except a silent night 09-10 18:00Z → 09-11 06:00Z: billed by linear interpolation.
+        // A steady 1 kW, except a silent night 09-10 18:00Z → 09-11 06:00Z:
+        // billed by linear interpolation.
         await w.readings('late-1', '2026-08-31T00:00:00Z', '2026-09-10T18:00:00Z');
         const resume = t('2026-09-11T06:00:00Z');
         const atResume = 1_000_000 + ((resume - t('2026-08-31T00:00:00Z')) / Q) * 250;
@@ -166,7 +170,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         const [first] = await invoicesOf(w.ledger.db, contractId);
         expect(first?.number).toBe('INV-2026-000001');
 
-        // The night's readings arrive late: the same 12 kWh, but all of it between 20:00Z and 22:00Z (22:00-24:00 Paris: HC).
+        // The night's readings arrive late: the same 12 kWh, but all of it between 20:00Z and
+        // 22:00Z (22:00-24:00 Paris: HC).
         w.clock.set('2026-10-10T00:00:00Z');
         const before = atResume - 48 * 250;
         const night: Reading[] = [];
@@ -207,7 +212,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
               l.description.startsWith('Adjustment to INV-2026-000001: '),
           ),
         ).toBe(true);
-        // kWh moved from HP to HC: the HP line goes down, the HC line up, the total kWh (and so the excise) is unchanged.
+        // kWh moved from HP to HC: the HP line goes down, the HC line up, the total kWh (and so
+        // the excise) is unchanged.
         const hp = adj.find((l) => l.description.includes('Energy HP'));
         const hc = adj.find((l) => l.description.includes('Energy HC'));
         expect(new Decimal(hp!.quantity).plus(hc!.quantity).isZero()).toBe(true);
@@ -243,7 +249,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         expect(await runSettlement(w.deps, w.opts, { actor: 'cron', contractId })).toMatchObject({
           settled: 1,
         });
-        // 16 months later a reading of the gap turns up: the night-and-day split of the gap changes.
+        // 16 months later a reading of the gap turns up: the night-and-day
+        // split of the gap changes.
         w.clock.set('2026-06-01T00:00:00Z');
         const late = [
           {
@@ -398,7 +405,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         w.clock.set('2026-11-05T00:00:00Z');
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron' });
         expect(r).toMatchObject({ settled: 0 });
-        expect(r.failed).toBeGreaterThanOrEqual(3); // the adjusted September, and October of both contracts
+        // the adjusted September, and October of both contracts
+        expect(r.failed).toBeGreaterThanOrEqual(3);
         expect((await storedPeriods(w.ledger.db, other)).map((p) => p.status)).toEqual([
           'closed',
           'closed',

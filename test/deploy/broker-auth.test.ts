@@ -84,7 +84,8 @@ describe.skipIf(!haveMosquitto())(
 
     it("lets a meter publish to its own topic and refuses another meter's topic with PUBACK 0x87", async () => {
       const m1 = await meter('acl-1');
-      // mqtt.js resolves a QoS 1 publish on a successful PUBACK and rejects on a reason code >= 0x80.
+      // mqtt.js resolves a QoS 1 publish on a successful PUBACK and rejects
+      // on a reason code >= 0x80.
       await expect(
         m1.publishAsync('meters/acl-1/readings', '{"ts":0,"importWh":1}', { qos: 1 }),
       ).resolves.toBeDefined();
@@ -107,7 +108,8 @@ describe.skipIf(!haveMosquitto())(
 
     it("the ingest account receives a meter's readings through the shared subscription", async () => {
       const ingest = await connect(INGEST.username, INGEST.password);
-      // Its own group: the ingest process of the next test must not share its messages with this probe.
+      // Its own group: the ingest process of the next test must not share its
+      // messages with this probe.
       const granted = await ingest.subscribeAsync('$share/probe/meters/+/readings', { qos: 1 });
       expect(granted[0]?.qos).toBe(1);
       const got: string[] = [];

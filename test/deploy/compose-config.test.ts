@@ -46,7 +46,8 @@ describe.skipIf(!present)('docker-compose.yml', () => {
   beforeAll(async () => {
     const out = await compose(['config']);
     expect(out.code, out.stderr).toBe(0);
-    // Debian's docker-compose is Python with PyYAML: the same parser turns its resolved output into JSON.
+    // Debian's docker-compose is Python with PyYAML: the same parser turns its
+    // resolved output into JSON.
     const json = execFileSync(
       'python3',
       ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],

@@ -95,12 +95,18 @@ export interface MacroValues {
   readonly to: number;
   readonly interval: string;
   readonly intervalMs: number;
-  /** `$meter_id` as Grafana renders it in a regex: one id escaped, `(a|b)` for several, `.*` for All. */
+  /**
+   * `$meter_id` as Grafana renders it in a regex: one id escaped, `(a|b)`
+   * for several, `.*` for All.
+   */
   readonly meterId: string;
   readonly tz: string;
 }
 
-/** An InfluxQL query with Grafana's macros replaced the way Grafana's InfluxDB data source renders them. */
+/**
+ * An InfluxQL query with Grafana's macros replaced the way Grafana's InfluxDB
+ * data source renders them.
+ */
 export function renderInfluxQL(query: string, v: MacroValues): string {
   return query
     .replaceAll('$timeFilter', `time >= ${v.from}ms and time <= ${v.to}ms`)

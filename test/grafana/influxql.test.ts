@@ -29,9 +29,9 @@ const solar = fleet.find((m) => m.solar)?.meterId ?? '';
 const plain = fleet.find((m) => !m.solar)?.meterId ?? '';
 
 /**
- * Simulated households (the simulator's load model, 15-minute readings) written through wattledger's own
- * InfluxDB adapter, so the points have exactly the stored shape. The solar home is silent for 3 hours:
- * the gap panels have something to find.
+ * Simulated households (the simulator's load model, 15-minute readings) written through
+ * wattledger's own InfluxDB adapter, so the points have exactly the stored shape. The solar home is
+ * silent for 3 hours: the gap panels have something to find.
  */
 function simulatedReadings(): Reading[] {
   const gap = { meterId: solar, from: END - 2 * DAY, to: END - 2 * DAY + 3 * 3_600_000 };
@@ -78,7 +78,8 @@ describe.skipIf(!available)(
 
     const queries = dashboardQueries().filter((q) => q.datasource === 'influxdb');
     const base = { from: START, to: END, interval: '15m', intervalMs: 900_000, tz: 'Europe/Paris' };
-    // Grafana renders $meter_id as one escaped id, several joined in a group, or the All value `.*`.
+    // Grafana renders $meter_id as one escaped id, several joined in a
+    // group, or the All value `.*`.
     const variants: [string, MacroValues][] = [
       ['one meter', { ...base, meterId: regexEscape(solar) }],
       [

@@ -18,7 +18,8 @@ declare module 'vitest' {
  * topic prefix and database name; suites that stop a service start a private one instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // Both checks first: with REQUIRE_SERVICES=1 a missing binary throws here, before anything is running.
+  // Both checks first: with REQUIRE_SERVICES=1 a missing binary throws here,
+  // before anything is running.
   const wantMosquitto = haveMosquitto();
   const wantInfluxd = haveInfluxd();
   const [mosquitto, influxd] = await Promise.allSettled([
@@ -31,7 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const teardown = async () => {
     await Promise.all(started.map((s) => s.dispose()));
   };
-  // An installed service that fails to start is a broken machine, not a reason to skip: fail the run.
+  // An installed service that fails to start is a broken machine, not a
+  // reason to skip: fail the run.
   const failed = [mosquitto, influxd].flatMap((r) =>
     r.status === 'rejected' ? [r.reason as unknown] : [],
   );

@@ -25,8 +25,9 @@ export interface InfluxdHandle {
   dispose(): Promise<void>;
 }
 
-// Only what differs from the 1.6 defaults: everything on loopback, inside the temp folder, and quiet.
-// The monitor's _internal database is off: it writes every 10 s and would compete with the tests for CPU.
+// Only what differs from the 1.6 defaults: everything on loopback, inside the temp folder,
+// and quiet. The monitor's _internal database is off: it writes every 10 s and would
+// compete with the tests for CPU.
 function config(dir: string, httpPort: number, rpcPort: number): string {
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
@@ -71,7 +72,8 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<InfluxdHa
   let proc: ManagedProcess | undefined;
   async function start(): Promise<void> {
     if (proc?.running()) throw new Error('influxd is already running');
-    // INFLUXDB_* variables would override the config file (influxd reads them); keep the caller's out.
+    // INFLUXDB_* variables would override the config file (influxd reads
+    // them); keep the caller's out.
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith('INFLUXDB_')),
     );
@@ -111,9 +113,9 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<InfluxdHa
 }
 
 /**
- * InfluxDB's own "now", from the Date header it answers /ping with. influxd is a Go binary that reads
- * the time through the vDSO, so libfaketime does not move it: anything InfluxDB judges by its clock
- * (a retention policy's age limit) must be reckoned on this, not on the test's clock.
+ * InfluxDB's own "now", from the Date header it answers /ping with. influxd is a Go binary that
+ * reads the time through the vDSO, so libfaketime does not move it: anything InfluxDB judges by its
+ * clock (a retention policy's age limit) must be reckoned on this, not on the test's clock.
  */
 export async function influxNow(url: string): Promise<number> {
   const res = await fetch(`${url}/ping`);

@@ -12,7 +12,10 @@ export interface MosquittoOptions {
   readonly extraConfig?: string;
   readonly port?: number;
   readonly dataDir?: string;
-  /** Refuse anonymous clients: logins from `passwordFile`, topic rights from `aclFile` (see `wattledger broker-auth`). */
+  /**
+   * Refuse anonymous clients: logins from `passwordFile`, topic rights from `aclFile` (see
+   * `wattledger broker-auth`).
+   */
   readonly auth?: { readonly passwordFile: string; readonly aclFile: string };
   /** Serve MQTT over TLS on the port (then `url` is mqtts://) with these PEM files. */
   readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
@@ -54,7 +57,8 @@ function config(port: number, dataDir: string, opts: MosquittoOptions): string {
     // Default 1000 per client: a persistent session of a stopped ingest silently drops the rest.
     'max_queued_messages 0',
     'max_inflight_messages 100',
-    // Run as root (containers), mosquitto 2 drops to user "mosquitto", which cannot write our temp dir.
+    // Run as root (containers), mosquitto 2 drops to user "mosquitto", which
+    // cannot write our temp dir.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
     ...(opts.persistence
       ? ['persistence true', `persistence_location ${dataDir}/`, 'autosave_interval 1']

@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 
 /**
  * A TCP port on 127.0.0.1 that was free a moment ago: the kernel picks it, we release it at once.
- * Another process could grab it before the caller binds; with ephemeral ports that race is rare enough.
+ * Another process could grab it before the caller binds; with ephemeral ports
+ * that race is rare enough.
  */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

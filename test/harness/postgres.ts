@@ -20,7 +20,10 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './ports.js';
 
-/** Where Debian's postgresql-<version> packages put their binaries: /usr/lib/postgresql/<version>/bin. */
+/**
+ * Where Debian's postgresql-<version> packages put their binaries:
+ * /usr/lib/postgresql/<version>/bin.
+ */
 const PG_ROOT = '/usr/lib/postgresql';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 30_000;
@@ -101,8 +104,9 @@ interface Instance {
 }
 
 const instances = new Set<Instance>();
-// Normal exits and process.exit() run this: a fast shutdown needs nothing more from us, and the watchdog
-// deletes the folder once the server is gone. A worker killed by a signal skips this: the watchdog covers it.
+// Normal exits and process.exit() run this: a fast shutdown needs nothing more from us, and
+// the watchdog deletes the folder once the server is gone. A worker killed by a signal skips
+// this: the watchdog covers it.
 process.on('exit', () => {
   for (const i of instances) {
     if (i.running) i.child.kill('SIGINT');
@@ -111,9 +115,9 @@ process.on('exit', () => {
 });
 
 /**
- * A detached shell that outlives this process: once we are gone, it fast-stops the server (SIGKILL after
- * 10 s) and deletes its folder, so a crashed test run leaves no postgres behind. It exits by itself when
- * the server ends while we still live (stop() then owns the cleanup).
+ * A detached shell that outlives this process: once we are gone, it fast-stops the server (SIGKILL
+ * after 10 s) and deletes its folder, so a crashed test run leaves no postgres behind. It exits by
+ * itself when the server ends while we still live (stop() then owns the cleanup).
  */
 function watchdog(serverPid: number, baseDir: string): void {
   const script = [
@@ -146,7 +150,8 @@ function logTail(file: string, lines = 30): string {
 
 async function canQuery(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined); // a server going down mid-probe must not crash the test worker
+  // a server going down mid-probe must not crash the test worker
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -159,9 +164,9 @@ async function canQuery(url: string): Promise<boolean> {
 }
 
 /**
- * Start a private PostgreSQL (the highest version under /usr/lib/postgresql) on a free loopback port with
- * a throw-away cluster in a temp folder, tuned for tests (no fsync). Resolves once a connection succeeds.
- * Returns undefined when PostgreSQL is not installed (see havePostgres).
+ * Start a private PostgreSQL (the highest version under /usr/lib/postgresql) on a free loopback
+ * port with a throw-away cluster in a temp folder, tuned for tests (no fsync). Resolves once a
+ * connection succeeds. Returns undefined when PostgreSQL is not installed (see havePostgres).
  */
 export async function startPostgres(): Promise<PostgresHandle | undefined> {
   if (!havePostgres()) return undefined;
@@ -227,8 +232,8 @@ export async function startPostgres(): Promise<PostgresHandle | undefined> {
     const fd = openSync(logFile, 'a');
     let child: ChildProcess;
     try {
-      // Spawned with uid/gid rather than through runuser: runuser would stand between us and the server,
-      // turning our SIGINT (fast shutdown) into SIGTERM plus a SIGKILL two seconds later.
+      // Spawned with uid/gid rather than through runuser: runuser would stand between us and the
+      // server, turning our SIGINT (fast shutdown) into SIGTERM plus a SIGKILL two seconds later.
       child = spawn(path.join(binDir, 'postgres'), args, {
         cwd: baseDir,
         env,

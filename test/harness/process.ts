@@ -16,21 +16,25 @@ export interface ManagedProcess {
   /** Settles once the process has ended (or failed to start). */
   readonly exited: Promise<Exit>;
   running(): boolean;
-  /** SIGTERM, then SIGKILL if it is still alive after `graceMs` (10 s). Resolves once it has exited. */
+  /**
+   * SIGTERM, then SIGKILL if it is still alive after `graceMs` (10 s). Resolves once it has exited.
+   */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL now (a crash, for recovery tests). Resolves once it has exited. */
   kill(): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
-// Normal exits and process.exit() run this; a worker killed by a signal does not, hence the watchdog below.
+// Normal exits and process.exit() run this; a worker killed by a signal does not,
+// hence the watchdog below.
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
 /**
- * A detached shell that SIGKILLs the child once this process is gone, so a test worker that dies hard
- * leaves no service behind holding ports and temp dirs. It exits by itself when the child ends first.
+ * A detached shell that SIGKILLs the child once this process is gone, so a test worker
+ * that dies hard leaves no service behind holding ports and temp dirs. It exits by itself
+ * when the child ends first.
  */
 function watchdog(childPid: number): void {
   const script =
@@ -43,7 +47,10 @@ function watchdog(childPid: number): void {
   dog.unref();
 }
 
-/** Start `command` with stdout and stderr appended to `logFile`. Never throws: a failed spawn shows up in `exited`. */
+/**
+ * Start `command` with stdout and stderr appended to `logFile`. Never throws: a failed
+ * spawn shows up in `exited`.
+ */
 export function spawnLogged(
   name: string,
   command: string,
@@ -109,7 +116,10 @@ export interface WaitOptions {
   readonly process?: ManagedProcess;
 }
 
-/** Poll `check` until it returns true. Throws with `what` (and the process log) when the deadline passes. */
+/**
+ * Poll `check` until it returns true. Throws with `what` (and the process log)
+ * when the deadline passes.
+ */
 export async function waitFor(
   what: string,
   check: () => boolean | Promise<boolean>,

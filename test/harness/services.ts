@@ -10,9 +10,9 @@ export const servicesRequired = process.env.REQUIRE_SERVICES === '1';
 const checked = new Map<string, boolean>();
 
 /**
- * Is the service binary there? Missing + REQUIRE_SERVICES=1 throws, so CI cannot go green by skipping.
- * Missing otherwise returns false after a loud banner, so suites can `describe.skipIf(!available)`
- * and a developer sees why fewer tests ran.
+ * Is the service binary there? Missing + REQUIRE_SERVICES=1 throws, so CI cannot go green by
+ * skipping. Missing otherwise returns false after a loud banner, so suites can
+ * `describe.skipIf(!available)` and a developer sees why fewer tests ran.
  */
 export function requireBinary(name: string, path: string): boolean {
   const known = checked.get(path);

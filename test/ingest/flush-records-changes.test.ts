@@ -27,7 +27,8 @@ const reading = (meterId: string, iso: string, importWh: number): Reading => ({
 /**
  * The change feed must not lose a flush that stored its readings and then failed before recording
  * them (ledger outage, crash): the retry finds the readings already stored, as duplicates, and must
- * still record what they changed. Real spool, SQLite store and ledger; the failure is a missing table.
+ * still record what they changed. Real spool, SQLite store and ledger; the
+ * failure is a missing table.
  */
 describe('flushing records reading changes, even when the first attempt failed after the store write', () => {
   const tmp = tempDir('wl-flush-changes-');
@@ -74,7 +75,8 @@ describe('flushing records reading changes, even when the first attempt failed a
     await sql`ALTER TABLE reading_changes RENAME TO reading_changes_away`.execute(ledger.db);
     spool.append(
       [
-        reading('quiet', '2026-10-06T00:00:00Z', 110), // late (stored two weeks after its meter time) and a resumption
+        // late (stored two weeks after its meter time) and a resumption
+        reading('quiet', '2026-10-06T00:00:00Z', 110),
         reading('quiet', '2026-10-20T09:50:00Z', 200),
         reading('live', '2026-10-20T09:55:00Z', 510), // on time, after 10 minutes: neither
       ],

@@ -56,7 +56,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         readMetric(wl.httpUrl, 'wattledger_readings_stored_total').catch(() => 0);
       const firstHalf = pub.publishReadings(readings.slice(0, half), { window: 100 });
 
-      // Kill once the pipeline is visibly mid-stream: some readings stored, others in flight or spooled.
+      // Kill once the pipeline is visibly mid-stream: some readings stored,
+      // others in flight or spooled.
       await waitFor('ingest storing readings', async () => (await stored()) >= 500, {
         timeoutMs: 120_000,
       });
@@ -68,7 +69,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
       ];
       expect(acked).toHaveLength(readings.length);
       await wl.restart();
-      // The restarted process gets the queue of its session from the broker (and replays its spool).
+      // The restarted process gets the queue of its session from the
+      // broker (and replays its spool).
       await waitFor(
         'the restarted ingest receiving',
         async () => (await readMetric(wl.httpUrl, 'wattledger_mqtt_messages_received_total')) > 0,

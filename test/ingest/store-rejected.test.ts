@@ -82,9 +82,9 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')('what InfluxDB ref
     const db = `conflict_${process.pid}`;
     const wl = await start(db, 'conflict-ingest');
     const readings = readingSeries(['ok-1'], 4, Date.now() - 60_000);
-    // Another writer stored import_wh as a float in this shard: InfluxDB now refuses every integer import_wh there.
-    // At the first reading's own instant (another series): an hour earlier fell into the previous weekly
-    // shard from Monday 00:00 to 01:45 UTC, where nothing conflicts.
+    // Another writer stored import_wh as a float in this shard: InfluxDB now refuses every integer
+    // import_wh there. At the first reading's own instant (another series): an hour earlier fell
+    // into the previous weekly shard from Monday 00:00 to 01:45 UTC, where nothing conflicts.
     const foreign = await fetch(`${influxUrl}/write?db=${db}&precision=ms`, {
       method: 'POST',
       body: `meter_reading,meter_id=intruder import_wh=1.5 ${readings[0]!.ts}`,

@@ -24,8 +24,9 @@ export interface LedgerUnderTest {
 const T0 = '2026-11-29T18:00:00.000Z';
 
 /**
- * The behaviour every ledger dialect must share: migrations, the fleet repository and the rejections
- * repository, run against a real database. `open` is called once per test and must return a fresh ledger.
+ * The behaviour every ledger dialect must share: migrations, the fleet repository and the
+ * rejections repository, run against a real database. `open` is called once per test and
+ * must return a fresh ledger.
  */
 export function describeLedgerContract(name: string, open: () => Promise<LedgerUnderTest>): void {
   describe(`ledger contract: ${name}`, () => {
@@ -160,7 +161,8 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
       });
 
       it('refuses a duplicate id with AppError conflict also when both adds race', async () => {
-        await Promise.all([countMeters(ledger.db), countMeters(ledger.db)]); // two pooled connections ready (PostgreSQL)
+        // two pooled connections ready (PostgreSQL)
+        await Promise.all([countMeters(ledger.db), countMeters(ledger.db)]);
         const results = await Promise.allSettled([
           addMeter(deps(), { id: 'race', installedAt: T0 }),
           addMeter(deps(), { id: 'race', installedAt: T0 }),

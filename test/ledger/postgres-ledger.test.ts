@@ -46,7 +46,8 @@ describe.skipIf(!havePostgres())('PostgreSQL ledger', () => {
     await admin.connect();
     try {
       await migrateLedger(ledger);
-      await Promise.all([countMeters(ledger.db), countMeters(ledger.db)]); // two idle connections in the pool
+      // two idle connections in the pool
+      await Promise.all([countMeters(ledger.db), countMeters(ledger.db)]);
       const database = new URL(url).pathname.slice(1);
       const { rows } = await admin.query<{ killed: boolean }>(
         'select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = $1',
@@ -60,7 +61,8 @@ describe.skipIf(!havePostgres())('PostgreSQL ledger', () => {
         );
         return r.rows[0]?.n === '0';
       });
-      // Without an error listener on the pool, the idle connections' errors would crash the process here.
+      // Without an error listener on the pool, the idle connections' errors
+      // would crash the process here.
       await eventually('ledger answers again', async () => (await countMeters(ledger.db)) === 0);
     } finally {
       await admin.end();

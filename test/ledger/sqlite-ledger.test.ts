@@ -18,8 +18,9 @@ function tempLedgerUrl(): { url: string; dir: string } {
   return { url: `sqlite:${path.join(dir, 'ledger.db')}`, dir };
 }
 
-// A file, not :memory:, so WAL mode and the busy timeout behave as in production. No connectAgain: two
-// connections in one process cannot race on SQLite (its busy wait blocks the only thread); see below.
+// A file, not :memory:, so WAL mode and the busy timeout behave as in production. No
+// connectAgain: two connections in one process cannot race on SQLite (its busy wait blocks
+// the only thread); see below.
 describeLedgerContract('SQLite', async () => {
   const { url, dir } = tempLedgerUrl();
   const ledger = openLedger(url);
@@ -32,7 +33,8 @@ describeLedgerContract('SQLite', async () => {
   };
 });
 
-// What a child process runs: open the ledger, say "ready", wait for "go" on stdin, migrate, say "migrated".
+// What a child process runs: open the ledger, say "ready", wait for "go" on
+// stdin, migrate, say "migrated".
 const MIGRATE_SCRIPT = `
 import { createInterface } from 'node:readline';
 import { openLedger } from ${JSON.stringify(new URL('../../src/ledger/connect.ts', import.meta.url).href)};

@@ -161,7 +161,8 @@ onBothSetups((setup, open) => {
       ).toBe(200);
       w.clock.advance(1_000);
       await expectCall(w.api, 200, 'PUT', path, { key: admin, body: { granularity: 'day' } });
-      await expectCall(w.api, 200, 'PUT', path, { key: home.key, body: { granularity: 'day' } }); // no change, no audit row
+      // no change, no audit row
+      await expectCall(w.api, 200, 'PUT', path, { key: home.key, body: { granularity: 'day' } });
       const audit = (await auditOf(w.api.ledger.db, home.contractId)).filter(
         (a) => a.action === 'consent_change',
       );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// First: it loads the app, whose @hono/zod-openapi must extend zod before billing builds its schemas.
+// First: it loads the app, whose @hono/zod-openapi must extend zod before
+// billing builds its schemas.
 import { type Home, onBothSetups, type PrivacyWorld, storedTs } from './privacy-world.js';
 import { auditOf } from '../../src/audit/audit-log.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
@@ -63,7 +64,8 @@ onBothSetups((setup, open) => {
       expect((await w.api.call('POST', path, { key: a.key })).status).toBe(403);
       expect((await w.api.call('POST', '/v1/customers/cus_nobody/erase')).status).toBe(404);
 
-      // Move-out on November 15: October and the first half of November are closed, not yet settled.
+      // Move-out on November 15: October and the first half of November
+      // are closed, not yet settled.
       await expectCall(w.api, 200, 'POST', '/v1/billing/close', {
         body: { contractId: a.contractId, at: '2026-11-15T00:00:00+01:00' },
       });
@@ -92,7 +94,8 @@ onBothSetups((setup, open) => {
       });
       expect(done.pseudonym).toMatch(/^erased-[0-9a-f]{16}$/);
 
-      // Readings: gone from the store (and from InfluxDB's series index); the other customer's are all there.
+      // Readings: gone from the store (and from InfluxDB's series index); the other
+      // customer's are all there.
       expect(await storedTs(w.api.store, 'era-a', EVER.from, EVER.to)).toEqual([]);
       expect(await w.api.store.latest('era-a')).toBeUndefined();
       expect(await w.api.store.latest('era-b')).toBeDefined();

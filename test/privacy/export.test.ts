@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// First: it loads the app, whose @hono/zod-openapi must extend zod before billing builds its schemas.
+// First: it loads the app, whose @hono/zod-openapi must extend zod before
+// billing builds its schemas.
 import { type Home, onBothSetups, type PrivacyWorld } from './privacy-world.js';
 import { strFromU8, unzipSync } from 'fflate';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
@@ -58,7 +59,8 @@ onBothSetups((setup, open) => {
       });
       await w.readings('exp-a', '2026-09-30T21:00:00Z', '2026-11-29T11:45:00Z');
       await w.readings('exp-b', '2026-09-30T21:00:00Z', '2026-11-29T11:45:00Z');
-      await runSettlement(w.deps, w.billing, { actor: 'cron' }); // the clock is 2026-11-29: October settles
+      // the clock is 2026-11-29: October settles
+      await runSettlement(w.deps, w.billing, { actor: 'cron' });
     });
     afterAll(async () => {
       await w?.close();

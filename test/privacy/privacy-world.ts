@@ -18,7 +18,10 @@ export const Q = 900_000;
 export const DAY = 86_400_000;
 export const t = (iso: string): number => Date.parse(iso);
 
-/** A household created over HTTP: customer, contract (Europe/Paris, the tariff of docs/design.md §5), one meter, a customer key. */
+/**
+ * A household created over HTTP: customer, contract (Europe/Paris, the tariff of docs/design.md
+ * §5), one meter, a customer key.
+ */
 export interface Home {
   readonly customerId: string;
   readonly contractId: string;
@@ -26,7 +29,9 @@ export interface Home {
   readonly key: string;
 }
 
-/** The API over a real ledger and a real readings store, a manual clock, and what billing jobs need. */
+/**
+ * The API over a real ledger and a real readings store, a manual clock, and what billing jobs need.
+ */
 export interface PrivacyWorld {
   readonly api: TestApi;
   readonly clock: ReturnType<typeof manualClock>;
@@ -71,7 +76,8 @@ async function openWorld(
     billing: { graceMs: 72 * 3_600_000, backBillingMonths: 14, runnerId: 'privacy-test' },
     influx: influxUrl === undefined ? undefined : { url: influxUrl, database },
     async home(meterId, o = {}) {
-      // The docs/design.md §5 tariff, in force from 2020 so that any period of these tests can be priced.
+      // The docs/design.md §5 tariff, in force from 2020 so that any period of
+      // these tests can be priced.
       const doc = {
         ...DESIGN_TARIFF,
         versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00+01:00' }],

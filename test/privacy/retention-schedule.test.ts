@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-// First: it loads the app, whose @hono/zod-openapi must extend zod before billing builds its schemas.
+// First: it loads the app, whose @hono/zod-openapi must extend zod before
+// billing builds its schemas.
 import { onBothSetups, storedTs, t } from './privacy-world.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
 import { parseConfig } from '../../src/config.js';
@@ -33,7 +34,8 @@ onBothSetups((setup, open) => {
       const september = () =>
         storedTs(w.api.store, 'sched-1', t('2026-08-31T22:00:00Z'), t('2026-09-30T21:59:59Z'));
       expect((await september()).length).toBeGreaterThan(2800);
-      // Month consent (the default): the next tick reduces settled September to its edges and band changes.
+      // Month consent (the default): the next tick reduces settled September to
+      // its edges and band changes.
       await waitFor('retention reduced September', async () => (await september()).length < 200, {
         timeoutMs: 15_000,
       });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// First: it loads the app, whose @hono/zod-openapi must extend zod before billing builds its schemas.
+// First: it loads the app, whose @hono/zod-openapi must extend zod before
+// billing builds its schemas.
 import { type Home, onBothSetups, type PrivacyWorld, storedTs, t } from './privacy-world.js';
 import { auditOf } from '../../src/audit/audit-log.js';
 import { measuredBill } from '../../src/billing/bills/period-bill.js';
@@ -17,7 +18,10 @@ const OCTOBER = { start: t('2026-09-30T22:00:00Z'), end: t('2026-10-31T23:00:00Z
 const NOVEMBER = { start: t('2026-10-31T23:00:00Z'), end: t('2026-11-10T00:00:00Z') };
 const OPTS = { retentionMonths: 12, backBillingMonths: 14 };
 
-/** Re-price every invoice of a contract from the readings left in the store: each must match the issued one. */
+/**
+ * Re-price every invoice of a contract from the readings left in the store: each
+ * must match the issued one.
+ */
 async function expectInvoicesRepriced(w: PrivacyWorld, contractId: string): Promise<number> {
   const ctx = (await loadBillingContexts(w.api.ledger.db, [contractId])).get(contractId)!;
   const invoices = await invoicesOf(w.api.ledger.db, contractId);
@@ -96,7 +100,8 @@ onBothSetups((setup, open) => {
       expect(Object.keys(result.byMeter)).toEqual(['ret-held']);
       expect(result.removed).toBe(result.byMeter['ret-held']);
       expect(await count(w, 'ret-held', OCTOBER)).toBe(octoberHeld);
-      // Month consent with a time-of-use tariff: period edges plus the 06:00 and 22:00 band changes.
+      // Month consent with a time-of-use tariff: period edges plus the
+      // 06:00 and 22:00 band changes.
       expect(await count(w, 'ret-held', SEPTEMBER)).toBeLessThanOrEqual(2 * (2 + 60));
       expect(septemberHeld - (await count(w, 'ret-held', SEPTEMBER))).toBe(result.removed);
       expect(await expectInvoicesRepriced(w, held.contractId)).toBe(1);
@@ -112,7 +117,8 @@ onBothSetups((setup, open) => {
       const result = await runRetention(w.deps, OPTS, { actor: 'cron' });
       expect(Object.keys(result.byMeter)).toEqual(['ret-a']);
       expect(result.removed).toBeGreaterThan(2 * 30 * 80);
-      // October: 31 midnights and 62 band changes at most, each kept with at most its two neighbours.
+      // October: 31 midnights and 62 band changes at most, each kept with
+      // at most its two neighbours.
       expect(await count(w, 'ret-a', OCTOBER)).toBeLessThanOrEqual(2 * (32 + 62));
       expect(await count(w, 'ret-a', NOVEMBER)).toBe(november);
       expect(await expectInvoicesRepriced(w, a.contractId)).toBe(2);

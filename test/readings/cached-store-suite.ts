@@ -28,9 +28,9 @@ const t = (iso: string) => Date.parse(iso);
 const NOW = t('2026-10-20T10:00:00Z');
 
 /**
- * A small fleet with what makes windows hard: a live meter reaching into the unsealed hours, a meter
- * silent for two weeks, multi-day and sub-hour gaps, 5-minute and irregular cadences, export registers
- * on some readings only, and a meter with no reading at all.
+ * A small fleet with what makes windows hard: a live meter reaching into the unsealed hours, a
+ * meter silent for two weeks, multi-day and sub-hour gaps, 5-minute and irregular cadences, export
+ * registers on some readings only, and a meter with no reading at all.
  */
 function fleet(): Reading[] {
   const out: Reading[] = [];
@@ -42,7 +42,8 @@ function fleet(): Reading[] {
   for (let ts = t('2026-09-10T00:00Z'), i = 0; ts <= t('2026-10-05T12:00Z'); ts += Q, i += 1)
     add('silent', ts, 5_000 + i * 11, 0);
   for (let ts = t('2026-09-20T00:00Z'), i = 0; ts <= NOW - 3 * H; ts += 5 * 60_000, i += 1) {
-    if (ts > t('2026-10-01T06:00Z') && ts < t('2026-10-04T18:00Z')) continue; // a gap of three and a half days
+    // a gap of three and a half days
+    if (ts > t('2026-10-01T06:00Z') && ts < t('2026-10-04T18:00Z')) continue;
     add('fast', ts, 1_000 + i * 3);
   }
   for (
@@ -62,7 +63,10 @@ const windowRegs = (w: ReadingWindow | undefined) =>
     ? undefined
     : { before: regs(w.before), inside: w.inside.map(regs), after: regs(w.after) };
 
-/** Random windows between late August and two days after now, some a single instant, some on day edges. */
+/**
+ * Random windows between late August and two days after now, some a single
+ * instant, some on day edges.
+ */
 function windows(seed: number, n: number): { meterId: string; from: number; to: number }[] {
   const rng = mulberry32(seed);
   const lo = t('2026-08-25T00:00Z');
@@ -147,11 +151,16 @@ export function describeCachedStore(
         );
         return ArrayBuffer.isView(got.ts) && ArrayBuffer.isView(got.importWh);
       };
-      expect(await ask('2026-09-05T03:07Z', '2026-09-07T21:00Z')).toBe(true); // read now, as one span
-      expect(await ask('2026-09-06T00:00Z', '2026-09-06T12:00Z')).toBe(true); // inside it
-      expect(await ask('2026-09-12T00:00Z', '2026-09-12T06:00Z')).toBe(true); // a second read
-      expect(await ask('2026-09-06T00:00Z', '2026-09-12T06:00Z')).toBe(false); // three reads: copied
-      expect(await ask('2026-10-19T00:00Z', '2026-10-20T09:00Z')).toBe(false); // reaches the unsealed hours
+      // read now, as one span
+      expect(await ask('2026-09-05T03:07Z', '2026-09-07T21:00Z')).toBe(true);
+      // inside it
+      expect(await ask('2026-09-06T00:00Z', '2026-09-06T12:00Z')).toBe(true);
+      // a second read
+      expect(await ask('2026-09-12T00:00Z', '2026-09-12T06:00Z')).toBe(true);
+      // three reads: copied
+      expect(await ask('2026-09-06T00:00Z', '2026-09-12T06:00Z')).toBe(false);
+      // reaches the unsealed hours
+      expect(await ask('2026-10-19T00:00Z', '2026-10-20T09:00Z')).toBe(false);
       expect(await ask('2026-09-06T00:00Z', '2026-09-12T06:00Z')).toBe(false);
     });
 

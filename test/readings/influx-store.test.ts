@@ -9,7 +9,8 @@ import { haveInfluxd } from '../harness/services.js';
 import { describeStoreContract } from './store-contract.js';
 
 const influxUrl = inject('influxUrl');
-// '' means global setup found no influxd and REQUIRE_SERVICES is not 1; haveInfluxd() repeats the banner here.
+// '' means global setup found no influxd and REQUIRE_SERVICES is not 1;
+// haveInfluxd() repeats the banner here.
 const available = influxUrl !== '' && haveInfluxd();
 const uniqueDb = (label: string) => `wl_${label}_${randomBytes(4).toString('hex')}`;
 const reading = (meterId: string, ts: number) => ({
@@ -42,7 +43,8 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
     const store = createInfluxStore({ url: influxUrl, database });
     await store.init();
     try {
-      // Someone else wrote import_wh as a float into this shard first; the adapter always writes integers.
+      // Someone else wrote import_wh as a float into this shard first; the
+      // adapter always writes integers.
       const res = await fetch(`${influxUrl}/write?db=${database}&precision=ms`, {
         method: 'POST',
         body: `meter_reading,meter_id=other import_wh=1.5 ${T}`,

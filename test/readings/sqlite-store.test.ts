@@ -12,7 +12,8 @@ describeStoreContract('sqlite (:memory:)', async () => {
   return { store, cleanup: () => store.close() };
 });
 
-// The API's readings cache in front of the store keeps the contract (its own suite: cached-store.test.ts).
+// The API's readings cache in front of the store keeps the contract (its own
+// suite: cached-store.test.ts).
 describeStoreContract('readings cache over sqlite', async () => {
   const inner = createSqliteStore({ path: ':memory:' });
   const store = createCachedStore(inner, { maxBytes: 1 << 20, clock: systemClock });

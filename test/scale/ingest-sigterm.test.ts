@@ -29,7 +29,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
     it('drains its spool and exits 0 within 10 s; after a restart every acknowledged reading is stored', async () => {
       const ledgerUrl = `sqlite:${path.join(tmp.dir, 'ledger.db')}`;
       await registerMeters(ledgerUrl, METERS);
-      // A 3 s linger keeps readings in the spool at any moment of the run: only the drain can deliver those.
+      // A 3 s linger keeps readings in the spool at any moment of the run: only
+      // the drain can deliver those.
       const {
         workers: [wl],
       } = await spawnIngestWorkers(
@@ -46,7 +47,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
       );
       if (wl === undefined) throw new Error('no worker');
       const pub = await connectPublisher(broker.url);
-      // More than can be sent in the test's time: the publisher stops when told, once the worker has exited.
+      // More than can be sent in the test's time: the publisher stops when told,
+      // once the worker has exited.
       const readings = readingSeries(METERS, 3000, Date.now() - 60_000);
       let exited = false;
       try {
@@ -63,7 +65,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         exited = true;
         expect(exit).toEqual({ code: 0, signal: null });
         expect(tookMs).toBeLessThan(10_000);
-        // Everything it had acknowledged reached InfluxDB before it exited: the spool it leaves is empty.
+        // Everything it had acknowledged reached InfluxDB before it exited: the
+        // spool it leaves is empty.
         const spool = openSpool(
           path.join(tmp.dir, 'sigterm-ingest-0', 'spool-sigterm-ingest-0.db'),
         );
@@ -74,7 +77,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         }
         const stored = await influxReadings(influxUrl, db);
         expect(stored.size).toBeGreaterThan(0);
-        // Publishing went on until it had exited (under load); the broker queued the rest for its session.
+        // Publishing went on until it had exited (under load); the broker queued
+        // the rest for its session.
         const acked = await publishing;
         expect(acked.length).toBeLessThan(readings.length);
         expect(acked.length).toBeGreaterThan(stored.size);

@@ -34,7 +34,8 @@ const influxUrl = inject('influxUrl');
 describe.skipIf(influxUrl === '' || !havePostgres())(
   'three jobs processes settling the same month at once (real PostgreSQL and InfluxDB)',
   () => {
-    // Not test/support/instance.ts: it loads main.ts, whose routes need the fleet schemas to be built after
+    // Not test/support/instance.ts: it loads main.ts, whose routes need the fleet
+    // schemas to be built after
     // @hono/zod-openapi has extended zod, and this file imports the fleet modules directly.
     const tmp = {
       dir: mkdtempSync(path.join(tmpdir(), 'wl-jobs-')),
@@ -56,8 +57,8 @@ describe.skipIf(influxUrl === '' || !havePostgres())(
       await migrateLedger(ledger);
       store = createReadingStore({ influxUrl, influxDb: db, sqlitePath: '' });
       await store.init();
-      // The children run on the system clock: a cron tick every second, no grace window, so a month that has
-      // ended is due at once.
+      // The children run on the system clock: a cron tick every second, no grace window, so a month
+      // that has ended is due at once.
       runners = await Promise.all(
         [0, 1, 2].map((i) =>
           spawnWattledger(
@@ -86,14 +87,15 @@ describe.skipIf(influxUrl === '' || !havePostgres())(
 
     it('every ended period is settled once, and invoice numbers have no gaps', async () => {
       const now = Date.now();
-      // Contracts from the 1st of the month before last (Paris time): two whole months have ended, both due now.
+      // Contracts from the 1st of the month before last (Paris time): two whole months
+      // have ended, both due now.
       const startsAt = DateTime.fromMillis(now, { zone: 'Europe/Paris' })
         .startOf('month')
         .minus({ months: 2 })
         .toMillis();
       const meterIds = Array.from({ length: CONTRACTS }, (_, i) => `jobs-m-${i}`);
-      // Readings first (hourly, and one a minute ago: after the last month's end), so that no runner can see a
-      // contract without the readings that settle it.
+      // Readings first (hourly, and one a minute ago: after the last month's end), so that no
+      // runner can see a contract without the readings that settle it.
       for (const [i, meterId] of meterIds.entries()) {
         const batch: Reading[] = [];
         for (let ts = startsAt, k = 0; ts < now - 60_000; ts += HOUR, k += 1)
@@ -112,7 +114,8 @@ describe.skipIf(influxUrl === '' || !havePostgres())(
         versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00+01:00' }],
       };
       const tariff = await createTariff(fleet, tariffSchema.parse(doc));
-      // While the runners tick every second: each contract appears with its meter in one transaction.
+      // While the runners tick every second: each contract appears with its
+      // meter in one transaction.
       for (const meterId of meterIds) {
         const customer = await createCustomer(fleet, { name: meterId, email: null });
         await ledger.db.transaction().execute(async (trx) => {
@@ -153,7 +156,8 @@ describe.skipIf(influxUrl === '' || !havePostgres())(
         timeoutMs: 120_000,
         intervalMs: 250,
       });
-      // Stop the runners (SIGTERM waits for a run in progress), so that the state checked below is final.
+      // Stop the runners (SIGTERM waits for a run in progress), so that the
+      // state checked below is final.
       await Promise.all(runners.map((r) => r.process.stop()));
       for (const r of runners) expect(await r.process.exited).toEqual({ code: 0, signal: null });
 
@@ -168,7 +172,8 @@ describe.skipIf(influxUrl === '' || !havePostgres())(
         .execute();
       expect(invoices).toHaveLength(expected);
       expect(new Set(invoices.map((i) => i.period_id)).size).toBe(expected);
-      // Gapless per year (a run in January settles December and November into the new year's sequence).
+      // Gapless per year (a run in January settles December and November into
+      // the new year's sequence).
       for (const year of new Set(invoices.map((i) => i.year))) {
         const ofYear = invoices.filter((i) => i.year === year);
         expect(ofYear.map((i) => i.number)).toEqual(

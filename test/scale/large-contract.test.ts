@@ -12,18 +12,18 @@ const Q = 900_000;
 // October 2026 in Paris, with a quarter hour either side: every meter's end index is known.
 const FROM = Date.parse('2026-09-30T21:45:00Z');
 const TO = Date.parse('2026-11-01T00:15:00Z');
-// The instance lives in late November 2026, whatever today is: October has ended and its grace window
-// has passed, November is still open.
+// The instance lives in late November 2026, whatever today is: October has ended and its grace
+// window has passed, November is still open.
 const NOW = '2026-11-20T00:00:00Z';
 const ids = Array.from({ length: METERS }, (_, i) => `large-${String(i).padStart(3, '0')}`);
 /** Each meter uses (90 + m % 3) Wh a quarter hour, so the contract's month is known exactly. */
 const perQuarter = (m: number) => 90 + (m % 3);
 
 /**
- * A contract of 400 meters (a building, a fleet of sub-meters) in a process with the heap `npm start`
- * gives it (128 MB): its month of readings (1.2 million) does not fit there, so bills, settlement and
- * the customer's export must take the meters a few at a time. Before they did, each of them ran the
- * process out of memory.
+ * A contract of 400 meters (a building, a fleet of sub-meters) in a process with the heap
+ * `npm start` gives it (128 MB): its month of readings (1.2 million) does not fit there, so bills,
+ * settlement and the customer's export must take the meters a few at a time. Before they did, each
+ * of them ran the process out of memory.
  */
 describe('a contract with hundreds of meters, in a 128 MB heap', () => {
   const tmp = tempDir('wl-large-');

@@ -42,7 +42,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         [...SIM_FLEET.map((m) => m.meterId), ...PUB_METERS],
         new Date(Date.now() - 3 * DAY).toISOString(),
       );
-      // /readyz answers 200 only once each worker's subscription is granted: every one gets its share from the start.
+      // /readyz answers 200 only once each worker's subscription is granted: every one gets
+      // its share from the start.
       fleet = await spawnIngestWorkers(
         3,
         {
@@ -94,7 +95,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         expect(n, `stored per worker: ${perWorker.join(', ')}`).toBeGreaterThan(0);
       for (const n of await fleet.each('wattledger_mqtt_messages_received_total'))
         expect(n).toBeGreaterThan(0);
-      // Each message went to one member only: the workers' writes add up to the readings sent, not more.
+      // Each message went to one member only: the workers' writes add up to
+      // the readings sent, not more.
       expect(perWorker.reduce((a, b) => a + b, 0)).toBe(expected);
       const inStore = await storedWith(db, 'share-sim-');
       expect(inStore.size).toBe(expected);
@@ -111,7 +113,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
       let acked: PlainReading[];
       try {
         const publishing = pub.publishReadings(readings, { window: 100 });
-        // Kill once the run is visibly under way: some readings stored, the rest in flight, spooled or queued.
+        // Kill once the run is visibly under way: some readings stored, the rest in
+        // flight, spooled or queued.
         await waitFor(
           'readings being stored',
           async () => (await fleet.sum(STORED)) - before.reduce((a, b) => a + b, 0) >= 600,
@@ -123,7 +126,8 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
         await pub.close();
       }
       expect(acked).toHaveLength(readings.length);
-      // Same client id and data dir: its spool is replayed and the broker hands over its session's queue.
+      // Same client id and data dir: its spool is replayed and the broker hands
+      // over its session's queue.
       await victim.restart();
 
       const expected = new Map(acked.map((r) => [keyOf(r), r.importWh]));
@@ -141,9 +145,10 @@ describe.skipIf(influxUrl === '' || inject('mqttUrl') === '')(
       const after = await fleet.each(STORED);
       expect(after[0]! - before[0]!, 'worker 0 took a share').toBeGreaterThan(0);
       expect(after[2]! - before[2]!, 'worker 2 took a share').toBeGreaterThan(0);
-      // Whether the restarted worker itself stores anything depends on when the kill lands: with an empty
-      // spool and nothing in flight to it, the broker has nothing queued for it. What must hold is above.
-      // Redeliveries of what the killed worker had not acknowledged are duplicates, never rejections.
+      // Whether the restarted worker itself stores anything depends on when the kill lands: with
+      // an empty spool and nothing in flight to it, the broker has nothing queued for it. What
+      // must hold is above. Redeliveries of what the killed worker had not acknowledged are
+      // duplicates, never rejections.
       expect(await fleet.sum('wattledger_ingest_rejections_total')).toBe(0);
     }, 400_000);
   },

@@ -31,7 +31,8 @@ export interface TestApi {
 
 /**
  * The HTTP app over a real ledger (SQLite in memory unless `ledgerUrl` names another, e.g. a test
- * PostgreSQL database) and a real readings store (SQLite in memory unless given), driven with `app.request()`.
+ * PostgreSQL database) and a real readings store (SQLite in memory unless given),
+ * driven with `app.request()`.
  */
 export async function createTestApi(
   opts: { ledgerUrl?: string; store?: ReadingStore; clock?: Clock | 'manual' } = {},

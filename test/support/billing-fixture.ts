@@ -18,20 +18,29 @@ export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 export const t = (iso: string): number => Date.parse(iso);
 
-/** A ledger (SQLite in memory, or the URL given), the embedded readings store, a manual clock: real parts, no mocks. */
+/**
+ * A ledger (SQLite in memory, or the URL given), the embedded readings store, a manual
+ * clock: real parts, no mocks.
+ */
 export interface BillingWorld {
   readonly ledger: LedgerConnection;
   readonly store: ReadingStore;
   readonly clock: ReturnType<typeof manualClock>;
   readonly deps: BillingDeps;
   readonly opts: BillingOptions;
-  /** A customer, a contract on the docs/design.md §5 tariff in `tz` from `startsAt`, and one meter per id given. */
+  /**
+   * A customer, a contract on the docs/design.md §5 tariff in `tz` from `startsAt`,
+   * and one meter per id given.
+   */
   contract(
     startsAt: string,
     meterIds: readonly string[],
     tz?: string,
   ): Promise<{ contractId: string; customerId: string }>;
-  /** Readings every `stepMs` in [from, to], the import register starting at `startWh` and rising `whPerStep` each step. */
+  /**
+   * Readings every `stepMs` in [from, to], the import register starting at `startWh` and
+   * rising `whPerStep` each step.
+   */
   readings(
     meterId: string,
     from: string | number,
@@ -61,7 +70,8 @@ export async function billingWorld(
     deps,
     opts: { graceMs: 72 * HOUR, backBillingMonths: 14, runnerId },
     async contract(startsAt, meterIds, tz = 'Europe/Paris') {
-      // The docs/design.md §5 tariff, in force from 2020 so that old periods (back-billing) can be priced too.
+      // The docs/design.md §5 tariff, in force from 2020 so that old periods
+      // (back-billing) can be priced too.
       const doc = {
         ...DESIGN_TARIFF,
         versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00+01:00' }],

@@ -8,20 +8,24 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface ChildInstance {
   readonly httpUrl: string;
   process: ManagedProcess;
-  /** Start again with the same environment (same data dir, client id and port): a restart after a crash. */
+  /**
+   * Start again with the same environment (same data dir, client id and
+   * port): a restart after a crash.
+   */
   restart(): Promise<void>;
 }
 
 /**
- * `wattledger serve` as its own OS process, so tests can SIGKILL or SIGTERM it. Resolves once /readyz
- * answers 200 (broker, store and ledger reachable).
+ * `wattledger serve` as its own OS process, so tests can SIGKILL or SIGTERM it. Resolves once
+ * /readyz answers 200 (broker, store and ledger reachable).
  */
 export async function spawnWattledger(
   env: Record<string, string>,
   logFile: string,
   opts: { nodeArgs?: readonly string[]; compiled?: boolean } = {},
 ): Promise<ChildInstance> {
-  // Tests run the TypeScript source through tsx; benchmarks run the compiled build, as production does.
+  // Tests run the TypeScript source through tsx; benchmarks run the compiled
+  // build, as production does.
   const entry = opts.compiled
     ? [path.join(ROOT, 'dist/src/cli.js')]
     : ['--import', 'tsx', path.join(ROOT, 'src/cli.ts')];

@@ -1,6 +1,9 @@
 import type { RegisterColumns } from '../../src/readings/register-columns.js';
 
-/** Columns as plain arrays: a store answers arrays, the readings cache views of its typed arrays; both are the same answer. */
+/**
+ * Columns as plain arrays: a store answers arrays, the readings cache views of its typed arrays;
+ * both are the same answer.
+ */
 export function plain(c: RegisterColumns): {
   ts: number[];
   importWh: number[];

@@ -1,6 +1,9 @@
 import type { TariffInput } from '../../src/billing/tariff-schema.js';
 
-/** The example tariff of docs/design.md §5, verbatim: shared by the schema, API and (later) pricing tests. */
+/**
+ * The example tariff of docs/design.md §5, verbatim: shared by the schema, API
+ * and (later) pricing tests.
+ */
 export const DESIGN_TARIFF = {
   name: 'Heures creuses 6 kVA',
   currency: 'EUR',

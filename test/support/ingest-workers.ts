@@ -3,7 +3,10 @@ import path from 'node:path';
 import { spawnWattledger, type ChildInstance } from './child-instance.js';
 import { readMetric } from './instance.js';
 
-/** Ingest processes (`ROLE=ingest`) on one shared subscription, each with its own client id, data dir and log. */
+/**
+ * Ingest processes (`ROLE=ingest`) on one shared subscription, each with its own
+ * client id, data dir and log.
+ */
 export interface IngestWorkers {
   readonly workers: ChildInstance[];
   /** A metric of each worker, in order (0 for a worker that does not answer). */
@@ -13,7 +16,10 @@ export interface IngestWorkers {
   stop(): Promise<void>;
 }
 
-/** Start `n` ingest workers in parallel; `env` carries the broker, store and ledger settings they share. */
+/**
+ * Start `n` ingest workers in parallel; `env` carries the broker, store and
+ * ledger settings they share.
+ */
 export async function spawnIngestWorkers(
   n: number,
   env: Record<string, string>,

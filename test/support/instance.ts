@@ -41,8 +41,8 @@ export interface TestInstance {
 }
 
 /**
- * wattledger in this process, on a fresh data dir and free ports, with `env` on top of a quiet default
- * (no demo, no simulator). Meters are registered before it starts.
+ * wattledger in this process, on a fresh data dir and free ports, with `env` on top of a quiet
+ * default (no demo, no simulator). Meters are registered before it starts.
  */
 export async function startInstance(
   env: Record<string, string>,

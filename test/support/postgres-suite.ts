@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { havePostgres, startPostgres, type PostgresHandle } from '../harness/postgres.js';
 
 /**
- * `describe('on PostgreSQL')` around `body`, with a private PostgreSQL started for it (skipped, loudly,
- * where PostgreSQL is not installed and services are not required). `createDatabase` gives each caller
- * a fresh database URL, so tests never see each other's rows.
+ * `describe('on PostgreSQL')` around `body`, with a private PostgreSQL started for it (skipped,
+ * loudly, where PostgreSQL is not installed and services are not required). `createDatabase` gives
+ * each caller a fresh database URL, so tests never see each other's rows.
  */
 export function describeOnPostgres(body: (createDatabase: () => Promise<string>) => void): void {
   describe.skipIf(!havePostgres())('on PostgreSQL', () => {

@@ -19,7 +19,10 @@ export const constant = (from: string, to: string, mwh: bigint): PricedInterval[
 export const brief = (bill: Bill) =>
   bill.lines.map((l) => [l.description, l.quantity, l.unitPrice, l.amount]);
 
-/** The property every bill has: its total is the sum of its displayed lines (summed here, not by the engine). */
+/**
+ * The property every bill has: its total is the sum of its displayed lines (summed
+ * here, not by the engine).
+ */
 export function addsUp(bill: Bill): void {
   expect(bill.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).eq(bill.total)).toBe(true);
   expect(verifyBill(bill)).toEqual([]);

@@ -11,7 +11,10 @@ export interface PlainReading {
 /** `meterId@ts`: the identity of a reading. */
 export const keyOf = (r: { meterId: string; ts: number }) => `${r.meterId}@${r.ts}`;
 
-/** `count` readings per meter, 15 minutes apart, the last at or before `end`, registers rising from `base`. */
+/**
+ * `count` readings per meter, 15 minutes apart, the last at or before `end`,
+ * registers rising from `base`.
+ */
 export function readingSeries(
   meterIds: readonly string[],
   count: number,
@@ -49,7 +52,10 @@ export interface TestPublisher {
   readonly client: MqttClient;
   /** Publish QoS 1 and resolve on PUBACK (rejects if the connection drops before it). */
   publish(topic: string, payload: string | Buffer): Promise<void>;
-  /** Publish each reading as its own message, at most `window` unacknowledged; returns the acknowledged ones. */
+  /**
+   * Publish each reading as its own message, at most `window` unacknowledged;
+   * returns the acknowledged ones.
+   */
   publishReadings(
     readings: readonly PlainReading[],
     opts?: { window?: number; stopWhen?: () => boolean },

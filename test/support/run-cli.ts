@@ -11,7 +11,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Run `wattledger <args>` (the TypeScript source through tsx) with `env` on top of this environment. */
+/**
+ * Run `wattledger <args>` (the TypeScript source through tsx) with `env`
+ * on top of this environment.
+ */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,

@@ -9,7 +9,10 @@ export interface TestCerts {
   readonly keyFile: string;
 }
 
-/** Make a private CA and a loopback server certificate in `dir` with the openssl command (P-256 keys: fast). */
+/**
+ * Make a private CA and a loopback server certificate in `dir` with the openssl
+ * command (P-256 keys: fast).
+ */
 export function makeTestCerts(dir: string): TestCerts {
   const f = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) =>

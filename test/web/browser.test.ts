@@ -37,8 +37,9 @@ interface Bill {
   readonly basis: { readonly asOf: string };
 }
 
-// End to end in Debian's Chromium: the web app as built by `npm run build`, served by wattledger with the
-// demo fleet. Browser steps wait on page conditions (data-state attributes, texts), never on time.
+// End to end in Debian's Chromium: the web app as built by `npm run build`, served by
+// wattledger with the demo fleet. Browser steps wait on page conditions (data-state
+// attributes, texts), never on time.
 describe.skipIf(!available)('web app in Chromium against the demo fleet', () => {
   let demo: DemoServer;
   let browser: Browser;
@@ -71,7 +72,8 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
   }, 120_000);
 
   it('shows a customer live power, the chart in hour/day/month views, the estimated bill and a settled invoice', async () => {
-    // Settlement by staff first: the demo contracts began 61 days ago, so their past periods are due.
+    // Settlement by staff first: the demo contracts began 61 days ago, so
+    // their past periods are due.
     const run = await demo.staff<{ settled: number }>('POST', '/v1/billing/settle', {});
     expect(run.status).toBe(200);
     const contract = (await demo.customer<{ items: Contract[] }>('GET', '/v1/contracts')).body

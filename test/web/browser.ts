@@ -7,7 +7,10 @@ import { requireBinary } from '../harness/services.js';
 /** Debian's Chromium; CHROMIUM_BIN tests another build. */
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
-/** Where screenshots go (gitignored); the ones shown in docs/web-app.md are copied from here to docs/screenshots. */
+/**
+ * Where screenshots go (gitignored); the ones shown in docs/web-app.md are copied from
+ * here to docs/screenshots.
+ */
 export const SCREENSHOT_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../test-artifacts/screenshots',

@@ -17,8 +17,8 @@ interface Customer {
 /**
  * A household whose consent is `month` (the demo seeds consents round robin): the finer views
  * answer 403 `consent_required`, which the app shows with the API's reason and disables; after the
- * customer allows daily data under "Your data", the day view works and the hour view is still refused.
- * On a server without consents every view is allowed and there is nothing to check.
+ * customer allows daily data under "Your data", the day view works and the hour view is still
+ * refused. On a server without consents every view is allowed and there is nothing to check.
  */
 export async function consentJourney(opts: { browser: Browser; demo: DemoServer }): Promise<void> {
   const { browser, demo } = opts;

@@ -33,7 +33,10 @@ export async function showView(page: Page, label: 'Hour' | 'Day' | 'Month'): Pro
   return page.locator('#consumption-body table tbody tr').count();
 }
 
-/** The customer's scenario on a phone (the demo's household 1 allows every view), then the main screen on a desktop. */
+/**
+ * The customer's scenario on a phone (the demo's household 1 allows every view), then the
+ * main screen on a desktop.
+ */
 export async function customerJourney(opts: {
   browser: Browser;
   demo: DemoServer;
@@ -69,7 +72,8 @@ export async function customerJourney(opts: {
   await page.getByRole('button', { name: 'Today' }).click();
   expect(await showView(page, 'Month')).toBeGreaterThan(0);
   expect(await showView(page, 'Day')).toBeGreaterThan(0);
-  // Today's bucket runs past the latest reading: marked partial, and the legend says what that means.
+  // Today's bucket runs past the latest reading: marked partial, and the
+  // legend says what that means.
   expect(await page.locator('#consumption-body .q-partial').count()).toBeGreaterThan(0);
   await screenshot(page, 'customer-chart', 'phone', '#consumption-body');
   expect(await page.locator('#consumption-body .legend li').allTextContents()).toEqual(
@@ -96,7 +100,8 @@ export async function customerJourney(opts: {
       powerW: 4321.5,
     }),
   );
-  // The page polls; a later simulator reading may overtake ours, so "at least as new" is the condition.
+  // The page polls; a later simulator reading may overtake ours, so "at least
+  // as new" is the condition.
   const shown = await until(
     'the published reading on the page',
     async () => {

@@ -23,7 +23,10 @@ export function caller(httpUrl: string, key: string): Call {
   };
 }
 
-/** Poll `probe` until it returns a value; fail with `what` after `timeoutMs`. No fixed sleeps: conditions only. */
+/**
+ * Poll `probe` until it returns a value; fail with `what` after `timeoutMs`. No
+ * fixed sleeps: conditions only.
+ */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
@@ -62,8 +65,8 @@ interface BillBasis {
 /**
  * wattledger with the zero-configuration demo (20 households, 60 days of backlog published by the
  * simulator), in this process. Resolves once every contract's bill stands on a reading of the last
- * 45 minutes, i.e. the backlog is stored. Grace 0 h: a move-out recorded in a test settles in the same
- * test instead of 72 h later; the cron is off so that only the tests settle.
+ * 45 minutes, i.e. the backlog is stored. Grace 0 h: a move-out recorded in a test settles in the
+ * same test instead of 72 h later; the cron is off so that only the tests settle.
  */
 export async function startDemoServer(): Promise<DemoServer> {
   const instance = await startInstance({

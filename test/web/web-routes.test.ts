@@ -84,7 +84,8 @@ describe('web routes mounted in the app', () => {
   afterAll(() => api.close());
 
   it('take / and /staff, and leave the API, docs, ops routes and unknown paths to the app', async () => {
-    // 200 once `npm run build` has run, 503 with a hint before: either way an HTML page, never the API's 404.
+    // 200 once `npm run build` has run, 503 with a hint before: either way an HTML
+    // page, never the API's 404.
     for (const url of ['/', '/staff']) {
       const res = await api.app.request(url);
       expect([200, 503]).toContain(res.status);

@@ -4,8 +4,8 @@ import { toIso } from '../../shared/time.js';
 import type { StoredPeriodStatus } from './periods-repo.js';
 
 /**
- * Take a lease on a due period for `leaseMs`, unless another runner holds a live one. Leases only save
- * work: the settling transaction itself refuses a period that is no longer closed or held.
+ * Take a lease on a due period for `leaseMs`, unless another runner holds a live one. Leases only
+ * save work: the settling transaction itself refuses a period that is no longer closed or held.
  */
 export async function claimPeriod(
   db: Kysely<LedgerDatabase>,

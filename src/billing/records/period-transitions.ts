@@ -11,8 +11,8 @@ export interface PeriodToClose extends BillingPeriod {
 }
 
 /**
- * Insert closed periods; one already closed (same contract and start) is left as it is, so concurrent
- * closers cannot duplicate a period. Answers the ids of the rows this call inserted.
+ * Insert closed periods; one already closed (same contract and start) is left as it is, so
+ * concurrent closers cannot duplicate a period. Answers the ids of the rows this call inserted.
  */
 export async function insertClosedPeriods(
   db: Kysely<LedgerDatabase>,
@@ -47,7 +47,9 @@ export async function insertClosedPeriods(
   return inserted;
 }
 
-/** Hold a period with a reason. Answers true when the status or reason changed (worth an audit row). */
+/**
+ * Hold a period with a reason. Answers true when the status or reason changed (worth an audit row).
+ */
 export async function holdPeriod(
   db: Kysely<LedgerDatabase>,
   p: StoredPeriod,

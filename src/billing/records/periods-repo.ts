@@ -100,8 +100,8 @@ export async function lastClosedEnds(
 }
 
 /**
- * Periods whose settlement is due at `now`: closed or held, ended at least `graceMs` ago, oldest end
- * first; with `contractId`, that contract's only.
+ * Periods whose settlement is due at `now`: closed or held, ended at least `graceMs` ago, oldest
+ * end first; with `contractId`, that contract's only.
  */
 export async function periodsDue(
   db: Kysely<LedgerDatabase>,

@@ -11,8 +11,9 @@ export type Decision =
   | { readonly kind: 'hold'; readonly reason: string };
 
 /**
- * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end index (docs/design.md §5).
- * `folded` holds the period's measured usage, then (when forcing) its extrapolated usage.
+ * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end
+ * index (docs/design.md §5). `folded` holds the period's measured usage, then (when
+ * forcing) its extrapolated usage.
  */
 export function decide(
   ctx: BillingContext,

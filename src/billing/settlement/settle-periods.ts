@@ -11,9 +11,10 @@ import { issuePeriodInvoice } from './issue-invoice.js';
 import { decide } from './settle-decision.js';
 
 /**
- * Periods priced per chunk; one period per contract per chunk keeps invoices in period order. A chunk
- * holds each period's quarter-hour sums (whatever its number of meters), and only the store calls in
- * flight hold readings: the chunks read ahead stay well inside the 128 MB heap `npm start` runs with.
+ * Periods priced per chunk; one period per contract per chunk keeps invoices in period
+ * order. A chunk holds each period's quarter-hour sums (whatever its number of meters), and
+ * only the store calls in flight hold readings: the chunks read ahead stay well inside the
+ * 128 MB heap `npm start` runs with.
  */
 const CHUNK = 50;
 /** Chunks read ahead of the one being written. */
@@ -49,9 +50,10 @@ export interface SettleCounts {
 
 /**
  * Settle every period due at `now` (closed or held, ended at least the grace window ago): price it
- * from measured readings and issue its invoice in one transaction, or hold it. Reading the store for
- * the next chunk overlaps pricing and writing the current one. A period another runner holds a lease
- * on is skipped; one another runner settled first is refused by the settling transaction itself.
+ * from measured readings and issue its invoice in one transaction, or hold it. Reading the
+ * store for the next chunk overlaps pricing and writing the current one. A period another
+ * runner holds a lease on is skipped; one another runner settled first is refused by the
+ * settling transaction itself.
  */
 export async function settleDuePeriods(
   deps: BillingDeps,
@@ -77,8 +79,8 @@ export async function settleDuePeriods(
         deps.db,
         mine.map((p) => p.contractId),
       );
-      // Each meter is summed into its period as it arrives: a contract of a thousand meters never has its
-      // month of readings in memory at once.
+      // Each meter is summed into its period as it arrives: a contract of a thousand meters never
+      // has its month of readings in memory at once.
       const requests = mine.map((p) => {
         const ctx = contexts.get(p.contractId);
         const frame = { tz: ctx?.timezone ?? 'UTC', period: { start: p.start, end: p.end } };
@@ -142,8 +144,9 @@ export async function settleDuePeriods(
     }
   }
 
-  // Reads run ahead of pricing and writing by AHEAD chunks, so the store is never idle while the ledger
-  // works; chunks still commit in order (one period per contract per chunk keeps invoices in period order).
+  // Reads run ahead of pricing and writing by AHEAD chunks, so the store is never idle while
+  // the ledger works; chunks still commit in order (one period per contract per chunk keeps
+  // invoices in period order).
   const list = chunks(due);
   const inFlight: (Promise<Prepared> | undefined)[] = list.slice(0, AHEAD).map(prepare);
   for (let i = 0; i < list.length; i += 1) {

@@ -56,7 +56,8 @@ export async function reduceMeterPeriods(
         tariff: w.keepTariff ? w.ctx.tariff : undefined,
       });
       const plan = removalPlan(timestamps, instants, { from: w.period.start, to: w.period.end });
-      // The whole period goes in the feed, so a run that retries after a lost feed row still writes one.
+      // The whole period goes in the feed, so a run that retries after a lost
+      // feed row still writes one.
       const removed = await deleteReadings(deps, w.meterId, plan.ranges, {
         from: w.period.start,
         to: w.period.end,

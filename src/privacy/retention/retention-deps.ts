@@ -14,9 +14,15 @@ export interface RetentionDeps {
 
 /** Settings (config `RETENTION_MONTHS`, `BACK_BILLING_MONTHS`). */
 export interface RetentionOptions {
-  /** Interval data of periods that ended longer ago than this is reduced to days at most (default 12). */
+  /**
+   * Interval data of periods that ended longer ago than this is reduced to
+   * days at most (default 12).
+   */
   readonly retentionMonths: number;
-  /** Periods that ended within this may still be re-priced, so their tariff's price changes keep an index. */
+  /**
+   * Periods that ended within this may still be re-priced, so their tariff's
+   * price changes keep an index.
+   */
   readonly backBillingMonths: number;
 }
 

@@ -22,11 +22,13 @@ const minusMonths = (t: number, months: number) =>
  * touched (never the open one, a closed or held one, or a forced settlement awaiting its real end
  * reading), and only once they ended `BASELINE_MS` ago, since the open period's estimate reads the
  * 7 days before its latest reading. A settled period of a meter keeps the indexes at:
- * - its edges, and local midnights when the consent is `day` (`month`: the edges only), at once after
- *   a consent is narrowed; with `interval` consent, everything, until the retention window has passed;
+ * - its edges, and local midnights when the consent is `day` (`month`: the edges only), at
+ *   once after a consent is narrowed; with `interval` consent, everything, until the
+ *   retention window has passed;
  * - once it ended more than `retentionMonths` ago, local midnights at most, whatever the consent;
- * - while it may be re-priced (`backBillingMonths`), each tariff version and time-of-use band change,
- *   so that a settled invoice re-priced from what is left matches the issued one to the cent.
+ * - while it may be re-priced (`backBillingMonths`), each tariff version and
+ *   time-of-use band change, so that a settled invoice re-priced from what is left
+ *   matches the issued one to the cent.
  * "Keeping an index" keeps the reading there, or the nearest readings around it. Idempotent: a mark
  * per meter and period says what it was reduced to, and a run redoes it only when that target
  * changed or late readings landed in it since. Safe to run from several instances (deletes of the
@@ -101,7 +103,9 @@ export async function runRetention(
   return result;
 }
 
-/** The level a settled period is reduced to, or undefined when its consent allows it all to stay. */
+/**
+ * The level a settled period is reduced to, or undefined when its consent allows it all to stay.
+ */
 function targetOf(
   consent: Consent,
   period: SettledPeriodRow,

@@ -8,34 +8,47 @@ import {
 } from './influx-errors.js';
 import { parseResults, type InfluxStatementResult } from './influx-results.js';
 
-/** Where and how to reach an InfluxDB that serves the v1 HTTP API (1.x, 2.x v1 compatibility, 3.x). */
+/**
+ * Where and how to reach an InfluxDB that serves the v1 HTTP API (1.x, 2.x v1 compatibility, 3.x).
+ */
 export interface InfluxClientOptions {
   readonly url: string;
   readonly database: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
-  /** 2.x/3.x API token; sent as `Authorization: Token <token>` and preferred over username/password. */
+  /**
+   * 2.x/3.x API token; sent as `Authorization: Token <token>` and preferred over username/password.
+   */
   readonly token?: string | undefined;
   /** Per-request deadline; defaults to 15 s. */
   readonly timeoutMs?: number | undefined;
   /**
-   * Queries in flight at once (default 4); the rest wait in order. InfluxDB's throughput drops when many
-   * heavy queries compete for its cores, so a bounded queue here keeps tail latency lower than letting
-   * every HTTP request reach it at once. Writes are not limited (the flusher sends one batch at a time).
+   * Queries in flight at once (default 4); the rest wait in order. InfluxDB's throughput drops
+   * when many heavy queries compete for its cores, so a bounded queue here keeps tail latency
+   * lower than letting every HTTP request reach it at once. Writes are not limited (the flusher
+   * sends one batch at a time).
    */
   readonly maxConcurrentQueries?: number | undefined;
 }
 
 export interface InfluxClient {
-  /** POST line protocol to /write with `precision=ms`. Throws StoreWriteError classified as retryable or not. */
+  /**
+   * POST line protocol to /write with `precision=ms`. Throws StoreWriteError
+   * classified as retryable or not.
+   */
   write(body: string): Promise<void>;
-  /** POST InfluxQL to /query with `epoch=ms`. `db: false` omits the database (for CREATE DATABASE). Throws Error on any failure. */
+  /**
+   * POST InfluxQL to /query with `epoch=ms`. `db: false` omits the database (for CREATE DATABASE).
+   * Throws Error on any failure.
+   */
   query(q: string, opts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]>;
   /** GET /ping; throws unless the server answers 2xx (1.x/2.x say 204, 3.x says 200). */
   ping(): Promise<void>;
 }
 
-/** Build a client over global fetch. No connection state of its own: fetch pools keep-alive sockets. */
+/**
+ * Build a client over global fetch. No connection state of its own: fetch pools keep-alive sockets.
+ */
 export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
   const base = opts.url.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 15_000;
@@ -99,7 +112,8 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     } catch (err) {
       throw new Error(`influxdb query failed: ${describeFailure(err)}`, { cause: err });
     }
-    // A syntax error anywhere fails the whole request (400 + top-level error); other errors are per statement.
+    // A syntax error anywhere fails the whole request (400 + top-level error); other
+    // errors are per statement.
     if (!res.ok) throw new Error(`influxdb query refused (${res.status}): ${errorText(text, res)}`);
     const results = parseResults(text);
     for (const r of results) {

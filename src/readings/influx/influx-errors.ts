@@ -1,4 +1,7 @@
-/** The server's own explanation: 1.x `{error}`, 2.x `{message}`, else the raw text or the X-Influxdb-Error header. */
+/**
+ * The server's own explanation: 1.x `{error}`, 2.x `{message}`, else the raw text or
+ * the X-Influxdb-Error header.
+ */
 export function errorText(body: string, res: Response): string {
   try {
     const json: unknown = JSON.parse(body);
@@ -25,26 +28,27 @@ export function describeFailure(err: unknown): string {
 }
 
 /**
- * 4xx is the server refusing the data itself (bad line protocol, field type conflict, partial write,
- * missing database, body too large): sending it again cannot help. 408 and 429 are the exceptions: they
- * mean "not now" (InfluxDB Cloud rate limits with 429). 5xx is an outage.
+ * 4xx is the server refusing the data itself (bad line protocol, field type conflict, partial
+ * write, missing database, body too large): sending it again cannot help. 408 and 429 are the
+ * exceptions: they mean "not now" (InfluxDB Cloud rate limits with 429). 5xx is an outage.
  */
 /**
- * Only a refusal of the data itself is final (400 bad line protocol or field type, 413 too large, 422 a
- * 2.x partial write): the flusher isolates those points as rejections. A missing database or bucket (404)
- * and missing credentials (401/403) are set-up problems, not data problems: the batch waits in the
- * spool until an operator fixes them, instead of turning every reading into a rejection.
+ * Only a refusal of the data itself is final (400 bad line protocol or field type, 413 too
+ * large, 422 a 2.x partial write): the flusher isolates those points as rejections. A missing
+ * database or bucket (404) and missing credentials (401/403) are set-up problems, not data
+ * problems: the batch waits in the spool until an operator fixes them, instead of turning every
+ * reading into a rejection.
  */
 export function isRetryableStatus(status: number): boolean {
   return !(status === 400 || status === 413 || status === 422);
 }
 
 /**
- * wattledger always writes `import_wh`/`export_wh`/`received_at` as integers and `power_w` as a float, so
- * a field type conflict never comes from the reading: another writer stored the field with another type
- * in this shard, and InfluxDB then refuses every point of the measurement there, whichever meter. That is
- * a set-up problem to fix (drop the foreign points or let the shard roll over); the readings wait in the
- * spool meanwhile instead of all becoming rejections.
+ * wattledger always writes `import_wh`/`export_wh`/`received_at` as integers and `power_w` as a
+ * float, so a field type conflict never comes from the reading: another writer stored the field
+ * with another type in this shard, and InfluxDB then refuses every point of the measurement there,
+ * whichever meter. That is a set-up problem to fix (drop the foreign points or let the shard roll
+ * over); the readings wait in the spool meanwhile instead of all becoming rejections.
  */
 export function isForeignTypeConflict(message: string): boolean {
   return /field type conflict/i.test(message);

@@ -11,9 +11,10 @@ export interface InfluxStatementResult {
   readonly error?: string;
   /**
    * Set on the statement when the answer is incomplete. `series[].partial` is deliberately ignored:
-   * 1.6 merges its internal 10,000-row chunks into one series and leaves `partial: true` on it although
-   * every row is there. The catch: a server with a non-zero `max-row-limit` also marks its truncation only
-   * there, so such a server can cut a long window short unnoticed (the default limit is 0, unlimited).
+   * 1.6 merges its internal 10,000-row chunks into one series and leaves `partial: true` on it
+   * although every row is there. The catch: a server with a non-zero `max-row-limit` also marks
+   * its truncation only there, so such a server can cut a long window short unnoticed (the
+   * default limit is 0, unlimited).
    */
   readonly partial?: boolean;
 }

@@ -20,8 +20,9 @@ interface Row {
   readonly received_at: number;
 }
 
-// STRICT makes SQLite refuse 1.5 in an INTEGER column, as InfluxDB refuses a float for an integer field.
-// WITHOUT ROWID stores rows clustered by (meter_id, ts): every query below is one range scan of that key.
+// STRICT makes SQLite refuse 1.5 in an INTEGER column, as InfluxDB refuses a float for an
+// integer field. WITHOUT ROWID stores rows clustered by (meter_id, ts): every query below is
+// one range scan of that key.
 const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
   meter_id TEXT NOT NULL,
   ts INTEGER NOT NULL,
@@ -32,8 +33,9 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
   PRIMARY KEY (meter_id, ts)
 ) STRICT, WITHOUT ROWID`;
 
-// Same key replaces, with InfluxDB's exact semantics: fields present in the new point overwrite, fields it
-// lacks keep their earlier value (InfluxDB merges the field sets of points with the same series and time).
+// Same key replaces, with InfluxDB's exact semantics: fields present in the new point
+// overwrite, fields it lacks keep their earlier value (InfluxDB merges the field sets of points
+// with the same series and time).
 const UPSERT = `INSERT INTO meter_reading (meter_id, ts, import_wh, export_wh, power_w, received_at)
 VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt)
 ON CONFLICT (meter_id, ts) DO UPDATE SET
@@ -58,8 +60,9 @@ function toReading(row: Row | undefined): Reading | undefined {
 
 /**
  * The embedded readings store (better-sqlite3). Synchronous underneath; async to match the port.
- * WAL + synchronous=NORMAL: a committed batch survives a process crash but not a power loss. That is the
- * spool's default durability too (SPOOL_SYNC=normal); paying an fsync per batch here alone would buy nothing.
+ * WAL + synchronous=NORMAL: a committed batch survives a process crash but not a power loss.
+ * That is the spool's default durability too (SPOOL_SYNC=normal); paying an fsync per batch
+ * here alone would buy nothing.
  */
 export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
   if (opts.path !== ':memory:' && opts.path !== '')
@@ -143,7 +146,8 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
     async windows(requests) {
       const seen = new Set<string>();
       for (const { meterId } of requests) {
-        // Keyed by meter id: a second request for the same meter would silently overwrite the first.
+        // Keyed by meter id: a second request for the same meter would
+        // silently overwrite the first.
         if (seen.has(meterId))
           throw new RangeError(
             `windows: meter ${meterId} requested twice; merge the ranges into one request`,

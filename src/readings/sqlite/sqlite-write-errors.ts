@@ -21,7 +21,10 @@ export function checkStorable(r: Reading): void {
   if (r.meterId === '') throw new StoreWriteError('reading with an empty meterId', false);
 }
 
-/** SQLite errors caused by the data itself are not worth retrying; busy, I/O and full-disk errors are. */
+/**
+ * SQLite errors caused by the data itself are not worth retrying; busy, I/O
+ * and full-disk errors are.
+ */
 export function classifyWriteError(err: unknown): StoreWriteError {
   if (err instanceof StoreWriteError) return err;
   const code = err instanceof Error && 'code' in err ? String(err.code) : '';

@@ -4,7 +4,9 @@ import { h, notice, replace, scrollBox } from '../shared/dom.js';
 import { formatMoney, formatPeriod } from '../shared/format.js';
 import type { Bill } from '../shared/types.js';
 
-/** "Current bill": the bill of the period containing now, with its status badge, lines and basis. */
+/**
+ * "Current bill": the bill of the period containing now, with its status badge, lines and basis.
+ */
 export async function renderBill(
   body: HTMLElement,
   api: Api,

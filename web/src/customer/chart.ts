@@ -17,7 +17,10 @@ const MEASURED = '#1f5fae';
 const INTERPOLATED = '#1f5fae';
 const PARTIAL = '#a35c00';
 
-/** Diagonal stripes, so interpolated bars differ by more than colour (colour-blind users, greyscale prints). */
+/**
+ * Diagonal stripes, so interpolated bars differ by more than colour (colour-blind
+ * users, greyscale prints).
+ */
 function stripes(color: string): CanvasPattern | string {
   const c = document.createElement('canvas');
   c.width = 8;
@@ -37,7 +40,10 @@ function stripes(color: string): CanvasPattern | string {
   return g.createPattern(c, 'repeat') ?? color;
 }
 
-/** A bar chart of consumption buckets, one uPlot series per quality so each is drawn in its own style. */
+/**
+ * A bar chart of consumption buckets, one uPlot series per quality so each
+ * is drawn in its own style.
+ */
 export interface BarChart {
   update(bars: readonly ChartBar[]): void;
   destroy(): void;

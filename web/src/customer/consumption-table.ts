@@ -3,7 +3,9 @@ import { formatKwh } from '../shared/format.js';
 import type { Bucket } from '../shared/types.js';
 import { bucketName, type View } from './views.js';
 
-/** The chart's numbers as a table: one row per bucket, with an export column when there is export. */
+/**
+ * The chart's numbers as a table: one row per bucket, with an export column when there is export.
+ */
 export function consumptionTable(
   view: View,
   buckets: readonly Bucket[],

@@ -31,7 +31,8 @@ export interface ConsumptionContext {
 /**
  * The consumption section: view buttons (hour, day, month), date navigation in the contract's zone,
  * the bar chart with a quality legend, and the same numbers as a table. A view the API refuses with
- * 403 (e.g. a consent that does not allow that granularity) is disabled, with the API's reason shown.
+ * 403 (e.g. a consent that does not allow that granularity) is disabled,
+ * with the API's reason shown.
  */
 export function mountConsumption(section: HTMLElement, ctx: ConsumptionContext): () => void {
   let view: View = ctx.consent === 'month' ? 'month' : 'day';

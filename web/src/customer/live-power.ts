@@ -3,12 +3,15 @@ import { h, notice, replace } from '../shared/dom.js';
 import { ago, formatDateTime, formatPower } from '../shared/format.js';
 import type { LatestReading } from '../shared/types.js';
 
-/** How often the latest reading is fetched. Meters report every 15 min; polling is cheap and shows a reading within seconds. */
+/**
+ * How often the latest reading is fetched. Meters report every 15 min; polling is cheap and shows
+ * a reading within seconds.
+ */
 export const POLL_MS = 10_000;
 
 /**
- * "Right now": the meter's latest power and reading time, fetched every {@link POLL_MS} (and at once
- * when the tab becomes visible again). Returns a stop function.
+ * "Right now": the meter's latest power and reading time, fetched every {@link POLL_MS} (and at
+ * once when the tab becomes visible again). Returns a stop function.
  */
 export function startLivePower(
   body: HTMLElement,

@@ -14,7 +14,10 @@ const SLOT = 'wattledger.customerKey';
 let stopPolling: (() => void) | undefined;
 let unmountConsumption: (() => void) | undefined;
 
-/** Accept only customer keys: a staff or admin key belongs to no customer and is sent to the console. */
+/**
+ * Accept only customer keys: a staff or admin key belongs to no customer
+ * and is sent to the console.
+ */
 async function verify(key: string): Promise<string | undefined> {
   try {
     await createApi(key).get<Customer>('/v1/customers/me');
@@ -77,7 +80,10 @@ async function start(api: Api): Promise<void> {
   }
 }
 
-/** A picker when the customer has several contracts (e.g. after moving house); the first is shown at once. */
+/**
+ * A picker when the customer has several contracts (e.g. after moving house);
+ * the first is shown at once.
+ */
 function pickContract(api: Api, contracts: readonly Contract[]): void {
   const box = byId('contract-picker');
   if (contracts.length > 1) {

@@ -1,6 +1,7 @@
 /**
- * The consumption views of the customer app, in the contract's time zone: `hour` shows the hours of a
- * local day, `day` the days of a local month, `month` the months of a local year. DOM-free (unit tested).
+ * The consumption views of the customer app, in the contract's time zone: `hour` shows the
+ * hours of a local day, `day` the days of a local month, `month` the months of a local
+ * year. DOM-free (unit tested).
  */
 import { fromLocal, shiftDate, type LocalDate } from '../shared/tz.js';
 
@@ -30,7 +31,8 @@ export function viewSpan(view: View, anchor: LocalDate, tz: string): { from: num
 
 /**
  * What to ask the API for: the span, cut at `now` (the API snaps `to` outward to the bucket holding
- * now, so the current hour, day or month is there and shown as partial). Undefined for a future span.
+ * now, so the current hour, day or month is there and shown as partial).
+ * Undefined for a future span.
  */
 export function requestSpan(
   view: View,
@@ -47,7 +49,10 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** The anchor one span earlier (`dir` -1) or later (+1); a day past the end of a shorter month is clamped. */
+/**
+ * The anchor one span earlier (`dir` -1) or later (+1); a day past the end of a
+ * shorter month is clamped.
+ */
 export function stepAnchor(view: View, anchor: LocalDate, dir: -1 | 1): LocalDate {
   if (view === 'hour') return shiftDate(anchor, { days: dir });
   const months = view === 'day' ? dir : 12 * dir;
@@ -93,7 +98,10 @@ export function bucketLabel(view: View, start: number, tz: string, locale?: stri
   return new Intl.DateTimeFormat(locale, opts).format(start);
 }
 
-/** Full name of a bucket for the data table: "29 Nov, 18:00 – 19:00", "Sun 29 Nov", "November 2026". */
+/**
+ * Full name of a bucket for the data table: "29 Nov, 18:00 – 19:00", "Sun
+ * 29 Nov", "November 2026".
+ */
 export function bucketName(
   view: View,
   start: number,

@@ -96,7 +96,9 @@ export function query(params: Record<string, string | number | undefined>): stri
   return s === '' ? '' : `?${s}`;
 }
 
-/** Run `fn` over `items` with at most `limit` calls in flight (demo-scale fan-out over contracts). */
+/**
+ * Run `fn` over `items` with at most `limit` calls in flight (demo-scale fan-out over contracts).
+ */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,

@@ -2,7 +2,10 @@ import { h, table } from './dom.js';
 import { formatDateTime, formatKwh, formatMoney } from './format.js';
 import type { Basis, BillLine, BillStatus } from './types.js';
 
-/** Badge text and the sentence that says what kind of figure the bill is (docs/design.md: never an estimate as a fact). */
+/**
+ * Badge text and the sentence that says what kind of figure the bill is (docs/design.md:
+ * never an estimate as a fact).
+ */
 export const STATUS_TEXT: Record<BillStatus, { readonly badge: string; readonly meaning: string }> =
   {
     estimated: {

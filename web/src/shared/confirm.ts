@@ -9,8 +9,8 @@ export interface ConfirmOptions {
 
 /**
  * Ask before an action that changes the ledger. A modal `<dialog>`: the browser traps focus in it,
- * Escape cancels, and focus goes back to the button that opened it. Cancel has the initial focus, so a
- * stray Enter does nothing irreversible.
+ * Escape cancels, and focus goes back to the button that opened it. Cancel has the initial focus,
+ * so a stray Enter does nothing irreversible.
  */
 export function confirmAction(opts: ConfirmOptions): Promise<boolean> {
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;

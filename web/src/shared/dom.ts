@@ -1,4 +1,7 @@
-/** A few DOM helpers. Text always goes in as text nodes, never as HTML: payloads from meters are untrusted. */
+/**
+ * A few DOM helpers. Text always goes in as text nodes, never as HTML: payloads
+ * from meters are untrusted.
+ */
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;

@@ -14,8 +14,8 @@ export function formatPower(w: number): string {
 }
 
 /**
- * A money amount. The API sends exact decimal strings with the currency's minor digits; the string is
- * shown as it is (never through a binary float), with the currency code after it.
+ * A money amount. The API sends exact decimal strings with the currency's minor digits; the string
+ * is shown as it is (never through a binary float), with the currency code after it.
  */
 export function formatMoney(amount: string, currency: string): string {
   return `${amount.replace(/^-/, '−')} ${currency}`;
@@ -39,7 +39,8 @@ export function formatDate(ms: number, tz: string): string {
 export function formatPeriod(start: string, end: string, tz: string): string {
   const s = Date.parse(start);
   const e = Date.parse(end);
-  // A period ending at local midnight covers up to the day before; one ending mid-day (move-out) that day.
+  // A period ending at local midnight covers up to the day before; one ending
+  // mid-day (move-out) that day.
   return `${formatDate(s, tz)} – ${formatDate(e - 1, tz)}`;
 }
 

@@ -5,7 +5,8 @@ import { byId, replace } from './dom.js';
 export interface SignInOptions {
   /**
    * Check the key against the API: undefined accepts it; a text refuses it with that message; null
-   * refuses it and the caller has shown its own refusal. An {@link ApiProblem} thrown refuses it too.
+   * refuses it and the caller has shown its own refusal. An {@link
+   * ApiProblem} thrown refuses it too.
    */
   verify(key: string): Promise<string | null | undefined>;
   /** The key was accepted. */

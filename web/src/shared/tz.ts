@@ -1,7 +1,7 @@
 /**
  * Calendar arithmetic in an IANA time zone with the browser's own Intl data (no library): enough to
- * find the UTC instants of local midnights and month starts, which the consumption API then snaps to.
- * DOM-free, so the unit tests run it under Node.
+ * find the UTC instants of local midnights and month starts, which the consumption API then snaps
+ * to. DOM-free, so the unit tests run it under Node.
  */
 
 /** A local calendar date (month 1-12). */
@@ -111,7 +111,9 @@ export function toLocalInput(ms: number, tz: string): string {
   return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
 }
 
-/** The instant of a `datetime-local` value read as a wall time in `tz`; undefined when malformed. */
+/**
+ * The instant of a `datetime-local` value read as a wall time in `tz`; undefined when malformed.
+ */
 export function fromLocalInput(value: string, tz: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
   if (m === null) return undefined;

@@ -7,7 +7,9 @@ import { contractName, type FleetState } from './fleet-state.js';
 
 const QUARTER_MS = 15 * 60_000;
 
-/** "Close and settle": month-end close for every contract, a move-out for one, and a settlement run. */
+/**
+ * "Close and settle": month-end close for every contract, a move-out for one, and a settlement run.
+ */
 export function renderActions(body: HTMLElement, state: FleetState, act: Act): void {
   const now = Date.now();
   // Sorted by name with numbers in order: household 2 before household 10.

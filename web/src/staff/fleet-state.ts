@@ -1,7 +1,10 @@
 import { mapLimit, type Api } from '../shared/api.js';
 import type { Contract, Customer, Invoice, List, Period } from '../shared/types.js';
 
-/** Everything the console shows about contracts, gathered per contract (the API has no fleet-wide period list). */
+/**
+ * Everything the console shows about contracts, gathered per contract (the API has
+ * no fleet-wide period list).
+ */
 export interface FleetState {
   readonly contracts: readonly Contract[];
   readonly customers: ReadonlyMap<string, Customer>;

@@ -15,7 +15,10 @@ const SLOT = 'wattledger.staffKey';
 const REFUSAL =
   'This key belongs to a customer, and the staff console is for billing staff: it needs a staff or admin key. Customers see their consumption and bills in the customer app.';
 
-/** A staff-only read decides: a customer key gets 403 from the API, and the console refuses it before showing anything. */
+/**
+ * A staff-only read decides: a customer key gets 403 from the API, and the console refuses
+ * it before showing anything.
+ */
 async function verify(key: string): Promise<string | null | undefined> {
   try {
     await createApi(key).get(`/v1/billing/summary${query({ month: currentMonth() })}`);

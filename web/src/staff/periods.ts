@@ -11,7 +11,10 @@ function periodBadge(status: Period['status']): HTMLElement {
   return h('span', { class: `badge badge-${status}` }, status);
 }
 
-/** "Billing periods": how many periods are in each status, and the held ones with their reason and a force-settle action. */
+/**
+ * "Billing periods": how many periods are in each status, and the held ones with their reason
+ * and a force-settle action.
+ */
 export function renderPeriods(body: HTMLElement, state: FleetState, act: Act): void {
   const all = [...state.periods.entries()].flatMap(([contractId, list]) =>
     list.map((p) => ({ contractId, p })),

@@ -2,7 +2,10 @@ import { query, type Api } from '../shared/api.js';
 import { h, notice, replace } from '../shared/dom.js';
 import type { List, Rejection } from '../shared/types.js';
 
-/** "Latest rejections": what ingest refused, newest first, with the reason and the raw payload as received. */
+/**
+ * "Latest rejections": what ingest refused, newest first, with the reason and
+ * the raw payload as received.
+ */
 export async function renderRejections(body: HTMLElement, api: Api): Promise<void> {
   try {
     const page = await api.get<List<Rejection>>(`/v1/ingest/rejections${query({ limit: 20 })}`);

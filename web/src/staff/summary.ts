@@ -17,7 +17,10 @@ export function currentMonth(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
 
-/** "Bills of the month": a month picker, the count and total per status and currency, and revenue by kind. */
+/**
+ * "Bills of the month": a month picker, the count and total per status and
+ * currency, and revenue by kind.
+ */
 export function mountSummary(body: HTMLElement, api: Api): { refresh(): Promise<void> } {
   const input = h('input', {
     id: 'summary-month',

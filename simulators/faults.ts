@@ -1,5 +1,6 @@
-import { hashString, hashUnit } from './prng.js';
+import { hashString } from './prng.js';
 import { malformedPayload, registerDecreasePayload, skewedPayload } from './fault-payloads.js';
+import { faultRoll } from './fault-roll.js';
 import {
   FAULT_KINDS,
   type FaultKind,
@@ -50,14 +51,6 @@ interface MeterFaultState {
   skews: number;
 }
 
-const KIND_SALT: Record<FaultKind, number> = {
-  duplicate: 11,
-  outOfOrder: 12,
-  late: 13,
-  malformed: 14,
-  registerDecrease: 15,
-  clockSkew: 16,
-};
 const HOUR_MS = 3_600_000;
 
 /**
@@ -89,12 +82,8 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     }
     return s;
   };
-  const roll = (kind: FaultKind, m: MeterFaultState, ts: number): number | undefined => {
-    const rate = rates[kind] ?? 0;
-    if (rate <= 0) return undefined;
-    const u = hashUnit(opts.seed, KIND_SALT[kind], m.hash, ts);
-    return u < rate ? hashUnit(opts.seed, KIND_SALT[kind] + 100, m.hash, ts) : undefined;
-  };
+  const rollFor = faultRoll(rates, opts.seed);
+  const roll = (kind: FaultKind, m: MeterFaultState, ts: number) => rollFor(kind, m.hash, ts);
   const record = (f: InjectedFault): void => {
     counts[f.kind] += 1;
     if (track) injected.push(f);

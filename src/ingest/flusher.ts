@@ -9,7 +9,7 @@ import { backoffDelay } from './backoff.js';
 import type { MeterDirectory } from './meter-directory.js';
 import { readingRejection, type Rejection } from './rejection.js';
 import { insertRejections, rejectionIdOf } from './rejections-repo.js';
-import { recordLateArrivals } from '../billing/records/late-arrivals.js';
+import { lateSpans } from '../readings/changes/late-readings.js';
 import { recordReadingChanges, type ReadingChange } from '../readings/changes/reading-changes.js';
 import { readingChangesOf } from './reading-changes-of.js';
 import type { Spool, SpoolBatch } from './spool.js';
@@ -87,8 +87,12 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
       ...(refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r))),
       ...v.duplicateReadings,
     ];
-    const late = await recordLateArrivals(deps.db, stored, storedAt);
-    const changes = readingChangesOf(stored, late, v.previousNewest, storedAt);
+    const changes = readingChangesOf(
+      stored,
+      lateSpans(stored, storedAt),
+      v.previousNewest,
+      storedAt,
+    );
     if (changes.length > 0) {
       const recorded = await recordReadingChanges(deps.db, changes, storedAt);
       deps.onReadingChanges?.(recorded);

@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { CRON_ACTOR } from '../audit/audit-log.js';
 import type { BillingDeps, BillingOptions } from '../billing/settlement/billing-deps.js';
 import { runSettlement } from '../billing/settlement/run-settlement.js';
-import { runRetention } from '../privacy/retention/run-retention.js';
+import { runRetentionJob } from '../privacy/retention/retention-job.js';
 import type { ReadingStore } from '../readings/reading-store.js';
 
 /** Retention settings of the schedule (config `RETENTION_CRON`, `RETENTION_MONTHS`); absent: no retention job. */
@@ -41,9 +41,11 @@ export function startJobs(
       cron.schedule(
         opts.retentionCron,
         async () => {
-          const run = runRetention(deps, retention, { actor: CRON_ACTOR }).catch((err: unknown) => {
-            deps.log.error({ err }, 'scheduled retention failed; the next tick retries');
-          });
+          const run = runRetentionJob(deps, retention, { actor: CRON_ACTOR }).catch(
+            (err: unknown) => {
+              deps.log.error({ err }, 'scheduled retention failed; the next tick retries');
+            },
+          );
           retaining = run;
           await run;
         },

@@ -5,6 +5,7 @@ import { fleetAdmin } from './migrations/0002-fleet-admin.js';
 import { billing } from './migrations/0003-billing.js';
 import { privacy } from './migrations/0004-privacy.js';
 import { readingChanges } from './migrations/0005-reading-changes.js';
+import { readingChangeCursors } from './migrations/0006-reading-change-cursors.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
@@ -14,19 +15,27 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0003-billing': billing(dialect),
     '0004-privacy': privacy(),
     '0005-reading-changes': readingChanges(dialect),
+    '0006-reading-change-cursors': readingChangeCursors(dialect),
   };
 }
 
 /**
  * Bring the ledger schema up to date. Safe to run from several processes: on PostgreSQL Kysely takes an
  * advisory lock and runs each migration in a transaction; on SQLite we do the equivalent (see below).
+ * `to` migrates up or down to the migration of that name instead, so a test can fill an older schema
+ * and upgrade it.
  */
-export async function migrateLedger(ledger: LedgerConnection): Promise<void> {
-  const migrate = (db: Kysely<unknown>) =>
-    new Migrator({
+export async function migrateLedger(
+  ledger: LedgerConnection,
+  opts: { readonly to?: string } = {},
+): Promise<void> {
+  const migrate = (db: Kysely<unknown>) => {
+    const migrator = new Migrator({
       db,
       provider: { getMigrations: async () => migrations(ledger.dialect) },
-    }).migrateToLatest();
+    });
+    return opts.to === undefined ? migrator.migrateToLatest() : migrator.migrateTo(opts.to);
+  };
   const { error, results } =
     ledger.dialect === 'postgres'
       ? await migrate(ledger.db as unknown as Kysely<unknown>)

@@ -127,18 +127,11 @@ export interface AdjustmentTable {
   applied_invoice_number: string | null;
 }
 
-/** Readings ingest stored long after their meter time: settled periods they touch are recomputed. */
-export interface LateArrivalTable {
-  id: Generated<number>;
-  meter_id: string;
-  from_ts: string;
-  to_ts: string;
-  readings: number;
-  received_at: string;
-  processed_at: string | null;
-}
-
-/** The readings change feed: what readings caches must drop (migration 0005). Bounds are epoch ms, both included. */
+/**
+ * The readings change feed (migration 0005): readings stored late, meters that resumed, readings deleted.
+ * Readings caches drop what it names, and settlement recomputes the periods late rows touch. Bounds are
+ * epoch ms, both included.
+ */
 export interface ReadingChangeTable {
   id: Generated<number>;
   meter_id: string;
@@ -147,6 +140,16 @@ export interface ReadingChangeTable {
   to_ms: ColumnType<number | string, number, number>;
   kind: 'late' | 'deleted' | 'resumed';
   recorded_at: string;
+}
+
+/**
+ * How far each durable reader of the feed has read (migration 0006): rows up to `last_id` are handled.
+ * The feed is pruned only of rows every reader here has passed.
+ */
+export interface ReadingChangeCursorTable {
+  /** `settlement` or `retention`. */
+  reader: string;
+  last_id: number;
 }
 
 export interface AuditLogTable {
@@ -180,8 +183,8 @@ export interface LedgerDatabase {
   invoice_sequences: InvoiceSequenceTable;
   invoices: InvoiceTable;
   adjustments: AdjustmentTable;
-  late_arrivals: LateArrivalTable;
   audit_log: AuditLogTable;
   retention_marks: RetentionMarkTable;
   reading_changes: ReadingChangeTable;
+  reading_change_cursors: ReadingChangeCursorTable;
 }

@@ -1,13 +1,22 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
 import { auditOf } from '../../src/audit/audit-log.js';
 import type { Reading } from '../../src/readings/reading.js';
-import { recordLateArrivals } from '../../src/billing/records/late-arrivals.js';
 import { invoicesOf } from '../../src/billing/records/invoices-repo.js';
+import { pendingLateReadings } from '../../src/billing/records/pending-late-readings.js';
 import { storedPeriods } from '../../src/billing/records/periods-repo.js';
 import { closeEndedPeriods, moveOut } from '../../src/billing/settlement/close-periods.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
+import { readingChangesOf } from '../../src/ingest/reading-changes-of.js';
+import type { LedgerDatabase } from '../../src/ledger/schema.js';
+import { lateSpans } from '../../src/readings/changes/late-readings.js';
+import { recordReadingChanges } from '../../src/readings/changes/reading-changes.js';
 import { type BillingWorld, DAY, HOUR, Q, t } from '../support/billing-fixture.js';
+
+/** What ingest records when it stores `readings` at `at`: the late ones in the change feed. */
+const recordLateReadings = (db: Kysely<LedgerDatabase>, readings: Reading[], at: number) =>
+  recordReadingChanges(db, readingChangesOf(readings, lateSpans(readings, at), new Map(), at), at);
 
 const addsUp = (lines: readonly { amount: string }[], total: string) =>
   expect(lines.reduce((s, l) => s.plus(l.amount), new Decimal(0)).toFixed(2)).toBe(total);
@@ -187,7 +196,7 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         }
         expect(night.at(-1)?.importWh).toBe(atResume);
         await w.store.writeBatch(night);
-        await recordLateArrivals(w.ledger.db, night, w.clock.now());
+        await recordLateReadings(w.ledger.db, night, w.clock.now());
 
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron' });
         expect(r).toMatchObject({ adjusted: 1, notBilled: 0, settled: 0 });
@@ -261,7 +270,7 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
           },
         ];
         await w.store.writeBatch(late);
-        await recordLateArrivals(w.ledger.db, late, w.clock.now());
+        await recordLateReadings(w.ledger.db, late, w.clock.now());
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron', contractId });
         expect(r).toMatchObject({ adjusted: 0, notBilled: 1 });
         expect(await w.ledger.db.selectFrom('adjustments').selectAll().execute()).toEqual([]);
@@ -360,7 +369,7 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
           },
         ];
         await w.store.writeBatch(late);
-        await recordLateArrivals(w.ledger.db, late, w.clock.now());
+        await recordLateReadings(w.ledger.db, late, w.clock.now());
         expect(await runSettlement(w.deps, w.opts, { actor: 'cron' })).toMatchObject({
           adjusted: 1,
         });
@@ -395,7 +404,7 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         });
         w.clock.set('2026-10-05T00:00:00Z');
         await runSettlement(w.deps, w.opts, { actor: 'cron' });
-        await recordLateArrivals(
+        await recordLateReadings(
           w.ledger.db,
           [{ meterId: 'down-1', ts: t('2026-09-15T00:30:00Z'), importWh: 0, receivedAt: 0 }],
           w.clock.now(),
@@ -412,8 +421,8 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
           'closed',
         ]);
         expect(
-          await w.ledger.db.selectFrom('late_arrivals').select('processed_at').execute(),
-        ).toEqual([{ processed_at: null }]);
+          (await pendingLateReadings(w.ledger.db, 10_000)).changes.map((c) => c.meterId),
+        ).toEqual(['down-1']);
         expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual([
           'settled',
           'closed',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pendingLateReadings } from '../../src/billing/records/pending-late-readings.js';
 import { addMeter } from '../../src/fleet/meters-repo.js';
 import { startFlusher, type Flusher } from '../../src/ingest/flusher.js';
 import { createMeterDirectory } from '../../src/ingest/meter-directory.js';
@@ -100,7 +101,7 @@ describe('flushing records reading changes, even when the first attempt failed a
       ['quiet', 'late', t('2026-10-06T00:00:00Z'), t('2026-10-06T00:00:00Z')],
       ['quiet', 'resumed', t('2026-10-05T12:00:00Z'), t('2026-10-20T09:50:00Z')],
     ]);
-    const late = await ledger.db.selectFrom('late_arrivals').select('meter_id').execute();
-    expect(late.map((r) => r.meter_id)).toContain('quiet');
+    const late = (await pendingLateReadings(ledger.db, 100)).changes;
+    expect(late.map((r) => r.meterId)).toContain('quiet');
   }, 90_000);
 });

@@ -7,7 +7,10 @@ import { extrapolatedBillOf, measuredBillOf, settlementWays } from '../bills/per
 import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-repo.js';
 import { loadBillingContexts } from '../records/billing-context.js';
 import { invoicesByNumbers } from '../records/invoices-repo.js';
-import { markLateArrivalsProcessed, pendingLateArrivals } from '../records/late-arrivals.js';
+import {
+  markLateReadingsProcessed,
+  pendingLateReadings,
+} from '../records/pending-late-readings.js';
 import {
   extrapolatedPeriods,
   settledPeriodsBetween,
@@ -27,11 +30,15 @@ interface Candidate {
   readonly why: 'late readings' | 'end index measured after a forced settlement';
 }
 
-/** Settled periods that late arrivals (or a forced, extrapolated settlement) may have changed. */
-async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<string, Candidate>> {
+/**
+ * Settled periods that late readings (or a forced, extrapolated settlement) may have changed, and how
+ * far settlement's cursor in the change feed moves once they are recomputed.
+ */
+async function candidates(
+  deps: BillingDeps,
+): Promise<{ found: Map<string, Candidate>; upTo: number }> {
   const out = new Map<string, Candidate>();
-  const late = await pendingLateArrivals(deps.db, 10_000);
-  lateIds.push(...late.map((l) => l.id));
+  const { changes: late, upTo } = await pendingLateReadings(deps.db, 10_000);
   const meterIds = [...new Set(late.map((l) => l.meterId))];
   const contractOf = new Map<string, string>();
   for (let i = 0; i < meterIds.length; i += 500) {
@@ -67,7 +74,7 @@ async function candidates(deps: BillingDeps, lateIds: number[]): Promise<Map<str
     if (!out.has(period.id))
       out.set(period.id, { period, why: 'end index measured after a forced settlement' });
   }
-  return out;
+  return { found: out, upTo };
 }
 
 /**
@@ -83,8 +90,7 @@ export async function adjustSettledPeriods(
   actor: string,
 ): Promise<{ adjusted: number; notBilled: number; failed: number }> {
   const now = deps.clock.now();
-  const lateIds: number[] = [];
-  const found = await candidates(deps, lateIds);
+  const { found, upTo } = await candidates(deps);
   const capStart = DateTime.fromMillis(now, { zone: 'utc' })
     .minus({ months: opts.backBillingMonths })
     .toMillis();
@@ -123,7 +129,7 @@ export async function adjustSettledPeriods(
         }),
       );
     } catch (err) {
-      // The store is down: the late arrivals stay pending, and the rest of the run goes on.
+      // The store is down: the late readings stay pending, and the rest of the run goes on.
       deps.log.warn(
         { err, periods: mine.length },
         'recomputing settled periods failed; the next run retries',
@@ -230,7 +236,7 @@ export async function adjustSettledPeriods(
     for (const c of mine)
       await releaseClaim(deps.db, c.period.id, opts.runnerId).catch(() => undefined);
   }
-  // A period another runner was recomputing keeps its late arrivals pending for the next run.
-  if (!skipped) await markLateArrivalsProcessed(deps.db, lateIds, now);
+  // A period another runner was recomputing keeps its late readings pending for the next run.
+  if (!skipped) await markLateReadingsProcessed(deps.db, upTo);
   return { adjusted, notBilled, failed: 0 };
 }

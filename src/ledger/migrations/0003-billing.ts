@@ -3,6 +3,29 @@ import type { LedgerDialect } from '../connect.js';
 import { serialPrimaryKey } from './columns.js';
 
 /**
+ * `late_arrivals`: readings ingest stored long after their meter time, pending (`processed_at` null)
+ * until settlement recomputed the settled periods they touch. Migration 0006 moves them into the
+ * readings change feed, and its `down` makes this table again.
+ */
+export async function createLateArrivals(db: Kysely<unknown>, dialect: LedgerDialect) {
+  await db.schema
+    .createTable('late_arrivals')
+    .addColumn('id', 'integer', serialPrimaryKey(dialect))
+    .addColumn('meter_id', 'varchar(64)', (c) => c.notNull())
+    .addColumn('from_ts', 'varchar(32)', (c) => c.notNull())
+    .addColumn('to_ts', 'varchar(32)', (c) => c.notNull())
+    .addColumn('readings', 'integer', (c) => c.notNull())
+    .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
+    .addColumn('processed_at', 'varchar(32)')
+    .execute();
+  await db.schema
+    .createIndex('late_arrivals_pending_idx')
+    .on('late_arrivals')
+    .columns(['processed_at', 'id'])
+    .execute();
+}
+
+/**
  * Billing (docs/design.md §1, §5): periods with their status, invoices numbered without gaps per year,
  * adjustments of settled periods, late arrivals recorded by ingest, and the audit trail.
  * Money and quantities are decimal strings inside JSON text or text columns: never floating point.
@@ -89,21 +112,7 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .columns(['contract_id', 'applied_invoice_number'])
       .execute();
 
-    await db.schema
-      .createTable('late_arrivals')
-      .addColumn('id', 'integer', serialPrimaryKey(dialect))
-      .addColumn('meter_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('from_ts', 'varchar(32)', (c) => c.notNull())
-      .addColumn('to_ts', 'varchar(32)', (c) => c.notNull())
-      .addColumn('readings', 'integer', (c) => c.notNull())
-      .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
-      .addColumn('processed_at', 'varchar(32)')
-      .execute();
-    await db.schema
-      .createIndex('late_arrivals_pending_idx')
-      .on('late_arrivals')
-      .columns(['processed_at', 'id'])
-      .execute();
+    await createLateArrivals(db, dialect);
 
     await db.schema
       .createTable('audit_log')

@@ -110,7 +110,13 @@ export async function eraseCustomer(
         (await tx.deleteFrom('rejections').where('meter_id', 'in', meterIds).executeTakeFirst())
           .numDeletedRows,
       );
-      await tx.deleteFrom('late_arrivals').where('meter_id', 'in', meterIds).execute();
+      // Their late readings leave the feed: settlement must not adjust for them. The `deleted` row
+      // written above stays, for the readings caches.
+      await tx
+        .deleteFrom('reading_changes')
+        .where('meter_id', 'in', meterIds)
+        .where('kind', '=', 'late')
+        .execute();
       await tx.deleteFrom('retention_marks').where('meter_id', 'in', meterIds).execute();
     }
     const detail = (ids: readonly string[]) => ({

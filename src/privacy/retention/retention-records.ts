@@ -79,7 +79,9 @@ export async function marksOf(
 
 /**
  * A test for "a reading of this meter inside `[from, to]` was stored after `since`": late readings
- * (recorded by ingest in `late_arrivals`) can land in a period retention has already reduced.
+ * (the `late` rows ingest records in the readings change feed) can land in a period retention has
+ * already reduced. Every such row still in the feed counts: the feed keeps those retention's cursor has
+ * not passed (`runRetentionJob`).
  */
 export async function lateArrivalsOf(
   db: Kysely<LedgerDatabase>,
@@ -88,16 +90,17 @@ export async function lateArrivalsOf(
   const spans = new Map<string, { from: number; to: number; at: number }[]>();
   for (let i = 0; i < meterIds.length; i += 500) {
     const rows = await db
-      .selectFrom('late_arrivals')
-      .select(['meter_id', 'from_ts', 'to_ts', 'received_at'])
+      .selectFrom('reading_changes')
+      .select(['meter_id', 'from_ms', 'to_ms', 'recorded_at'])
+      .where('kind', '=', 'late')
       .where('meter_id', 'in', meterIds.slice(i, i + 500))
       .execute();
     for (const r of rows) {
       const list = spans.get(r.meter_id) ?? [];
       list.push({
-        from: Date.parse(r.from_ts),
-        to: Date.parse(r.to_ts),
-        at: Date.parse(r.received_at),
+        from: Number(r.from_ms),
+        to: Number(r.to_ms),
+        at: Date.parse(r.recorded_at),
       });
       spans.set(r.meter_id, list);
     }

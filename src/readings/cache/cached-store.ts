@@ -1,4 +1,4 @@
-import { LATE_AFTER_MS } from '../../billing/records/late-arrivals.js';
+import { LATE_AFTER_MS } from '../changes/late-readings.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ReadingWindow, WindowRequest } from '../reading.js';
 import type { ReadingStore } from '../reading-store.js';

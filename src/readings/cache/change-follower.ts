@@ -14,7 +14,10 @@ export interface ChangeFollowerOptions {
   readonly pollMs: number;
   /** With no successful read for this long, the cache is dropped and bypassed until the feed answers again. */
   readonly staleAfterMs?: number;
-  /** Feed rows older than this are pruned (by whichever follower gets there). */
+  /**
+   * Feed rows older than this are pruned (by whichever follower gets there), once the durable readers
+   * (settlement, retention) have passed them too.
+   */
   readonly keepMs?: number;
 }
 

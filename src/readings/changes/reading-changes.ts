@@ -34,12 +34,13 @@ export async function recordReadingChanges(
       .values(rows)
       .returning(['id', 'meter_id', 'from_ms', 'to_ms', 'kind'])
       .execute();
-    out.push(...recorded.map(toChange));
+    out.push(...recorded.map(changeOfRow));
   }
   return out;
 }
 
-const toChange = (r: {
+/** A feed row as a change; PostgreSQL answers bigint bounds as strings. */
+export const changeOfRow = (r: {
   id: number;
   meter_id: string;
   from_ms: number | string;
@@ -66,7 +67,7 @@ export async function readingChangesAfter(
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map(toChange);
+  return rows.map(changeOfRow);
 }
 
 /** The highest id in the feed, 0 when empty: where a new follower starts. */
@@ -78,7 +79,12 @@ export async function lastReadingChangeId(db: Kysely<LedgerDatabase>): Promise<n
   return Number(row?.max ?? 0);
 }
 
-/** Delete feed rows recorded before `before`; any follower still behind them has cleared its cache. */
+/**
+ * Delete the feed rows recorded before `before` that every durable reader has passed: none of the
+ * cursors in `reading_change_cursors` (settlement, retention) is below them, so a reader that has not
+ * run for a while still finds what it has not read. The API cache followers keep no cursor: one that
+ * fell behind rows this old could not read the feed for that long, and has cleared its cache.
+ */
 export async function pruneReadingChanges(
   db: Kysely<LedgerDatabase>,
   before: number,
@@ -86,6 +92,15 @@ export async function pruneReadingChanges(
   const r = await db
     .deleteFrom('reading_changes')
     .where('recorded_at', '<', toIso(before))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('reading_change_cursors')
+            .select('reader')
+            .whereRef('reading_change_cursors.last_id', '<', 'reading_changes.id'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

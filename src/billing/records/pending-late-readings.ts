@@ -22,9 +22,9 @@ export async function pendingLateReadings(
 }
 
 /**
- * Mark processed every late reading up to `upTo` (from `pendingLateReadings`), once the settled periods
- * they touch are recomputed; a run that could not finish does not call it, and the next run reads them
- * again (recomputing is idempotent: adjustments are differences from what was already billed).
+ * Mark processed every late reading up to `upTo` (from `pendingLateReadings`), in the transaction that
+ * records the adjustments they led to, so that both happen or neither: a run that cannot finish leaves
+ * them pending, and the next one reads them again.
  */
 export async function markLateReadingsProcessed(
   db: Kysely<LedgerDatabase>,

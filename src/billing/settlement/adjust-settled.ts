@@ -144,53 +144,55 @@ export async function adjustSettledPeriods(
         )
       ).map((i) => [i.number, i]),
     );
-    for (const { period: p, why } of mine) {
-      const ctx = contexts.get(p.contractId);
-      const invoice = p.invoiceNumber === null ? undefined : invoices.get(p.invoiceNumber);
-      if (ctx === undefined || invoice === undefined) continue;
-      const frame = {
-        tariff: ctx.tariff,
-        tz: ctx.timezone,
-        period: { start: p.start, end: p.end },
-      };
-      const [measuredUse, extrapolatedUse] = usagesOf(folded.get(p.id), p.id);
-      if (measuredUse === undefined) throw new Error(`period ${p.id} has no measured usage`);
-      const measured = measuredBillOf(frame, measuredUse);
-      const complete = measured.meterIdsWithoutEnd.length === 0;
-      const recomputed =
-        complete || extrapolatedUse === undefined
-          ? measured
-          : extrapolatedBillOf(frame, extrapolatedUse);
-      const prior = await adjustmentsOfPeriod(deps.db, p.id);
-      const diff = adjustmentLines(
-        {
-          invoiceNumber: invoice.number,
-          currency: invoice.currency,
-          invoiceLines: invoice.lines.filter((l) => l.kind !== 'adjustment'),
-          adjustmentLines: prior.flatMap((a) => a.lines),
-        },
-        recomputed.bill.lines,
-      );
-      const confirmEnd = p.endExtrapolated && complete;
-      if (diff.lines.length > 0 && p.end < capStart) {
-        notBilled += 1;
-        await recordAudit(deps.db, now, [
+    // One transaction: the adjustments of this run and the move of settlement's cursor past the late
+    // readings that asked for them commit together, or neither does and the next run reads them again.
+    await deps.db.transaction().execute(async (tx) => {
+      for (const { period: p, why } of mine) {
+        const ctx = contexts.get(p.contractId);
+        const invoice = p.invoiceNumber === null ? undefined : invoices.get(p.invoiceNumber);
+        if (ctx === undefined || invoice === undefined) continue;
+        const frame = {
+          tariff: ctx.tariff,
+          tz: ctx.timezone,
+          period: { start: p.start, end: p.end },
+        };
+        const [measuredUse, extrapolatedUse] = usagesOf(folded.get(p.id), p.id);
+        if (measuredUse === undefined) throw new Error(`period ${p.id} has no measured usage`);
+        const measured = measuredBillOf(frame, measuredUse);
+        const complete = measured.meterIdsWithoutEnd.length === 0;
+        const recomputed =
+          complete || extrapolatedUse === undefined
+            ? measured
+            : extrapolatedBillOf(frame, extrapolatedUse);
+        const prior = await adjustmentsOfPeriod(tx, p.id);
+        const diff = adjustmentLines(
           {
-            actor,
-            action: 'late_readings_not_billed',
-            contractId: p.contractId,
-            periodId: p.id,
             invoiceNumber: invoice.number,
-            detail: {
-              reason: `the period ended before the back-billing cap (${opts.backBillingMonths} months)`,
-              difference: diff.total,
-              currency: invoice.currency,
-              capStart: toRfc3339(capStart),
-            },
+            currency: invoice.currency,
+            invoiceLines: invoice.lines.filter((l) => l.kind !== 'adjustment'),
+            adjustmentLines: prior.flatMap((a) => a.lines),
           },
-        ]);
-      } else if (diff.lines.length > 0) {
-        await deps.db.transaction().execute(async (tx) => {
+          recomputed.bill.lines,
+        );
+        const confirmEnd = p.endExtrapolated && complete;
+        if (diff.lines.length > 0 && p.end < capStart) {
+          notBilled += 1;
+          await recordAudit(tx, now, [
+            {
+              actor,
+              action: 'late_readings_not_billed',
+              contractId: p.contractId,
+              periodId: p.id,
+              invoiceNumber: invoice.number,
+              detail: {
+                reason: `the period ended before the back-billing cap (${opts.backBillingMonths} months)`,
+                difference: diff.total,
+                currency: invoice.currency,
+                capStart: toRfc3339(capStart),
+              },
+            },
+          ]);
+        } else if (diff.lines.length > 0) {
           const adj = await insertAdjustment(tx, {
             contractId: p.contractId,
             periodId: p.id,
@@ -201,12 +203,6 @@ export async function adjustSettledPeriods(
             reason: why,
             createdAt: now,
           });
-          if (confirmEnd)
-            await tx
-              .updateTable('billing_periods')
-              .set({ end_extrapolated: 0, updated_at: toIso(now) })
-              .where('id', '=', p.id)
-              .execute();
           await recordAudit(tx, now, [
             {
               actor,
@@ -222,21 +218,21 @@ export async function adjustSettledPeriods(
               },
             },
           ]);
-        });
-        adjusted += 1;
+          adjusted += 1;
+        }
+        if (confirmEnd)
+          await tx
+            .updateTable('billing_periods')
+            .set({ end_extrapolated: 0, updated_at: toIso(now) })
+            .where('id', '=', p.id)
+            .execute();
       }
-      if (confirmEnd && (diff.lines.length === 0 || p.end < capStart))
-        await deps.db
-          .updateTable('billing_periods')
-          .set({ end_extrapolated: 0, updated_at: toIso(now) })
-          .where('id', '=', p.id)
-          .execute();
-    }
+      // A period another runner was recomputing keeps its late readings pending for the next run.
+      if (!skipped) await markLateReadingsProcessed(tx, upTo);
+    });
   } finally {
     for (const c of mine)
       await releaseClaim(deps.db, c.period.id, opts.runnerId).catch(() => undefined);
   }
-  // A period another runner was recomputing keeps its late readings pending for the next run.
-  if (!skipped) await markLateReadingsProcessed(deps.db, upTo);
   return { adjusted, notBilled, failed: 0 };
 }

@@ -192,6 +192,24 @@ function describeFeed(name: string, open: () => Promise<LedgerConnection>): void
         expect(await left()).toEqual(['m-4']); // retention has not passed it
       }));
 
+    it('prunes rows that only the caches read by age alone, whatever the cursors', () =>
+      withLedger(async (ledger) => {
+        const old = t('2026-10-01T00:00:00Z');
+        await advanceCursor(ledger.db, 'retention', 0);
+        await recordReadingChanges(
+          ledger.db,
+          [
+            late('m-1', '2026-09-01T00:00:00Z'),
+            { ...late('m-2', '2026-09-01T00:00:00Z'), kind: 'deleted' },
+            { ...late('m-3', '2026-09-01T00:00:00Z'), kind: 'resumed' },
+          ],
+          old,
+        );
+        expect(await pruneReadingChanges(ledger.db, old + 1)).toBe(2);
+        const left = await ledger.db.selectFrom('reading_changes').select('meter_id').execute();
+        expect(left.map((r) => r.meter_id)).toEqual(['m-1']);
+      }));
+
     it('a retention run that completes moves retention past the feed as it was when the run began', () =>
       withLedger(async (ledger) => {
         const at = t('2026-10-01T00:00:00Z');

@@ -80,6 +80,12 @@ export async function lastReadingChangeId(db: Kysely<LedgerDatabase>): Promise<n
 }
 
 /**
+ * The kinds of row that readers with a cursor read (settlement and retention read late readings):
+ * rows of other kinds only feed the caches, and age alone decides when they go.
+ */
+export const DURABLY_READ_KINDS: readonly ReadingChange['kind'][] = ['late'];
+
+/**
  * Delete the feed rows recorded before `before` that every durable reader has passed: none of the
  * cursors in `reading_change_cursors` (settlement, retention) is below them, so a reader that has not
  * run for a while still finds what it has not read. The API cache followers keep no cursor: one that
@@ -92,14 +98,17 @@ export async function pruneReadingChanges(
   const r = await db
     .deleteFrom('reading_changes')
     .where('recorded_at', '<', toIso(before))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reading_change_cursors')
-            .select('reader')
-            .whereRef('reading_change_cursors.last_id', '<', 'reading_changes.id'),
+    .where(({ or, eb, not, exists, selectFrom }) =>
+      or([
+        eb('kind', 'not in', [...DURABLY_READ_KINDS]),
+        not(
+          exists(
+            selectFrom('reading_change_cursors')
+              .select('reader')
+              .whereRef('reading_change_cursors.last_id', '<', 'reading_changes.id'),
+          ),
         ),
-      ),
+      ]),
     )
     .executeTakeFirst();
   return Number(r.numDeletedRows);

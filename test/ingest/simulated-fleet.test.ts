@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeFleet } from '../../simulators/fleet.js';
+import { FAULT_KINDS } from '../../simulators/injected-faults.js';
 import { runSimulation } from '../../simulators/run-simulation.js';
 import type { SimulationReport } from '../../simulators/simulation-report.js';
 import { listRejections } from '../../src/ingest/rejections-repo.js';
@@ -90,14 +91,7 @@ describe.each(modes)('$name', ({ external }) => {
       );
       expect(report.unacked + report.failed).toBe(0);
       const expectedFaults = report.faults.injected.filter((f) => f.expectedReason !== undefined);
-      for (const kind of [
-        'duplicate',
-        'outOfOrder',
-        'late',
-        'malformed',
-        'registerDecrease',
-        'clockSkew',
-      ] as const) {
+      for (const kind of FAULT_KINDS) {
         expect(report.faults.counts[kind], kind).toBeGreaterThan(0);
       }
 

@@ -5,7 +5,10 @@ import { registerBrokerAuthCommand } from './cli/broker-auth-command.js';
 import { registerMeterCommands } from './cli/meter-commands.js';
 import { registerServeCommand } from './cli/serve-command.js';
 
-/** `wattledger <command>`: serve (default), simulate, meters, broker-auth. Configuration comes from the environment. */
+/**
+ * `wattledger <command>`: serve (default), simulate, meters, broker-auth. Configuration comes from
+ * the environment.
+ */
 const program = new Command()
   .name('wattledger')
   .description(

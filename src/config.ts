@@ -7,9 +7,14 @@ import { zodIssueLine } from './shared/zod-issues.js';
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 const flag = z.enum(['auto', 'on', 'off']);
 
-/** Every setting wattledger reads from the environment. Parsed once in main.ts, frozen, passed down. */
+/**
+ * Every setting wattledger reads from the environment. Parsed once in main.ts, frozen, passed down.
+ */
 export const configSchema = z.object({
-  /** Which parts run in this process: `all` (one process), or one of `api`, `ingest`, `jobs` to scale each apart. */
+  /**
+   * Which parts run in this process: `all` (one process), or one of `api`, `ingest`, `jobs` to
+   * scale each apart.
+   */
   ROLE: z.enum(['all', 'api', 'ingest', 'jobs']).default('all'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -42,7 +47,10 @@ export const configSchema = z.object({
     .default(7 * 24 * 3600),
   MQTT_HOST: z.string().default('127.0.0.1'),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
-  /** PEM files for `mqtts://`: a private CA to trust, and a client certificate + key when the broker asks for one. */
+  /**
+   * PEM files for `mqtts://`: a private CA to trust, and a client certificate + key when the broker
+   * asks for one.
+   */
   MQTT_CA_FILE: optionalString,
   MQTT_CERT_FILE: optionalString,
   MQTT_KEY_FILE: optionalString,
@@ -58,7 +66,10 @@ export const configSchema = z.object({
   INFLUX_MAX_CONCURRENT_QUERIES: z.coerce.number().int().min(1).max(256).default(4),
   /** Memory for the API's cache of sealed readings (src/readings/cache); 0 turns it off. */
   READINGS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(128),
-  /** How often the API reads the readings change feed: the longest a cached answer lags a late reading or a delete. */
+  /**
+   * How often the API reads the readings change feed: the longest a cached answer lags a late
+   * reading or a delete.
+   */
   READINGS_CACHE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 
   DATABASE_URL: z.string().optional(),
@@ -70,7 +81,10 @@ export const configSchema = z.object({
   SPOOL_SYNC: z.enum(['normal', 'full']).default('normal'),
   DEFAULT_MAX_POWER_W: z.coerce.number().positive().default(100_000),
 
-  /** When the settlement job runs (cron syntax, 5 or 6 fields); `off` disables the schedule in this process. */
+  /**
+   * When the settlement job runs (cron syntax, 5 or 6 fields); `off` disables the schedule in this
+   * process.
+   */
   SETTLE_CRON: z
     .string()
     .trim()
@@ -87,7 +101,10 @@ export const configSchema = z.object({
     .default(72),
   /** Late readings of periods that ended longer ago than this are reported, not billed. */
   BACK_BILLING_MONTHS: z.coerce.number().int().min(1).max(120).default(14),
-  /** When the retention job reduces stored readings to what consent and billing need; `off` disables it here. */
+  /**
+   * When the retention job reduces stored readings to what consent and billing need; `off` disables
+   * it here.
+   */
   RETENTION_CRON: z
     .string()
     .trim()
@@ -96,7 +113,10 @@ export const configSchema = z.object({
       'must be a cron expression such as "30 3 * * *", or "off"',
     )
     .default('30 3 * * *'),
-  /** Interval readings of periods that ended longer ago than this are reduced to daily indexes at most. */
+  /**
+   * Interval readings of periods that ended longer ago than this are reduced to daily indexes at
+   * most.
+   */
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 
   /**
@@ -112,7 +132,10 @@ export const configSchema = z.object({
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-/** Settings that only make sense together with a role: an ingest process needs a broker to subscribe to. */
+/**
+ * Settings that only make sense together with a role: an ingest process needs a broker to subscribe
+ * to.
+ */
 function roleRules(c: RawConfig, ctx: z.RefinementCtx): void {
   if (c.ROLE === 'ingest' && c.MQTT_URL === undefined) {
     ctx.addIssue({
@@ -149,7 +172,8 @@ export function parseConfig(
   env: Record<string, string | undefined> = process.env,
   overrides: Record<string, string | undefined> = {},
 ): Readonly<Config> {
-  // Overrides (command-line options) win over the environment; an absent option leaves the variable alone.
+  // Overrides (command-line options) win over the environment; an absent option leaves the variable
+  // alone.
   const given = {
     ...env,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
@@ -173,7 +197,8 @@ export function parseConfig(
     embeddedStore,
     ledgerUrl: raw.DATABASE_URL ?? `sqlite:${path.join(raw.DATA_DIR, 'ledger.db')}`,
     spoolPath: path.join(raw.DATA_DIR, `spool-${raw.MQTT_CLIENT_ID}.db`),
-    // An `api` process seeds the demo fleet only when DEMO=on says so (docker-compose.yml does, for its simulator).
+    // An `api` process seeds the demo fleet only when DEMO=on says so (docker-compose.yml does, for
+    // its simulator).
     demo: raw.ROLE === 'all' ? resolve(raw.DEMO) : raw.ROLE === 'api' && raw.DEMO === 'on',
     simulator: raw.ROLE === 'all' && resolve(raw.SIMULATOR),
   });

@@ -11,7 +11,10 @@ import { createRouter } from './router.js';
 import { v1Routes } from './v1/routes.js';
 import { webRoutes } from '../web/web-routes.js';
 
-/** The HTTP application: built from injected deps, served by main.ts or exercised with `app.request()` in tests. */
+/**
+ * The HTTP application: built from injected deps, served by main.ts or exercised with
+ * `app.request()` in tests.
+ */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(onError(deps.log));
@@ -33,8 +36,8 @@ export function createApp(deps: AppDeps): Hono {
       throw new AppError('payload_too_large', 'request bodies are limited to 1 MiB');
     },
   });
-  // Reads skip it: the limit looks at the request's Fetch body, and building that object for every GET
-  // was a measurable share of a consumption request.
+  // Reads skip it: the limit looks at the request's Fetch body, and building that object for every
+  // GET was a measurable share of a consumption request.
   api.use('/v1/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
   );

@@ -8,8 +8,8 @@ import type { Logger } from '../shared/logger.js';
 import type { OpsDeps } from './ops-routes.js';
 
 /**
- * What the HTTP application is built from. In a file of its own so that the routes, which all take it,
- * do not import app.ts, which imports them.
+ * What the HTTP application is built from. In a file of its own so that the routes, which all take
+ * it, do not import app.ts, which imports them.
  */
 export interface AppDeps {
   readonly ops: OpsDeps;

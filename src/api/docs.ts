@@ -19,7 +19,9 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });`;
 
-/** `/docs`: Swagger UI served from the installed swagger-ui-dist package (no CDN: works offline). */
+/**
+ * `/docs`: Swagger UI served from the installed swagger-ui-dist package (no CDN: works offline).
+ */
 export function docsRoutes(): Hono {
   const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const files = new Map(

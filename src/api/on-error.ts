@@ -17,7 +17,10 @@ const HTTP_CODES: Record<number, AppErrorCode> = {
   415: 'unsupported_media_type',
 };
 
-/** The one `app.onError`: every thrown error becomes problem+json; only unexpected ones are 500 and logged. */
+/**
+ * The one `app.onError`: every thrown error becomes problem+json; only unexpected ones are 500 and
+ * logged.
+ */
 export function onError(log: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof AppError) return problemResponse(c, err);

@@ -6,8 +6,9 @@ import { opsRoutes, type OpsDeps } from './ops-routes.js';
 import { problemResponse } from './problem.js';
 
 /**
- * The HTTP app of a process without the API (roles `ingest` and `jobs`): /healthz, /readyz and /metrics
- * only, so orchestrators can probe and Prometheus can scrape every process, with problem+json for the rest.
+ * The HTTP app of a process without the API (roles `ingest` and `jobs`): /healthz, /readyz and
+ * /metrics only, so orchestrators can probe and Prometheus can scrape every process, with
+ * problem+json for the rest.
  */
 export function createOpsApp(ops: OpsDeps, log: Logger, role: string): Hono {
   const app = new Hono();

@@ -7,7 +7,10 @@ export interface OpsDeps {
   readonly probes: Record<string, Probe>;
 }
 
-/** `/healthz` (the process answers), `/readyz` (broker, store and ledger answer), `/metrics` (Prometheus). */
+/**
+ * `/healthz` (the process answers), `/readyz` (broker, store and ledger answer), `/metrics`
+ * (Prometheus).
+ */
 export function opsRoutes(deps: OpsDeps): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

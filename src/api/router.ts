@@ -5,8 +5,8 @@ import type { ApiEnv } from './deps.js';
 import { problemResponse } from './problem.js';
 
 /**
- * A router whose request validation failures (path, query, JSON body) answer problem+json 400 through
- * the one zod hook, with every issue in `detail`.
+ * A router whose request validation failures (path, query, JSON body) answer problem+json 400
+ * through the one zod hook, with every issue in `detail`.
  */
 export function createRouter(): OpenAPIHono<ApiEnv> {
   return new OpenAPIHono<ApiEnv>({

@@ -18,12 +18,13 @@ export interface AuthDeps {
 const CACHE_TTL_MS = 30_000;
 
 /**
- * Resolve `Authorization: Bearer <key>` to a principal, or answer 401. Keys are looked up by hash and
- * cached for 30 s, so a revoked key stops working within that time and a busy API does not query the
- * ledger on every request.
+ * Resolve `Authorization: Bearer <key>` to a principal, or answer 401. Keys are looked up by hash
+ * and cached for 30 s, so a revoked key stops working within that time and a busy API does not
+ * query the ledger on every request.
  */
 export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
-  // Unknown keys are remembered too (null), so a client retrying a bad key does not query the ledger each time.
+  // Unknown keys are remembered too (null), so a client retrying a bad key does not query the
+  // ledger each time.
   const cache = new TtlCache<string, Principal | null>({
     ttlMs: CACHE_TTL_MS,
     max: 10_000,

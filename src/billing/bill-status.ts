@@ -17,10 +17,15 @@ import type { StoredPeriodStatus } from './records/periods-repo.js';
 /** Bill status (docs/design.md §1). */
 export type BillStatus = 'estimated' | 'provisional' | 'settled' | 'held';
 
-/** Every bill status, in the order docs/design.md §1 lists them: the order of the billing summary. */
+/**
+ * Every bill status, in the order docs/design.md §1 lists them: the order of the billing summary.
+ */
 export const BILL_STATUSES: readonly BillStatus[] = ['estimated', 'provisional', 'settled', 'held'];
 
-/** The bill of one billing period as the API answers it (instants in epoch ms; `basis.asOf` is RFC 3339 already). */
+/**
+ * The bill of one billing period as the API answers it (instants in epoch ms; `basis.asOf` is
+ * RFC 3339 already).
+ */
 export interface BillView {
   readonly contractId: string;
   readonly period: TimeRange;
@@ -43,22 +48,29 @@ export interface PeriodRecord extends BillingPeriod {
   readonly invoiceNumber: string | null;
 }
 
-/** How a period's bill is made: its status and, unless settled, the readings window its pricing needs. */
+/**
+ * How a period's bill is made: its status and, unless settled, the readings window its pricing
+ * needs.
+ */
 export interface BillPlan {
   readonly contractId: string;
   readonly period: TimeRange;
   readonly status: BillStatus;
   readonly invoiceNumber?: string;
   readonly holdReason?: string;
-  /** Readings to fetch (the store adds each meter's neighbours outside); absent for a settled period. */
+  /**
+   * Readings to fetch (the store adds each meter's neighbours outside); absent for a settled
+   * period.
+   */
   readonly read?: TimeRange;
 }
 
 /**
- * Decide how the bill of `period` is made at `now` (docs/design.md §1, §5): its ledger row rules when there is
- * one (a move-out row may end before the calendar month does); an ended period without a settlement is
- * `provisional`, priced from measured data only; the open period is `estimated`, and reads 7 days
- * before its start too, so that the baseline of an early-month estimate has data.
+ * Decide how the bill of `period` is made at `now` (docs/design.md §1, §5): its ledger row rules
+ * when there is one (a move-out row may end before the calendar month does); an ended period
+ * without a settlement is `provisional`, priced from measured data only; the open period is
+ * `estimated`, and reads 7 days before its start too, so that the baseline of an early-month
+ * estimate has data.
  */
 export function planBill(
   contractId: string,
@@ -96,7 +108,10 @@ export function planBill(
   };
 }
 
-/** How a planned, unsettled bill takes each meter: the estimate's projection at `now` for an open period, else measured data only. */
+/**
+ * How a planned, unsettled bill takes each meter: the estimate's projection at `now` for an open
+ * period, else measured data only.
+ */
 export function meterUsageOf(
   ctx: BillingContext,
   plan: BillPlan,
@@ -125,7 +140,10 @@ export function pricedView(ctx: BillingContext, plan: BillPlan, usage: ContractU
   };
 }
 
-/** The bill of a settled period: its invoice as issued, adjustment lines of earlier periods included. */
+/**
+ * The bill of a settled period: its invoice as issued, adjustment lines of earlier periods
+ * included.
+ */
 export function invoiceView(plan: BillPlan, invoice: Invoice): BillView {
   return {
     contractId: plan.contractId,
@@ -162,9 +180,10 @@ export interface HistoryRow extends PeriodRecord {
 }
 
 /**
- * Merge the calendar periods of a contract with its ledger rows, newest first. An ended period whose
- * row the close job has not written yet is `closed` already (it can no longer change into an
- * estimate), with `closedAt` null to say that no one closed it; the period containing `now` is `open`.
+ * Merge the calendar periods of a contract with its ledger rows, newest first. An ended period
+ * whose row the close job has not written yet is `closed` already (it can no longer change into an
+ * estimate), with `closedAt` null to say that no one closed it; the period containing `now` is
+ * `open`.
  */
 export function periodHistory(
   calendar: readonly BillingPeriod[],

@@ -38,10 +38,10 @@ export interface PlannedBill {
 }
 
 /**
- * Price unsettled bills from the readings store, each meter summed into its bill as it arrives, so that
- * neither a contract of many meters nor a fleet of contracts is in memory at once. Answers by contract.
- * A store failure (outage, timeout) becomes AppError `store_unavailable` (503): the caller may retry,
- * and nothing is wrong with its request.
+ * Price unsettled bills from the readings store, each meter summed into its bill as it arrives, so
+ * that neither a contract of many meters nor a fleet of contracts is in memory at once. Answers by
+ * contract. A store failure (outage, timeout) becomes AppError `store_unavailable` (503): the
+ * caller may retry, and nothing is wrong with its request.
  */
 export async function priceBills(
   store: Pick<ReadingStore, 'windows'>,
@@ -81,7 +81,10 @@ export async function priceBills(
   );
 }
 
-/** The billing context of a contract `v` may see; otherwise the 404 of an absent contract, so ids cannot be probed. */
+/**
+ * The billing context of a contract `v` may see; otherwise the 404 of an absent contract, so ids
+ * cannot be probed.
+ */
 export async function visibleContext(
   db: Kysely<LedgerDatabase>,
   v: Visibility,
@@ -93,11 +96,13 @@ export async function visibleContext(
 }
 
 /**
- * The bill of the period of contract `contractId` containing `at` (default now), docs/design.md §4: the invoice
- * of a settled period, the measured bill of a held or ended one, the estimate of the open one.
+ * The bill of the period of contract `contractId` containing `at` (default now), docs/design.md §4:
+ * the invoice of a settled period, the measured bill of a held or ended one, the estimate of the
+ * open one.
  *
  * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
- *   `validation_failed` for a period that has not started; `store_unavailable` when the store fails.
+ *   `validation_failed` for a period that has not started; `store_unavailable` when the store
+ *   fails.
  */
 export async function contractBill(
   deps: BillViewDeps,
@@ -146,8 +151,8 @@ export async function contractBill(
 }
 
 /**
- * Every billing period of a contract from its start up to and including the current one, newest first,
- * with what became of each (docs/design.md §4 `GET /v1/contracts/{id}/periods`).
+ * Every billing period of a contract from its start up to and including the current one, newest
+ * first, with what became of each (docs/design.md §4 `GET /v1/contracts/{id}/periods`).
  */
 export async function contractPeriods(
   deps: Omit<BillViewDeps, 'store'>,
@@ -156,7 +161,8 @@ export async function contractPeriods(
 ): Promise<PeriodHistoryItem[]> {
   const ctx = await visibleContext(deps.db, v, contractId);
   const now = deps.clock.now();
-  // `now + 1`: periodsBetween answers periods overlapping [from, to), and the current one must be in.
+  // `now + 1`: periodsBetween answers periods overlapping [from, to), and the current one must be
+  // in.
   const calendar = now < ctx.startsAt ? [] : periodsBetween(ctx, ctx.startsAt, now + 1);
   return periodHistory(calendar, await storedPeriods(deps.db, contractId), now);
 }
@@ -171,7 +177,10 @@ export async function contractInvoices(
   return invoicesOf(db, contractId);
 }
 
-/** The invoice `number` if `v` may see it (its customer's keys, staff, admin); otherwise 404 as for an absent one. */
+/**
+ * The invoice `number` if `v` may see it (its customer's keys, staff, admin); otherwise 404 as for
+ * an absent one.
+ */
 export async function visibleInvoice(
   db: Kysely<LedgerDatabase>,
   v: Visibility,

@@ -26,10 +26,15 @@ export interface SummaryGroup {
   readonly total: string;
 }
 
-/** docs/design.md §4 `GET /v1/billing/summary`: what a month bills, estimated vs provisional vs settled (vs held). */
+/**
+ * docs/design.md §4 `GET /v1/billing/summary`: what a month bills, estimated vs provisional vs
+ * settled (vs held).
+ */
 export interface BillingSummary {
   readonly month: string;
-  /** By status in docs/design.md §1 order (estimated, provisional, settled, held), then by currency. */
+  /**
+   * By status in docs/design.md §1 order (estimated, provisional, settled, held), then by currency.
+   */
   readonly items: readonly SummaryGroup[];
 }
 
@@ -45,7 +50,10 @@ function midMonth(month: string): number {
   return Date.parse(`${month}-15T00:00:00Z`);
 }
 
-/** The plan of `ctx`'s bill for the local month around `mid`, or undefined when it has none (not active, not started). */
+/**
+ * The plan of `ctx`'s bill for the local month around `mid`, or undefined when it has none (not
+ * active, not started).
+ */
 function planOf(
   ctx: BillingContext,
   rule: EdgeRule,
@@ -66,7 +74,8 @@ function planOf(
  * would answer it: a settled period counts its invoice, a held or ended one its measured bill, the
  * open one its estimate. All readings come in one batched store read.
  *
- * @throws AppError `validation_failed` for a month not written YYYY-MM; `store_unavailable` when the store fails.
+ * @throws AppError `validation_failed` for a month not written YYYY-MM; `store_unavailable` when
+ *   the store fails.
  */
 export async function billingSummary(deps: BillViewDeps, month: string): Promise<BillingSummary> {
   const mid = midMonth(month);
@@ -75,7 +84,8 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
   const rules = new Map<string, EdgeRule>();
   const ruleOf = (tz: string) => rules.get(tz) ?? rules.set(tz, calendarRule('month', tz)).get(tz)!;
 
-  // Every month start lies within a day of the UTC month: one range query finds all rows of the month.
+  // Every month start lies within a day of the UTC month: one range query finds all rows of the
+  // month.
   const rows = await deps.db
     .selectFrom('billing_periods')
     .select(['contract_id', 'start_at', 'end_at', 'status', 'hold_reason', 'invoice_number'])
@@ -126,7 +136,10 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
   return { month, items: groupBills(bills) };
 }
 
-/** Bills counted and summed exactly per (status, currency), in docs/design.md §1 status order, then by currency. */
+/**
+ * Bills counted and summed exactly per (status, currency), in docs/design.md §1 status order, then
+ * by currency.
+ */
 export function groupBills(
   bills: readonly Pick<BillView, 'status' | 'currency' | 'total'>[],
 ): SummaryGroup[] {

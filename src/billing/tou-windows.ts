@@ -24,7 +24,10 @@ export function minuteOfDay(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-/** The quarter-hour slots of one day a window covers (docs/design.md §5 rule 1, wrapping past midnight when `to <= from`). */
+/**
+ * The quarter-hour slots of one day a window covers (docs/design.md §5 rule 1, wrapping past
+ * midnight when `to <= from`).
+ */
 function slotsOf(w: TouWindow): number[] {
   const from = minuteOfDay(w.from) / 15;
   const to = minuteOfDay(w.to) / 15;
@@ -38,10 +41,11 @@ const slotLabel = (s: number) =>
   `${String(Math.floor(s / 4)).padStart(2, '0')}:${String((s % 4) * 15).padStart(2, '0')}`;
 
 /**
- * The problems of a list of time-of-use windows that zod's per-field checks cannot see: unknown bands,
- * empty or misaligned windows, repeated days, and two windows giving one quarter hour different bands
- * (the price would then depend on the order of the list, which nobody reading the tariff would guess).
- * Edges must be quarter hours because consumption is priced per 15-minute interval by its start time.
+ * The problems of a list of time-of-use windows that zod's per-field checks cannot see: unknown
+ * bands, empty or misaligned windows, repeated days, and two windows giving one quarter hour
+ * different bands (the price would then depend on the order of the list, which nobody reading the
+ * tariff would guess). Edges must be quarter hours because consumption is priced per 15-minute
+ * interval by its start time.
  */
 export function checkWindows(
   windows: readonly TouWindow[],

@@ -13,9 +13,9 @@ const READINGS_TOPIC = /^meters\/[^/]+\/readings$/;
 
 /**
  * The embedded default broker: aedes in-process (MQTT 3.1.1). aedes keeps sessions in memory, so
- * instead of a second hop through a subscriber, readings are handed to ingest in `authorizePublish`,
- * which runs before aedes sends the publisher its PUBACK: a publisher's PUBACK still means "durable in
- * the spool", even though the broker's own state would not survive a crash.
+ * instead of a second hop through a subscriber, readings are handed to ingest in
+ * `authorizePublish`, which runs before aedes sends the publisher its PUBACK: a publisher's PUBACK
+ * still means "durable in the spool", even though the broker's own state would not survive a crash.
  */
 export async function startEmbeddedBroker(
   opts: { host: string; port: number },

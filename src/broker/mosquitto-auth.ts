@@ -1,8 +1,12 @@
 import { createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** mosquitto_passwd's default. The meters' passwords are 256-bit HMAC outputs, so iterations add no strength, only CPU per CONNECT. */
+/**
+ * mosquitto_passwd's default. The meters' passwords are 256-bit HMAC outputs, so iterations add no
+ * strength, only CPU per CONNECT.
+ */
 export const DEFAULT_PBKDF2_ITERATIONS = 101;
-const SALT_BYTES = 12; // mosquitto 2.0 (password_mosq.c): 12 random bytes of salt, 64 bytes of SHA-512 output
+// mosquitto 2.0 (password_mosq.c): 12 random bytes of salt, 64 bytes of SHA-512 output
+const SALT_BYTES = 12;
 const HASH_BYTES = 64;
 
 /** A broker login. */
@@ -12,9 +16,10 @@ export interface BrokerAccount {
 }
 
 /**
- * One password in Mosquitto 2.0's `password_file` format: `$7$<iterations>$<base64 salt>$<base64 hash>`,
- * PBKDF2-HMAC-SHA512 over the raw salt bytes, exactly what `mosquitto_passwd` writes (checked against it in
- * mosquitto-auth.test.ts). Mosquitto 1.5+ reads it too.
+ * One password in Mosquitto 2.0's `password_file` format:
+ * `$7$<iterations>$<base64 salt>$<base64 hash>`, PBKDF2-HMAC-SHA512 over the raw salt bytes,
+ * exactly what `mosquitto_passwd` writes (checked against it in mosquitto-auth.test.ts).
+ * Mosquitto 1.5+ reads it too.
  */
 export function mosquittoHash(
   password: string,
@@ -28,7 +33,10 @@ export function mosquittoHash(
   return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-/** Does `password` match a `$7$` entry? What Mosquitto checks on CONNECT; lets tests and tools verify a file without a broker. */
+/**
+ * Does `password` match a `$7$` entry? What Mosquitto checks on CONNECT; lets tests and tools
+ * verify a file without a broker.
+ */
 export function verifyMosquittoHash(password: string, encoded: string): boolean {
   const m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(encoded);
   if (m === null) return false;
@@ -44,15 +52,19 @@ export function verifyMosquittoHash(password: string, encoded: string): boolean 
 }
 
 /**
- * A meter's MQTT password, derived from the fleet secret: HMAC-SHA256(secret, "wattledger/mqtt/v1/" + meterId),
- * base64url (43 characters). Deterministic, so regenerating the files for a grown fleet keeps every existing
- * meter's password, and the provisioning line (or a factory tool holding the secret) computes it the same way.
+ * A meter's MQTT password, derived from the fleet secret:
+ * HMAC-SHA256(secret, "wattledger/mqtt/v1/" + meterId), base64url (43 characters). Deterministic,
+ * so regenerating the files for a grown fleet keeps every existing meter's password, and the
+ * provisioning line (or a factory tool holding the secret) computes it the same way.
  */
 export function meterPassword(secret: string, meterId: string): string {
   return createHmac('sha256', secret).update(`wattledger/mqtt/v1/${meterId}`).digest('base64url');
 }
 
-/** Lines of a `password_file`, one per account, sorted by username so regenerated files diff cleanly. */
+/**
+ * Lines of a `password_file`, one per account, sorted by username so regenerated files diff
+ * cleanly.
+ */
 export function passwordFile(
   accounts: readonly BrokerAccount[],
   hash: (password: string) => string = (p) => mosquittoHash(p),
@@ -75,11 +87,12 @@ export function passwordFile(
 }
 
 /**
- * The `acl_file`. Meters log in with their meter id as username, and the pattern lets each publish to its
- * own topic only; anything else is refused (MQTT 5: PUBACK 0x87). The ingest user reads every meter's
- * topic, plainly or through a shared subscription (the `$share` line is for brokers that check SUBSCRIBE
- * filters literally; Mosquitto checks the delivered topic). An optional simulator user may write any meter's topic
- * (a demo fleet publishes from one connection): never give it to a real device.
+ * The `acl_file`. Meters log in with their meter id as username, and the pattern lets each publish
+ * to its own topic only; anything else is refused (MQTT 5: PUBACK 0x87). The ingest user reads
+ * every meter's topic, plainly or through a shared subscription (the `$share` line is for brokers
+ * that check SUBSCRIBE filters literally; Mosquitto checks the delivered topic). An optional
+ * simulator user may write any meter's topic (a demo fleet publishes from one connection): never
+ * give it to a real device.
  */
 export function aclFile(opts: {
   ingestUser: string;
@@ -109,7 +122,10 @@ export interface BrokerAuthFiles {
   readonly meterAccounts: readonly BrokerAccount[];
 }
 
-/** Build the password and ACL files for a fleet: one account per meter, the ingest account, optionally a simulator. */
+/**
+ * Build the password and ACL files for a fleet: one account per meter, the ingest account,
+ * optionally a simulator.
+ */
 export function brokerAuthFiles(input: {
   meterIds: readonly string[];
   meterSecret: string;

@@ -18,7 +18,10 @@ interface BrokerAuthOptions {
   iterations: number;
 }
 
-/** Write `file` whole or not at all: Mosquitto may reload (SIGHUP) while we write. Group-readable for its group. */
+/**
+ * Write `file` whole or not at all: Mosquitto may reload (SIGHUP) while we write. Group-readable
+ * for its group.
+ */
 function writeAtomically(file: string, content: string, mode = 0o640): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content, { mode });
@@ -32,11 +35,12 @@ const secret = (name: string) => (v: string) => {
 };
 
 /**
- * `wattledger broker-auth --out-dir <dir>`: Mosquitto `passwd` and `acl` files for the ledger's meters
- * (one account each, password derived from METER_PASSWORD_SECRET), the ingest account (MQTT_USERNAME /
- * MQTT_PASSWORD, the same variables the ingest processes log in with) and optionally a simulator account.
- * Secrets come from the environment so they stay out of `ps`. Re-run it when meters are added, then send
- * Mosquitto SIGHUP: existing meters keep their passwords.
+ * `wattledger broker-auth --out-dir <dir>`: Mosquitto `passwd` and `acl` files for the ledger's
+ * meters (one account each, password derived from METER_PASSWORD_SECRET), the ingest account
+ * (MQTT_USERNAME / MQTT_PASSWORD, the same variables the ingest processes log in with) and
+ * optionally a simulator account. Secrets come from the environment so they stay out of `ps`.
+ * Re-run it when meters are added, then send Mosquitto SIGHUP: existing meters keep their
+ * passwords.
  */
 export function registerBrokerAuthCommand(program: Command): void {
   program

@@ -3,8 +3,9 @@ import { parseConfig } from '../config.js';
 import { startWattledger } from '../main.js';
 
 /**
- * `wattledger serve [--role all|api|ingest|jobs]`: run broker (embedded or external), ingest, API, jobs and,
- * in the default mode, the demo; a role runs one part so each scales on its own (docs/operations.md).
+ * `wattledger serve [--role all|api|ingest|jobs]`: run broker (embedded or external), ingest, API,
+ * jobs and, in the default mode, the demo; a role runs one part so each scales on its own
+ * (docs/operations.md).
  */
 export function registerServeCommand(program: Command): void {
   program

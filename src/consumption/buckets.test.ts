@@ -16,7 +16,8 @@ const r = (iso: string, importWh: number, exportWh?: number): Reading => ({
 
 /**
  * A simple meter: import rises 1 Wh per minute, export 2 Wh per minute, so any span of m minutes
- * consumed m Wh and exported 2m Wh. Readings at `offsets` (minutes) within each `period`, over [from, to].
+ * consumed m Wh and exported 2m Wh. Readings at `offsets` (minutes) within each `period`, over
+ * [from, to].
  */
 function linearMeter(
   from: string,
@@ -280,7 +281,8 @@ describe('computeConsumption: sampling, gaps, boundaries', () => {
       groupBy: 'hour',
       tz: 'UTC',
     });
-    // A reading exactly an hour after the last is no gap; 01:00 → 04:00 is. index(02:00) = 73.333, index(03:00) = 86.667.
+    // A reading exactly an hour after the last is no gap; 01:00 → 04:00 is.
+    // index(02:00) = 73.333, index(03:00) = 86.667.
     expect(values(hours.buckets)).toEqual([
       [60, null, 'measured'],
       [13.333, null, 'interpolated'],

@@ -24,10 +24,10 @@ export interface Bucket {
 }
 
 /**
- * What `computeConsumption` needs: one meter's readings around a range, and how to cut it. The readings
- * include the nearest one before the snapped start and the nearest after the snapped end when they
- * exist (`snapRange` gives those bounds). They come as `readings` (order and duplicates do not matter)
- * or, cheaper, as `series`, already ascending with one entry per instant (checked).
+ * What `computeConsumption` needs: one meter's readings around a range, and how to cut it. The
+ * readings include the nearest one before the snapped start and the nearest after the snapped end
+ * when they exist (`snapRange` gives those bounds). They come as `readings` (order and duplicates
+ * do not matter) or, cheaper, as `series`, already ascending with one entry per instant (checked).
  */
 export type ConsumptionInput = ConsumptionRange &
   ({ readonly readings: readonly Reading[] } | { readonly series: RegisterSeries });
@@ -64,9 +64,9 @@ const diff = (a: bigint | undefined, b: bigint | undefined): bigint | null =>
   a === undefined || b === undefined ? null : b - a;
 
 /**
- * Consumption of one meter per bucket (docs/design.md §1, §4). Each value is the difference of the exact
- * (milli-Wh) indexes at the bucket's edges, so hours sum to their day and days to their month exactly,
- * and `totals` is the exact sum of the buckets. O(readings + buckets), pure.
+ * Consumption of one meter per bucket (docs/design.md §1, §4). Each value is the difference of the
+ * exact (milli-Wh) indexes at the bucket's edges, so hours sum to their day and days to their month
+ * exactly, and `totals` is the exact sum of the buckets. O(readings + buckets), pure.
  *
  * @throws TooManyBucketsError, or AppError `validation_failed` for a bad range or time zone.
  */
@@ -105,7 +105,8 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
       latestTs !== undefined &&
       start >= latestTs
     ) {
-      // The value runs from the bucket start to the latest reading, which this bucket starts at or after.
+      // The value runs from the bucket start to the latest reading, which this bucket starts at or
+      // after.
       importMwh = 0n;
       exportMwh = latest.exportMwh === undefined ? null : 0n;
     } else if (quality !== 'missing') {

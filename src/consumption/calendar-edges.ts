@@ -3,10 +3,10 @@ import type { EdgeRule } from './edge-rule.js';
 
 const DAY_MS = 86_400_000;
 /**
- * Calendar dates are held as midnights in the easternmost offset in use (+14:00). Moving one to `tz`
- * keeping its local time makes luxon guess `tz`'s offset from an instant before every real
- * occurrence of that local midnight, so a repeated midnight (America/Havana, first Sunday of November)
- * resolves to its first occurrence, when the day begins, whatever the date and zone.
+ * Calendar dates are held as midnights in the easternmost offset in use (+14:00). Moving one to
+ * `tz` keeping its local time makes luxon guess `tz`'s offset from an instant before every real
+ * occurrence of that local midnight, so a repeated midnight (America/Havana, first Sunday of
+ * November) resolves to its first occurrence, when the day begins, whatever the date and zone.
  */
 const DATES = FixedOffsetZone.instance(14 * 60);
 
@@ -28,12 +28,14 @@ const located = (dt: DateTime, date: DateTime): Located => ({
 });
 
 /**
- * Local days (`[00:00, next 00:00)`: 23, 24 or 25 h) or local months (`[1st 00:00, next 1st 00:00)`).
- * A day begins at its first local midnight, or for a skipped midnight at the clock change (luxon
- * resolves a time in the gap forward); months begin where their first day does.
+ * Local days (`[00:00, next 00:00)`: 23, 24 or 25 h) or local months
+ * (`[1st 00:00, next 1st 00:00)`). A day begins at its first local midnight, or for a skipped
+ * midnight at the clock change (luxon resolves a time in the gap forward); months begin where their
+ * first day does.
  */
 export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
-  // A Zone object, not the name: luxon re-validates a name on every call, which dominated request time.
+  // A Zone object, not the name: luxon re-validates a name on every call, which dominated request
+  // time.
   const zone = IANAZone.create(tz);
   const step = unit === 'day' ? { days: 1 } : { months: 1 };
   const start = (date: DateTime): Located =>
@@ -47,7 +49,8 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
   let known: Located | undefined;
 
   return {
-    // Days longer than 25 h are rare one-offs since 1972 (Asia/Chita, 2014: 26 h), months are at most 31 d 1 h.
+    // Days longer than 25 h are rare one-offs since 1972 (Asia/Chita, 2014: 26 h), months are at
+    // most 31 d 1 h.
     maxBucketMs: unit === 'day' ? DAY_MS + 4 * 3_600_000 : 32 * DAY_MS,
     floor(t) {
       let date = dateOf(DateTime.fromMillis(t, { zone }));
@@ -69,7 +72,8 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
               DateTime.fromMillis(edge, { zone }),
               dateOf(DateTime.fromMillis(edge, { zone })),
             );
-      // From a midnight, 24 h later at the same offset is the next midnight: no clock change between.
+      // From a midnight, 24 h later at the same offset is the next midnight: no clock change
+      // between.
       if (unit === 'day' && from.atMidnight && zone.offset(edge + DAY_MS) === from.offset) {
         known = {
           edge: edge + DAY_MS,
@@ -79,7 +83,8 @@ export function calendarRule(unit: 'day' | 'month', tz: string): EdgeRule {
         };
         return known.edge;
       }
-      // A date skipped entirely (Pacific/Apia, 2011-12-30) begins when the next one does: no bucket.
+      // A date skipped entirely (Pacific/Apia, 2011-12-30) begins when the next one does: no
+      // bucket.
       let date = from.date;
       for (let i = 0; i < 4; i++) {
         date = date.plus(step);

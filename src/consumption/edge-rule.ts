@@ -22,7 +22,10 @@ export function floorQuarter(t: number): number {
   return Math.floor(t / QUARTER_MS) * QUARTER_MS;
 }
 
-/** 15-minute buckets on UTC quarter hours, which are also local quarter hours in every zone since 1972. */
+/**
+ * 15-minute buckets on UTC quarter hours, which are also local quarter hours in every zone
+ * since 1972.
+ */
 export const quarterRule: EdgeRule = {
   floor: floorQuarter,
   next: (edge) => edge + QUARTER_MS,

@@ -24,7 +24,8 @@ function expectRun(edges: readonly number[], run: readonly string[]) {
 
 describe('bucketEdges: local hours', () => {
   it.each([
-    // name, tz, local day, count, real minutes, consecutive edges around the clock change, odd bucket lengths
+    // name, tz, local day, count, real minutes, consecutive edges around the clock change, odd
+    // bucket lengths
     {
       name: 'Paris, spring forward (23 h)',
       tz: 'Europe/Paris',

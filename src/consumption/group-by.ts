@@ -45,7 +45,9 @@ export function isValidTimeZone(tz: string): boolean {
 
 const validZones = new Map<string, boolean>();
 
-/** One remembering rule per (groupBy, zone): a few hundred zones at most, each with bounded memory. */
+/**
+ * One remembering rule per (groupBy, zone): a few hundred zones at most, each with bounded memory.
+ */
 const rules = new Map<string, EdgeRule>();
 
 function ruleFor(groupBy: GroupBy, tz: string): EdgeRule {
@@ -103,8 +105,9 @@ export function snapRange(
  * buckets, a single edge when `from === to` lies on an edge (zero buckets).
  *
  * - `15m`: UTC quarter hours.
- * - `hour`: local hours in `tz`, `[H:00, H+1:00)`; a skipped hour is absent, a repeated hour appears
- *   twice, and a half-hour clock change (Australia/Lord_Howe) makes a 30- or 90-minute hour.
+ * - `hour`: local hours in `tz`, `[H:00, H+1:00)`; a skipped hour is absent, a repeated hour
+ *   appears twice, and a half-hour clock change (Australia/Lord_Howe) makes a 30- or 90-minute
+ *   hour.
  * - `day`: local midnight to next local midnight (23, 24 or 25 h).
  * - `month`: local 1st 00:00 to the next 1st 00:00.
  *

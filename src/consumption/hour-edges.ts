@@ -40,7 +40,8 @@ export function hourRule(tz: string): EdgeRule {
   };
 
   return {
-    // Repeated hours are buckets of their own, so only a sub-hour change stretches one (at most 90 min).
+    // Repeated hours are buckets of their own, so only a sub-hour change stretches one (at
+    // most 90 min).
     maxBucketMs: 2 * HOUR_MS,
     floor: (t) => scan(floorQuarter(t), -QUARTER_MS),
     next(edge) {

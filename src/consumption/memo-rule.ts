@@ -1,13 +1,15 @@
 import type { EdgeRule } from './edge-rule.js';
 
-/** Remembered answers per rule and per kind (floor, next); a full map starts over rather than grow. */
+/**
+ * Remembered answers per rule and per kind (floor, next); a full map starts over rather than grow.
+ */
 const MAX_ANSWERS = 50_000;
 
 /**
- * An EdgeRule that remembers its answers. Edges depend only on the instant and the zone (the tz data
- * does not change while a process runs), so a remembered answer is the answer; it spares the
- * time-zone lookups (Intl, through luxon) that dominated a month of day buckets, since many requests
- * ask for the same local days.
+ * An EdgeRule that remembers its answers. Edges depend only on the instant and the zone (the tz
+ * data does not change while a process runs), so a remembered answer is the answer; it spares the
+ * time-zone lookups (Intl, through luxon) that dominated a month of day buckets, since many
+ * requests ask for the same local days.
  */
 export function memoRule(rule: EdgeRule): EdgeRule {
   const floors = new Map<number, number>();

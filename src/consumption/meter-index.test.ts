@@ -42,7 +42,8 @@ describe('milli-Wh arithmetic', () => {
   });
 
   it('gives the double of the exact decimal text, below and beyond 2^53 milli-Wh', () => {
-    // A seeded walk over magnitudes 0..2^63: the division path must agree with parsing the text everywhere.
+    // A seeded walk over magnitudes 0..2^63: the division path must agree with parsing the text
+    // everywhere.
     let seed = 42;
     const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
     const edge = BigInt(Number.MAX_SAFE_INTEGER);
@@ -109,7 +110,8 @@ describe('indexAt', () => {
     { t: 2.5 * H, want: { importMwh: 300_500n, exportMwh: undefined } }, // export missing at 3 h
     { t: 3 * H, want: { importMwh: 301_000n, exportMwh: undefined } },
     { t: 4 * H, want: { importMwh: 306_000n, exportMwh: undefined } },
-    { t: 5 * H, want: { importMwh: 311_000n, exportMwh: 40_000n } }, // a reading with export, neighbours aside
+    // a reading with export, neighbours aside
+    { t: 5 * H, want: { importMwh: 311_000n, exportMwh: 40_000n } },
     { t: 5.5 * H, want: { importMwh: 355_500n, exportMwh: 45_000n } },
     { t: 6 * H, want: { importMwh: 400_000n, exportMwh: 50_000n } },
   ])('at $t', ({ t, want }) => {

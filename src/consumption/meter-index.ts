@@ -10,13 +10,16 @@ export interface MeterIndex {
 }
 
 /**
- * A meter's registers ascending by `ts` with one entry per instant (readings/register-columns). They
- * turn into exact milli-Wh only where an index is asked (`indexOf`): a month of readings has thousands,
- * its day edges need dozens.
+ * A meter's registers ascending by `ts` with one entry per instant (readings/register-columns).
+ * They turn into exact milli-Wh only where an index is asked (`indexOf`): a month of readings has
+ * thousands, its day edges need dozens.
  */
 export type RegisterSeries = RegisterColumns;
 
-/** The register series of readings already sorted ascending by `ts` without duplicates (see `sortedReadings`). */
+/**
+ * The register series of readings already sorted ascending by `ts` without duplicates (see
+ * `sortedReadings`).
+ */
 export const registerSeries = (sorted: readonly Reading[]): RegisterSeries => columnsOf(sorted);
 
 /** The registers of reading `i` in exact milli-Wh, undefined past either end. */
@@ -66,9 +69,9 @@ function lowerBound(ts: ArrayLike<number>, t: number, lo: number): number {
 }
 
 /**
- * The index at `t` (docs/design.md §1): the reading at `t`, or the linear interpolation between the nearest
- * readings before and after. Undefined before the first reading or after the last (no extrapolation);
- * the export value is undefined where a bounding reading lacks it.
+ * The index at `t` (docs/design.md §1): the reading at `t`, or the linear interpolation between the
+ * nearest readings before and after. Undefined before the first reading or after the last (no
+ * extrapolation); the export value is undefined where a bounding reading lacks it.
  */
 export function indexAt(series: RegisterSeries, t: number): MeterIndex | undefined {
   return indexBetween(series, lowerBound(series.ts, t, 0), t);
@@ -76,7 +79,8 @@ export function indexAt(series: RegisterSeries, t: number): MeterIndex | undefin
 
 /**
  * `indexAt` for instants asked in non-decreasing order, with a pointer that only moves forward:
- * n readings and m instants cost O(n + m). An instant earlier than the previous one restarts the search.
+ * n readings and m instants cost O(n + m). An instant earlier than the previous one restarts the
+ * search.
  */
 export function indexWalker(series: RegisterSeries): (t: number) => MeterIndex | undefined {
   let i = 0;

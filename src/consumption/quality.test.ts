@@ -33,13 +33,18 @@ describe('gapOverlap', () => {
 
 describe('bucketQuality', () => {
   it.each([
-    { start: 0, end: 10, first: undefined, latest: undefined, inGap: false, want: 'missing' }, // no readings
-    { start: 0, end: 10, first: 1, latest: 20, inGap: false, want: 'missing' }, // first reading after the start
-    { start: 0, end: 10, first: 0, latest: 20, inGap: false, want: 'measured' }, // first reading on the start
-    { start: 0, end: 10, first: -5, latest: 10, inGap: false, want: 'measured' }, // latest reading on the end
+    // no readings
+    { start: 0, end: 10, first: undefined, latest: undefined, inGap: false, want: 'missing' },
+    // first reading after the start
+    { start: 0, end: 10, first: 1, latest: 20, inGap: false, want: 'missing' },
+    // first reading on the start
+    { start: 0, end: 10, first: 0, latest: 20, inGap: false, want: 'measured' },
+    // latest reading on the end
+    { start: 0, end: 10, first: -5, latest: 10, inGap: false, want: 'measured' },
     { start: 0, end: 10, first: -5, latest: 9, inGap: false, want: 'partial' },
     { start: 0, end: 10, first: -5, latest: 9, inGap: true, want: 'partial' },
-    { start: 0, end: 10, first: -5, latest: -1, inGap: false, want: 'partial' }, // starts after the latest reading
+    // starts after the latest reading
+    { start: 0, end: 10, first: -5, latest: -1, inGap: false, want: 'partial' },
     { start: 0, end: 10, first: -5, latest: 10, inGap: true, want: 'interpolated' },
   ] as const)('$want: first $first, latest $latest, in a gap $inGap', ({ want, ...facts }) => {
     expect(bucketQuality(facts)).toBe(want);

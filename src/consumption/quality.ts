@@ -47,7 +47,8 @@ export interface BucketFacts {
 
 /**
  * The quality of a bucket: `missing` without a reading at or before its start, `partial` when it
- * reaches past the latest reading, else `interpolated` when part of it lies in a gap, else `measured`.
+ * reaches past the latest reading, else `interpolated` when part of it lies in a gap, else
+ * `measured`.
  */
 export function bucketQuality(b: BucketFacts): Quality {
   if (b.first === undefined || b.latest === undefined || b.first > b.start) return 'missing';

@@ -3,8 +3,8 @@ import type { Reading } from '../readings/reading.js';
 /**
  * A meter's readings ascending by `ts`, one per `ts`. Input may arrive out of order (late or
  * backlogged readings) or with duplicates of one instant (redelivery): for a duplicate the most
- * recently received wins, as in the store, where a later write to the same key replaces the earlier.
- * Already-sorted input is answered as it is (O(n), no copy).
+ * recently received wins, as in the store, where a later write to the same key replaces the
+ * earlier. Already-sorted input is answered as it is (O(n), no copy).
  */
 export function sortedReadings(readings: readonly Reading[]): readonly Reading[] {
   let sorted = true;

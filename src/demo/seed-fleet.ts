@@ -9,7 +9,10 @@ import { createTariff } from '../fleet/tariffs.js';
 import type { Consent } from '../privacy/consent.js';
 import { changeConsent } from '../privacy/consent-repo.js';
 
-/** The keys the demo prints, kept in DATA_DIR so a restarted demo can print them again (demo data only). */
+/**
+ * The keys the demo prints, kept in DATA_DIR so a restarted demo can print them again (demo data
+ * only).
+ */
 export interface DemoKeys {
   readonly admin: string;
   readonly staff: string;
@@ -17,7 +20,10 @@ export interface DemoKeys {
   readonly customerMeterId: string;
 }
 
-/** The time-of-use tariff of docs/design.md §5, valid from 2020 so that every demo contract can be priced. */
+/**
+ * The time-of-use tariff of docs/design.md §5, valid from 2020 so that every demo contract can be
+ * priced.
+ */
 const DEMO_TARIFF = {
   name: 'Heures creuses 6 kVA',
   currency: 'EUR',
@@ -54,9 +60,9 @@ const DEMO_TARIFF = {
 const DEMO_CONSENTS: readonly Consent[] = ['interval', 'day', 'month'];
 
 /**
- * Seed one household per meter: a customer, a contract in Europe/Paris on the demo tariff starting at
- * the meter's installation with a consent of every level in turn, and the meter; plus an admin, a staff
- * and a customer key (of the first household, which allows interval data).
+ * Seed one household per meter: a customer, a contract in Europe/Paris on the demo tariff starting
+ * at the meter's installation with a consent of every level in turn, and the meter; plus an admin,
+ * a staff and a customer key (of the first household, which allows interval data).
  */
 export async function seedDemoFleet(
   deps: FleetDeps,

@@ -12,7 +12,10 @@ export interface DemoDeps {
   readonly db: Kysely<LedgerDatabase>;
   readonly clock: Clock;
   readonly log: Logger;
-  /** The ingest's meter cache to refresh after seeding; absent in a process without ingest (role `api`). */
+  /**
+   * The ingest's meter cache to refresh after seeding; absent in a process without ingest (role
+   * `api`).
+   */
   readonly meters?: Pick<MeterDirectory, 'invalidate'> | undefined;
 }
 
@@ -38,10 +41,10 @@ const BACKFILL_DAYS = 60;
 const DEMO_SEED = 2026;
 
 /**
- * The zero-configuration demo: on an empty ledger, seed a small fleet of households installed 61 days ago
- * (customers, contracts on a time-of-use tariff, meters, and admin/staff/customer keys); then
- * run the simulator for it, which backfills 60 days of readings (so charts and past periods have data
- * at once) and goes on publishing live every 15 minutes.
+ * The zero-configuration demo: on an empty ledger, seed a small fleet of households
+ * installed 61 days ago (customers, contracts on a time-of-use tariff, meters, and
+ * admin/staff/customer keys); then run the simulator for it, which backfills 60 days of readings
+ * (so charts and past periods have data at once) and goes on publishing live every 15 minutes.
  */
 export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo> {
   const now = deps.clock.now();
@@ -73,7 +76,8 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
       speed: 1,
       seed: DEMO_SEED,
       track: false,
-      // A restarted demo resumes where the stored data ends; the store ignores what it already holds.
+      // A restarted demo resumes where the stored data ends; the store ignores what it already
+      // holds.
       from: empty ? now - BACKFILL_DAYS * DAY : now - DAY,
       signal: abort.signal,
       clientId: `wattledger-demo-sim-${process.pid}`,

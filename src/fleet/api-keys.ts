@@ -60,8 +60,8 @@ function toInfo(r: Selectable<ApiKeyTable>): ApiKeyInfo {
 }
 
 /**
- * Create an API key. The answer carries the key itself, which is stored only as its SHA-256 and so can
- * never be shown again. A customer key's customer must exist (AppError `not_found`).
+ * Create an API key. The answer carries the key itself, which is stored only as its SHA-256 and so
+ * can never be shown again. A customer key's customer must exist (AppError `not_found`).
  */
 export async function createApiKey(
   deps: FleetDeps,
@@ -106,8 +106,9 @@ export async function listApiKeys(db: Kysely<LedgerDatabase>): Promise<ApiKeyInf
 }
 
 /**
- * Revoke the key `id` (AppError `not_found` when there is none). Revoking twice keeps the first time.
- * Servers cache keys for up to 30 s (see authenticate), so a revoked key may work that much longer.
+ * Revoke the key `id` (AppError `not_found` when there is none). Revoking twice keeps the first
+ * time. Servers cache keys for up to 30 s (see authenticate), so a revoked key may work that much
+ * longer.
  */
 export async function revokeApiKey(deps: FleetDeps, id: string): Promise<ApiKeyInfo> {
   await deps.db

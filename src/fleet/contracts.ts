@@ -23,7 +23,10 @@ export interface Contract {
   /** Epoch ms of move-out, or null while open-ended. */
   readonly endsAt: number | null;
   readonly createdAt: number;
-  /** The finest granularity the customer allows to be shown and kept (`month` until they choose otherwise). */
+  /**
+   * The finest granularity the customer allows to be shown and kept (`month` until they choose
+   * otherwise).
+   */
   readonly consent: Consent;
 }
 
@@ -42,7 +45,8 @@ export const timeZoneSchema = z
       return z.NEVER;
     }
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-    // Only the case is taken from ICU: its canonical names of aliases vary between versions (Kyiv/Kiev).
+    // Only the case is taken from ICU: its canonical names of aliases vary between versions
+    // (Kyiv/Kiev).
     return resolved.toLowerCase() === tz.toLowerCase() ? resolved : tz;
   })
   .meta({ example: 'Europe/Paris' });
@@ -63,7 +67,8 @@ export const newContractSchema = z
     if (typeof c.startsAt === 'number' && typeof c.endsAt === 'number' && c.endsAt <= c.startsAt) {
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     }
-    // Billing periods are unions of 15-minute intervals (docs/design.md §1), so a contract starts and ends on one.
+    // Billing periods are unions of 15-minute intervals (docs/design.md §1), so a contract starts
+    // and ends on one.
     for (const key of ['startsAt', 'endsAt'] as const) {
       const v = c[key];
       if (typeof v === 'number' && v % QUARTER_MS !== 0)
@@ -91,8 +96,9 @@ function toContract(r: Selectable<ContractTable>): Contract {
 }
 
 /**
- * Create a contract. Its customer and tariff must exist (AppError `not_found` names the missing one), and
- * the tariff must have a version in force at `startsAt`, or the first period could never be priced.
+ * Create a contract. Its customer and tariff must exist (AppError `not_found` names the missing
+ * one), and the tariff must have a version in force at `startsAt`, or the first period could never
+ * be priced.
  */
 export async function createContract(deps: FleetDeps, input: NewContract): Promise<Contract> {
   await getCustomer(deps.db, input.customerId);
@@ -104,7 +110,8 @@ export async function createContract(deps: FleetDeps, input: NewContract): Promi
       `startsAt: tariff ${tariff.id} has no version in force before ${first}`,
     );
   }
-  // Consent starts at the ledger's default, `month`: only the customer (or an admin recording it) widens it.
+  // Consent starts at the ledger's default, `month`: only the customer (or an admin recording it)
+  // widens it.
   const contract: Contract = {
     id: newId('ctr'),
     ...input,
@@ -126,7 +133,10 @@ export async function createContract(deps: FleetDeps, input: NewContract): Promi
   return contract;
 }
 
-/** The contract `id` if `v` may see it; otherwise AppError `not_found`, exactly as for an absent one. */
+/**
+ * The contract `id` if `v` may see it; otherwise AppError `not_found`, exactly as for an absent
+ * one.
+ */
 export async function getContract(
   db: Kysely<LedgerDatabase>,
   v: Visibility,

@@ -17,11 +17,11 @@ export interface MeterLookup {
 }
 
 /**
- * Every consumption request needs its meter's customer, zone and consent, and asking the ledger each
- * time was the largest single cost of a request served from the readings cache. Found meters are
- * remembered for `METER_LOOKUP_TTL_MS`; absent ones are not, so a meter registered a moment ago is
- * found at once and probing ids fills nothing. The process that changes a consent forgets at once;
- * another API process applies the change within the TTL (docs/operations.md).
+ * Every consumption request needs its meter's customer, zone and consent, and asking the ledger
+ * each time was the largest single cost of a request served from the readings cache. Found meters
+ * are remembered for `METER_LOOKUP_TTL_MS`; absent ones are not, so a meter registered a moment ago
+ * is found at once and probing ids fills nothing. The process that changes a consent forgets at
+ * once; another API process applies the change within the TTL (docs/operations.md).
  */
 export function meterLookup(
   deps: { readonly db: Kysely<LedgerDatabase>; readonly clock: Clock },

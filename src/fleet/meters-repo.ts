@@ -17,7 +17,10 @@ function toMeter(row: Selectable<MeterTable>): Meter {
   };
 }
 
-/** Register a meter. Throws AppError `conflict` when the id exists, `validation_failed` on bad input. */
+/**
+ * Register a meter. Throws AppError `conflict` when the id exists, `validation_failed` on bad
+ * input.
+ */
 export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter> {
   const parsed = newMeterSchema.safeParse(input);
   if (!parsed.success)
@@ -26,7 +29,8 @@ export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter>
 }
 
 async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
-  // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`, not a driver error.
+  // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`,
+  // not a driver error.
   const result = await deps.db
     .insertInto('meters')
     .values({
@@ -78,8 +82,9 @@ export async function countMeters(db: Kysely<LedgerDatabase>): Promise<number> {
 }
 
 /**
- * Register a meter over the API: like addMeter, but a given `contractId` must name an existing contract
- * (AppError `not_found`). Contracts are never deleted, so checking before the insert cannot race.
+ * Register a meter over the API: like addMeter, but a given `contractId` must name an existing
+ * contract (AppError `not_found`). Contracts are never deleted, so checking before the insert
+ * cannot race.
  */
 export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
   if (m.contractId !== null) {
@@ -101,9 +106,10 @@ export type MeterAccess = Meter & {
 };
 
 /**
- * The meter `id` with its contract's customer, time zone (UTC without a contract), which consumption
- * buckets follow, and consent (`month` without a contract: privacy by default), in one query; undefined
- * when there is no such meter. Callers check visibility (`getMeter`, `MeterLookup`).
+ * The meter `id` with its contract's customer, time zone (UTC without a contract), which
+ * consumption buckets follow, and consent (`month` without a contract: privacy by default), in one
+ * query; undefined when there is no such meter. Callers check visibility (`getMeter`,
+ * `MeterLookup`).
  */
 export async function findMeterAccess(
   db: Kysely<LedgerDatabase>,
@@ -121,8 +127,8 @@ export async function findMeterAccess(
 }
 
 /**
- * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError `not_found`,
- * exactly as for an absent meter. See `findMeterAccess`.
+ * The meter `id` if `v` may see it (a customer: only meters of its contracts); else AppError
+ * `not_found`, exactly as for an absent meter. See `findMeterAccess`.
  */
 export async function getMeter(
   db: Kysely<LedgerDatabase>,
@@ -147,8 +153,8 @@ const meterSelect = (db: Kysely<LedgerDatabase>, id: string) =>
     .where('meters.id', '=', id);
 
 /**
- * getMeter's query, compiled once per ledger: it runs on every consumption request, and building and
- * compiling it cost as much as SQLite answering it. Only the parameter changes between calls.
+ * getMeter's query, compiled once per ledger: it runs on every consumption request, and building
+ * and compiling it cost as much as SQLite answering it. Only the parameter changes between calls.
  */
 type MeterRow = Awaited<ReturnType<ReturnType<typeof meterSelect>['executeTakeFirstOrThrow']>>;
 const meterQueries = new WeakMap<Kysely<LedgerDatabase>, CompiledQuery<MeterRow>>();
@@ -161,7 +167,10 @@ function meterQuery(db: Kysely<LedgerDatabase>) {
   return q;
 }
 
-/** The meters `v` may see, optionally of one contract (which must be visible, else AppError `not_found`), by id. */
+/**
+ * The meters `v` may see, optionally of one contract (which must be visible, else AppError
+ * `not_found`), by id.
+ */
 export async function listVisibleMeters(
   db: Kysely<LedgerDatabase>,
   v: Visibility,

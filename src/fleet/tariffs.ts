@@ -14,8 +14,9 @@ export interface StoredTariff extends Tariff {
 }
 
 function toTariff(row: Selectable<TariffTable>): StoredTariff {
-  // Re-validated on the way out: the JSON column is only as trustworthy as whatever last wrote it. A stored
-  // document that fails is the server's problem (500, logged), not the caller's bad input (a ZodError's 400).
+  // Re-validated on the way out: the JSON column is only as trustworthy as whatever last wrote it.
+  // A stored document that fails is the server's problem (500, logged), not the caller's bad input
+  // (a ZodError's 400).
   const parsed = tariffSchema.safeParse(JSON.parse(row.body) as unknown);
   if (!parsed.success)
     throw new Error(

@@ -1,6 +1,7 @@
 /**
- * Delay before retry number `attempt` (1-based): exponential from `baseMs` up to `maxMs`, with "equal
- * jitter" so that many ingest processes recovering from the same outage do not retry in lockstep.
+ * Delay before retry number `attempt` (1-based): exponential from `baseMs` up to `maxMs`, with
+ * "equal jitter" so that many ingest processes recovering from the same outage do not retry in
+ * lockstep.
  */
 export function backoffDelay(
   attempt: number,

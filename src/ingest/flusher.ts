@@ -39,13 +39,17 @@ export interface FlusherOptions {
 export interface Flusher {
   /** Tell the flusher that the spool grew. */
   notify(): void;
-  /** Stop; with `drainMs`, keep flushing until the spool is empty or the time is up. Resolves to what is left. */
+  /**
+   * Stop; with `drainMs`, keep flushing until the spool is empty or the time is up. Resolves to
+   * what is left.
+   */
   stop(drainMs?: number): Promise<number>;
 }
 
 /**
- * Move spooled readings to the store and rejections to the ledger, batch by batch, removing them from
- * the spool only once both hold them. Outages are retried with backoff for as long as they last.
+ * Move spooled readings to the store and rejections to the ledger, batch by batch, removing them
+ * from the spool only once both hold them. Outages are retried with backoff for as long as they
+ * last.
  */
 export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
   const { spool, metrics, log } = deps;
@@ -82,7 +86,8 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
     await insertRejections(deps.db, deps.clock, rejections);
     const refusedSet = new Set(refused.map((x) => x.reading));
     const storedAt = deps.clock.now();
-    // Duplicates too: if an earlier attempt stored this batch and failed before recording, this records it.
+    // Duplicates too: if an earlier attempt stored this batch and failed before recording, this
+    // records it.
     const stored = [
       ...(refusedSet.size === 0 ? v.accepted : v.accepted.filter((r) => !refusedSet.has(r))),
       ...v.duplicateReadings,

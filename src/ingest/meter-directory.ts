@@ -6,10 +6,11 @@ import type { Meter } from '../fleet/meter.js';
 import { findMeters } from '../fleet/meters-repo.js';
 
 /**
- * Meters by id for ingest, cached so a batch costs at most one ledger query for the ids it has not seen
- * lately. Known meters are re-read every `ttlMs` (installation time or maximum power may change);
- * unknown ids are remembered (as null) for `negativeTtlMs`, so a flood from an unregistered meter cannot
- * hammer the ledger, while a meter registered a moment ago is accepted soon after.
+ * Meters by id for ingest, cached so a batch costs at most one ledger query for the ids it has not
+ * seen lately. Known meters are re-read every `ttlMs` (installation time or maximum power may
+ * change); unknown ids are remembered (as null) for `negativeTtlMs`, so a flood from an
+ * unregistered meter cannot hammer the ledger, while a meter registered a moment ago is accepted
+ * soon after.
  */
 export function createMeterDirectory(
   db: Kysely<LedgerDatabase>,
@@ -17,7 +18,8 @@ export function createMeterDirectory(
   ttlMs = 60_000,
   negativeTtlMs = 5_000,
 ) {
-  // No bound: one entry per id ingest hears, and starting over would send a whole fleet's ids to the ledger at once.
+  // No bound: one entry per id ingest hears, and starting over would send a whole fleet's ids to
+  // the ledger at once.
   const cache = new TtlCache<string, Meter | null>({
     ttlMs,
     max: Number.POSITIVE_INFINITY,

@@ -11,7 +11,10 @@ export interface SubscriberOptions {
   readonly protocolVersion: 4 | 5;
   readonly sessionExpirySeconds: number;
   readonly shareGroup?: string | undefined;
-  /** For `mqtts://` / `wss://`: PEM of a private CA to trust, and a client certificate and key (see mqtt-tls.ts). */
+  /**
+   * For `mqtts://` / `wss://`: PEM of a private CA to trust, and a client certificate and key (see
+   * mqtt-tls.ts).
+   */
   readonly tls?: MqttTls | undefined;
 }
 
@@ -24,8 +27,9 @@ export interface Subscriber {
 
 /**
  * Subscribe to meter readings with a persistent session, acknowledging each message only after
- * `onMessage` has returned, i.e. after the durable local append (docs/design.md §3: mqtt.js sends the PUBACK when handleMessage calls back).
- * The broker keeps the session's queue while this process is down and redelivers what was not acked.
+ * `onMessage` has returned, i.e. after the durable local append (docs/design.md §3: mqtt.js sends
+ * the PUBACK when handleMessage calls back). The broker keeps the session's queue while this
+ * process is down and redelivers what was not acked.
  */
 export function startSubscriber(
   opts: SubscriberOptions,
@@ -49,8 +53,8 @@ export function startSubscriber(
   const client = mqtt.connect(opts.url, options);
   let corked = false;
   client.handleMessage = (packet, callback) => {
-    // mqtt.js writes each PUBACK on its own; corking until the packets of this socket read are handled
-    // sends them in one write, which saves a system call per message under load.
+    // mqtt.js writes each PUBACK on its own; corking until the packets of this socket read are
+    // handled sends them in one write, which saves a system call per message under load.
     if (!corked) {
       corked = true;
       client.stream.cork();
@@ -76,8 +80,9 @@ export function startSubscriber(
     }
   };
   const filter = readingsFilter(opts.shareGroup);
-  // Ready means receiving: connected with the subscription in place (kept in the session, or granted anew).
-  // A shared-subscription member that is connected but not yet subscribed gets no share of the load.
+  // Ready means receiving: connected with the subscription in place (kept in the session, or
+  // granted anew). A shared-subscription member that is connected but not yet subscribed gets no
+  // share of the load.
   let subscribed = false;
   client.on('connect', (connack) => {
     log.info(

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-/** TLS material handed to mqtt.js (and from there to `tls.connect`) for `mqtts://` and `wss://` brokers. */
+/**
+ * TLS material handed to mqtt.js (and from there to `tls.connect`) for `mqtts://` and `wss://`
+ * brokers.
+ */
 export interface MqttTls {
-  /** Trusted CA certificates (PEM) in place of Node's public roots: a broker behind a private CA. */
+  /**
+   * Trusted CA certificates (PEM) in place of Node's public roots: a broker behind a private CA.
+   */
   readonly ca?: Buffer;
   /** Client certificate and key (PEM), for brokers with `require_certificate true`. */
   readonly cert?: Buffer;
@@ -10,9 +15,9 @@ export interface MqttTls {
 }
 
 /**
- * Read the PEM files named by MQTT_CA_FILE / MQTT_CERT_FILE / MQTT_KEY_FILE once at start, so a missing
- * file stops the process at once instead of surfacing as an endless reconnect loop. Answers undefined when
- * none is set: mqtts:// then verifies the broker against Node's public CA roots.
+ * Read the PEM files named by MQTT_CA_FILE / MQTT_CERT_FILE / MQTT_KEY_FILE once at start, so a
+ * missing file stops the process at once instead of surfacing as an endless reconnect loop. Answers
+ * undefined when none is set: mqtts:// then verifies the broker against Node's public CA roots.
  */
 export function readMqttTls(files: {
   caFile?: string | undefined;

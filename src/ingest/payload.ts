@@ -19,7 +19,10 @@ const timestamp = z.union([
 ]);
 const register = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** One reading on the wire (docs/design.md §3). Unknown fields are ignored for forward compatibility. */
+/**
+ * One reading on the wire (docs/design.md §3). Unknown fields are ignored for forward
+ * compatibility.
+ */
 export const wireReadingSchema = z.object({
   ts: timestamp,
   importWh: register,
@@ -34,8 +37,9 @@ export interface ParsedMessage {
 }
 
 /**
- * Turn one MQTT message into readings and rejections. Pure and synchronous: it runs before the PUBACK.
- * A bad element of an array rejects only that element; a bad envelope rejects the whole message.
+ * Turn one MQTT message into readings and rejections. Pure and synchronous: it runs before the
+ * PUBACK. A bad element of an array rejects only that element; a bad envelope rejects the whole
+ * message.
  */
 export function parseMessage(topic: string, payload: Buffer, receivedAt: number): ParsedMessage {
   const topicMatch = TOPIC_RE.exec(topic);

@@ -65,9 +65,10 @@ function inconsistency(
 }
 
 /**
- * Validation, estimation-free: check one meter's incoming readings (in arrival order) against its known
- * readings and each other, by meter time and not by arrival order. `known` must be sorted by ts; it is
- * not modified. Each reading is judged against the readings already accepted around it in time.
+ * Validation, estimation-free: check one meter's incoming readings (in arrival order) against its
+ * known readings and each other, by meter time and not by arrival order. `known` must be sorted by
+ * ts; it is not modified. Each reading is judged against the readings already accepted around it in
+ * time.
  */
 export function checkReadings(
   rules: MeterRules,

@@ -4,10 +4,10 @@ import type { Reading } from '../readings/reading.js';
 import { spansByMeter } from '../readings/reading-spans.js';
 
 /**
- * What a stored batch changed, for the change feed: the late spans (which readings caches may hold, and
- * settlement may have billed around), and meters that speak again after more than LATE_AFTER_MS of
- * silence (or for the first time), since a cache may hold "no reading after t" for them. Readings that
- * simply extend a live meter are neither.
+ * What a stored batch changed, for the change feed: the late spans (which readings caches may hold,
+ * and settlement may have billed around), and meters that speak again after more than LATE_AFTER_MS
+ * of silence (or for the first time), since a cache may hold "no reading after t" for them.
+ * Readings that simply extend a live meter are neither.
  */
 export function readingChangesOf(
   stored: readonly Reading[],

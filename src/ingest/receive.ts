@@ -14,7 +14,8 @@ export interface ReceiveDeps {
 /**
  * The one entry point of every MQTT transport: parse a message and append its readings and
  * rejections to the durable spool. Synchronous and local, so the caller can PUBACK as soon as it
- * returns; throws only when the spool itself cannot write (then the message must not be acknowledged).
+ * returns; throws only when the spool itself cannot write (then the message must not be
+ * acknowledged).
  */
 export function receiveMessage(deps: ReceiveDeps, topic: string, payload: Buffer): void {
   const parsed = parseMessage(topic, payload, deps.clock.now());

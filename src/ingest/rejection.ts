@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Reading } from '../readings/reading.js';
 
-/** Why an incoming message (or one reading in it) was not stored. The codes of docs/design.md §3. */
+/**
+ * Why an incoming message (or one reading in it) was not stored. The codes of docs/design.md §3.
+ */
 export const REJECTION_REASONS = [
   'invalid_topic',
   'invalid_json',
@@ -59,7 +61,8 @@ export function makeRejection(input: {
 
 /**
  * A rejection of one reading judged after parsing (plausibility, store refusal): its payload is the
- * reading in wire form, its id derived from the spooled entry (`id`) so a replay files it only once.
+ * reading in wire form, its id derived from the spooled entry (`id`) so a replay files it only
+ * once.
  */
 export function readingRejection(
   r: Reading,

@@ -7,12 +7,16 @@ import type { Reading } from '../readings/reading.js';
 import type { Rejection, RejectionReason } from './rejection.js';
 
 /**
- * PostgreSQL text cannot hold U+0000 (the insert fails, and the batch would stay in the spool forever),
- * yet binary garbage is exactly what gets rejected. Both dialects store U+FFFD instead, so they agree.
+ * PostgreSQL text cannot hold U+0000 (the insert fails, and the batch would stay in the spool
+ * forever), yet binary garbage is exactly what gets rejected. Both dialects store U+FFFD instead,
+ * so they agree.
  */
 const storable = (s: string): string => s.replaceAll('\u0000', '\uFFFD');
 
-/** Store rejections in the ledger. Idempotent by id, so a replayed spool batch cannot duplicate them. */
+/**
+ * Store rejections in the ledger. Idempotent by id, so a replayed spool batch cannot duplicate
+ * them.
+ */
 export async function insertRejections(
   db: Kysely<LedgerDatabase>,
   clock: Clock,
@@ -74,9 +78,10 @@ export async function listRejections(
 }
 
 /**
- * The id of a rejection made after the spool (plausibility, store refusals): a hash of the spool it came
- * from and the reading as received, so that judging the same spooled reading again after a crash cannot
- * file a second rejection. Two byte-identical readings received in the same millisecond share one row.
+ * The id of a rejection made after the spool (plausibility, store refusals): a hash of the spool it
+ * came from and the reading as received, so that judging the same spooled reading again after a
+ * crash cannot file a second rejection. Two byte-identical readings received in the same
+ * millisecond share one row.
  */
 export function rejectionIdOf(spoolId: string, r: Reading): string {
   return createHash('sha1')

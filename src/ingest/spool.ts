@@ -21,15 +21,22 @@ export interface SpoolBatch {
  *
  * SQLite in WAL mode, locked exclusively by its one ingest process. Durability: `normal` (default)
  * makes every committed append survive a crash of the process (SIGKILL, OOM kill) — the write has
- * reached the operating system before the PUBACK — and keeps the file consistent through a power loss,
- * which may lose only the last appends. `full` also survives power loss, at one fsync per message,
- * which caps ingest at the disk's fsync rate. The WAL is checkpointed by the flusher (`checkpoint()`),
- * not on the append path, so the fsyncs a checkpoint needs are paid once per many thousand readings.
+ * reached the operating system before the PUBACK — and keeps the file consistent through a power
+ * loss, which may lose only the last appends. `full` also survives power loss, at one fsync per
+ * message, which caps ingest at the disk's fsync rate. The WAL is checkpointed by the flusher
+ * (`checkpoint()`), not on the append path, so the fsyncs a checkpoint needs are paid once per many
+ * thousand readings.
  */
 export interface Spool {
-  /** Append one message's outcome atomically; runs before the PUBACK, so it is synchronous and local. */
+  /**
+   * Append one message's outcome atomically; runs before the PUBACK, so it is synchronous and
+   * local.
+   */
   append(readings: readonly Reading[], rejections: readonly Rejection[]): void;
-  /** The oldest entries, at most `limit` readings (and the rejections spooled so far, up to `limit`). */
+  /**
+   * The oldest entries, at most `limit` readings (and the rejections spooled so far, up to
+   * `limit`).
+   */
   peek(limit: number): SpoolBatch;
   /** Forget entries once the store and ledger hold them. */
   remove(batch: SpoolBatch): void;
@@ -37,9 +44,15 @@ export interface Spool {
   depth(): number;
   /** Number of readings and rejections waiting. */
   pending(): number;
-  /** A random id fixed when the spool file was created: makes ids derived from spooled entries unique across files. */
+  /**
+   * A random id fixed when the spool file was created: makes ids derived from spooled entries
+   * unique across files.
+   */
   readonly instanceId: string;
-  /** Move the WAL into the database file when it has grown (or always with `force`), off the append path. */
+  /**
+   * Move the WAL into the database file when it has grown (or always with `force`), off the append
+   * path.
+   */
   checkpoint(force?: boolean): void;
   close(): void;
 }
@@ -73,12 +86,14 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // A short busy timeout: the only other holder can be a previous process that is still exiting.
   const db = new Database(file, { timeout: 1000 });
-  // Exclusive: no shared-memory index to maintain, and a second process on the same file fails fast.
+  // Exclusive: no shared-memory index to maintain, and a second process on the same file fails
+  // fast.
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('wal_autocheckpoint = 0');
-  // Plain rowids (no AUTOINCREMENT, which writes a second page per commit): seq only orders the queue.
+  // Plain rowids (no AUTOINCREMENT, which writes a second page per commit): seq only orders the
+  // queue.
   db.exec(`
     CREATE TABLE IF NOT EXISTS reading (seq INTEGER PRIMARY KEY, meter_id TEXT NOT NULL, ts INTEGER NOT NULL,
       import_wh INTEGER NOT NULL, export_wh INTEGER, power_w REAL, received_at INTEGER NOT NULL);

@@ -17,14 +17,19 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly log: Logger;
-  /** Told of what a flush changed for readings caches, once it is in the change feed (a cache in this process). */
+  /**
+   * Told of what a flush changed for readings caches, once it is in the change feed (a cache in
+   * this process).
+   */
   readonly onReadingChanges?: ((changes: readonly ReadingChange[]) => void) | undefined;
 }
 
 export interface IngestOptions extends Omit<FlusherOptions, 'exclusiveWriter'> {
   readonly spoolPath: string;
   readonly spoolSync: 'normal' | 'full';
-  /** An external broker to subscribe to; without it the caller feeds `receive` (embedded broker). */
+  /**
+   * An external broker to subscribe to; without it the caller feeds `receive` (embedded broker).
+   */
   readonly mqtt?: SubscriberOptions | undefined;
 }
 
@@ -32,14 +37,23 @@ export interface Ingest {
   /** Spool one message; returns once it is durable. Throws when it could not be made durable. */
   receive(topic: string, payload: Buffer): void;
   readonly meters: MeterDirectory;
-  /** Whether the subscriber is connected and subscribed (always true when fed by an embedded broker). */
+  /**
+   * Whether the subscriber is connected and subscribed (always true when fed by an embedded
+   * broker).
+   */
   brokerConnected(): boolean;
   spoolDepth(): number;
-  /** Stop receiving, then flush for at most `drainMs`. Resolves to what is left in the spool (replayed at next start). */
+  /**
+   * Stop receiving, then flush for at most `drainMs`. Resolves to what is left in the spool
+   * (replayed at next start).
+   */
   stop(drainMs: number): Promise<number>;
 }
 
-/** Start the ingest pipeline: spool (replaying what a previous run left), flusher, and the MQTT subscriber. */
+/**
+ * Start the ingest pipeline: spool (replaying what a previous run left), flusher, and the MQTT
+ * subscriber.
+ */
 export function startIngest(deps: IngestDeps, opts: IngestOptions): Ingest {
   const spool = openSpool(opts.spoolPath, opts.spoolSync);
   if (spool.pending() > 0)

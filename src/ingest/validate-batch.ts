@@ -10,8 +10,9 @@ export interface ValidateDeps {
   readonly meters: MeterDirectory;
   readonly defaultMaxPowerW: number;
   /**
-   * Latest accepted reading per meter, or undefined when other processes write the same meters (shared
-   * subscription): then every batch asks the store for its neighbours, since this process cannot know them.
+   * Latest accepted reading per meter, or undefined when other processes write the same meters
+   * (shared subscription): then every batch asks the store for its neighbours, since this process
+   * cannot know them.
    */
   readonly latest: Map<string, Reading> | undefined;
 }
@@ -20,18 +21,21 @@ export interface ValidatedBatch {
   readonly accepted: Reading[];
   duplicates: number;
   readonly rejections: Rejection[];
-  /** The newest reading per meter once `accepted` is stored: apply to `latest` only after the write. */
+  /**
+   * The newest reading per meter once `accepted` is stored: apply to `latest` only after the write.
+   */
   readonly newest: Map<string, Reading>;
   /**
-   * For each meter whose accepted readings are newer than everything it had stored: the ts of its newest
-   * stored reading before the batch, null when it had none. A long silence ending is a change the
-   * readings caches must hear of (they keep "no reading after t" answers).
+   * For each meter whose accepted readings are newer than everything it had stored: the ts of its
+   * newest stored reading before the batch, null when it had none. A long silence ending is a
+   * change the readings caches must hear of (they keep "no reading after t" answers).
    */
   readonly previousNewest: Map<string, number | null>;
   /**
    * Readings identical to stored ones: a redelivery, or this very batch again after a flush that
-   * stored it but failed before the spool let go of it. What a flush records for them (late arrivals,
-   * reading changes) may be missing, so it is recorded again; both records are idempotent in effect.
+   * stored it but failed before the spool let go of it. What a flush records for them (late
+   * arrivals, reading changes) may be missing, so it is recorded again; both records are idempotent
+   * in effect.
    */
   readonly duplicateReadings: Reading[];
 }
@@ -47,8 +51,9 @@ function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledR
 }
 
 /**
- * Check a spooled batch against the fleet and the stored neighbours of each reading (VEE). Rejection ids
- * derive from the reading (`idOf`), so validating the same batch again after a crash yields the same ids.
+ * Check a spooled batch against the fleet and the stored neighbours of each reading (VEE).
+ * Rejection ids derive from the reading (`idOf`), so validating the same batch again after a crash
+ * yields the same ids.
  */
 export async function validateBatch(
   deps: ValidateDeps,

@@ -5,7 +5,10 @@ import { runSettlement } from '../billing/settlement/run-settlement.js';
 import { runRetentionJob } from '../privacy/retention/retention-job.js';
 import type { ReadingStore } from '../readings/reading-store.js';
 
-/** Retention settings of the schedule (config `RETENTION_CRON`, `RETENTION_MONTHS`); absent: no retention job. */
+/**
+ * Retention settings of the schedule (config `RETENTION_CRON`, `RETENTION_MONTHS`); absent: no
+ * retention job.
+ */
 export interface RetentionSchedule {
   readonly retentionCron: string;
   readonly retentionMonths: number;
@@ -17,8 +20,9 @@ export interface Jobs {
 }
 
 /**
- * Map schedules to job functions; nothing else (docs/design.md §7). Settlement takes its leases in the ledger,
- * so every instance may run this schedule; `noOverlap` skips a tick while the previous run is still going.
+ * Map schedules to job functions; nothing else (docs/design.md §7). Settlement takes its leases in
+ * the ledger, so every instance may run this schedule; `noOverlap` skips a tick while the previous
+ * run is still going.
  */
 export function startJobs(
   deps: BillingDeps & { readonly store: Pick<ReadingStore, 'windows' | 'deleteRanges'> },
@@ -27,7 +31,8 @@ export function startJobs(
   const tasks: ScheduledTask[] = [];
   let running: Promise<unknown> = Promise.resolve();
   let retaining: Promise<unknown> = Promise.resolve();
-  // Retention deletes only what settled periods no longer need; any instance may run it (deletes are idempotent).
+  // Retention deletes only what settled periods no longer need; any instance may run it (deletes
+  // are idempotent).
   if (
     opts.retentionCron !== undefined &&
     opts.retentionCron !== 'off' &&

@@ -14,15 +14,15 @@ export interface LedgerConnection {
 }
 
 /**
- * Open the ledger named by a URL: `postgres://…` / `postgresql://…` for PostgreSQL, `sqlite:<path>` (or a
- * bare path, or `sqlite::memory:`) for the embedded default.
+ * Open the ledger named by a URL: `postgres://…` / `postgresql://…` for PostgreSQL, `sqlite:<path>`
+ * (or a bare path, or `sqlite::memory:`) for the embedded default.
  */
 export function openLedger(url: string): LedgerConnection {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    // An idle connection the server drops (restart, failover, idle timeout) is reported as a pool 'error'
-    // event, which would crash the process with no listener. The pool discards that connection by itself;
-    // errors of running queries still reach their callers.
+    // An idle connection the server drops (restart, failover, idle timeout) is reported as a pool
+    // 'error' event, which would crash the process with no listener. The pool discards that
+    // connection by itself; errors of running queries still reach their callers.
     pool.on('error', () => undefined);
     const db = new Kysely<LedgerDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
@@ -41,9 +41,10 @@ export function openLedger(url: string): LedgerConnection {
 }
 
 /**
- * Kysely prepares every query anew; SQLite compiling the same few statements on every API request cost
- * more than running them. Statements are reused per SQL text (bounded): SQLite re-prepares one by itself
- * after a schema change, and wattledger never streams a query, so a statement is never busy when reused.
+ * Kysely prepares every query anew; SQLite compiling the same few statements on every API request
+ * cost more than running them. Statements are reused per SQL text (bounded): SQLite re-prepares one
+ * by itself after a schema change, and wattledger never streams a query, so a statement is never
+ * busy when reused.
  */
 function withStatementCache(sqlite: Database.Database): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();

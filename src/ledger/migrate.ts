@@ -20,10 +20,10 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
 }
 
 /**
- * Bring the ledger schema up to date. Safe to run from several processes: on PostgreSQL Kysely takes an
- * advisory lock and runs each migration in a transaction; on SQLite we do the equivalent (see below).
- * `to` migrates up or down to the migration of that name instead, so a test can fill an older schema
- * and upgrade it.
+ * Bring the ledger schema up to date. Safe to run from several processes: on PostgreSQL Kysely
+ * takes an advisory lock and runs each migration in a transaction; on SQLite we do the equivalent
+ * (see below). `to` migrates up or down to the migration of that name instead, so a test can fill
+ * an older schema and upgrade it.
  */
 export async function migrateLedger(
   ledger: LedgerConnection,
@@ -49,10 +49,10 @@ export async function migrateLedger(
 }
 
 /**
- * Kysely runs SQLite migrations outside any transaction and without a lock: a crash between two statements
- * would leave a half-applied schema that no later run can repair, and two processes opening one new file
- * would both migrate. BEGIN IMMEDIATE takes the database's write lock (waiting up to busy_timeout) and
- * makes the whole run atomic.
+ * Kysely runs SQLite migrations outside any transaction and without a lock: a crash between two
+ * statements would leave a half-applied schema that no later run can repair, and two processes
+ * opening one new file would both migrate. BEGIN IMMEDIATE takes the database's write lock (waiting
+ * up to busy_timeout) and makes the whole run atomic.
  */
 async function migrateSqlite(
   db: Kysely<unknown>,
@@ -64,7 +64,8 @@ async function migrateSqlite(
     try {
       outcome = await migrate(conn);
     } catch (e) {
-      await sql`rollback`.execute(conn).catch(() => undefined); // SQLite may have rolled back already
+      // SQLite may have rolled back already
+      await sql`rollback`.execute(conn).catch(() => undefined);
       throw e;
     }
     if (outcome.error === undefined) await sql`commit`.execute(conn);

@@ -1,8 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * Table shapes of the ledger, shared by SQLite and PostgreSQL. Timestamps are UTC RFC 3339 strings with
- * milliseconds (`2026-11-29T18:15:00.000Z`), which sort correctly as text in both dialects.
+ * Table shapes of the ledger, shared by SQLite and PostgreSQL. Timestamps are UTC RFC 3339 strings
+ * with milliseconds (`2026-11-29T18:15:00.000Z`), which sort correctly as text in both dialects.
  */
 export interface MeterTable {
   id: string;
@@ -32,7 +32,9 @@ export interface CustomerTable {
   name: string;
   email: string | null;
   created_at: string;
-  /** When the customer was erased (name and e-mail pseudonymised, readings deleted); null otherwise. */
+  /**
+   * When the customer was erased (name and e-mail pseudonymised, readings deleted); null otherwise.
+   */
   erased_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
@@ -54,7 +56,10 @@ export interface ContractTable {
   starts_at: string;
   ends_at: string | null;
   created_at: string;
-  /** The finest granularity the customer allows to be shown and kept: `month` (default), `day` or `interval`. */
+  /**
+   * The finest granularity the customer allows to be shown and kept: `month` (default), `day` or
+   * `interval`.
+   */
   consent: Generated<string>;
 }
 
@@ -68,7 +73,9 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
-/** A billing period that has ended (docs/design.md §1). The open period of a contract has no row. */
+/**
+ * A billing period that has ended (docs/design.md §1). The open period of a contract has no row.
+ */
 export interface BillingPeriodTable {
   id: string;
   contract_id: string;
@@ -86,7 +93,10 @@ export interface BillingPeriodTable {
   updated_at: string;
 }
 
-/** The last invoice sequence number issued in a year: incremented in the settling transaction, so numbers have no gaps. */
+/**
+ * The last invoice sequence number issued in a year: incremented in the settling transaction, so
+ * numbers have no gaps.
+ */
 export interface InvoiceSequenceTable {
   year: number;
   last_seq: number;
@@ -128,9 +138,9 @@ export interface AdjustmentTable {
 }
 
 /**
- * The readings change feed (migration 0005): readings stored late, meters that resumed, readings deleted.
- * Readings caches drop what it names, and settlement recomputes the periods late rows touch. Bounds are
- * epoch ms, both included.
+ * The readings change feed (migration 0005): readings stored late, meters that resumed, readings
+ * deleted. Readings caches drop what it names, and settlement recomputes the periods late rows
+ * touch. Bounds are epoch ms, both included.
  */
 export interface ReadingChangeTable {
   id: Generated<number>;
@@ -143,8 +153,8 @@ export interface ReadingChangeTable {
 }
 
 /**
- * How far each durable reader of the feed has read (migration 0006): rows up to `last_id` are handled.
- * The feed is pruned only of rows every reader here has passed.
+ * How far each durable reader of the feed has read (migration 0006): rows up to `last_id` are
+ * handled. The feed is pruned only of rows every reader here has passed.
  */
 export interface ReadingChangeCursorTable {
   /** `settlement` or `retention`. */

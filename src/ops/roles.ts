@@ -8,7 +8,10 @@ export type ProcessRole = Config['ROLE'];
 
 /** The parts a role starts. Every role also serves /healthz, /readyz and /metrics. */
 export interface RoleParts {
-  /** The HTTP API (/v1, /docs, /openapi.json); without it the HTTP server answers the ops endpoints only. */
+  /**
+   * The HTTP API (/v1, /docs, /openapi.json); without it the HTTP server answers the ops endpoints
+   * only.
+   */
   readonly api: boolean;
   /** MQTT subscriber, spool and flusher (and, in `all` without MQTT_URL, the embedded broker). */
   readonly ingest: boolean;

@@ -21,7 +21,10 @@ export interface ConsentChange {
   readonly at: string;
   readonly from: Consent;
   readonly to: Consent;
-  /** The role of the key that changed it: `customer` (the customer themselves) or `admin` (recording it for them). */
+  /**
+   * The role of the key that changed it: `customer` (the customer themselves) or `admin` (recording
+   * it for them).
+   */
   readonly changedBy: string;
 }
 

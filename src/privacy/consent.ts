@@ -4,7 +4,8 @@ import { AppError } from '../shared/app-error.js';
 /**
  * The finest consumption granularity a customer allows to be shown and kept, per contract:
  * `month` (the default: what billing needs, lawful without a specific consent, as the CNIL allows),
- * `day`, or `interval` (15 minutes, and with it hours and the instantaneous power of the latest reading).
+ * `day`, or `interval` (15 minutes, and with it hours and the instantaneous power of the latest
+ * reading).
  */
 export const CONSENT_LEVELS = ['month', 'day', 'interval'] as const;
 export type Consent = (typeof CONSENT_LEVELS)[number];
@@ -45,9 +46,10 @@ export function coarser(a: Consent, b: Consent): Consent {
 }
 
 /**
- * Throw AppError `consent_required` (403) unless `given` covers `needed`. The problem names the level
- * needed (`requiredConsent`) and the one given (`consent`), so a client can explain what is missing.
- * The rule is the same for every role: staff see no finer data than the customer consented to.
+ * Throw AppError `consent_required` (403) unless `given` covers `needed`. The problem names the
+ * level needed (`requiredConsent`) and the one given (`consent`), so a client can explain what is
+ * missing. The rule is the same for every role: staff see no finer data than the customer consented
+ * to.
  */
 export function requireConsent(given: Consent, needed: Consent, what: string): void {
   if (allows(given, needed)) return;

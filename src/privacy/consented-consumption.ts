@@ -13,7 +13,10 @@ import {
   requireConsent,
 } from './consent.js';
 
-/** What consumption under a consent needs: the usual input, the contract's consent and its time zone. */
+/**
+ * What consumption under a consent needs: the usual input, the contract's consent and its time
+ * zone.
+ */
 export type ConsentedConsumptionInput = ConsumptionInput & ConsentFacts;
 
 interface ConsentFacts {
@@ -46,7 +49,8 @@ export function consentedConsumption(input: ConsentedConsumptionInput): Consumpt
 }
 
 /**
- * The refusals of `consentedConsumption` alone, so that a caller can refuse before reading the store.
+ * The refusals of `consentedConsumption` alone, so that a caller can refuse before reading the
+ * store.
  *
  * @throws AppError `consent_required`.
  */
@@ -63,7 +67,9 @@ export function requireConsentFor(
   }
 }
 
-/** A running bucket reduced to its consented units that are over: their sum, or null when none is. */
+/**
+ * A running bucket reduced to its consented units that are over: their sum, or null when none is.
+ */
 function completePart(
   b: Bucket,
   input: ConsumptionInput,

@@ -31,13 +31,14 @@ export interface MeterConsumption extends Consumption {
 }
 
 /**
- * A meter's consumption as its contract's consent allows, the work of `GET /v1/meters/{id}/consumption`
- * as a plain function, so the route only validates and presents. The consent is checked before the
- * store is read: a refused request costs no query. Readings are fetched around the range snapped to
- * bucket edges.
+ * A meter's consumption as its contract's consent allows, the work of
+ * `GET /v1/meters/{id}/consumption` as a plain function, so the route only validates and presents.
+ * The consent is checked before the store is read: a refused request costs no query. Readings are
+ * fetched around the range snapped to bucket edges.
  *
  * @throws AppError `not_found` for a meter `visibility` may not see; `consent_required`;
- *   `validation_failed` for too many buckets or a bad zone; `store_unavailable` when the store fails.
+ *   `validation_failed` for too many buckets or a bad zone; `store_unavailable` when the store
+ *   fails.
  */
 export async function meterConsumption(
   deps: MeterConsumptionDeps,

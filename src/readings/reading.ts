@@ -8,11 +8,16 @@ export interface Reading {
   readonly importWh: number;
   readonly exportWh?: number | undefined;
   readonly powerW?: number | undefined;
-  /** When wattledger received it (epoch ms). Kept so billing can find readings that arrived late. */
+  /**
+   * When wattledger received it (epoch ms). Kept so billing can find readings that arrived late.
+   */
   readonly receivedAt: number;
 }
 
-/** The stored readings of one meter around a time range: what plausibility checks and interpolation need. */
+/**
+ * The stored readings of one meter around a time range: what plausibility checks and interpolation
+ * need.
+ */
 export interface ReadingWindow {
   /** The latest reading strictly before `from`, if any. */
   readonly before?: Reading | undefined;
@@ -40,13 +45,16 @@ export interface WindowRequest {
   readonly to: number;
   /**
    * `registers`: only the registers are needed (billing, consumption), so a store may leave out
-   * `powerW` (answered undefined) and `receivedAt` (answered as `ts`) — InfluxDB then serialises about
-   * 40 % less. Default `all`.
+   * `powerW` (answered undefined) and `receivedAt` (answered as `ts`) — InfluxDB then serialises
+   * about 40 % less. Default `all`.
    */
   readonly fields?: 'all' | 'registers';
 }
 
-/** Two readings are the same sample when their registers and power agree (receivedAt does not count). */
+/**
+ * Two readings are the same sample when their registers and power agree (receivedAt does not
+ * count).
+ */
 export function sameSample(a: Reading, b: Reading): boolean {
   return (
     a.importWh === b.importWh &&

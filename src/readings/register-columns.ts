@@ -14,7 +14,8 @@ export interface RegisterColumns {
 
 /** The columns of readings already ascending by `ts` without duplicates (see `sortedReadings`). */
 export function columnsOf(sorted: readonly Reading[]): RegisterColumns {
-  // Plain arrays: short-lived typed arrays would count as external memory and bring full collections.
+  // Plain arrays: short-lived typed arrays would count as external memory and bring full
+  // collections.
   const ts = sorted.map((r) => r.ts);
   const importWh = sorted.map((r) => r.importWh);
   const exportWh = sorted.some((r) => r.exportWh !== undefined)
@@ -23,7 +24,10 @@ export function columnsOf(sorted: readonly Reading[]): RegisterColumns {
   return { ts, importWh, exportWh };
 }
 
-/** Refuse columns that are not strictly ascending by `ts` or not of one length: their answers would be wrong. */
+/**
+ * Refuse columns that are not strictly ascending by `ts` or not of one length: their answers would
+ * be wrong.
+ */
 export function assertColumns(c: RegisterColumns): void {
   if (
     c.importWh.length !== c.ts.length ||
@@ -37,7 +41,10 @@ export function assertColumns(c: RegisterColumns): void {
   }
 }
 
-/** The columns of a store window: the reading before, those inside and the one after (a store answers them ascending). */
+/**
+ * The columns of a store window: the reading before, those inside and the one after (a store
+ * answers them ascending).
+ */
 export function columnsOfWindow(w: ReadingWindow | undefined): RegisterColumns {
   if (w === undefined) return columnsOf([]);
   const readings = w.inside.slice();

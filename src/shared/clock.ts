@@ -1,4 +1,6 @@
-/** The only source of "now" in wattledger; tests inject a fixed or manual clock instead of sleeping. */
+/**
+ * The only source of "now" in wattledger; tests inject a fixed or manual clock instead of sleeping.
+ */
 export interface Clock {
   /** Current time in epoch milliseconds. */
   now(): number;
@@ -7,9 +9,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * A clock that reads `start` now and then runs at real speed: a whole instance (its timers, crons and
- * flushes all working as usual) placed at a chosen instant, so tests of calendar-bound behaviour do not
- * depend on the day they run.
+ * A clock that reads `start` now and then runs at real speed: a whole instance (its timers, crons
+ * and flushes all working as usual) placed at a chosen instant, so tests of calendar-bound
+ * behaviour do not depend on the day they run.
  */
 export function startingClock(start: number | string): Clock {
   const offset = (typeof start === 'string' ? Date.parse(start) : start) - Date.now();

@@ -4,8 +4,8 @@ const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
- * Parse an RFC 3339 timestamp (with `Z` or an offset) to epoch ms, or undefined when it is malformed
- * or names an impossible date (Feb 30, 25:00). Sub-millisecond digits are truncated.
+ * Parse an RFC 3339 timestamp (with `Z` or an offset) to epoch ms, or undefined when it is
+ * malformed or names an impossible date (Feb 30, 25:00). Sub-millisecond digits are truncated.
  */
 export function parseRfc3339(text: string): number | undefined {
   const m = RFC3339.exec(text);
@@ -33,7 +33,10 @@ export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** RFC 3339 in UTC for API answers: `2026-11-29T18:15:00Z`, with milliseconds only when there are some. */
+/**
+ * RFC 3339 in UTC for API answers: `2026-11-29T18:15:00Z`, with milliseconds only when there are
+ * some.
+ */
 export function toRfc3339(ms: number): string {
   let text = formatted.get(ms);
   if (text === undefined) {
@@ -45,7 +48,10 @@ export function toRfc3339(ms: number): string {
   return text;
 }
 
-/** Bucket edges repeat across answers (the same days and quarter hours for many meters): format each once. */
+/**
+ * Bucket edges repeat across answers (the same days and quarter hours for many meters): format each
+ * once.
+ */
 const formatted = new Map<number, string>();
 
 /** A zod schema for an RFC 3339 instant, transformed to epoch ms. */

@@ -10,7 +10,8 @@ export interface TtlCacheOptions {
 
 /**
  * A bounded map whose entries expire `ttlMs` after they were set: for lookups a busy API would
- * otherwise repeat against the ledger on every request, where an answer that old is still acceptable.
+ * otherwise repeat against the ledger on every request, where an answer that old is still
+ * acceptable.
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { readonly value: V; readonly expires: number }>();

@@ -14,7 +14,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-// Everything comes from this server; uPlot styles its canvas through the CSSOM, which style-src does not govern.
+// Everything comes from this server; uPlot styles its canvas through the CSSOM, which style-src
+// does not govern.
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-cache',
@@ -28,7 +29,10 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>w
 <p>The web app is not built. Run <code>npm run build</code> (or <code>npx tsx scripts/build-web.ts</code>) and reload.
 The API is at <a href="/docs">/docs</a>.</p></html>`;
 
-/** dist/web of the package this module belongs to, from src/web (tsx) or dist/src/web (compiled) alike. */
+/**
+ * dist/web of the package this module belongs to, from src/web (tsx) or dist/src/web (compiled)
+ * alike.
+ */
 export function defaultWebDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
@@ -46,9 +50,10 @@ interface Cached {
 
 /**
  * The built web app (scripts/build-web.ts): the customer app at `/`, the staff console at `/staff`,
- * their content-hashed files under `/assets/`. Pages are revalidated on every load (no-cache + ETag),
- * so a rebuild shows at once; assets never change under their name, so browsers keep them a year.
- * Only these paths are routed, so `/v1`, `/docs`, `/healthz` and unknown paths keep their own answers.
+ * their content-hashed files under `/assets/`. Pages are revalidated on every load
+ * (no-cache + ETag), so a rebuild shows at once; assets never change under their name, so browsers
+ * keep them a year. Only these paths are routed, so `/v1`, `/docs`, `/healthz` and unknown paths
+ * keep their own answers.
  */
 export function webRoutes(opts: { dir?: string } = {}): Hono {
   const dir = opts.dir ?? defaultWebDir();

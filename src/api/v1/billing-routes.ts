@@ -14,12 +14,14 @@ import { closeResultSchema, settlementResultSchema, summarySchema } from './bill
 import { BEARER, json, problems } from './schemas.js';
 
 /**
- * The bodies of these operations are optional. Sent without a body (and without a content type) they
- * are `{}` already; a client that sends an empty body labelled JSON means the same, not malformed JSON.
+ * The bodies of these operations are optional. Sent without a body (and without a content type)
+ * they are `{}` already; a client that sends an empty body labelled JSON means the same, not
+ * malformed JSON.
  */
 const emptyBodyIsEmptyObject: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (/json/i.test(c.req.header('content-type') ?? '') && (await c.req.text()).trim() === '') {
-    // Hono caches bodies as promises (whatever its BodyCache type says); the JSON validator then reads `{}`.
+    // Hono caches bodies as promises (whatever its BodyCache type says); the JSON validator then
+    // reads `{}`.
     (c.req.bodyCache as Record<string, Promise<unknown>>).text = Promise.resolve('{}');
   }
   await next();
@@ -125,7 +127,8 @@ export function billingRoutes(deps: AppDeps) {
     const body = c.req.valid('json');
     const actor = actorOf(c.get('principal'));
     const now = deps.clock.now();
-    // A move-out is recorded on the interval grid (periods are unions of quarter hours); a plain close may be at any instant.
+    // A move-out is recorded on the interval grid (periods are unions of quarter hours); a plain
+    // close may be at any instant.
     const { closed } =
       body.contractId === undefined
         ? await closeEndedPeriods(billing, { at: body.at ?? now, actor })

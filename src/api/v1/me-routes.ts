@@ -17,7 +17,10 @@ const getMe = createRoute({
   responses: { 200: json('the customer of the key', customerSchema), ...problems(401, 403) },
 });
 
-/** The caller's own customer record. Mounted before `/customers/{id}` so that `me` is not read as an id. */
+/**
+ * The caller's own customer record. Mounted before `/customers/{id}` so that `me` is not read as an
+ * id.
+ */
 export function meRoutes(deps: AppDeps) {
   const r = createRouter();
   r.openapi(getMe, async (c) => {

@@ -85,7 +85,9 @@ const postErase = createRoute({
   responses: { 200: json('what was erased', erasure), ...problems(400, 401, 403, 404, 409, 503) },
 });
 
-/** Consent, right of access (export) and right to erasure (the customer's rights over their data). */
+/**
+ * Consent, right of access (export) and right to erasure (the customer's rights over their data).
+ */
 export function privacyRoutes(deps: AppDeps, meters: MeterLookup) {
   const r = createRouter();
   r.openapi(putConsent, async (c) => {

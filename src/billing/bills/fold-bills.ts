@@ -7,20 +7,26 @@ import {
 } from './meter-usage.js';
 import { type BillReadRequest, forEachBillMeter } from './read-meters.js';
 
-/** A bill to read, and the ways each of its meters is taken (measured, projected at an instant, extrapolated). */
+/**
+ * A bill to read, and the ways each of its meters is taken (measured, projected at an instant,
+ * extrapolated).
+ */
 export interface BillFoldRequest extends BillReadRequest {
   readonly ways: readonly ((m: MeterReadings) => MeterUsage)[];
 }
 
-/** A bill's usage, one per way asked and in that order; or what taking a meter threw (a pricing input error). */
+/**
+ * A bill's usage, one per way asked and in that order; or what taking a meter threw (a pricing
+ * input error).
+ */
 export type FoldedBill =
   { readonly usages: readonly ContractUsage[] } | { readonly error: unknown };
 
 /**
- * Read bills from the store and sum each meter into its bill, every way asked, as its readings arrive:
- * only the store calls in flight hold readings, so neither a contract of a thousand meters nor a fleet
- * of contracts is ever in memory at once. A store failure rejects; a meter that cannot be taken fails
- * its bill only.
+ * Read bills from the store and sum each meter into its bill, every way asked, as its readings
+ * arrive: only the store calls in flight hold readings, so neither a contract of a thousand meters
+ * nor a fleet of contracts is ever in memory at once. A store failure rejects; a meter that cannot
+ * be taken fails its bill only.
  */
 export async function foldBills(
   store: Pick<ReadingStore, 'windows'>,

@@ -26,8 +26,9 @@ export interface MeterReadings {
 const sumOf = (xs: readonly PricedInterval[]): bigint => xs.reduce((a, i) => a + i.importMwh, 0n);
 
 /**
- * Measured intervals of `period` for one meter (docs/design.md §1 interpolation), no projection: what a
- * provisional or settled bill prices. `endKnown` tells whether a reading at or after the end exists.
+ * Measured intervals of `period` for one meter (docs/design.md §1 interpolation), no projection:
+ * what a provisional or settled bill prices. `endKnown` tells whether a reading at or after the end
+ * exists.
  */
 export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
   const sorted = sortedReadings(m.readings);
@@ -44,9 +45,10 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
 }
 
 /**
- * Measured intervals of `period` up to the meter's latest reading at or before `asOfLimit`, then the
- * 7-day baseline projection of docs/design.md §5 from there to the period end: an open period's estimate, or
- * a forced settlement's extrapolated end index. Readings after `asOfLimit` are ignored.
+ * Measured intervals of `period` up to the meter's latest reading at or before `asOfLimit`, then
+ * the 7-day baseline projection of docs/design.md §5 from there to the period end: an open period's
+ * estimate, or a forced settlement's extrapolated end index. Readings after `asOfLimit` are
+ * ignored.
  */
 export function projectedUsage(
   m: MeterReadings,
@@ -105,7 +107,10 @@ export interface MeterSummary {
   readonly projectedIntervals: number;
 }
 
-/** A contract's usage of a period: its meters' intervals summed per quarter hour (ascending), and each meter's summary. */
+/**
+ * A contract's usage of a period: its meters' intervals summed per quarter hour (ascending), and
+ * each meter's summary.
+ */
 export interface ContractUsage {
   readonly intervals: readonly PricedInterval[];
   /** By meter id. */
@@ -114,8 +119,8 @@ export interface ContractUsage {
 
 /**
  * Meter usages summed one meter at a time: a contract's meters never need to be in memory together
- * (a month of 15-minute intervals of a thousand meters would not fit in the heap `npm start` runs with).
- * Sums are exact and independent of the order the meters come in.
+ * (a month of 15-minute intervals of a thousand meters would not fit in the heap `npm start` runs
+ * with). Sums are exact and independent of the order the meters come in.
  */
 export class UsageFold {
   private readonly byStart = new Map<number, { importMwh: bigint; exportMwh: bigint | null }>();

@@ -13,9 +13,10 @@ import {
 } from './meter-usage.js';
 
 /**
- * How a bill's energy was obtained (docs/design.md §4 `basis`): `measured` (readings only), `baseline-7d`
- * (measured so far plus the 7-day baseline projection), `extrapolated-7d` (a forced settlement whose
- * end index was extrapolated by the baseline), `none` (an estimate with no baseline: nothing projected).
+ * How a bill's energy was obtained (docs/design.md §4 `basis`): `measured` (readings only),
+ * `baseline-7d` (measured so far plus the 7-day baseline projection), `extrapolated-7d` (a forced
+ * settlement whose end index was extrapolated by the baseline), `none` (an estimate with no
+ * baseline: nothing projected).
  */
 export type BasisMethod = 'measured' | 'baseline-7d' | 'extrapolated-7d' | 'none';
 
@@ -31,7 +32,9 @@ export interface BillBasis {
 export interface PeriodBill {
   readonly bill: Bill;
   readonly basis: BillBasis;
-  /** Meters whose end index is unknown (no reading at or after the period end); empty when complete. */
+  /**
+   * Meters whose end index is unknown (no reading at or after the period end); empty when complete.
+   */
   readonly meterIdsWithoutEnd: readonly string[];
 }
 
@@ -84,9 +87,9 @@ export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
 }
 
 /**
- * The estimate of an open period at `now` (docs/design.md §5): measured consumption from the period start to
- * each meter's latest reading, plus the baseline projection to the period end; the standing charge
- * for the full period.
+ * The estimate of an open period at `now` (docs/design.md §5): measured consumption from the period
+ * start to each meter's latest reading, plus the baseline projection to the period end; the
+ * standing charge for the full period.
  */
 export function estimatedBill(input: PeriodBillInput, now: number): PeriodBill {
   return estimatedBillOf(
@@ -112,11 +115,17 @@ export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill 
 
 const EXTRAPOLATED = ' (end index extrapolated from the 7-day baseline)';
 
-/** Every meter's usage for a forced settlement: the baseline projection where the end index is missing. */
+/**
+ * Every meter's usage for a forced settlement: the baseline projection where the end index is
+ * missing.
+ */
 export const extrapolatedUsage = (m: MeterReadings, f: Pick<BillFrame, 'period' | 'tz'>) =>
   projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
 
-/** How settling (or re-pricing) a period takes each meter: measured, then extrapolated when a forced end index may be needed. */
+/**
+ * How settling (or re-pricing) a period takes each meter: measured, then extrapolated when a forced
+ * end index may be needed.
+ */
 export const settlementWays = (
   f: Pick<BillFrame, 'period' | 'tz'>,
   extrapolate: boolean,
@@ -126,8 +135,8 @@ export const settlementWays = (
 ];
 
 /**
- * A forced settlement (docs/design.md §5): meters without a reading after the period end get their missing end
- * index extrapolated by the baseline projection, and the energy lines say so.
+ * A forced settlement (docs/design.md §5): meters without a reading after the period end get their
+ * missing end index extrapolated by the baseline projection, and the energy lines say so.
  */
 export function extrapolatedBill(input: PeriodBillInput): PeriodBill {
   return extrapolatedBillOf(

@@ -2,7 +2,10 @@ import type { ReadingStore } from '../../readings/reading-store.js';
 import type { WindowRequest } from '../../readings/reading.js';
 import type { MeterReadings } from './meter-usage.js';
 
-/** The readings one bill needs: some meters over `[from, to]`, with each meter's nearest neighbours outside. */
+/**
+ * The readings one bill needs: some meters over `[from, to]`, with each meter's nearest neighbours
+ * outside.
+ */
 export interface BillReadRequest {
   readonly key: string;
   readonly meterIds: readonly string[];
@@ -14,11 +17,11 @@ export interface BillReadRequest {
 const CHUNK = 25;
 
 /**
- * Read the readings of many bills with as few store round trips as the store allows (`windows` takes
- * each meter once per call, so two bills of one meter go to separate calls), up to `concurrency` calls
- * at a time, and hand each bill's meters to `visit` as they arrive (before and after neighbours
- * included), in no particular order. Only the calls in flight are in memory: a caller that reduces
- * each meter at once never holds a large contract's readings all together.
+ * Read the readings of many bills with as few store round trips as the store allows (`windows`
+ * takes each meter once per call, so two bills of one meter go to separate calls), up to
+ * `concurrency` calls at a time, and hand each bill's meters to `visit` as they arrive (before and
+ * after neighbours included), in no particular order. Only the calls in flight are in memory: a
+ * caller that reduces each meter at once never holds a large contract's readings all together.
  */
 export async function forEachBillMeter(
   store: Pick<ReadingStore, 'windows'>,
@@ -70,7 +73,10 @@ export async function forEachBillMeter(
   );
 }
 
-/** `forEachBillMeter`, collected: each bill's meters with their readings, in the order of its `meterIds`. */
+/**
+ * `forEachBillMeter`, collected: each bill's meters with their readings, in the order of its
+ * `meterIds`.
+ */
 export async function readBillMeters(
   store: Pick<ReadingStore, 'windows'>,
   requests: readonly BillReadRequest[],

@@ -38,7 +38,8 @@ describe('projectIntervals', () => {
       isNight(s, tz) ? 100_000n : 400_000n,
     );
     const p = projectIntervals({ measured: [], asOf, periodEnd, baseline, tz });
-    // Mean power 300 Wh per quarter hour (32 night, 64 day quarter hours a day) over 2016 intervals.
+    // Mean power 300 Wh per quarter hour (32 night, 64 day quarter hours a day)
+    // over 2016 intervals.
     expect(p.projectedImportMwh).toBe(2016n * 300_000n);
     expect(sumOf(p.intervals)).toBe(p.projectedImportMwh);
     for (const i of p.intervals)

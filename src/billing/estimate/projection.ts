@@ -7,14 +7,23 @@ import { localClock } from '../pricing/local-clock.js';
 /** The baseline window: the 7 days before the latest reading (docs/design.md §5). */
 export const BASELINE_MS = 7 * 86_400_000;
 
-/** `baseline-7d`: average import power of the baseline, shaped by it; `none`: no baseline, nothing projected. */
+/**
+ * `baseline-7d`: average import power of the baseline, shaped by it; `none`: no baseline, nothing
+ * projected.
+ */
 export type ProjectionMethod = 'baseline-7d' | 'none';
 
 /** What the projection of an open period starts from. */
 export interface ProjectionInput {
-  /** Intervals measured so far in the open period, ascending; all must start before the projection does. */
+  /**
+   * Intervals measured so far in the open period, ascending; all must start before the projection
+   * does.
+   */
   readonly measured: readonly PricedInterval[];
-  /** The latest reading (epoch ms): the projection covers `[asOf rounded up to a quarter hour, periodEnd)`. */
+  /**
+   * The latest reading (epoch ms): the projection covers
+   * `[asOf rounded up to a quarter hour, periodEnd)`.
+   */
   readonly asOf: number;
   /** End of the open period (epoch ms, on a UTC quarter hour, as every period edge is). */
   readonly periodEnd: number;
@@ -23,13 +32,18 @@ export interface ProjectionInput {
    * are unknown, not zero: the average is over the intervals present.
    */
   readonly baseline: readonly PricedInterval[];
-  /** The contract's IANA time zone: the shape follows local weekdays and quarter hours of the day. */
+  /**
+   * The contract's IANA time zone: the shape follows local weekdays and quarter hours of the day.
+   */
   readonly tz: string;
 }
 
 /** Projected consumption to period end. */
 export interface Projection {
-  /** One interval per quarter hour of `[asOf rounded up, periodEnd)`, `exportMwh` null; empty with method `none`. */
+  /**
+   * One interval per quarter hour of `[asOf rounded up, periodEnd)`, `exportMwh` null; empty with
+   * method `none`.
+   */
   readonly intervals: PricedInterval[];
   /** Sum of `intervals`: baseline average power × remaining time, in exact milli-Wh. */
   readonly projectedImportMwh: bigint;
@@ -43,7 +57,8 @@ const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
 /**
  * `total` split in proportion to `weights` (non-negative, at least one), exactly: each share is the
  * floor of its exact value, and the units left go one each to the largest fractional parts, earlier
- * intervals first on ties, so the result is deterministic and sums to `total`. All-zero weights split evenly.
+ * intervals first on ties, so the result is deterministic and sums to `total`. All-zero weights
+ * split evenly.
  */
 function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
   let sum = weights.reduce((a, w) => a + w, 0n);
@@ -74,17 +89,18 @@ function check(input: ProjectionInput, start: number): void {
 }
 
 /**
- * The estimate's projection (docs/design.md §5, method `baseline-7d`) for the quarter hours from `asOf`
- * rounded up to the period end. Its total is the average import power of the baseline times the
- * remaining time, exactly (`Σ baseline × remaining intervals / baseline intervals`, rounded half away
- * from zero to the milli-Wh). Its shape, which decides the band mix under time-of-use, follows the
- * baseline: each projected interval is weighted by the mean of the baseline intervals at the same
- * local weekday and quarter hour of the day, or by the baseline's flat mean where there are none
- * (a baseline shorter than a week, a clock change), then the total is apportioned to the weights.
- * Baseline export is ignored. Without any baseline interval, nothing is projected (method `none`).
+ * The estimate's projection (docs/design.md §5, method `baseline-7d`) for the quarter hours from
+ * `asOf` rounded up to the period end. Its total is the average import power of the baseline times
+ * the remaining time, exactly (`Σ baseline × remaining intervals / baseline intervals`, rounded
+ * half away from zero to the milli-Wh). Its shape, which decides the band mix under time-of-use,
+ * follows the baseline: each projected interval is weighted by the mean of the baseline intervals
+ * at the same local weekday and quarter hour of the day, or by the baseline's flat mean where there
+ * are none (a baseline shorter than a week, a clock change), then the total is apportioned to the
+ * weights. Baseline export is ignored. Without any baseline interval, nothing is projected (method
+ * `none`).
  *
- * @throws RangeError for a period end off the quarter-hour grid, an unknown zone, a negative baseline
- *   import, or measured intervals reaching into the projection.
+ * @throws RangeError for a period end off the quarter-hour grid, an unknown zone, a negative
+ *   baseline import, or measured intervals reaching into the projection.
  */
 export function projectIntervals(input: ProjectionInput): Projection {
   const start = Math.ceil(input.asOf / QUARTER_MS) * QUARTER_MS;

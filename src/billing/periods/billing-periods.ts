@@ -21,7 +21,10 @@ export interface BillingPeriod {
 /** The most periods `periodsBetween` returns: 100 years of months. */
 export const MAX_PERIODS = 1_200;
 
-/** Months are at most 31 days and an hour: a span longer than MAX_PERIODS of these is refused at once. */
+/**
+ * Months are at most 31 days and an hour: a span longer than MAX_PERIODS of these is refused at
+ * once.
+ */
 const MONTH_MAX_MS = 32 * 86_400_000;
 
 const rules = new Map<string, EdgeRule>();
@@ -61,9 +64,10 @@ function clip(contract: ContractSpan, monthStart: number, monthEnd: number): Bil
 }
 
 /**
- * The billing period of `contract` containing `at` (docs/design.md §1): the calendar month in the contract's
- * time zone, `[local 1st 00:00, next local 1st 00:00)`, starting no earlier than the contract and
- * ending no later than its move-out. An instant on an edge belongs to the period starting there.
+ * The billing period of `contract` containing `at` (docs/design.md §1): the calendar month in the
+ * contract's time zone, `[local 1st 00:00, next local 1st 00:00)`, starting no earlier than the
+ * contract and ending no later than its move-out. An instant on an edge belongs to the period
+ * starting there.
  *
  * @returns undefined before the contract starts, or at or after its move-out.
  * @throws RangeError for an unknown time zone, a non-finite `at` or an inconsistent contract span.
@@ -79,12 +83,13 @@ export function periodContaining(contract: ContractSpan, at: number): BillingPer
 }
 
 /**
- * The billing periods of `contract` overlapping `[from, to)`, ascending and contiguous: the first may
- * start at the contract start and the last end at its move-out, but they are not cut to `[from, to)`.
- * Empty when the range misses the contract.
+ * The billing periods of `contract` overlapping `[from, to)`, ascending and contiguous: the first
+ * may start at the contract start and the last end at its move-out, but they are not cut to
+ * `[from, to)`. Empty when the range misses the contract.
  *
  * @throws RangeError when more than `MAX_PERIODS` periods would result (checked before and while
- *   they are made), for non-finite or reversed bounds, an unknown time zone or an inconsistent contract.
+ *   they are made), for non-finite or reversed bounds, an unknown time zone or an inconsistent
+ *   contract.
  */
 export function periodsBetween(contract: ContractSpan, from: number, to: number): BillingPeriod[] {
   checkContract(contract);

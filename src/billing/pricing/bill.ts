@@ -19,11 +19,16 @@ export interface PricedInterval {
 /** What `priceBill` prices. */
 export interface PricingInput {
   readonly tariff: Tariff;
-  /** A billing period or part of one (a move-out ends it early); tiers count from `period.start`. */
+  /**
+   * A billing period or part of one (a move-out ends it early); tiers count from `period.start`.
+   */
   readonly period: TimeRange;
   /** The contract's IANA time zone: local days, weekdays and times of day are read there. */
   readonly tz: string;
-  /** Intervals inside the period, ascending by start, at most one per quarter hour; absent ones count as zero. */
+  /**
+   * Intervals inside the period, ascending by start, at most one per quarter hour; absent ones
+   * count as zero.
+   */
   readonly intervals: readonly PricedInterval[];
 }
 
@@ -36,13 +41,19 @@ export type BillLineKind = 'energy' | 'standing_charge' | 'export_credit' | 'tax
  */
 export interface BillLine {
   readonly kind: BillLineKind;
-  /** For people: `Energy HP 2026-10-01 – 2026-10-31`, `Standing charge 2026-10-01 – 2026-10-31 (31 days)`, `VAT 20 %`. */
+  /**
+   * For people: `Energy HP 2026-10-01 – 2026-10-31`,
+   * `Standing charge 2026-10-01 – 2026-10-31 (31 days)`, `VAT 20 %`.
+   */
   readonly description: string;
   /** kWh with 3 decimals, days with 4, or for a percent tax the base amount in the currency. */
   readonly quantity: string;
   /** `kWh`, `day`, or the currency code for a percent tax (whose base is money). */
   readonly unit: string;
-  /** Price per unit as the tariff states it; negative for an export credit; `percent / 100` for a percent tax. */
+  /**
+   * Price per unit as the tariff states it; negative for an export credit; `percent / 100` for a
+   * percent tax.
+   */
   readonly unitPrice: string;
   /** Money with the currency's minor digits; negative for a credit. */
   readonly amount: string;
@@ -50,7 +61,10 @@ export interface BillLine {
   readonly band?: string;
   /** The tier (1-based) of a tiered energy line. */
   readonly tier?: number;
-  /** `validFrom` of the tariff version that priced the line; absent on percent taxes, which span versions. */
+  /**
+   * `validFrom` of the tariff version that priced the line; absent on percent taxes, which span
+   * versions.
+   */
   readonly versionFrom?: string;
 }
 

@@ -18,8 +18,8 @@ describe('fixed: half away from zero', () => {
   });
 
   it('keeps exact products of long rates and quantities', () => {
-    // 123456789012345123456789012 × 987654321 = 121932631124827983525376124487120852 (Python integers),
-    // with 12 + 4 decimals: 36 significant digits, exact at precision 60.
+    // 123456789012345123456789012 × 987654321 = 121932631124827983525376124487120852
+    // (Python integers), with 12 + 4 decimals: 36 significant digits, exact at precision 60.
     expect(new Dec('123456789012345.123456789012').times('98765.4321').toFixed()).toBe(
       '12193263112482798352.5376124487120852',
     );

@@ -3,8 +3,8 @@ import { Decimal } from 'decimal.js';
 /**
  * The exact decimal of the pricing engine: a private decimal.js constructor whose precision (60
  * significant digits) holds every product and sum of the engine exactly (rates have at most 15 + 12
- * digits, quantities fewer), so rounding happens only where docs/design.md §5 says, and always half away
- * from zero. A clone keeps other modules' Decimal settings from changing ours.
+ * digits, quantities fewer), so rounding happens only where docs/design.md §5 says, and always half
+ * away from zero. A clone keeps other modules' Decimal settings from changing ours.
  */
 export const Dec = Decimal.clone({
   precision: 60,
@@ -15,7 +15,9 @@ export const Dec = Decimal.clone({
 /** An exact decimal value of the pricing engine. */
 export type Dec = InstanceType<typeof Dec>;
 
-/** `value` rounded to `dp` decimals, halves away from zero (docs/design.md §5: `-0.045` → `-0.05`). */
+/**
+ * `value` rounded to `dp` decimals, halves away from zero (docs/design.md §5: `-0.045` → `-0.05`).
+ */
 export function roundHalfUp(value: Dec, dp: number): Dec {
   const rounded = value.toDecimalPlaces(dp, Decimal.ROUND_HALF_UP);
   return rounded.isZero() ? new Dec(0) : rounded; // no "-0.00" on a bill

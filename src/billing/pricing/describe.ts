@@ -30,7 +30,10 @@ export function describeTier(share: TierShare): string {
     : `tier ${share.tier} (${share.lower}–${share.upper} kWh)`;
 }
 
-/** A decimal without trailing fraction zeros, for prose: `"31.0000"` → `"31"`, `"16.5830"` → `"16.583"`. */
+/**
+ * A decimal without trailing fraction zeros, for prose: `"31.0000"` → `"31"`,
+ * `"16.5830"` → `"16.583"`.
+ */
 export function trimZeros(decimal: string): string {
   return decimal.includes('.') ? decimal.replace(/0+$/, '').replace(/\.$/, '') : decimal;
 }

@@ -30,7 +30,8 @@ describe('intervalsFromReadings', () => {
       readings,
       range('2026-01-01T00:00Z', '2026-01-01T01:00Z'),
     );
-    // index(00:15) = 10 + 1 × 8/15 = 10.5333… → 10.533 Wh; index(00:30) = 11 + 20 × 8/18 = 19.888… → 19.889;
+    // index(00:15) = 10 + 1 × 8/15 = 10.5333… → 10.533 Wh;
+    // index(00:30) = 11 + 20 × 8/18 = 19.888… → 19.889;
     // index(00:45) = 31 + 9 × 5/20 = 33.25
     expect(
       intervals.map((i) => [new Date(i.start).toISOString().slice(11, 16), i.importMwh]),
@@ -40,7 +41,8 @@ describe('intervalsFromReadings', () => {
       ['00:30', 13_361n],
       ['00:45', 6_750n],
     ]);
-    expect(intervals.reduce((s, i) => s + i.importMwh, 0n)).toBe(40_000n); // the differences telescope
+    // the differences telescope
+    expect(intervals.reduce((s, i) => s + i.importMwh, 0n)).toBe(40_000n);
     expect(missing).toEqual([]);
   });
 
@@ -74,7 +76,8 @@ describe('intervalsFromReadings', () => {
       readings,
       range('2026-01-01T00:00Z', '2026-01-01T01:30Z'),
     );
-    // index known on [00:10, 00:50]: only the quarter hours 00:15–00:30 and 00:30–00:45 have both ends
+    // index known on [00:10, 00:50]:
+    // only the quarter hours 00:15–00:30 and 00:30–00:45 have both ends
     expect(
       intervals.map((i) => [new Date(i.start).toISOString().slice(11, 16), i.importMwh]),
     ).toEqual([

@@ -21,15 +21,16 @@ const exportDiff = (a: MeterIndex, b: MeterIndex): bigint | null =>
 
 /**
  * One meter's readings as the priced intervals of `period` (whose bounds must lie on UTC quarter
- * hours): the index at each quarter-hour edge is the reading there or the linear interpolation between
- * the nearest readings around it (docs/design.md §1), in exact milli-Wh, by the same consumption core that
- * answers the consumption API; so a bill's kWh are the sum of the quarter hours the customer sees.
- * Pass the nearest reading before and after the period too, or its first and last intervals are
- * unknown. Unlike a `partial` consumption bucket, an interval reaching past the latest reading is
- * not priced on the part already measured: it is reported in `missing`, for the caller to settle
- * later, estimate or hold.
+ * hours): the index at each quarter-hour edge is the reading there or the linear interpolation
+ * between the nearest readings around it (docs/design.md §1), in exact milli-Wh, by the same
+ * consumption core that answers the consumption API; so a bill's kWh are the sum of the quarter
+ * hours the customer sees. Pass the nearest reading before and after the period too, or its first
+ * and last intervals are unknown. Unlike a `partial` consumption bucket, an interval reaching past
+ * the latest reading is not priced on the part already measured: it is reported in `missing`, for
+ * the caller to settle later, estimate or hold.
  *
- * @throws PricingInputError when a period bound is not on a UTC quarter hour or the period is reversed.
+ * @throws PricingInputError when a period bound is not on a UTC quarter hour or the period is
+ *   reversed.
  */
 export function intervalsFromReadings(
   readings: readonly Reading[],

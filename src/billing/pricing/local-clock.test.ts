@@ -10,7 +10,8 @@ describe('localClock', () => {
     ['America/New_York', '2026-01-01T00:00Z', '2027-01-01T00:00Z'],
     ['Australia/Lord_Howe', '2026-01-01T00:00Z', '2027-01-01T00:00Z'], // half-hour clock changes
     ['Asia/Kathmandu', '2026-01-01T00:00Z', '2026-03-01T00:00Z'], // +05:45
-    ['America/Boa_Vista', '2000-09-01T00:00Z', '2000-12-01T00:00Z'], // DST for 6.875 days in Oct 2000
+    // DST for 6.875 days in Oct 2000
+    ['America/Boa_Vista', '2000-09-01T00:00Z', '2000-12-01T00:00Z'],
     ['America/Santiago', '2026-03-01T00:00Z', '2026-10-01T00:00Z'], // clock changes at midnight
   ])('agrees with luxon at every quarter hour in %s from %s', (tz, from, to) => {
     const clock = localClock(tz);
@@ -29,7 +30,8 @@ describe('localClock', () => {
     // 2026-10-25 is a Sunday: 00:00Z is 02:00 CEST, 01:00Z is 02:00 CET (the repeated hour).
     expect(clock(Date.parse('2026-10-25T01:00Z'))).toEqual({ weekday: 6, minuteOfDay: 120 });
     expect(clock(Date.parse('2026-10-25T00:00Z'))).toEqual({ weekday: 6, minuteOfDay: 120 });
-    expect(clock(Date.parse('2026-03-29T01:00Z'))).toEqual({ weekday: 6, minuteOfDay: 180 }); // 02:00 CET does not exist: 03:00 CEST
+    // 02:00 CET does not exist: 03:00 CEST
+    expect(clock(Date.parse('2026-03-29T01:00Z'))).toEqual({ weekday: 6, minuteOfDay: 180 });
     expect(clock(Date.parse('2026-10-25T22:45Z'))).toEqual({
       weekday: 6,
       minuteOfDay: 23 * 60 + 45,

@@ -55,9 +55,9 @@ export function pricedLine(spec: LineSpec, minorDigits: number): PricedLine {
 const kwh = (mwh: bigint): Dec => roundHalfUp(mwhToKwh(mwh), KWH_DECIMALS);
 
 /**
- * The lines of one part (docs/design.md §5 rules 2 to 4), in this order: energy (per band, per tier, or one
- * flat line), the standing charge, the export credit, the per-kWh taxes. Lines with a zero quantity are
- * left out, except the standing charge, which is due for every day of supply.
+ * The lines of one part (docs/design.md §5 rules 2 to 4), in this order: energy (per band, per
+ * tier, or one flat line), the standing charge, the export credit, the per-kWh taxes. Lines with a
+ * zero quantity are left out, except the standing charge, which is due for every day of supply.
  */
 export function partLines(ctx: PartContext): PricedLine[] {
   const { part, usage, tz, minorDigits } = ctx;

@@ -8,15 +8,23 @@ import { touBandOf } from './tou-bands.js';
 /** The exact consumption of one tariff part, summed from its intervals. */
 export interface PartUsage {
   readonly importMwh: bigint;
-  /** Intervals with an unknown export register add nothing: no credit for export nobody measured. */
+  /**
+   * Intervals with an unknown export register add nothing: no credit for export nobody measured.
+   */
   readonly exportMwh: bigint;
-  /** Import per time-of-use band, in the order the version lists its bands; empty for other energy types. */
+  /**
+   * Import per time-of-use band, in the order the version lists its bands; empty for other energy
+   * types.
+   */
   readonly importByBand: ReadonlyMap<string, bigint>;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** What is wrong with an interval, if anything (no closure or object per call: this runs per quarter hour). */
+/**
+ * What is wrong with an interval, if anything (no closure or object per call: this runs per quarter
+ * hour).
+ */
 function intervalProblem(
   iv: PricedInterval,
   period: TimeRange,
@@ -34,9 +42,10 @@ function intervalProblem(
 }
 
 /**
- * Each part's consumption (docs/design.md §5 rules 1, 2, 4): an interval belongs to the part its start lies
- * in, and under time of use to the band in force at its local start time in `tz`. One pass over the
- * intervals, which must be ascending, on the quarter-hour grid and wholly inside `period`.
+ * Each part's consumption (docs/design.md §5 rules 1, 2, 4): an interval belongs to the part its
+ * start lies in, and under time of use to the band in force at its local start time in `tz`. One
+ * pass over the intervals, which must be ascending, on the quarter-hour grid and wholly inside
+ * `period`.
  *
  * @throws PricingInputError for an interval that breaks those rules.
  */

@@ -1,6 +1,7 @@
 /**
- * Worked examples of docs/design.md §5, computed by hand in the comments: whole months, a DST month with a
- * wrapping time-of-use window, a move-out, February in a leap year. Each bill is also checked to add up.
+ * Worked examples of docs/design.md §5, computed by hand in the comments: whole months, a DST month
+ * with a wrapping time-of-use window, a move-out, February in a leap year. Each bill is also
+ * checked to add up.
  */
 import { describe, expect, it } from 'vitest';
 import { addsUp, brief, constant, t } from '../../../test/support/pricing.js';
@@ -28,7 +29,8 @@ const V1 = '2026-01-01T00:00:00+01:00';
 
 describe('priceBill: worked months', () => {
   it('a flat month of 31 days, 312.456 kWh', () => {
-    // 2976 quarter hours; 2975 × 105 000 mWh + 81 499 mWh = 312 456 499 mWh = 312.456499 kWh → 312.456
+    // 2976 quarter hours;
+    // 2975 × 105 000 mWh + 81 499 mWh = 312 456 499 mWh = 312.456499 kWh → 312.456
     const intervals = constant('2026-01-01T00:00+01:00', '2026-02-01T00:00+01:00', 105_000n);
     intervals[intervals.length - 1] = { ...intervals[intervals.length - 1]!, importMwh: 81_499n };
     const bill = priceBill({
@@ -99,11 +101,16 @@ describe('priceBill: worked months', () => {
       intervals: constant('2026-10-01T00:00+02:00', '2026-11-01T00:00+01:00', 250_000n),
     });
     expect(brief(bill)).toEqual([
-      ['Energy HP 2026-10-01 – 2026-10-31', '496.000', '0.2081', '103.22'], // 496 × 0.2081 = 103.2176 → 103.22
-      ['Energy HC 2026-10-01 – 2026-10-31', '249.000', '0.1635', '40.71'], // 249 × 0.1635 = 40.7115 → 40.71
-      ['Standing charge 2026-10-01 – 2026-10-31 (31 days)', '31.0000', '0.4512', '13.99'], // the 25-hour day is one day: 31 × 0.4512 = 13.9872
-      ['Excise 2026-10-01 – 2026-10-31', '745.000', '0.0225', '16.76'], // 745 × 0.0225 = 16.7625 → 16.76
-      ['VAT 20 %', '174.68', '0.2', '34.94'], // 103.22 + 40.71 + 13.99 + 16.76 = 174.68; × 0.2 = 34.936 → 34.94
+      // 496 × 0.2081 = 103.2176 → 103.22
+      ['Energy HP 2026-10-01 – 2026-10-31', '496.000', '0.2081', '103.22'],
+      // 249 × 0.1635 = 40.7115 → 40.71
+      ['Energy HC 2026-10-01 – 2026-10-31', '249.000', '0.1635', '40.71'],
+      // the 25-hour day is one day: 31 × 0.4512 = 13.9872
+      ['Standing charge 2026-10-01 – 2026-10-31 (31 days)', '31.0000', '0.4512', '13.99'],
+      // 745 × 0.0225 = 16.7625 → 16.76
+      ['Excise 2026-10-01 – 2026-10-31', '745.000', '0.0225', '16.76'],
+      // 103.22 + 40.71 + 13.99 + 16.76 = 174.68; × 0.2 = 34.936 → 34.94
+      ['VAT 20 %', '174.68', '0.2', '34.94'],
     ]);
     expect(bill.lines.map((l) => l.band)).toEqual(['HP', 'HC', undefined, undefined, undefined]);
     expect([bill.subtotal, bill.total]).toEqual(['174.68', '209.62']); // 174.68 + 34.94
@@ -111,8 +118,10 @@ describe('priceBill: worked months', () => {
   });
 
   it('a move-out on the 17th at 14:00 local', () => {
-    // [Oct 1 00:00, Oct 17 14:00) CEST: 16 days + 14 h = 398 h = 1592 quarter hours of 250 Wh = 398.000 kWh.
-    // HC: 16 × 8 h + the 17th's 00:00–06:00 = 134 h → 134.000 kWh; HP: 16 × 16 h + 06:00–14:00 = 264 h → 264.000 kWh.
+    // [Oct 1 00:00, Oct 17 14:00) CEST: 16 days + 14 h = 398 h
+    // = 1592 quarter hours of 250 Wh = 398.000 kWh.
+    // HC: 16 × 8 h + the 17th's 00:00–06:00 = 134 h → 134.000 kWh;
+    // HP: 16 × 16 h + 06:00–14:00 = 264 h → 264.000 kWh.
     const period = { start: t('2026-10-01T00:00+02:00'), end: t('2026-10-17T14:00+02:00') };
     const bill = priceBill({
       tariff: DESIGN,
@@ -121,12 +130,16 @@ describe('priceBill: worked months', () => {
       intervals: constant('2026-10-01T00:00+02:00', '2026-10-17T14:00+02:00', 250_000n),
     });
     expect(brief(bill)).toEqual([
-      ['Energy HP 2026-10-01 – 2026-10-17 14:00', '264.000', '0.2081', '54.94'], // 264 × 0.2081 = 54.9384 → 54.94
-      ['Energy HC 2026-10-01 – 2026-10-17 14:00', '134.000', '0.1635', '21.91'], // 134 × 0.1635 = 21.909 → 21.91
+      // 264 × 0.2081 = 54.9384 → 54.94
+      ['Energy HP 2026-10-01 – 2026-10-17 14:00', '264.000', '0.2081', '54.94'],
+      // 134 × 0.1635 = 21.909 → 21.91
+      ['Energy HC 2026-10-01 – 2026-10-17 14:00', '134.000', '0.1635', '21.91'],
       // 16 + 14/24 = 16.58333… → 16.5833 days; 16.5833 × 0.4512 = 7.48238496 → 7.48
       ['Standing charge 2026-10-01 – 2026-10-17 14:00 (16.5833 days)', '16.5833', '0.4512', '7.48'],
-      ['Excise 2026-10-01 – 2026-10-17 14:00', '398.000', '0.0225', '8.96'], // 398 × 0.0225 = 8.955, an exact half → 8.96
-      ['VAT 20 %', '93.29', '0.2', '18.66'], // 54.94 + 21.91 + 7.48 + 8.96 = 93.29; × 0.2 = 18.658 → 18.66
+      // 398 × 0.0225 = 8.955, an exact half → 8.96
+      ['Excise 2026-10-01 – 2026-10-17 14:00', '398.000', '0.0225', '8.96'],
+      // 54.94 + 21.91 + 7.48 + 8.96 = 93.29; × 0.2 = 18.658 → 18.66
+      ['VAT 20 %', '93.29', '0.2', '18.66'],
     ]);
     expect([bill.subtotal, bill.total]).toEqual(['93.29', '111.95']); // 93.29 + 18.66
     addsUp(bill);
@@ -142,9 +155,12 @@ describe('priceBill: worked months', () => {
       intervals: constant('2028-02-01T00:00+01:00', '2028-03-01T00:00+01:00', 100_000n),
     });
     expect(brief(bill)).toEqual([
-      ['Energy 2028-02-01 – 2028-02-29', '278.400', '0.2516', '70.05'], // 278.4 × 0.2516 = 70.04544 → 70.05
-      ['Standing charge 2028-02-01 – 2028-02-29 (29 days)', '29.0000', '0.4512', '13.08'], // 29 × 0.4512 = 13.0848 → 13.08
-      ['Excise 2028-02-01 – 2028-02-29', '278.400', '0.0225', '6.26'], // 278.4 × 0.0225 = 6.264 → 6.26
+      // 278.4 × 0.2516 = 70.04544 → 70.05
+      ['Energy 2028-02-01 – 2028-02-29', '278.400', '0.2516', '70.05'],
+      // 29 × 0.4512 = 13.0848 → 13.08
+      ['Standing charge 2028-02-01 – 2028-02-29 (29 days)', '29.0000', '0.4512', '13.08'],
+      // 278.4 × 0.0225 = 6.264 → 6.26
+      ['Excise 2028-02-01 – 2028-02-29', '278.400', '0.0225', '6.26'],
       ['VAT 20 %', '89.39', '0.2', '17.88'], // 70.05 + 13.08 + 6.26 = 89.39; × 0.2 = 17.878 → 17.88
     ]);
     expect([bill.subtotal, bill.total]).toEqual(['89.39', '107.27']);

@@ -42,7 +42,8 @@ function randomCase(seed: number): {
   const month = DateTime.fromObject({ year: 2026, month: 1 + r.int(12) }, { zone: tz });
   const start = month.toMillis();
   const full = month.plus({ months: 1 }).toMillis();
-  const end = r.int(3) === 0 ? start + (1 + r.int((full - start) / Q - 1)) * Q : full; // sometimes a move-out
+  // sometimes a move-out
+  const end = r.int(3) === 0 ? start + (1 + r.int((full - start) / Q - 1)) * Q : full;
   const versions: Version[] = [];
   for (
     let from = start - 86_400_000, n = 1 + r.int(3);

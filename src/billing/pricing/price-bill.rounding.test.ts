@@ -1,6 +1,7 @@
 /**
- * Worked examples of docs/design.md §5 rounding, computed by hand: VAT on the rounded lines, currencies with
- * 0 and 3 minor digits, the export credit, and exact halves (positive and negative) rounded away from zero.
+ * Worked examples of docs/design.md §5 rounding, computed by hand: VAT on the rounded lines,
+ * currencies with 0 and 3 minor digits, the export credit, and exact halves (positive and negative)
+ * rounded away from zero.
  */
 import { describe, expect, it } from 'vitest';
 import { addsUp, brief, Q, t } from '../../../test/support/pricing.js';
@@ -51,12 +52,15 @@ describe('priceBill: rounding', () => {
       intervals,
     });
     expect(brief(bill)).toEqual([
-      ['Energy 2026-03-01 – 2026-03-10', '20.060', '0.25', '5.02'], // 20.060 × 0.25 = 5.015, an exact half → 5.02
-      ['Standing charge 2026-03-01 – 2026-03-10 (10 days)', '10.0000', '0.5009', '5.01'], // 10 × 0.5009 = 5.009 → 5.01
+      // 20.060 × 0.25 = 5.015, an exact half → 5.02
+      ['Energy 2026-03-01 – 2026-03-10', '20.060', '0.25', '5.02'],
+      // 10 × 0.5009 = 5.009 → 5.01
+      ['Standing charge 2026-03-01 – 2026-03-10 (10 days)', '10.0000', '0.5009', '5.01'],
       ['VAT 20 %', '10.03', '0.2', '2.01'], // (5.02 + 5.01) = 10.03 × 0.2 = 2.006 → 2.01
     ]);
     // VAT on the unrounded lines would be (5.015 + 5.009) × 0.2 = 2.0048 → 2.00, and the unrounded
-    // total 12.0288 → 12.03: neither adds up to the lines a customer reads. Rounded lines give 12.04.
+    // total 12.0288 → 12.03: neither adds up to the lines a customer reads.
+    // Rounded lines give 12.04.
     expect([bill.subtotal, bill.total]).toEqual(['10.03', '12.04']);
     addsUp(bill);
   });
@@ -80,9 +84,12 @@ describe('priceBill: rounding', () => {
       intervals,
     });
     expect(brief(bill)).toEqual([
-      ['Energy 2026-09-01 – 2026-09-30', '288.400', '31.25', '9013'], // 288.4 × 31.25 = 9012.5, an exact half → 9013
-      ['Standing charge 2026-09-01 – 2026-09-30 (30 days)', '30.0000', '35.5', '1065'], // 30 × 35.5 = 1065
-      ['Consumption tax 10 %', '10078', '0.1', '1008'], // 9013 + 1065 = 10078; × 0.1 = 1007.8 → 1008
+      // 288.4 × 31.25 = 9012.5, an exact half → 9013
+      ['Energy 2026-09-01 – 2026-09-30', '288.400', '31.25', '9013'],
+      // 30 × 35.5 = 1065
+      ['Standing charge 2026-09-01 – 2026-09-30 (30 days)', '30.0000', '35.5', '1065'],
+      // 9013 + 1065 = 10078; × 0.1 = 1007.8 → 1008
+      ['Consumption tax 10 %', '10078', '0.1', '1008'],
     ]);
     expect(bill.lines[2]?.unit).toBe('JPY');
     expect([bill.currency, bill.subtotal, bill.total]).toEqual(['JPY', '10078', '11086']);
@@ -112,9 +119,11 @@ describe('priceBill: rounding', () => {
   });
 
   it('credits export as a negative line, inside the VAT base', () => {
-    // June 2026 in Paris (30 days, CEST = UTC+2), 2880 quarter hours of 200 Wh import = 576.000 kWh:
+    // June 2026 in Paris (30 days, CEST = UTC+2),
+    // 2880 quarter hours of 200 Wh import = 576.000 kWh:
     // HC 8 h a day = 960 quarter hours = 192.000 kWh, HP 1920 = 384.000 kWh.
-    // Export 333 Wh in each quarter hour of 12:00–14:00 local (10:00–12:00 UTC): 8 × 333 × 30 = 79 920 Wh.
+    // Export 333 Wh in each quarter hour of 12:00–14:00 local (10:00–12:00 UTC):
+    // 8 × 333 × 30 = 79 920 Wh.
     const intervals = quarters('2026-06-01T00:00+02:00', '2026-07-01T00:00+02:00', (start) => [
       200_000n,
       [10, 11].includes(new Date(start).getUTCHours()) ? 333_000n : 0n,
@@ -129,9 +138,12 @@ describe('priceBill: rounding', () => {
       ['Energy HP 2026-06-01 – 2026-06-30', '384.000', '0.2081', '79.91'], // 384 × 0.2081 = 79.9104
       ['Energy HC 2026-06-01 – 2026-06-30', '192.000', '0.1635', '31.39'], // 192 × 0.1635 = 31.392
       ['Standing charge 2026-06-01 – 2026-06-30 (30 days)', '30.0000', '0.4512', '13.54'], // 13.536
-      ['Export credit 2026-06-01 – 2026-06-30', '79.920', '-0.0400', '-3.20'], // 79.92 × 0.04 = 3.1968 → -3.20
-      ['Excise 2026-06-01 – 2026-06-30', '576.000', '0.0225', '12.96'], // 576 × 0.0225 = 12.96, on import only
-      // 79.91 + 31.39 + 13.54 − 3.20 + 12.96 = 134.60; × 0.2 = 26.92 (without the credit: 137.80 → 27.56)
+      // 79.92 × 0.04 = 3.1968 → -3.20
+      ['Export credit 2026-06-01 – 2026-06-30', '79.920', '-0.0400', '-3.20'],
+      // 576 × 0.0225 = 12.96, on import only
+      ['Excise 2026-06-01 – 2026-06-30', '576.000', '0.0225', '12.96'],
+      // 79.91 + 31.39 + 13.54 − 3.20 + 12.96 = 134.60; × 0.2 = 26.92
+      // (without the credit: 137.80 → 27.56)
       ['VAT 20 %', '134.60', '0.2', '26.92'],
     ]);
     expect(bill.lines[3]?.kind).toBe('export_credit');
@@ -164,7 +176,8 @@ describe('priceBill: rounding', () => {
     expect(brief(bill)).toEqual([
       // no energy line: 0.000 kWh
       ['Standing charge 2026-01-01 (1 day)', '1.0000', '0.23', '0.23'],
-      ['Export credit 2026-01-01', '30.625', '-0.04', '-1.23'], // −30.625 × 0.04 = −1.225 → −1.23 (half-even: −1.22)
+      // −30.625 × 0.04 = −1.225 → −1.23 (half-even: −1.22)
+      ['Export credit 2026-01-01', '30.625', '-0.04', '-1.23'],
       ['VAT 5.5 %', '-1.00', '0.055', '-0.06'], // (0.23 − 1.23) = −1.00 × 0.055 = −0.055 → −0.06
     ]);
     expect([bill.subtotal, bill.total]).toEqual(['-1.00', '-1.06']);

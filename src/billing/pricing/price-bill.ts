@@ -17,13 +17,13 @@ interface PercentTax {
  *
  * - the period is split at every version `validFrom` inside it; each part is priced by its version
  *   (energy per band / tier / flat, standing charge per local day, export credit, per-kWh taxes);
- * - each percent tax comes once per bill for each distinct (name, percent), on the sum of the rounded
- *   lines of the parts whose version carries it (every line before percent taxes, the negative
- *   export credit included): the tax is charged on what the customer is charged;
+ * - each percent tax comes once per bill for each distinct (name, percent), on the sum of the
+ *   rounded lines of the parts whose version carries it (every line before percent taxes, the
+ *   negative export credit included): the tax is charged on what the customer is charged;
  * - `subtotal` is the sum of the lines before percent taxes, `total` the sum of all lines.
  *
- * Every amount is `quantity × unitPrice` rounded half away from zero to the currency's minor digits,
- * so the total always equals the sum of the displayed lines.
+ * Every amount is `quantity × unitPrice` rounded half away from zero to the currency's minor
+ * digits, so the total always equals the sum of the displayed lines.
  *
  * @throws NoTariffVersionError when the period starts before the tariff's first version.
  * @throws PricingInputError for an empty period, an unknown time zone or intervals that break the

@@ -1,7 +1,7 @@
 /**
- * Worked examples of docs/design.md §5, computed by hand: a tariff change in the middle of a period (two parts,
- * the standing charge split, a percent tax over both) and tiered charges, within one version and
- * continuing across a change.
+ * Worked examples of docs/design.md §5, computed by hand: a tariff change in the middle of a period
+ * (two parts, the standing charge split, a percent tax over both) and tiered charges, within one
+ * version and continuing across a change.
  */
 import { describe, expect, it } from 'vitest';
 import { addsUp, brief, constant, t } from '../../../test/support/pricing.js';
@@ -17,7 +17,8 @@ const september = (mwh: bigint) =>
   constant('2026-09-01T00:00+02:00', '2026-10-01T00:00+02:00', mwh);
 
 describe('priceBill: a tariff change inside the period', () => {
-  // Part 1 [Sep 1 00:00, Sep 16 12:00): 15.5 days = 1488 quarter hours; part 2 [Sep 16 12:00, Oct 1): 14.5 days = 1392.
+  // Part 1 [Sep 1 00:00, Sep 16 12:00): 15.5 days = 1488 quarter hours;
+  // part 2 [Sep 16 12:00, Oct 1): 14.5 days = 1392.
   const v1: Version = {
     validFrom: '2026-01-01T00:00:00+01:00',
     standingChargePerDay: '0.4512',
@@ -47,10 +48,14 @@ describe('priceBill: a tariff change inside the period', () => {
     });
     expect(brief(bill)).toEqual([
       ['Energy 2026-09-01 – 2026-09-16 12:00', '148.800', '0.2000', '29.76'], // 148.8 × 0.2 = 29.76
-      ['Standing charge 2026-09-01 – 2026-09-16 12:00 (15.5 days)', '15.5000', '0.4512', '6.99'], // 15.5 × 0.4512 = 6.9936
-      ['Excise 2026-09-01 – 2026-09-16 12:00', '148.800', '0.0225', '3.35'], // 148.8 × 0.0225 = 3.348
-      ['Energy 2026-09-16 12:00 – 2026-09-30', '139.200', '0.2200', '30.62'], // 139.2 × 0.22 = 30.624
-      ['Standing charge 2026-09-16 12:00 – 2026-09-30 (14.5 days)', '14.5000', '0.4800', '6.96'], // 14.5 × 0.48 = 6.96
+      // 15.5 × 0.4512 = 6.9936
+      ['Standing charge 2026-09-01 – 2026-09-16 12:00 (15.5 days)', '15.5000', '0.4512', '6.99'],
+      // 148.8 × 0.0225 = 3.348
+      ['Excise 2026-09-01 – 2026-09-16 12:00', '148.800', '0.0225', '3.35'],
+      // 139.2 × 0.22 = 30.624
+      ['Energy 2026-09-16 12:00 – 2026-09-30', '139.200', '0.2200', '30.62'],
+      // 14.5 × 0.48 = 6.96
+      ['Standing charge 2026-09-16 12:00 – 2026-09-30 (14.5 days)', '14.5000', '0.4800', '6.96'],
       ['Excise 2026-09-16 12:00 – 2026-09-30', '139.200', '0.0250', '3.48'], // 139.2 × 0.025 = 3.48
       // 29.76 + 6.99 + 3.35 = 40.10; 30.62 + 6.96 + 3.48 = 41.06; base 81.16 × 0.2 = 16.232 → 16.23
       ['VAT 20 %', '81.16', '0.2', '16.23'],
@@ -116,8 +121,10 @@ describe('priceBill: tiered energy over the period cumulative import', () => {
     expect(brief(bill)).toEqual([
       ['Energy tier 1 (0–100 kWh) 2026-09-01 – 2026-09-30', '100.000', '0.1000', '10.00'],
       ['Energy tier 2 (100–250 kWh) 2026-09-01 – 2026-09-30', '150.000', '0.1500', '22.50'],
-      ['Energy tier 3 (over 250 kWh) 2026-09-01 – 2026-09-30', '95.600', '0.2000', '19.12'], // 95.6 × 0.2
-      ['Standing charge 2026-09-01 – 2026-09-30 (30 days)', '30.0000', '0.4512', '13.54'], // 30 × 0.4512 = 13.536
+      // 95.6 × 0.2
+      ['Energy tier 3 (over 250 kWh) 2026-09-01 – 2026-09-30', '95.600', '0.2000', '19.12'],
+      // 30 × 0.4512 = 13.536
+      ['Standing charge 2026-09-01 – 2026-09-30 (30 days)', '30.0000', '0.4512', '13.54'],
       ['VAT 20 %', '65.16', '0.2', '13.03'], // 10 + 22.5 + 19.12 + 13.54 = 65.16; × 0.2 = 13.032
     ]);
     expect(bill.lines.map((l) => l.tier)).toEqual([1, 2, 3, undefined, undefined]);
@@ -138,7 +145,8 @@ describe('priceBill: tiered energy over the period cumulative import', () => {
       },
     };
     // Part 1: 1488 × 120 Wh = 178.560 kWh, cumulative 0 → 178.56: tier 1 100, tier 2 78.56.
-    // Part 2: 1392 × 120 Wh = 167.040 kWh, cumulative 178.56 → 345.6 under v2: tier 1 (to 200) 21.44, tier 2 145.6.
+    // Part 2: 1392 × 120 Wh = 167.040 kWh, cumulative 178.56 → 345.6 under v2:
+    // tier 1 (to 200) 21.44, tier 2 145.6.
     const bill = priceBill({
       tariff: tariff({ ...tiers3, taxes: [] }, v2),
       period: SEPTEMBER,
@@ -147,11 +155,16 @@ describe('priceBill: tiered energy over the period cumulative import', () => {
     });
     expect(brief(bill)).toEqual([
       ['Energy tier 1 (0–100 kWh) 2026-09-01 – 2026-09-16 12:00', '100.000', '0.1000', '10.00'],
-      ['Energy tier 2 (100–250 kWh) 2026-09-01 – 2026-09-16 12:00', '78.560', '0.1500', '11.78'], // 78.56 × 0.15 = 11.784
-      ['Standing charge 2026-09-01 – 2026-09-16 12:00 (15.5 days)', '15.5000', '0.4512', '6.99'], // 6.9936
-      ['Energy tier 1 (0–200 kWh) 2026-09-16 12:00 – 2026-09-30', '21.440', '0.1200', '2.57'], // 21.44 × 0.12 = 2.5728
-      ['Energy tier 2 (over 200 kWh) 2026-09-16 12:00 – 2026-09-30', '145.600', '0.1800', '26.21'], // 145.6 × 0.18 = 26.208
-      ['Standing charge 2026-09-16 12:00 – 2026-09-30 (14.5 days)', '14.5000', '0.4512', '6.54'], // 14.5 × 0.4512 = 6.5424
+      // 78.56 × 0.15 = 11.784
+      ['Energy tier 2 (100–250 kWh) 2026-09-01 – 2026-09-16 12:00', '78.560', '0.1500', '11.78'],
+      // 6.9936
+      ['Standing charge 2026-09-01 – 2026-09-16 12:00 (15.5 days)', '15.5000', '0.4512', '6.99'],
+      // 21.44 × 0.12 = 2.5728
+      ['Energy tier 1 (0–200 kWh) 2026-09-16 12:00 – 2026-09-30', '21.440', '0.1200', '2.57'],
+      // 145.6 × 0.18 = 26.208
+      ['Energy tier 2 (over 200 kWh) 2026-09-16 12:00 – 2026-09-30', '145.600', '0.1800', '26.21'],
+      // 14.5 × 0.4512 = 6.5424
+      ['Standing charge 2026-09-16 12:00 – 2026-09-30 (14.5 days)', '14.5000', '0.4512', '6.54'],
     ]);
     // 10.00 + 11.78 + 6.99 + 2.57 + 26.21 + 6.54 = 64.09
     expect([bill.subtotal, bill.total]).toEqual(['64.09', '64.09']);

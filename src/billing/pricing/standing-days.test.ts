@@ -35,7 +35,8 @@ describe('standingDays (docs/design.md §5 rule 3)', () => {
       '2026-10-25T14:00+01:00',
       '24.6000',
     ],
-    // the 29th of March has 23 h; 00:00 CET to 14:00 CEST is 13 h: 28 + 13/23 = 28.565217… → 28.5652
+    // the 29th of March has 23 h; 00:00 CET to 14:00 CEST is 13 h:
+    // 28 + 13/23 = 28.565217… → 28.5652
     [
       'move-out at 14:00 on the 23-hour day',
       '2026-03-01T00:00+01:00',
@@ -62,7 +63,8 @@ describe('standingDays (docs/design.md §5 rule 3)', () => {
     expect(days('2026-11-01T00:00-04:00', '2026-11-02T00:00-05:00', 'America/New_York')).toBe(
       '1.0000',
     ); // 25 h
-    // Santiago's clock jumps from 00:00 to 01:00 on 2026-09-06: that day starts at 01:00 and has 23 h.
+    // Santiago's clock jumps from 00:00 to 01:00 on 2026-09-06: that day starts at 01:00 and
+    // has 23 h.
     expect(days('2026-09-06T01:00-03:00', '2026-09-06T12:30-03:00', 'America/Santiago')).toBe(
       '0.5000',
     ); // 11.5/23

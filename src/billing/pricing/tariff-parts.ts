@@ -3,15 +3,18 @@ import type { Tariff, TariffVersion } from '../tariff-schema.js';
 import type { TimeRange } from './bill.js';
 import { NoTariffVersionError, PricingInputError } from './errors.js';
 
-/** A piece of a period priced by one tariff version (docs/design.md §5: a period spanning a change is split). */
+/**
+ * A piece of a period priced by one tariff version (docs/design.md §5: a period spanning a change
+ * is split).
+ */
 export interface TariffPart extends TimeRange {
   readonly version: TariffVersion;
 }
 
 /**
- * `period` split at every version `validFrom` strictly inside it, each part with the version in force
- * at its start (the last one whose `validFrom` is at or before it). Versions are in increasing
- * `validFrom` order, as the tariff schema enforces.
+ * `period` split at every version `validFrom` strictly inside it, each part with the version in
+ * force at its start (the last one whose `validFrom` is at or before it). Versions are in
+ * increasing `validFrom` order, as the tariff schema enforces.
  *
  * @throws NoTariffVersionError when the period starts before the first version.
  */

@@ -15,10 +15,10 @@ export interface TierShare {
 }
 
 /**
- * How the exact kWh `[from, from + kwh)` of the period's cumulative import fill `tiers` (docs/design.md §5:
- * tiers apply "over the period's cumulative import"): one share per tier the span touches, in tier
- * order. A part of the period continues from where the previous parts left the cumulative count, so
- * a tariff change moves the rates, not the position.
+ * How the exact kWh `[from, from + kwh)` of the period's cumulative import fill `tiers`
+ * (docs/design.md §5: tiers apply "over the period's cumulative import"): one share per tier the
+ * span touches, in tier order. A part of the period continues from where the previous parts left
+ * the cumulative count, so a tariff change moves the rates, not the position.
  */
 export function tierShares(tiers: readonly Tier[], from: Dec, kwh: Dec): TierShare[] {
   const to = from.plus(kwh);

@@ -19,7 +19,8 @@ const bandAt = (bandOf: ReturnType<typeof touBandOf>, iso: string, tz = 'Europe/
   bandOf(localClock(tz)(Date.parse(iso)));
 
 describe('touBandOf (docs/design.md §5 rule 1, by the local start time of the interval)', () => {
-  const design = touOf([...DESIGN_TARIFF.versions[0].energy.windows]); // HC 22:00–06:00 every day, else HP
+  // HC 22:00–06:00 every day, else HP
+  const design = touOf([...DESIGN_TARIFF.versions[0].energy.windows]);
 
   it.each([
     ['2026-10-24T21:45+02:00', 'HP'], // 21:45, the last HP quarter of the evening
@@ -36,8 +37,9 @@ describe('touBandOf (docs/design.md §5 rule 1, by the local start time of the i
   });
 
   it('matches a wrapping window by the weekday of the interval start, not of the evening it began', () => {
-    // A Friday-only 22:00–06:00 window covers Friday 00:00–06:00 and Friday 22:00–24:00 (rule 1 read
-    // literally: the weekday of the interval's own start must be listed), not Saturday's early hours.
+    // A Friday-only 22:00–06:00 window covers Friday 00:00–06:00 and Friday 22:00–24:00 (rule 1
+    // read literally: the weekday of the interval's own start must be listed), not Saturday's early
+    // hours.
     const fri = touOf([{ band: 'HC', from: '22:00', to: '06:00', days: ['fri'] }]);
     expect([
       bandAt(fri, '2026-10-02T03:00+02:00'), // Friday 03:00

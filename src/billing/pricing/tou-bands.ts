@@ -12,10 +12,11 @@ interface CompiledWindow {
 }
 
 /**
- * The band in force at a local time under time-of-use `energy` (docs/design.md §5 rule 1): the first window
- * whose `days` hold the local weekday and whose local time of day `t` has `from <= t < to`, or, when
- * `to <= from` (wrapping midnight), `t >= from || t < to`; otherwise `defaultBand`. The schema forbids
- * windows of different bands from overlapping, so "first" never changes a price.
+ * The band in force at a local time under time-of-use `energy` (docs/design.md §5 rule 1): the
+ * first window whose `days` hold the local weekday and whose local time of day `t` has
+ * `from <= t < to`, or, when `to <= from` (wrapping midnight), `t >= from || t < to`; otherwise
+ * `defaultBand`. The schema forbids windows of different bands from overlapping, so "first" never
+ * changes a price.
  */
 export function touBandOf(energy: TouEnergy): (local: LocalTime) => string {
   const windows: CompiledWindow[] = energy.windows.map((w) => ({

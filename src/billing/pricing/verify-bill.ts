@@ -6,10 +6,10 @@ const isMoney = (text: string, digits: number): boolean =>
 
 /**
  * The arithmetic a reader of `bill` can redo by hand, checked: every amount is money with the
- * currency's minor digits and equals `quantity × unitPrice` rounded half away from zero; `subtotal` is
- * the sum of the lines before the percent taxes (the lines priced in the currency itself) and `total`
- * the sum of all lines. Answers the problems found, none for a sound bill: a last check before a bill
- * becomes an invoice, which can never be edited.
+ * currency's minor digits and equals `quantity × unitPrice` rounded half away from zero; `subtotal`
+ * is the sum of the lines before the percent taxes (the lines priced in the currency itself) and
+ * `total` the sum of all lines. Answers the problems found, none for a sound bill: a last check
+ * before a bill becomes an invoice, which can never be edited.
  */
 export function verifyBill(bill: Bill): string[] {
   const digits = minorDigits(bill.currency);

@@ -50,9 +50,10 @@ export function invoiceNumber(year: number, seq: number): string {
 }
 
 /**
- * Issue an invoice inside the caller's transaction: take the next number of the issue year (UTC) and
- * write the invoice. The sequence row stays locked until the transaction ends and a rollback gives the
- * number back, so numbers are sequential without gaps however many runners settle at once.
+ * Issue an invoice inside the caller's transaction: take the next number of the issue year (UTC)
+ * and write the invoice. The sequence row stays locked until the transaction ends and a rollback
+ * gives the number back, so numbers are sequential without gaps however many runners settle at
+ * once.
  */
 export async function issueInvoice(tx: Kysely<LedgerDatabase>, inv: NewInvoice): Promise<Invoice> {
   const year = new Date(inv.issuedAt).getUTCFullYear();

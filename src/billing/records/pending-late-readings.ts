@@ -10,9 +10,9 @@ import {
 const READER = 'settlement';
 
 /**
- * The late readings settlement has not processed yet: the `late` rows of the readings change feed past
- * its cursor, oldest first, at most `limit`. Ingest records them once, in the feed; settlement reads
- * them there, at its own pace, as the readings caches do at theirs.
+ * The late readings settlement has not processed yet: the `late` rows of the readings change feed
+ * past its cursor, oldest first, at most `limit`. Ingest records them once, in the feed; settlement
+ * reads them there, at its own pace, as the readings caches do at theirs.
  */
 export async function pendingLateReadings(
   db: Kysely<LedgerDatabase>,
@@ -22,9 +22,9 @@ export async function pendingLateReadings(
 }
 
 /**
- * Mark processed every late reading up to `upTo` (from `pendingLateReadings`), in the transaction that
- * records the adjustments they led to, so that both happen or neither: a run that cannot finish leaves
- * them pending, and the next one reads them again.
+ * Mark processed every late reading up to `upTo` (from `pendingLateReadings`), in the transaction
+ * that records the adjustments they led to, so that both happen or neither: a run that cannot
+ * finish leaves them pending, and the next one reads them again.
  */
 export async function markLateReadingsProcessed(
   db: Kysely<LedgerDatabase>,

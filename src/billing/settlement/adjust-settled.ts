@@ -22,7 +22,10 @@ import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { LEASE_MS } from './settle-periods.js';
 
 const DAY_MS = 86_400_000;
-/** A late reading can move the interpolated index of the periods next to it: look this far around it. */
+/**
+ * A late reading can move the interpolated index of the periods next to it: look this far around
+ * it.
+ */
 const NEIGHBOUR_MS = 32 * DAY_MS;
 
 interface Candidate {
@@ -31,8 +34,8 @@ interface Candidate {
 }
 
 /**
- * Settled periods that late readings (or a forced, extrapolated settlement) may have changed, and how
- * far settlement's cursor in the change feed moves once they are recomputed.
+ * Settled periods that late readings (or a forced, extrapolated settlement) may have changed, and
+ * how far settlement's cursor in the change feed moves once they are recomputed.
  */
 async function candidates(
   deps: BillingDeps,
@@ -81,8 +84,8 @@ async function candidates(
  * Recompute the settled periods that readings stored late may have changed (docs/design.md §5): the
  * difference from what was billed (invoice plus earlier adjustments) becomes an adjustment, billed
  * on the contract's next invoice; the settled invoice is never edited. A period that ended before
- * the back-billing cap is not adjusted: the change is reported in the audit log and counted. When the
- * store cannot be read, nothing is recomputed and the periods count as `failed`.
+ * the back-billing cap is not adjusted: the change is reported in the audit log and counted. When
+ * the store cannot be read, nothing is recomputed and the periods count as `failed`.
  */
 export async function adjustSettledPeriods(
   deps: BillingDeps,
@@ -108,8 +111,9 @@ export async function adjustSettledPeriods(
       deps.db,
       mine.map((c) => c.period.contractId),
     );
-    // Each meter is summed into its period as it arrives (measured, and extrapolated where the invoice
-    // was): however many meters a contract has, their readings are never in memory together.
+    // Each meter is summed into its period as it arrives (measured, and extrapolated where the
+    // invoice was): however many meters a contract has, their readings are never in memory
+    // together.
     let folded;
     try {
       folded = await foldBills(
@@ -144,8 +148,9 @@ export async function adjustSettledPeriods(
         )
       ).map((i) => [i.number, i]),
     );
-    // One transaction: the adjustments of this run and the move of settlement's cursor past the late
-    // readings that asked for them commit together, or neither does and the next run reads them again.
+    // One transaction: the adjustments of this run and the move of settlement's cursor past the
+    // late readings that asked for them commit together, or neither does and the next run reads
+    // them again.
     await deps.db.transaction().execute(async (tx) => {
       for (const { period: p, why } of mine) {
         const ctx = contexts.get(p.contractId);

@@ -59,7 +59,8 @@ export async function invoiceOrphanAdjustments(deps: BillingDeps, actor: string)
           },
           currency,
           lines,
-          // Adjustments of percent-tax lines are priced in money (unit = currency): they are not part of the subtotal.
+          // Adjustments of percent-tax lines are priced in money (unit = currency): they are not
+          // part of the subtotal.
           subtotal: sum(
             lines.filter((l) => l.unit !== currency).map((l) => new Dec(l.amount)),
           ).toFixed(digits),

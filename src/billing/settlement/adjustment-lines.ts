@@ -1,7 +1,10 @@
 import { Dec, minorDigits, sum } from '../pricing/decimal.js';
 import type { InvoiceLine } from '../records/invoice-line.js';
 
-/** What a late recomputation is compared against: the settled invoice and the adjustments billed or pending since. */
+/**
+ * What a late recomputation is compared against: the settled invoice and the adjustments billed or
+ * pending since.
+ */
 export interface SettledState {
   readonly invoiceNumber: string;
   readonly currency: string;
@@ -64,7 +67,8 @@ function tally(
  * The adjustment lines that bring a settled period from what was billed (invoice + earlier
  * adjustments) to its recomputed bill: one line per line whose quantity or amount changed, with the
  * differences, in the recomputed bill's order. Empty when nothing changed, so recomputing again is
- * harmless (docs/design.md §5: a settled invoice is never edited; differences go on the next invoice).
+ * harmless (docs/design.md §5: a settled invoice is never edited; differences go on the next
+ * invoice).
  */
 export function adjustmentLines(
   state: SettledState,

@@ -14,9 +14,15 @@ export interface BillingDeps {
 
 /** Settlement settings (config `SETTLE_*`, `GRACE_HOURS`, `BACK_BILLING_MONTHS`). */
 export interface BillingOptions {
-  /** Time after a period's end during which late readings are awaited (docs/design.md §1; default 72 h). */
+  /**
+   * Time after a period's end during which late readings are awaited (docs/design.md §1;
+   * default 72 h).
+   */
   readonly graceMs: number;
-  /** Readings of periods that ended longer ago than this are not billed any more, only reported (default 14). */
+  /**
+   * Readings of periods that ended longer ago than this are not billed any more, only reported
+   * (default 14).
+   */
   readonly backBillingMonths: number;
   /** This process's name in period leases, unique per running instance. */
   readonly runnerId: string;
@@ -34,7 +40,9 @@ export interface SettlementResult {
   readonly failed: number;
   /** Adjustments recorded for settled periods that late readings changed. */
   readonly adjusted: number;
-  /** Settled periods changed by late readings older than the back-billing cap: reported, not billed. */
+  /**
+   * Settled periods changed by late readings older than the back-billing cap: reported, not billed.
+   */
   readonly notBilled: number;
 }
 

@@ -16,7 +16,10 @@ export interface ClosedPeriod {
   readonly end: number;
 }
 
-/** The periods of `ctx` that have ended by `at` and have no ledger row yet (rows are closed in order). */
+/**
+ * The periods of `ctx` that have ended by `at` and have no ledger row yet (rows are closed in
+ * order).
+ */
 function endedSince(ctx: BillingContext, lastEnd: number | undefined, at: number): PeriodToClose[] {
   const from = lastEnd ?? ctx.startsAt;
   if (from >= at) return [];
@@ -80,8 +83,8 @@ export async function closeEndedPeriods(
 }
 
 /**
- * A move-out (docs/design.md §4 `POST /v1/billing/close` with `contractId`): the contract ends at `at`, its
- * current period ends there and is closed with every earlier ended period.
+ * A move-out (docs/design.md §4 `POST /v1/billing/close` with `contractId`): the contract ends at
+ * `at`, its current period ends there and is closed with every earlier ended period.
  *
  * @throws AppError `validation_failed` when `at` is off the quarter-hour grid, in the future or not
  *   after the contract start; `conflict` when the contract has already ended by then or the period

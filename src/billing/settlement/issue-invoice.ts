@@ -9,12 +9,12 @@ import type { StoredPeriod } from '../records/periods-repo.js';
 import type { BillingDeps } from './billing-deps.js';
 
 /**
- * Settle one period in one transaction (docs/design.md §5): mark it settled — only if it is still closed or
- * held, which makes settlement idempotent per (contract, period) and refuses a period another runner
- * settled first (on PostgreSQL that runner's row lock makes this wait, then see 0 rows) — take the
- * next invoice number, write the invoice with the contract's pending adjustment lines after the
- * period's lines, mark those adjustments billed and write the audit row. Answers undefined when the
- * period was no longer open to settlement.
+ * Settle one period in one transaction (docs/design.md §5): mark it settled — only if it is still
+ * closed or held, which makes settlement idempotent per (contract, period) and refuses a period
+ * another runner settled first (on PostgreSQL that runner's row lock makes this wait, then see 0
+ * rows) — take the next invoice number, write the invoice with the contract's pending adjustment
+ * lines after the period's lines, mark those adjustments billed and write the audit row. Answers
+ * undefined when the period was no longer open to settlement.
  */
 export async function issuePeriodInvoice(
   deps: BillingDeps,

@@ -5,7 +5,8 @@ import { closeEndedPeriods } from './close-periods.js';
 import { settleDuePeriods } from './settle-periods.js';
 
 /**
- * One settlement run (docs/design.md §5), the same function for the cron and `POST /v1/billing/settle`:
+ * One settlement run (docs/design.md §5), the same function for the cron and
+ * `POST /v1/billing/settle`:
  * 1. recompute settled periods that late readings changed → adjustments;
  * 2. close every period that has ended;
  * 3. settle the closed and held periods whose grace window has passed (`force`: extrapolate missing
@@ -19,7 +20,8 @@ export async function runSettlement(
   input: { actor: string; contractId?: string | undefined; force?: boolean | undefined },
 ): Promise<SettlementResult> {
   const started = performance.now();
-  // Late readings are recomputed for every contract, whatever `contractId` names: they are a fleet-wide queue.
+  // Late readings are recomputed for every contract, whatever `contractId` names: they are a
+  // fleet-wide queue.
   const adjusting = await adjustSettledPeriods(deps, opts, input.actor);
   const { closed } = await closeEndedPeriods(deps, {
     at: deps.clock.now(),

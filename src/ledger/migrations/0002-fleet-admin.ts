@@ -15,7 +15,8 @@ export const fleetAdmin = (): Migration => ({
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('currency', 'varchar(3)', (c) => c.notNull())
-      // The validated tariff document of docs/design.md §5 (versions, rates as decimal strings), as JSON text.
+      // The validated tariff document of docs/design.md §5 (versions, rates as decimal strings), as
+      // JSON text.
       .addColumn('body', 'text', (c) => c.notNull())
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .execute();

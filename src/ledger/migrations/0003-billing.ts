@@ -3,9 +3,9 @@ import type { LedgerDialect } from '../connect.js';
 import { serialPrimaryKey } from './columns.js';
 
 /**
- * `late_arrivals`: readings ingest stored long after their meter time, pending (`processed_at` null)
- * until settlement recomputed the settled periods they touch. Migration 0006 moves them into the
- * readings change feed, and its `down` makes this table again.
+ * `late_arrivals`: readings ingest stored long after their meter time, pending (`processed_at`
+ * null) until settlement recomputed the settled periods they touch. Migration 0006 moves them into
+ * the readings change feed, and its `down` makes this table again.
  */
 export async function createLateArrivals(db: Kysely<unknown>, dialect: LedgerDialect) {
   await db.schema
@@ -26,8 +26,8 @@ export async function createLateArrivals(db: Kysely<unknown>, dialect: LedgerDia
 }
 
 /**
- * Billing (docs/design.md §1, §5): periods with their status, invoices numbered without gaps per year,
- * adjustments of settled periods, late arrivals recorded by ingest, and the audit trail.
+ * Billing (docs/design.md §1, §5): periods with their status, invoices numbered without gaps per
+ * year, adjustments of settled periods, late arrivals recorded by ingest, and the audit trail.
  * Money and quantities are decimal strings inside JSON text or text columns: never floating point.
  */
 export const billing = (dialect: LedgerDialect): Migration => ({
@@ -45,7 +45,8 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .addColumn('closed_by', 'varchar(128)', (c) => c.notNull())
       .addColumn('settled_at', 'varchar(32)')
       .addColumn('invoice_number', 'varchar(32)')
-      // 1 while a forced settlement's extrapolated end index awaits a real reading (then an adjustment follows).
+      // 1 while a forced settlement's extrapolated end index awaits a real reading (then an
+      // adjustment follows).
       .addColumn('end_extrapolated', 'integer', (c) => c.notNull().defaultTo(0))
       // A settlement runner's lease on the period, so concurrent runners do not price it twice.
       .addColumn('claimed_by', 'varchar(64)')
@@ -69,7 +70,8 @@ export const billing = (dialect: LedgerDialect): Migration => ({
       .addColumn('number', 'varchar(32)', (c) => c.primaryKey())
       .addColumn('year', 'integer', (c) => c.notNull())
       .addColumn('seq', 'integer', (c) => c.notNull())
-      // period: the bill of a billing period; adjustment: corrections only, for a contract with no period left.
+      // period: the bill of a billing period; adjustment: corrections only, for a contract with no
+      // period left.
       .addColumn('kind', 'varchar(16)', (c) => c.notNull())
       .addColumn('contract_id', 'varchar(64)', (c) => c.notNull().references('contracts.id'))
       .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())

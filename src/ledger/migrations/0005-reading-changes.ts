@@ -4,9 +4,9 @@ import { serialPrimaryKey } from './columns.js';
 
 /**
  * The readings change feed: every change to readings that a cache may already hold, i.e. a
- * reading stored long after its meter time, or readings deleted by retention or erasure. API processes
- * follow it to drop what they cached. Rows are short-lived: followers prune those older than a day.
- * Bounds are epoch ms (erasure removes all time, which no ISO string can hold).
+ * reading stored long after its meter time, or readings deleted by retention or erasure. API
+ * processes follow it to drop what they cached. Rows are short-lived: followers prune those older
+ * than a day. Bounds are epoch ms (erasure removes all time, which no ISO string can hold).
  */
 export const readingChanges = (dialect: LedgerDialect): Migration => ({
   async up(db: Kysely<unknown>) {
@@ -16,7 +16,8 @@ export const readingChanges = (dialect: LedgerDialect): Migration => ({
       .addColumn('meter_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('from_ms', 'bigint', (c) => c.notNull())
       .addColumn('to_ms', 'bigint', (c) => c.notNull())
-      // `late` (stored more than an hour after its meter time), `resumed` (a meter speaks after an hour of silence) or `deleted`.
+      // `late` (stored more than an hour after its meter time), `resumed` (a meter speaks after an
+      // hour of silence) or `deleted`.
       .addColumn('kind', 'varchar(16)', (c) => c.notNull())
       .addColumn('recorded_at', 'varchar(32)', (c) => c.notNull())
       .execute();

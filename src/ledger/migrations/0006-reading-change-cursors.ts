@@ -38,7 +38,9 @@ const newestChangeId = async (db: Kysely<Tables>): Promise<number> => {
   return Number(row?.max ?? 0);
 };
 
-/** Copy rows in pages of `PAGE`, in id order: `read(after)` answers the next page after id `after`. */
+/**
+ * Copy rows in pages of `PAGE`, in id order: `read(after)` answers the next page after id `after`.
+ */
 async function copyInPages<R extends { readonly id: number }>(
   after: number,
   read: (after: number) => Promise<R[]>,
@@ -52,8 +54,8 @@ async function copyInPages<R extends { readonly id: number }>(
 
 /**
  * Append late arrivals to the feed as `late` rows, oldest first: the `pending` ones (settlement has
- * not processed them), or the processed ones retention may still need (received after a retention mark
- * of their meter, so the marked period may have to be reduced again).
+ * not processed them), or the processed ones retention may still need (received after a retention
+ * mark of their meter, so the marked period may have to be reduced again).
  */
 async function carryOver(db: Kysely<Tables>, pending: boolean): Promise<void> {
   await copyInPages(
@@ -97,11 +99,11 @@ async function carryOver(db: Kysely<Tables>, pending: boolean): Promise<void> {
 
 /**
  * Late readings are recorded once, in the readings change feed, which settlement and retention read
- * through cursors of their own (`reading_change_cursors`); `late_arrivals` goes. Nothing an upgraded
- * ledger knew is lost: the feed's rows so far count as passed by both readers (each late one was also a
- * `late_arrivals` row); then the processed arrivals retention may still need are appended, which
- * settlement's cursor passes, and the pending ones, which it does not. Retention's cursor passes none
- * of them. Runs inside the migration's transaction on both dialects.
+ * through cursors of their own (`reading_change_cursors`); `late_arrivals` goes. Nothing an
+ * upgraded ledger knew is lost: the feed's rows so far count as passed by both readers (each late
+ * one was also a `late_arrivals` row); then the processed arrivals retention may still need are
+ * appended, which settlement's cursor passes, and the pending ones, which it does not. Retention's
+ * cursor passes none of them. Runs inside the migration's transaction on both dialects.
  */
 export const readingChangeCursors = (dialect: LedgerDialect): Migration => ({
   async up(schema: Kysely<unknown>) {

@@ -35,14 +35,14 @@ export interface ErasureResult {
 /**
  * Erase a customer after their contracts ended (right to erasure): every reading of their
  * meters in the readings store (InfluxDB or embedded), the rejected messages of those meters (raw
- * readings too), their name (replaced by a random pseudonym) and e-mail (removed), and their API keys
- * (revoked). Invoices stay, as the law requires, and are pseudonymised by the same stroke: they name
- * the customer only by id, and that id no longer leads to a person. Audit rows record the erasure.
- * The store is cleared first and the ledger second, in one transaction: a failure in between leaves
- * the customer not erased, and a retry finishes the job.
+ * readings too), their name (replaced by a random pseudonym) and e-mail (removed), and their API
+ * keys (revoked). Invoices stay, as the law requires, and are pseudonymised by the same stroke:
+ * they name the customer only by id, and that id no longer leads to a person. Audit rows record the
+ * erasure. The store is cleared first and the ledger second, in one transaction: a failure in
+ * between leaves the customer not erased, and a retry finishes the job.
  *
- * @throws AppError `not_found`; `conflict` (409) when already erased, when a contract still runs or a
- *   period is not settled yet; `store_unavailable` (503) when the store cannot delete.
+ * @throws AppError `not_found`; `conflict` (409) when already erased, when a contract still runs or
+ *   a period is not settled yet; `store_unavailable` (503) when the store cannot delete.
  */
 export async function eraseCustomer(
   deps: ErasureDeps,

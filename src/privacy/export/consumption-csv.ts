@@ -13,10 +13,10 @@ export const CSV_HEADER = 'meter_id,contract_id,granularity,start,end,import_wh,
 const cell = (v: number | null) => (v === null ? '' : String(v));
 
 /**
- * A contract's consumption per meter as CSV lines (no header), at the granularity its consent allows
- * (`month`, `day` or `15m`) and under the same rules as the consumption API, from the contract start
- * to its end or `now`. Computed per billing period, so a long contract at 15 minutes stays within the
- * consumption core's bucket limit.
+ * A contract's consumption per meter as CSV lines (no header), at the granularity its consent
+ * allows (`month`, `day` or `15m`) and under the same rules as the consumption API, from the
+ * contract start to its end or `now`. Computed per billing period, so a long contract at 15 minutes
+ * stays within the consumption core's bucket limit.
  */
 export async function consumptionCsv(
   store: Pick<ReadingStore, 'windows'>,
@@ -31,8 +31,9 @@ export async function consumptionCsv(
   const periods = periodsBetween(contract, contract.startsAt, end).map((period) =>
     snapRange(period.start, Math.min(period.end, end), groupBy, tz),
   );
-  // Billing's reader takes the meters a few per store call: a contract of hundreds of meters never has a
-  // month of all their readings in memory. Lines are kept per period and meter, and written in that order.
+  // Billing's reader takes the meters a few per store call: a contract of hundreds of meters never
+  // has a month of all their readings in memory. Lines are kept per period and meter, and written
+  // in that order.
   const byPeriod = periods.map(() => new Map<string, string[]>());
   await forEachBillMeter(
     store,

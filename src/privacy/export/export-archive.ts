@@ -38,8 +38,9 @@ function readme(d: ExportData, files: readonly ArchiveFile[]): string {
 /**
  * The right-of-access archive of one customer: a zip of `README.md`, `manifest.json`,
  * `profile.json`, `contracts.json` (with consents and meters), `consents.json` (current levels and
- * every change), `invoices.json` (with their lines) and `readings.csv` (consumption at the consented
- * granularity). fflate builds it in memory: an archive is one customer's data, a few MB at most.
+ * every change), `invoices.json` (with their lines) and `readings.csv` (consumption at the
+ * consented granularity). fflate builds it in memory: an archive is one customer's data, a few MB
+ * at most.
  */
 export async function exportArchive(deps: ExportDeps, customerId: string): Promise<ExportArchive> {
   const d = await collectExport(deps, customerId);

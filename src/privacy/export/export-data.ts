@@ -16,7 +16,9 @@ export interface ExportDeps {
   readonly clock: Clock;
 }
 
-/** Everything wattledger holds about one customer, shaped for people and machines (right of access). */
+/**
+ * Everything wattledger holds about one customer, shaped for people and machines (right of access).
+ */
 export interface ExportData {
   readonly generatedAt: string;
   readonly profile: Record<string, unknown>;

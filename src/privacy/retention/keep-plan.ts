@@ -7,7 +7,10 @@ import { calendarRule } from '../../consumption/calendar-edges.js';
 import { QUARTER_MS } from '../../consumption/edge-rule.js';
 import type { ReadingRange } from '../../readings/reading.js';
 
-/** What retention reduces a settled period to: indexes at local day edges, or at the period edges only. */
+/**
+ * What retention reduces a settled period to: indexes at local day edges, or at the period edges
+ * only.
+ */
 export type RetentionLevel = 'day' | 'month';
 
 /** What one settled period of one meter must still answer after retention. */
@@ -17,16 +20,19 @@ export interface KeepPlanInput {
   /** The contract's IANA zone: local days are cut there. */
   readonly tz: string;
   readonly level: RetentionLevel;
-  /** While the period may still be re-priced (back-billing): its tariff, whose price changes need an index too. */
+  /**
+   * While the period may still be re-priced (back-billing): its tariff, whose price changes need an
+   * index too.
+   */
   readonly tariff?: Tariff | undefined;
 }
 
 /**
  * The instants at which the meter's index must stay exactly what it was (ascending, no duplicates):
- * the period edges; local midnights for `day`; and with a tariff, each version change and each change
- * of time-of-use band. Pricing sums intervals that are differences of indexes at quarter hours, so a
- * band's energy telescopes to the index at its last edge minus the index at its first: keeping those
- * indexes keeps every line of the invoice, whatever is interpolated in between.
+ * the period edges; local midnights for `day`; and with a tariff, each version change and each
+ * change of time-of-use band. Pricing sums intervals that are differences of indexes at quarter
+ * hours, so a band's energy telescopes to the index at its last edge minus the index at its first:
+ * keeping those indexes keeps every line of the invoice, whatever is interpolated in between.
  */
 export function neededInstants(input: KeepPlanInput): number[] {
   const { period, tz, level, tariff } = input;
@@ -40,13 +46,17 @@ export function neededInstants(input: KeepPlanInput): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Where the price of energy can change inside `period`: tariff version changes and time-of-use band changes. */
+/**
+ * Where the price of energy can change inside `period`: tariff version changes and time-of-use band
+ * changes.
+ */
 export function tariffEdges(tariff: Tariff, period: TimeRange, tz: string): number[] {
   const out: number[] = [];
   for (const part of splitByVersion(tariff, period)) {
     out.push(part.start, part.end);
     if (part.version.energy.type !== 'tou') continue;
-    // Pricing gives each interval the band at its local start, so bands change on quarter hours only.
+    // Pricing gives each interval the band at its local start, so bands change on quarter hours
+    // only.
     const bandOf = touBandOf(part.version.energy);
     const local = localClock(tz);
     let previous = bandOf(local(part.start));
@@ -68,9 +78,10 @@ export interface RemovalPlan {
 
 /**
  * The readings inside `scope` (bounds included) that no needed instant depends on, as runs of
- * consecutive readings. An instant depends on the reading at it, or else on the nearest reading before
- * and after (docs/design.md §1 interpolation), so those are kept and the index there does not move. Readings
- * outside `scope` (a neighbouring period) are never removed. `timestamps` must be ascending and unique.
+ * consecutive readings. An instant depends on the reading at it, or else on the nearest reading
+ * before and after (docs/design.md §1 interpolation), so those are kept and the index there does
+ * not move. Readings outside `scope` (a neighbouring period) are never removed. `timestamps` must
+ * be ascending and unique.
  */
 export function removalPlan(
   timestamps: readonly number[],

@@ -7,9 +7,9 @@ const READER = 'retention';
 
 /**
  * A scheduled retention run. Retention reads every late row still in the readings change feed (a
- * period it reduced is redone when late readings landed in it since), so the feed must keep the rows a
- * complete run has not yet seen: when no meter period failed, its cursor moves to the newest row there
- * was before the run began, and only then may pruning remove those rows.
+ * period it reduced is redone when late readings landed in it since), so the feed must keep the
+ * rows a complete run has not yet seen: when no meter period failed, its cursor moves to the newest
+ * row there was before the run began, and only then may pruning remove those rows.
  */
 export async function runRetentionJob(
   deps: RetentionDeps,

@@ -3,7 +3,9 @@ import type { LedgerDatabase } from '../../ledger/schema.js';
 import { toIso } from '../../shared/time.js';
 import { type Consent, parseConsent } from '../consent.js';
 
-/** A settled period retention may reduce: not extrapolated (a real end reading may still adjust it). */
+/**
+ * A settled period retention may reduce: not extrapolated (a real end reading may still adjust it).
+ */
 export interface SettledPeriodRow {
   readonly id: string;
   readonly contractId: string;
@@ -35,7 +37,10 @@ export async function contractPage(
   return rows.map((r) => ({ id: r.id, consent: parseConsent(r.consent) }));
 }
 
-/** Settled, not extrapolated periods of some contracts that ended at or before `endedBy`, oldest first. */
+/**
+ * Settled, not extrapolated periods of some contracts that ended at or before `endedBy`, oldest
+ * first.
+ */
 export async function settledPeriodsOf(
   db: Kysely<LedgerDatabase>,
   contractIds: readonly string[],
@@ -80,8 +85,8 @@ export async function marksOf(
 /**
  * A test for "a reading of this meter inside `[from, to]` was stored after `since`": late readings
  * (the `late` rows ingest records in the readings change feed) can land in a period retention has
- * already reduced. Every such row still in the feed counts: the feed keeps those retention's cursor has
- * not passed (`runRetentionJob`).
+ * already reduced. Every such row still in the feed counts: the feed keeps those retention's cursor
+ * has not passed (`runRetentionJob`).
  */
 export async function lateArrivalsOf(
   db: Kysely<LedgerDatabase>,

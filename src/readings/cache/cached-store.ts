@@ -9,10 +9,11 @@ import { piecesToColumns, piecesToWindow } from './pieces.js';
 import { sealedReader, type Pieces } from './sealed-reader.js';
 
 /**
- * A UTC day is sealed once it ended this long ago. Ingest records in the change feed every reading it
- * stores more than LATE_AFTER_MS after its meter time; the extra hour covers clock skew between hosts.
- * So once a day is sealed, whatever changes its readings is in the feed (retention and erasure put
- * their deletes there too), and a cached copy stays exact until the feed says otherwise.
+ * A UTC day is sealed once it ended this long ago. Ingest records in the change feed every reading
+ * it stores more than LATE_AFTER_MS after its meter time; the extra hour covers clock skew between
+ * hosts. So once a day is sealed, whatever changes its readings is in the feed (retention and
+ * erasure put their deletes there too), and a cached copy stays exact until the feed says
+ * otherwise.
  */
 export const SEAL_MS = LATE_AFTER_MS + 60 * 60_000;
 /** Days before this one (UTC midnight) are sealed at `now`. */
@@ -21,7 +22,10 @@ export const sealedEndAt = (now: number): number => dayOf(now - SEAL_MS);
 const MAX_CACHED_DAYS = 400;
 
 export interface CacheCounters {
-  /** `hit`: answered from memory (the store asked at most for the unsealed tail); `load`: blocks were read; `bypass`: not cacheable or cache off. */
+  /**
+   * `hit`: answered from memory (the store asked at most for the unsealed tail); `load`: blocks
+   * were read; `bypass`: not cacheable or cache off.
+   */
   request(result: 'hit' | 'load' | 'bypass'): void;
   bytes(n: number): void;
 }
@@ -43,9 +47,10 @@ export interface CachedStore extends ReadingStore {
 
 /**
  * A ReadingStore that keeps the registers of sealed UTC days in memory, per meter, and answers
- * `registers()` and single-meter `windows({fields: 'registers'})` from them; only the unsealed tail (the last hours) and lookups past
- * the meter's data still reach the store. Answers are the store's, reading for reading (tested against
- * both adapters). Everything else passes through; writes and deletes through it drop their meters at once.
+ * `registers()` and single-meter `windows({fields: 'registers'})` from them; only the unsealed tail
+ * (the last hours) and lookups past the meter's data still reach the store. Answers are the
+ * store's, reading for reading (tested against both adapters). Everything else passes through;
+ * writes and deletes through it drop their meters at once.
  */
 export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions): CachedStore {
   const cache = new MeterCache(opts.maxBytes);
@@ -76,7 +81,8 @@ export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions)
 
   async function windows(requests: readonly WindowRequest[]): Promise<Map<string, ReadingWindow>> {
     const [only] = requests;
-    // Batch reads (settlement, retention: many meters once) stay one store round trip and do not sweep the cache.
+    // Batch reads (settlement, retention: many meters once) stay one store round trip and do not
+    // sweep the cache.
     if (requests.length !== 1 || only === undefined || only.fields !== 'registers') {
       requests.forEach(() => count('bypass'));
       return inner.windows(requests);

@@ -12,11 +12,14 @@ import type { CachedStore } from './cached-store.js';
 export interface ChangeFollowerOptions {
   /** How often the feed is read: the longest a cached answer lags a late reading or a delete. */
   readonly pollMs: number;
-  /** With no successful read for this long, the cache is dropped and bypassed until the feed answers again. */
+  /**
+   * With no successful read for this long, the cache is dropped and bypassed until the feed answers
+   * again.
+   */
   readonly staleAfterMs?: number;
   /**
-   * Feed rows older than this are pruned (by whichever follower gets there), once the durable readers
-   * (settlement, retention) have passed them too.
+   * Feed rows older than this are pruned (by whichever follower gets there), once the durable
+   * readers (settlement, retention) have passed them too.
    */
   readonly keepMs?: number;
 }
@@ -42,8 +45,8 @@ const BATCH = 5000;
 
 /**
  * Follow the readings change feed (`reading_changes`) and drop the meters it names from the cache.
- * Until the first read succeeds, and whenever the feed could not be read for `staleAfterMs`, the cache
- * is suspended: answers come from the store, never from memory that may be stale.
+ * Until the first read succeeds, and whenever the feed could not be read for `staleAfterMs`, the
+ * cache is suspended: answers come from the store, never from memory that may be stale.
  */
 export function startChangeFollower(
   deps: {

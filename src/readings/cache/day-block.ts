@@ -35,10 +35,15 @@ export const importAt = (b: DayBlock, i: number): number => b.span.data[b.span.n
 export const exportAt = (b: DayBlock, i: number): number =>
   b.span.hasExports ? b.span.data[2 * b.span.n + b.at + i]! : Number.NaN;
 
-/** Bytes a block holds (its share of the span plus a rough object overhead), for the cache budget. */
+/**
+ * Bytes a block holds (its share of the span plus a rough object overhead), for the cache budget.
+ */
 export const blockBytes = (b: DayBlock): number => 160 + b.n * (b.span.hasExports ? 24 : 16);
 
-/** Reading `i` of a block as a registers reading: no power, `receivedAt` is `ts` (see WindowRequest.fields). */
+/**
+ * Reading `i` of a block as a registers reading: no power, `receivedAt` is `ts` (see
+ * WindowRequest.fields).
+ */
 export function unpack(meterId: string, b: DayBlock, i: number): Reading {
   const ts = tsAt(b, i);
   const e = exportAt(b, i);
@@ -65,7 +70,10 @@ export function lowerBound(b: DayBlock, t: number): number {
   return lo;
 }
 
-/** Pack ascending readings into one span and one block per UTC day of [firstDay, lastDay], empty days included. */
+/**
+ * Pack ascending readings into one span and one block per UTC day of [firstDay, lastDay], empty
+ * days included.
+ */
 export function packDays(
   firstDay: number,
   lastDay: number,

@@ -6,7 +6,10 @@ export interface MeterEntry {
   readonly blocks: Map<number, DayBlock>;
   /** The last reading before an instant (null: none), for instants whose past is all sealed. */
   readonly before: Map<number, Reading | null>;
-  /** The first reading at or after an instant (null: none), kept only when stable (see cached-store). */
+  /**
+   * The first reading at or after an instant (null: none), kept only when stable (see
+   * cached-store).
+   */
   readonly after: Map<number, Reading | null>;
   bytes: number;
   /** Asked for since eviction last passed it. */
@@ -17,9 +20,10 @@ const HINT_BYTES = 160;
 const MAX_HINTS = 64;
 
 /**
- * Sealed readings by meter, the least recently used going first (second chance) once `maxBytes` is exceeded. Each
- * invalidation bumps the meter's generation, so a load that started before it does not put back what
- * it read (`put*` take the generation `generation()` answered when the load began).
+ * Sealed readings by meter, the least recently used going first (second chance) once `maxBytes` is
+ * exceeded. Each invalidation bumps the meter's generation, so a load that started before it does
+ * not put back what it read (`put*` take the generation `generation()` answered when the load
+ * began).
  */
 export class MeterCache {
   private readonly meters = new Map<string, MeterEntry>();
@@ -37,7 +41,9 @@ export class MeterCache {
     return this.meters.size;
   }
 
-  /** The entry of a meter, marked used (it gets a second chance when eviction comes round to it). */
+  /**
+   * The entry of a meter, marked used (it gets a second chance when eviction comes round to it).
+   */
   get(meterId: string): MeterEntry | undefined {
     const e = this.meters.get(meterId);
     if (e !== undefined) e.used = true;
@@ -114,8 +120,8 @@ export class MeterCache {
   }
 
   /**
-   * Second-chance (clock) eviction in insertion order: an entry used since the last pass moves to the
-   * back instead of going. Cheaper than moving every entry on every read, and close to LRU.
+   * Second-chance (clock) eviction in insertion order: an entry used since the last pass moves to
+   * the back instead of going. Cheaper than moving every entry on every read, and close to LRU.
    */
   private evict(): void {
     // An entry moved to the back is visited again by this same loop, then goes if still unused.

@@ -15,15 +15,17 @@ export function piecesToWindow(meterId: string, p: Pieces): ReadingWindow {
 /**
  * Pieces as register columns, the before and after readings included: no object per reading. When
  * the window is one run of a single span (the usual case: the days around it were read together),
- * the columns are views of the span's arrays, with no copy. Otherwise they are plain arrays of doubles,
- * sized once: new typed arrays would live outside the JS heap, and allocating ~70 KB of them per
- * request made V8 run full collections for the external memory (p99 of a month doubled).
+ * the columns are views of the span's arrays, with no copy. Otherwise they are plain arrays of
+ * doubles, sized once: new typed arrays would live outside the JS heap, and allocating ~70 KB of
+ * them per request made V8 run full collections for the external memory (p99 of a month doubled).
  */
 export function piecesToColumns(p: Pieces): RegisterColumns {
   return viewOf(p) ?? copyOf(p);
 }
 
-/** The columns as views of one span, when the pieces are positions `[start, end)` of it in a row. */
+/**
+ * The columns as views of one span, when the pieces are positions `[start, end)` of it in a row.
+ */
 function viewOf(p: Pieces): RegisterColumns | undefined {
   const first = p.slices[0];
   if (first === undefined || p.tail.length > 0) return undefined;
@@ -36,7 +38,8 @@ function viewOf(p: Pieces): RegisterColumns | undefined {
     end = block.at + to;
     exports ||= block.hasExports;
   }
-  // The readings around the run must be its neighbours in the span (the same instants; a cached span is the store's).
+  // The readings around the run must be its neighbours in the span (the same instants; a cached
+  // span is the store's).
   if (p.before !== undefined) {
     if (start === 0 || span.data[start - 1] !== p.before.ts) return undefined;
     start -= 1;
@@ -82,5 +85,7 @@ function copyOf(p: Pieces): RegisterColumns {
   return { ts, importWh, exportWh };
 }
 
-/** A plain array of `n` doubles, at its final size from the start (no growth while it is filled). */
+/**
+ * A plain array of `n` doubles, at its final size from the start (no growth while it is filled).
+ */
 const filled = (n: number): number[] => new Array<number>(n).fill(0.5);

@@ -10,7 +10,10 @@ export interface Slice {
   readonly to: number;
 }
 
-/** A window assembled from cached blocks and the store: ascending, `before` < slices < tail < `after`. */
+/**
+ * A window assembled from cached blocks and the store: ascending, `before` < slices < tail <
+ * `after`.
+ */
 export interface Pieces {
   readonly before: Reading | undefined;
   readonly slices: readonly Slice[];
@@ -30,8 +33,8 @@ interface Days {
 
 /**
  * Assemble a meter's register window `[from, to]` (with the nearest readings around it) from the
- * cached blocks of sealed days, reading from the store only the missing blocks, the unsealed tail and
- * lookups beyond the blocks that cannot be kept. `from` must be before `sealedEnd`.
+ * cached blocks of sealed days, reading from the store only the missing blocks, the unsealed tail
+ * and lookups beyond the blocks that cannot be kept. `from` must be before `sealedEnd`.
  */
 export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterCache) {
   const innerWindow = async (meterId: string, from: number, to: number): Promise<ReadingWindow> =>
@@ -40,9 +43,10 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
     };
 
   /**
-   * The blocks of [firstDay, lastDay]: the cached ones, plus the missing ones read from the store in as
-   * few reads as there are gaps. Answered from a local map, so an eviction or invalidation meanwhile
-   * cannot leave a hole in this answer. `before` holds the last reading before each loaded span.
+   * The blocks of [firstDay, lastDay]: the cached ones, plus the missing ones read from the store
+   * in as few reads as there are gaps. Answered from a local map, so an eviction or invalidation
+   * meanwhile cannot leave a hole in this answer. `before` holds the last reading before each
+   * loaded span.
    */
   async function daysOf(meterId: string, firstDay: number, lastDay: number): Promise<Days> {
     const entry = cache.get(meterId);
@@ -78,7 +82,9 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
     return { blocks, before, after: entry?.after ?? new Map(), loaded: true };
   }
 
-  /** The last reading before `t`: everything before a sealed day is sealed, so the answer is kept. */
+  /**
+   * The last reading before `t`: everything before a sealed day is sealed, so the answer is kept.
+   */
   async function deepBefore(meterId: string, t: number, days: Days): Promise<Reading | undefined> {
     const known = days.before.get(t);
     if (known !== undefined) return known ?? undefined;
@@ -89,10 +95,10 @@ export function sealedReader(inner: Pick<ReadingStore, 'windows'>, cache: MeterC
   }
 
   /**
-   * The first reading at or after `t` (a sealed instant), or none. Kept when it is sealed (anything new
-   * before it would be late, hence in the feed) or when there is none (ingest puts a meter that speaks
-   * again after an hour of silence in the feed); a later, unsealed reading could be preceded by a
-   * fresher one that the feed never names, so that answer is not kept.
+   * The first reading at or after `t` (a sealed instant), or none. Kept when it is sealed (anything
+   * new before it would be late, hence in the feed) or when there is none (ingest puts a meter that
+   * speaks again after an hour of silence in the feed); a later, unsealed reading could be preceded
+   * by a fresher one that the feed never names, so that answer is not kept.
    */
   async function deepAfter(
     meterId: string,

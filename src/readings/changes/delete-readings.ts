@@ -12,10 +12,11 @@ export interface DeleteReadingsDeps {
 }
 
 /**
- * Delete readings (retention, erasure) and tell the readings caches through the change feed. The feed
- * row is written after the delete, so a cache that reloads in between reloads what is left, then drops
- * it again. It covers `span` (default: the ranges) and is written even when there is nothing to delete:
- * a retry after a delete whose feed row failed finds nothing left, and must still write that row.
+ * Delete readings (retention, erasure) and tell the readings caches through the change feed. The
+ * feed row is written after the delete, so a cache that reloads in between reloads what is left,
+ * then drops it again. It covers `span` (default: the ranges) and is written even when there is
+ * nothing to delete: a retry after a delete whose feed row failed finds nothing left, and must
+ * still write that row.
  */
 export async function deleteReadings(
   deps: DeleteReadingsDeps,

@@ -3,22 +3,27 @@ import { dialectOf } from '../../ledger/dialect-of.js';
 import type { LedgerDatabase } from '../../ledger/schema.js';
 import { changeOfRow, lastReadingChangeId, type ReadingChange } from './reading-changes.js';
 
-/** What a durable reader took from the feed, and how far its cursor moves once it has handled it. */
+/**
+ * What a durable reader took from the feed, and how far its cursor moves once it has handled it.
+ */
 export interface FeedBatch {
   /** The rows of the kinds asked for past the cursor, oldest first. */
   readonly changes: ReadingChange[];
-  /** The id the cursor may move to: the newest id when `changes` is all there was, else the last one. */
+  /**
+   * The id the cursor may move to: the newest id when `changes` is all there was, else the last
+   * one.
+   */
   readonly upTo: number;
 }
 
 type Ledger = Kysely<LedgerDatabase>;
 
 /**
- * Run `read` in a transaction where no row can still appear below the newest feed id. On PostgreSQL an
- * identity value is taken at insert and visible at commit, so a row may turn up below ids already
- * read, and a cursor moved past it would skip it for good: a SHARE lock on the feed waits for the
- * inserts in flight and holds new ones back for the few statements of `read`. SQLite has one writer at
- * a time, so its ids become visible in order anyway.
+ * Run `read` in a transaction where no row can still appear below the newest feed id. On PostgreSQL
+ * an identity value is taken at insert and visible at commit, so a row may turn up below ids
+ * already read, and a cursor moved past it would skip it for good: a SHARE lock on the feed waits
+ * for the inserts in flight and holds new ones back for the few statements of `read`. SQLite has
+ * one writer at a time, so its ids become visible in order anyway.
  */
 async function withFinalIds<T>(db: Ledger, read: (tx: Ledger) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (tx) => {
@@ -29,8 +34,8 @@ async function withFinalIds<T>(db: Ledger, read: (tx: Ledger) => Promise<T>): Pr
 }
 
 /**
- * The newest feed id (0 when empty), every row up to it committed: where a reader that reads the whole
- * feed moves its cursor after a complete pass that began now.
+ * The newest feed id (0 when empty), every row up to it committed: where a reader that reads the
+ * whole feed moves its cursor after a complete pass that began now.
  */
 export async function finalFeedHead(db: Ledger): Promise<number> {
   return withFinalIds(db, lastReadingChangeId);
@@ -38,8 +43,8 @@ export async function finalFeedHead(db: Ledger): Promise<number> {
 
 /**
  * The feed rows of `kinds` past `reader`'s cursor, oldest first, at most `limit` (the cursor of a
- * reader without a row is 0). Nothing is moved: the reader calls `advanceCursor` with `upTo` once it
- * has handled them, and a reader that fails in between reads them again.
+ * reader without a row is 0). Nothing is moved: the reader calls `advanceCursor` with `upTo` once
+ * it has handled them, and a reader that fails in between reads them again.
  */
 export async function readPastCursor(
   db: Ledger,

@@ -87,9 +87,9 @@ export const DURABLY_READ_KINDS: readonly ReadingChange['kind'][] = ['late'];
 
 /**
  * Delete the feed rows recorded before `before` that every durable reader has passed: none of the
- * cursors in `reading_change_cursors` (settlement, retention) is below them, so a reader that has not
- * run for a while still finds what it has not read. The API cache followers keep no cursor: one that
- * fell behind rows this old could not read the feed for that long, and has cleared its cache.
+ * cursors in `reading_change_cursors` (settlement, retention) is below them, so a reader that has
+ * not run for a while still finds what it has not read. The API cache followers keep no cursor: one
+ * that fell behind rows this old could not read the feed for that long, and has cleared its cache.
  */
 export async function pruneReadingChanges(
   db: Kysely<LedgerDatabase>,

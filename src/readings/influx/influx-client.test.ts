@@ -4,7 +4,8 @@ import { createInfluxClient } from './influx-client.js';
 import { quoteIdent, quoteString } from './influxql.js';
 
 // The real-server behaviour is covered by test/readings/influx-store.test.ts against influxd 1.6.
-// This stub plays the answers a 1.6 cannot be made to give on demand: 5xx, 429, 2.x/3.x error shapes.
+// This stub plays the answers a 1.6 cannot be made to give on demand: 5xx, 429, 2.x/3.x error
+// shapes.
 let server: Server;
 let url = '';
 let next: { status: number; body: string; headers?: Record<string, string> } = {

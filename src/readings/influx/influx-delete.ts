@@ -4,7 +4,10 @@ import type { InfluxStatementResult } from './influx-results.js';
 import { MAX_MS, MIN_MS, msLiteral, quoteString } from './influxql.js';
 import { MEASUREMENT } from './line-protocol.js';
 
-/** Ranges per /query request: two statements each, so a month of day edges (~100 gaps) is one round trip. */
+/**
+ * Ranges per /query request: two statements each, so a month of day edges (~100 gaps) is one round
+ * trip.
+ */
 const DELETE_CHUNK = 200;
 
 /** The count a `SELECT COUNT(...)` statement answered (no series: nothing matched). */
@@ -16,12 +19,13 @@ function countOf(result: InfluxStatementResult | undefined): number {
 const coversAll = (r: ReadingRange) => r.from <= MIN_MS && r.to >= MAX_MS;
 
 /**
- * `ReadingStore.deleteRanges` over InfluxQL. InfluxDB answers a DELETE without a count, so each range
- * is counted first, in the same request as its siblings. Erasing a meter outright (`ALL_TIME`) uses
- * DROP SERIES, which also removes the meter id from the series index; DELETE would leave it there.
- * InfluxQL DELETE and DROP SERIES are served by InfluxDB 1.x (1.6 included). The 2.x v1 compatibility
- * API and 3.x refuse them (2.x deletes through /api/v2/delete; 3.x cannot delete single points), and
- * the refusal is thrown: retention and erasure then fail loudly instead of keeping data silently.
+ * `ReadingStore.deleteRanges` over InfluxQL. InfluxDB answers a DELETE without a count, so each
+ * range is counted first, in the same request as its siblings. Erasing a meter outright
+ * (`ALL_TIME`) uses DROP SERIES, which also removes the meter id from the series index; DELETE
+ * would leave it there. InfluxQL DELETE and DROP SERIES are served by InfluxDB 1.x (1.6 included).
+ * The 2.x v1 compatibility API and 3.x refuse them (2.x deletes through /api/v2/delete; 3.x cannot
+ * delete single points), and the refusal is thrown: retention and erasure then fail loudly instead
+ * of keeping data silently.
  */
 export async function deleteInfluxRanges(
   client: InfluxClient,

@@ -9,9 +9,15 @@ import { columnsOfWindow } from '../register-columns.js';
 
 export type InfluxStoreOptions = InfluxClientOptions;
 
-/** Points per /write request: the documented sweet spot (5,000–10,000), far below the 25 MB body limit. */
+/**
+ * Points per /write request: the documented sweet spot (5,000–10,000), far below the 25 MB body
+ * limit.
+ */
 export const WRITE_CHUNK = 5000;
-/** Window requests per /query request (three statements each), so one request body and answer stay modest. */
+/**
+ * Window requests per /query request (three statements each), so one request body and answer stay
+ * modest.
+ */
 export const WINDOW_CHUNK = 300;
 
 const FIELDS = 'import_wh, export_wh, power_w, received_at';
@@ -28,7 +34,9 @@ function select(
   return `SELECT ${fields} FROM ${MEASUREMENT} WHERE meter_id = ${quoteString(meterId)} AND ${where} ORDER BY time ${order}${lim}`;
 }
 
-/** Turn one statement's rows into readings. InfluxDB answers nulls for fields a point does not have. */
+/**
+ * Turn one statement's rows into readings. InfluxDB answers nulls for fields a point does not have.
+ */
 function toReadings(meterId: string, result: InfluxStatementResult | undefined): Reading[] {
   const out: Reading[] = [];
   for (const series of result?.series ?? []) out.push(...seriesReadings(meterId, series));
@@ -52,7 +60,8 @@ function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
   for (const row of series.values ?? []) {
     const ts = num(row, iTime);
     const importWh = num(row, iImport);
-    // A point without import_wh was not written by wattledger; skipping it beats failing every window.
+    // A point without import_wh was not written by wattledger; skipping it beats failing every
+    // window.
     if (ts === undefined || importWh === undefined) continue;
     out.push({
       meterId,
@@ -75,8 +84,9 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
 
   async function init(): Promise<void> {
     try {
-      // Idempotent on 1.x. 2.x (v1 compat) and 3.x refuse it, and a 1.x user without admin rights may not
-      // run it: in those cases the database has to exist already, so checking that it answers is enough.
+      // Idempotent on 1.x. 2.x (v1 compat) and 3.x refuse it, and a 1.x user without admin rights
+      // may not run it: in those cases the database has to exist already, so checking that it
+      // answers is enough.
       await client.query(`CREATE DATABASE ${quoteIdent(opts.database)}`, { db: false });
     } catch (createErr) {
       try {
@@ -94,12 +104,14 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
   async function writeBatch(readings: readonly Reading[]): Promise<void> {
     let lines: string[];
     try {
-      // Encode everything before sending anything, so bad data is refused whole and not half-written.
+      // Encode everything before sending anything, so bad data is refused whole and not
+      // half-written.
       lines = readings.map(encodeReading);
     } catch (err) {
       throw new StoreWriteError(err instanceof Error ? err.message : String(err), false);
     }
-    // Sequential chunks: a retry after a failure rewrites earlier chunks, which is harmless (same keys replace).
+    // Sequential chunks: a retry after a failure rewrites earlier chunks, which is harmless (same
+    // keys replace).
     for (let i = 0; i < lines.length; i += WRITE_CHUNK) {
       await client.write(lines.slice(i, i + WRITE_CHUNK).join('\n'));
     }
@@ -160,7 +172,10 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
   };
 }
 
-/** The answer is keyed by meter id, so two requests for one meter would overwrite each other: refuse them. */
+/**
+ * The answer is keyed by meter id, so two requests for one meter would overwrite each other: refuse
+ * them.
+ */
 function assertDistinctMeters(requests: readonly WindowRequest[]): void {
   const seen = new Set<string>();
   for (const { meterId } of requests) {

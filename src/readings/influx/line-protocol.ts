@@ -5,9 +5,10 @@ export const MEASUREMENT = 'meter_reading';
 
 /**
  * Escape a tag value for line protocol: commas, spaces and equals signs get a backslash.
- * Backslashes are left alone on purpose: 1.x stores `\\` in a tag value verbatim (it does not unescape it),
- * so there is no spelling of a backslash that every server version reads back the same way. Values that
- * line protocol cannot carry unambiguously (empty, newlines, a backslash) are refused instead.
+ * Backslashes are left alone on purpose: 1.x stores `\\` in a tag value verbatim (it does not
+ * unescape it), so there is no spelling of a backslash that every server version reads back the
+ * same way. Values that line protocol cannot carry unambiguously (empty, newlines, a backslash) are
+ * refused instead.
  */
 export function escapeTagValue(value: string): string {
   if (value === '') throw new TypeError('line protocol: empty tag value');
@@ -18,14 +19,20 @@ export function escapeTagValue(value: string): string {
   return value.replace(/[, =]/g, (c) => `\\${c}`);
 }
 
-/** An integer field (`123i`). Field types are fixed per shard, so an integer field must never be sent as a float. */
+/**
+ * An integer field (`123i`). Field types are fixed per shard, so an integer field must never be
+ * sent as a float.
+ */
 function intField(name: string, value: number): string {
   if (!Number.isSafeInteger(value))
     throw new RangeError(`line protocol: ${name} must be a safe integer, got ${value}`);
   return `${name}=${value}i`;
 }
 
-/** A float field. No `i` suffix, so `850` is read as the float 850; JS exponent notation (`1e-7`) is valid line protocol. */
+/**
+ * A float field. No `i` suffix, so `850` is read as the float 850; JS exponent notation (`1e-7`) is
+ * valid line protocol.
+ */
 function floatField(name: string, value: number): string {
   if (!Number.isFinite(value))
     throw new RangeError(`line protocol: ${name} must be finite, got ${value}`);
@@ -33,8 +40,9 @@ function floatField(name: string, value: number): string {
 }
 
 /**
- * Encode one reading as a line protocol line with a millisecond timestamp (write with `precision=ms`).
- * Throws TypeError/RangeError when the reading cannot be represented: that is a data problem, not an outage.
+ * Encode one reading as a line protocol line with a millisecond timestamp (write with
+ * `precision=ms`). Throws TypeError/RangeError when the reading cannot be represented: that is a
+ * data problem, not an outage.
  */
 export function encodeReading(r: Reading): string {
   if (!Number.isSafeInteger(r.ts))

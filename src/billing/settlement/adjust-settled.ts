@@ -7,78 +7,12 @@ import { extrapolatedBillOf, measuredBillOf, settlementWays } from '../bills/per
 import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-repo.js';
 import { loadBillingContexts } from '../records/billing-context.js';
 import { invoicesByNumbers } from '../records/invoices-repo.js';
-import {
-  markLateReadingsProcessed,
-  pendingLateReadings,
-} from '../records/pending-late-readings.js';
-import {
-  extrapolatedPeriods,
-  settledPeriodsBetween,
-  type StoredPeriod,
-} from '../records/periods-repo.js';
+import { markLateReadingsProcessed } from '../records/pending-late-readings.js';
 import { claimPeriod, releaseClaim } from '../records/period-leases.js';
+import { adjustmentCandidates, type AdjustmentCandidate } from './adjustment-candidates.js';
 import { adjustmentLines } from './adjustment-lines.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
 import { LEASE_MS } from './settle-periods.js';
-
-const DAY_MS = 86_400_000;
-/**
- * A late reading can move the interpolated index of the periods next to it: look this far around
- * it.
- */
-const NEIGHBOUR_MS = 32 * DAY_MS;
-
-interface Candidate {
-  readonly period: StoredPeriod;
-  readonly why: 'late readings' | 'end index measured after a forced settlement';
-}
-
-/**
- * Settled periods that late readings (or a forced, extrapolated settlement) may have changed, and
- * how far settlement's cursor in the change feed moves once they are recomputed.
- */
-async function candidates(
-  deps: BillingDeps,
-): Promise<{ found: Map<string, Candidate>; upTo: number }> {
-  const out = new Map<string, Candidate>();
-  const { changes: late, upTo } = await pendingLateReadings(deps.db, 10_000);
-  const meterIds = [...new Set(late.map((l) => l.meterId))];
-  const contractOf = new Map<string, string>();
-  for (let i = 0; i < meterIds.length; i += 500) {
-    const rows = await deps.db
-      .selectFrom('meters')
-      .select(['id', 'contract_id'])
-      .where('id', 'in', meterIds.slice(i, i + 500))
-      .execute();
-    for (const r of rows) if (r.contract_id !== null) contractOf.set(r.id, r.contract_id);
-  }
-  const spans = new Map<string, { from: number; to: number }>();
-  for (const l of late) {
-    const c = contractOf.get(l.meterId);
-    if (c === undefined) continue;
-    const s = spans.get(c);
-    spans.set(
-      c,
-      s === undefined
-        ? { from: l.from, to: l.to }
-        : { from: Math.min(s.from, l.from), to: Math.max(s.to, l.to) },
-    );
-  }
-  for (const [contractId, s] of spans) {
-    for (const period of await settledPeriodsBetween(
-      deps.db,
-      contractId,
-      s.from - NEIGHBOUR_MS,
-      s.to + NEIGHBOUR_MS,
-    ))
-      out.set(period.id, { period, why: 'late readings' });
-  }
-  for (const period of await extrapolatedPeriods(deps.db, 1000)) {
-    if (!out.has(period.id))
-      out.set(period.id, { period, why: 'end index measured after a forced settlement' });
-  }
-  return { found: out, upTo };
-}
 
 /**
  * Recompute the settled periods that readings stored late may have changed (docs/design.md §5): the
@@ -93,14 +27,14 @@ export async function adjustSettledPeriods(
   actor: string,
 ): Promise<{ adjusted: number; notBilled: number; failed: number }> {
   const now = deps.clock.now();
-  const { found, upTo } = await candidates(deps);
+  const { found, upTo } = await adjustmentCandidates(deps);
   const capStart = DateTime.fromMillis(now, { zone: 'utc' })
     .minus({ months: opts.backBillingMonths })
     .toMillis();
   let adjusted = 0;
   let notBilled = 0;
   let skipped = false;
-  const mine: Candidate[] = [];
+  const mine: AdjustmentCandidate[] = [];
   for (const c of found.values()) {
     if (await claimPeriod(deps.db, c.period.id, opts.runnerId, now, LEASE_MS, ['settled']))
       mine.push(c);

@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { hashApiKey, sameHash } from './api-key.js';
 import type { AuthEnv } from './auth-env.js';
+import { onKeysRevoked, revocationMark } from './key-revocations.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 export interface AuthDeps {
@@ -16,11 +17,16 @@ export interface AuthDeps {
 }
 
 const CACHE_TTL_MS = 30_000;
+/** How old the revocation mark may be when a cached key is used: revocations elsewhere apply within it. */
+export const REVOCATION_CHECK_MS = 1000;
 
 /**
  * Resolve `Authorization: Bearer <key>` to a principal, or answer 401. Keys are looked up by hash
- * and cached for 30 s, so a revoked key stops working within that time and a busy API does not
- * query the ledger on every request.
+ * and cached for 30 s, so a busy API does not query the ledger on every request; but a revoked key
+ * must stop working at once: a revocation made in this process drops the cache immediately
+ * (`keysRevoked`), and before a cached answer is used the ledger's revocation mark is checked when
+ * it is older than `REVOCATION_CHECK_MS`, so a revocation made by another process applies within
+ * about a second. Checks happen on demand (no timer to stop), one at a time.
  */
 export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
   // Unknown keys are remembered too (null), so a client retrying a bad key does not query the
@@ -30,11 +36,38 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
     max: 10_000,
     clock: deps.clock,
   });
+  // Bumped by every drop: a lookup that began before a drop must not put back what it read.
+  let generation = 0;
+  const drop = () => {
+    generation += 1;
+    cache.clear();
+  };
+  onKeysRevoked(deps.db, drop);
+  let mark: string | undefined;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let checking: Promise<void> | undefined;
+  async function check(): Promise<void> {
+    const startedAt = deps.clock.now();
+    const seen = await revocationMark(deps.db);
+    if (mark !== undefined && seen !== mark) drop();
+    mark = seen;
+    checkedAt = Math.max(checkedAt, startedAt);
+  }
+  async function fresh(): Promise<void> {
+    while (deps.clock.now() - checkedAt >= REVOCATION_CHECK_MS) {
+      checking ??= check().finally(() => {
+        checking = undefined;
+      });
+      await checking;
+    }
+  }
   async function resolve(hash: string): Promise<Principal | undefined> {
     if (deps.adminKeyHash !== undefined && sameHash(hash, deps.adminKeyHash))
       return { keyId: 'bootstrap-admin', role: 'admin', customerId: null };
+    await fresh();
     const hit = cache.get(hash);
     if (hit !== undefined) return hit ?? undefined;
+    const before = generation;
     const row = await deps.db
       .selectFrom('api_keys')
       .select(['id', 'role', 'customer_id'])
@@ -45,7 +78,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
       row !== undefined && (ROLES as readonly string[]).includes(row.role)
         ? { keyId: row.id, role: row.role as Role, customerId: row.customer_id }
         : undefined;
-    cache.set(hash, principal ?? null);
+    if (generation === before) cache.set(hash, principal ?? null);
     return principal;
   }
   return async (c, next) => {

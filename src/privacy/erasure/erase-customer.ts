@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type AuditEntry, recordAudit } from '../../audit/audit-log.js';
+import { keysRevoked } from '../../auth/key-revocations.js';
 import { listContracts } from '../../fleet/contracts.js';
 import { notFound } from '../../fleet/visibility.js';
 import type { LedgerDatabase } from '../../ledger/schema.js';
@@ -36,7 +37,7 @@ export interface ErasureResult {
  * Erase a customer after their contracts ended (right to erasure): every reading of their
  * meters in the readings store (InfluxDB or embedded), the rejected messages of those meters (raw
  * readings too), their name (replaced by a random pseudonym) and e-mail (removed), and their API
- * keys (revoked). Invoices stay, as the law requires, and are pseudonymised by the same stroke:
+ * keys (revoked, and dropped at once from this process's key caches). Invoices stay, as the law requires, and are pseudonymised by the same stroke:
  * they name the customer only by id, and that id no longer leads to a person. Audit rows record the
  * erasure. The store is cleared first and the ledger second, in one transaction: a failure in
  * between leaves the customer not erased, and a retry finishes the job.
@@ -137,6 +138,8 @@ export async function eraseCustomer(
     await recordAudit(tx, now, entries);
     return { rejectionsRemoved, apiKeysRevoked: Number(revoked.numUpdatedRows) };
   });
+  // The erased customer's keys stop working now in this process, and within a second elsewhere.
+  keysRevoked(deps.db);
   const readingsRemoved = [...removedByMeter.values()].reduce((a, n) => a + n, 0);
   return {
     customerId,

@@ -1,6 +1,7 @@
 import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Logger } from '../shared/logger.js';
+import { isIngestTopic } from '../ingest/topic.js';
 
 export interface EmbeddedBroker {
   readonly url: string;
@@ -8,8 +9,6 @@ export interface EmbeddedBroker {
   connectedClients(): number;
   close(): Promise<void>;
 }
-
-const READINGS_TOPIC = /^meters\/[^/]+\/readings$/;
 
 /**
  * The embedded default broker: aedes in-process (MQTT 3.1.1). aedes keeps sessions in memory, so
@@ -24,7 +23,7 @@ export async function startEmbeddedBroker(
 ): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker({
     authorizePublish(client, packet, callback) {
-      if (client === null || !READINGS_TOPIC.test(packet.topic)) return callback(null);
+      if (client === null || !isIngestTopic(packet.topic)) return callback(null);
       try {
         onReading(
           packet.topic,

@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger.js';
 import type { MqttTls } from './mqtt-tls.js';
-import { readingsFilter } from './receive.js';
+import { ingestFilters } from './topic.js';
 
 export interface SubscriberOptions {
   readonly url: string;
@@ -79,11 +79,17 @@ export function startSubscriber(
       client.stream.destroy();
     }
   };
-  const filter = readingsFilter(opts.shareGroup);
+  const [filter, belowFilter] = ingestFilters(opts.shareGroup);
   // Ready means receiving: connected with the subscription in place (kept in the session, or
   // granted anew). A shared-subscription member that is connected but not yet subscribed gets no
-  // share of the load.
+  // share of the load. The filter below the readings topic only turns mistakes into rejections, so
+  // readiness does not wait for it; a kept session may predate it, so it is always asked for.
   let subscribed = false;
+  const subscribeBelow = () =>
+    client.subscribe(belowFilter, { qos: 1 }, (err, granted) => {
+      if (err || granted?.some((g) => g.qos === 128))
+        log.warn({ err, filter: belowFilter }, 'subscribe refused; such topics go unrecorded');
+    });
   client.on('connect', (connack) => {
     log.info(
       { url: opts.url, clientId: opts.clientId, sessionPresent: connack.sessionPresent },
@@ -96,6 +102,7 @@ export function startSubscriber(
         else subscribed = true;
       });
     }
+    subscribeBelow();
   });
   client.on('error', (err) => log.warn({ err }, 'mqtt error'));
   client.on('offline', () => log.warn('ingest disconnected from broker; reconnecting'));

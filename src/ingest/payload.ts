@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { METER_ID_RE } from '../fleet/meter.js';
 import { parseRfc3339 } from '../shared/time.js';
 import { describeZodIssues } from '../shared/zod-issues.js';
 import type { Reading } from '../readings/reading.js';
+import { arrayElementRanges } from './array-elements.js';
 import { makeRejection, type Rejection } from './rejection.js';
+import { meterIdOfTopic } from './topic.js';
 
 export const MAX_READINGS_PER_MESSAGE = 1000;
-const TOPIC_RE = /^meters\/([^/]+)\/readings$/;
 
 const timestamp = z.union([
   z.string().transform((s, ctx) => {
@@ -39,11 +39,11 @@ export interface ParsedMessage {
 /**
  * Turn one MQTT message into readings and rejections. Pure and synchronous: it runs before the
  * PUBACK. A bad element of an array rejects only that element; a bad envelope rejects the whole
- * message.
+ * message. Total over bytes: a rejection's payload is always cut from `payload` itself, never
+ * re-serialised from parsed values (deep nesting that parses may not stringify).
  */
 export function parseMessage(topic: string, payload: Buffer, receivedAt: number): ParsedMessage {
-  const topicMatch = TOPIC_RE.exec(topic);
-  const meterId = topicMatch?.[1];
+  const meterId = meterIdOfTopic(topic);
   const reject = (
     reason: Rejection['reason'],
     detail: string,
@@ -53,7 +53,7 @@ export function parseMessage(topic: string, payload: Buffer, receivedAt: number)
     readings: [],
     rejections: [makeRejection({ reason, detail, meterId: id, topic, payload: raw, receivedAt })],
   });
-  if (meterId === undefined || !METER_ID_RE.test(meterId)) {
+  if (meterId === undefined) {
     return reject(
       'invalid_topic',
       'topic must be meters/{meterId}/readings with meterId matching ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
@@ -74,10 +74,13 @@ export function parseMessage(topic: string, payload: Buffer, receivedAt: number)
       `an array must hold 1 to ${MAX_READINGS_PER_MESSAGE} readings, got ${body.length}`,
     );
   }
+  // Each element's own bytes; the whole payload should the scan ever disagree with JSON.parse.
+  const ranges = Array.isArray(body) ? arrayElementRanges(payload) : undefined;
   const out: ParsedMessage = { readings: [], rejections: [] };
-  elements.forEach((element, index) => {
+  elements.forEach((element: unknown, index) => {
     const where = Array.isArray(body) ? `[${index}] ` : '';
-    const raw = () => (Array.isArray(body) ? (JSON.stringify(element) ?? 'undefined') : payload);
+    const range = ranges?.length === elements.length ? ranges[index] : undefined;
+    const raw = () => (range === undefined ? payload : payload.subarray(range[0], range[1]));
     const res = wireReadingSchema.safeParse(element);
     if (!res.success) {
       out.rejections.push(

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Reading } from '../readings/reading.js';
 
 /**
- * Why an incoming message (or one reading in it) was not stored. The codes of docs/design.md §3.
+ * Why an incoming message (or one reading in it) was not stored. The codes of docs/design.md §3,
+ * plus `internal_error`: handling the message failed unexpectedly, and it is recorded rather than
+ * redelivered forever.
  */
 export const REJECTION_REASONS = [
   'invalid_topic',
@@ -15,6 +17,7 @@ export const REJECTION_REASONS = [
   'implausible_jump',
   'conflicting_duplicate',
   'store_rejected',
+  'internal_error',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -1,10 +1,10 @@
+import { consentBaselineStart, consentedUsage, consentHorizon } from './bills/consented-usage.js';
 import { BASELINE_MS } from './estimate/projection.js';
 import {
   type ContractUsage,
   measuredUsage,
   type MeterReadings,
   type MeterUsage,
-  projectedUsage,
 } from './bills/meter-usage.js';
 import { estimatedBillOf, measuredBillOf, type BillBasis } from './bills/period-bill.js';
 import type { BillingPeriod } from './periods/billing-periods.js';
@@ -110,7 +110,8 @@ export function planBill(
 
 /**
  * How a planned, unsettled bill takes each meter: the estimate's projection at `now` for an open
- * period, else measured data only.
+ * period, resting on no data finer than the contract's consent (see `consentedUsage`), else
+ * measured data only (an ended period's whole-period figures).
  */
 export function meterUsageOf(
   ctx: BillingContext,
@@ -118,8 +119,28 @@ export function meterUsageOf(
   now: number,
 ): (m: MeterReadings) => MeterUsage {
   return plan.status === 'estimated'
-    ? (m) => projectedUsage(m, plan.period, ctx.timezone, now)
+    ? (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent)
     : (m) => measuredUsage(m, plan.period);
+}
+
+/**
+ * The readings window a planned, unsettled bill reads: `plan.read`, reaching back under `month`
+ * consent to the whole local month the estimate's baseline is.
+ */
+export function readWindowOf(
+  ctx: BillingContext,
+  plan: BillPlan,
+  now: number,
+): TimeRange | undefined {
+  if (plan.read === undefined || plan.status !== 'estimated' || ctx.consent !== 'month')
+    return plan.read;
+  const horizon = consentHorizon(ctx.consent, ctx.timezone, now);
+  const start = consentBaselineStart(
+    ctx.consent,
+    ctx.timezone,
+    Math.min(horizon, plan.period.start),
+  );
+  return { start: Math.min(plan.read.start, start), end: plan.read.end };
 }
 
 /** Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`). */

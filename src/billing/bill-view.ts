@@ -12,6 +12,7 @@ import {
   periodHistory,
   planBill,
   pricedView,
+  readWindowOf,
   type BillPlan,
   type BillView,
   type PeriodHistoryItem,
@@ -52,19 +53,20 @@ export async function priceBills(
   try {
     folded = await foldBills(
       store,
-      bills.flatMap(({ ctx, plan }) =>
-        plan.read === undefined
+      bills.flatMap(({ ctx, plan }) => {
+        const read = readWindowOf(ctx, plan, now);
+        return read === undefined
           ? []
           : [
               {
                 key: ctx.contractId,
                 meterIds: ctx.meterIds,
-                from: plan.read.start,
-                to: plan.read.end,
+                from: read.start,
+                to: read.end,
                 ways: [meterUsageOf(ctx, plan, now)],
               },
-            ],
-      ),
+            ];
+      }),
     );
   } catch (e) {
     throw new AppError(

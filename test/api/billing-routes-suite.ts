@@ -108,6 +108,12 @@ export function describeBillingRoutes(
 
     it('estimates the open period: measured so far plus the 7-day baseline, standing charge for the full month, lines adding up', async () => {
       const c = await contract('m-est');
+      // Down to the latest reading needs `interval` consent; month and day consent estimates are
+      // in test/billing/consented-estimate.test.ts.
+      await expectCall(api, 200, 'PUT', `/v1/contracts/${c.contractId}/consent`, {
+        key: c.key,
+        body: { granularity: 'interval' },
+      });
       await readings('m-est', NOV, '2026-11-15T12:00:00Z');
       const b = await bill(c);
       expect(b).toMatchObject({

@@ -80,9 +80,14 @@ export async function startDemoServer(): Promise<DemoServer> {
   const url = instance.running.httpUrl;
   const staff = caller(url, keys.staff);
   await until('the demo backlog in the readings store', async () => {
-    const contracts = await staff<{ items: { id: string }[] }>('GET', '/v1/contracts');
+    const contracts = await staff<{ items: { id: string; consent: string }[] }>(
+      'GET',
+      '/v1/contracts',
+    );
     if (contracts.body.items.length === 0) return undefined;
-    for (const c of contracts.body.items) {
+    // Only an `interval` consent's estimate is as of the latest reading; the others stop at the
+    // last local midnight or month start, whatever the backlog.
+    for (const c of contracts.body.items.filter((x) => x.consent === 'interval')) {
       const bill = await staff<BillBasis>('GET', `/v1/contracts/${c.id}/bill`);
       const asOf = bill.body.basis.asOf;
       if (asOf === null || Date.parse(asOf) < Date.now() - 45 * 60_000) return undefined;

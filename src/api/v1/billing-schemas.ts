@@ -50,10 +50,12 @@ export const basisSchema = z
     asOf: instant
       .nullable()
       .openapi({ description: 'The latest reading the bill uses; null without any reading' }),
-    method: z.enum(['measured', 'baseline-7d', 'extrapolated-7d', 'none']).openapi({
-      description:
-        '`measured`: readings only; `baseline-7d`: measured so far plus the average power of the 7 days before the latest reading; `extrapolated-7d`: a forced settlement extrapolated the end index; `none`: an estimate without a baseline (nothing projected)',
-    }),
+    method: z
+      .enum(['measured', 'baseline-7d', 'baseline-month', 'extrapolated-7d', 'none'])
+      .openapi({
+        description:
+          '`measured`: readings only; `baseline-7d`: measured so far plus the average power of the 7 days before the latest reading (under `day` consent, before the last local midnight); `baseline-month` (estimate under `month` consent): the average power of the last whole local month, spread evenly; `extrapolated-7d`: a forced settlement extrapolated the end index; `none`: an estimate without a baseline (nothing projected)',
+      }),
   })
   .openapi('BillBasis');
 

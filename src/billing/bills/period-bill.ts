@@ -14,16 +14,22 @@ import {
 
 /**
  * How a bill's energy was obtained (docs/design.md §4 `basis`): `measured` (readings only),
- * `baseline-7d` (measured so far plus the 7-day baseline projection), `extrapolated-7d` (a forced
- * settlement whose end index was extrapolated by the baseline), `none` (an estimate with no
- * baseline: nothing projected).
+ * `baseline-7d` (measured so far plus the 7-day baseline projection), `baseline-month` (under
+ * `month` consent: the previous whole local month's average power, spread evenly),
+ * `extrapolated-7d` (a forced settlement whose end index was extrapolated by the baseline), `none`
+ * (an estimate with no baseline: nothing projected).
  */
-export type BasisMethod = 'measured' | 'baseline-7d' | 'extrapolated-7d' | 'none';
+export type BasisMethod =
+  'measured' | 'baseline-7d' | 'baseline-month' | 'extrapolated-7d' | 'none';
 
 export interface BillBasis {
   readonly measuredImportWh: number;
   readonly projectedImportWh: number;
-  /** The latest reading the bill uses (RFC 3339), or null with no reading at all. */
+  /**
+   * The latest reading the bill uses (RFC 3339), or null with no reading at all; for an estimate
+   * below `interval` consent, the last local midnight (`day`) or month start (`month`) its data
+   * reaches.
+   */
   readonly asOf: string | null;
   readonly method: BasisMethod;
 }
@@ -101,8 +107,10 @@ export function estimatedBill(input: PeriodBillInput, now: number): PeriodBill {
 /** `estimatedBill` of usage folded from each meter's `projectedUsage` at `now`. */
 export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
   const { meters } = usage;
-  const method = meters.some((u) => u.method === 'baseline-7d')
-    ? 'baseline-7d'
+  // A contract's meters share its consent, hence their projection method.
+  const projecting = meters.find((u) => u.method !== 'none')?.method;
+  const method = projecting
+    ? projecting
     : meters.every((u) => u.endKnown) && meters.length > 0
       ? 'measured'
       : 'none';

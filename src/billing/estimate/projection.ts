@@ -8,10 +8,11 @@ import { localClock } from '../pricing/local-clock.js';
 export const BASELINE_MS = 7 * 86_400_000;
 
 /**
- * `baseline-7d`: average import power of the baseline, shaped by it; `none`: no baseline, nothing
- * projected.
+ * `baseline-7d`: average import power of the baseline, shaped by it; `baseline-month`: average
+ * import power of the last whole local month, spread evenly (`month` consent); `none`: no
+ * baseline, nothing projected.
  */
-export type ProjectionMethod = 'baseline-7d' | 'none';
+export type ProjectionMethod = 'baseline-7d' | 'baseline-month' | 'none';
 
 /** What the projection of an open period starts from. */
 export interface ProjectionInput {

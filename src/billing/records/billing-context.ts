@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../../ledger/schema.js';
+import { type Consent, parseConsent } from '../../privacy/consent.js';
 import { tariffSchema, type Tariff } from '../tariff-schema.js';
 import type { ContractSpan } from '../periods/billing-periods.js';
 
-/** What billing needs of a contract: its span and zone, its customer, tariff and meters. */
+/**
+ * What billing needs of a contract: its span and zone, its customer, tariff, meters and consent
+ * (what an estimate may rest on).
+ */
 export interface BillingContext extends ContractSpan {
   readonly contractId: string;
+  readonly consent: Consent;
   readonly customerId: string;
   readonly tariffId: string;
   readonly tariff: Tariff;
@@ -41,6 +46,7 @@ export async function loadBillingContexts(
         'contracts.timezone',
         'contracts.starts_at',
         'contracts.ends_at',
+        'contracts.consent',
         'tariffs.body',
       ]);
     if (chunk !== undefined) q = q.where('contracts.id', 'in', chunk);
@@ -65,6 +71,7 @@ export async function loadBillingContexts(
       }
       out.set(r.id, {
         contractId: r.id,
+        consent: parseConsent(r.consent),
         customerId: r.customer_id,
         tariffId: r.tariff_id,
         tariff,

@@ -47,7 +47,8 @@ export async function buildWeb(
     format: 'esm',
     target: ['chrome111', 'firefox115', 'safari16.4'],
     minify: true,
-    sourcemap: 'linked',
+    // No source maps: the served build would hand out the original sources.
+    sourcemap: false,
     entryNames: '[name]-[hash]',
     assetNames: '[name]-[hash]',
     metafile: true,
@@ -64,7 +65,6 @@ export async function buildWeb(
   renameSync(staging, outDir);
   const bytes: Record<string, number> = {};
   for (const file of Object.keys(result.metafile.outputs)) {
-    if (file.endsWith('.map')) continue;
     const name = path.basename(file);
     bytes[name] = statSync(path.join(outDir, 'assets', name)).size;
   }

@@ -72,6 +72,17 @@ export const configSchema = z.object({
    */
   READINGS_CACHE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Sustained requests per second per API key (and per address failing authentication); 0: off. */
+  RATE_LIMIT_PER_S: z.coerce.number().min(0).max(1_000_000).default(10_000),
+  /** Requests a key may send at once after a quiet spell (the token bucket's capacity). */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+  /** Heavy queries (consumption, bills, export) running at once in an API process. */
+  HEAVY_QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(16),
+  /** Heavy queries allowed to wait for a slot; beyond, 503 `overloaded`. */
+  HEAVY_QUERY_QUEUE: z.coerce.number().int().min(0).max(100_000).default(1000),
+
   DATABASE_URL: z.string().optional(),
   /** Bootstrap admin key: lets the first admin create the fleet and further keys. */
   ADMIN_API_KEY: z.string().min(16, 'ADMIN_API_KEY must be at least 16 characters').optional(),

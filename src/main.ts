@@ -14,6 +14,7 @@ import {
   storeOptions,
 } from './config-options.js';
 import { createApp } from './api/app.js';
+import { httpLimits } from './api/limits/http-limits.js';
 import { createOpsApp } from './api/ops-app.js';
 import { hashApiKey } from './auth/api-key.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
@@ -134,7 +135,7 @@ export async function startWattledger(
       await sql`select 1`.execute(ledger.db);
     },
   };
-  const ops = { registry: metrics.registry, probes };
+  const ops = { registry: metrics.registry, probes, metricsToken: config.METRICS_TOKEN };
   const app = !parts.api
     ? createOpsApp(ops, log, config.ROLE)
     : createApp({
@@ -144,6 +145,7 @@ export async function startWattledger(
         clock,
         log,
         billing,
+        limits: httpLimits(config),
         adminKeyHash:
           config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
         onMeterAdded: (id) => ingest?.meters.invalidate(id),

@@ -3,24 +3,41 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../shared/app-error.js';
 import { authenticate } from '../auth/authenticate.js';
 import { docsRoutes } from './docs.js';
+import { limitHeavyQueries } from './limits/heavy-queries.js';
+import { DEFAULT_HTTP_LIMITS } from './limits/http-limits.js';
+import { limitFailedAuthentication, limitPerKey } from './limits/rate-limit.js';
+import { TokenBuckets } from './limits/token-buckets.js';
+import { notFoundOrNotAllowed } from './method-not-allowed.js';
 import { onError } from './on-error.js';
 import type { AppDeps } from './deps.js';
 import { opsRoutes } from './ops-routes.js';
 import { problemResponse } from './problem.js';
 import { createRouter } from './router.js';
+import { isApiPath, securityHeaders } from './security-headers.js';
 import { v1Routes } from './v1/routes.js';
 import { webRoutes } from '../web/web-routes.js';
+
+/** Consumption, bills and the customer's export: the requests that read many readings. */
+const HEAVY_PATHS = [
+  '/v1/meters/:meterId/consumption',
+  '/v1/contracts/:id/bill',
+  '/v1/customers/me/export',
+] as const;
 
 /**
  * The HTTP application: built from injected deps, served by main.ts or exercised with
  * `app.request()` in tests.
  */
 export function createApp(deps: AppDeps): Hono {
+  const limits = deps.limits ?? DEFAULT_HTTP_LIMITS;
   const app = new Hono();
   app.onError(onError(deps.log));
-  app.notFound((c) =>
-    problemResponse(c, new AppError('not_found', `no route ${c.req.method} ${c.req.path}`)),
+  app.notFound(
+    notFoundOrNotAllowed(app, (c) =>
+      problemResponse(c, new AppError('not_found', `no route ${c.req.method} ${c.req.path}`)),
+    ),
   );
+  app.use('*', securityHeaders({ noStore: isApiPath }));
   app.route('/', opsRoutes(deps.ops));
   app.route('/', docsRoutes());
 
@@ -41,7 +58,22 @@ export function createApp(deps: AppDeps): Hono {
   api.use('/v1/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
   );
-  api.use('/v1/*', authenticate(deps));
+  if (limits.ratePerSecond > 0) {
+    const buckets = new TokenBuckets({
+      perSecond: limits.ratePerSecond,
+      burst: limits.rateBurst,
+      clock: deps.clock,
+    });
+    api.use('/v1/*', limitFailedAuthentication(buckets));
+    api.use('/v1/*', authenticate(deps));
+    api.use('/v1/*', limitPerKey(buckets));
+  } else api.use('/v1/*', authenticate(deps));
+  // Heavy queries wait for a slot after authentication, so unauthenticated floods never hold one.
+  const heavy = limitHeavyQueries({
+    concurrency: limits.heavyConcurrency,
+    queue: limits.heavyQueue,
+  });
+  for (const path of HEAVY_PATHS) api.use(path, heavy);
   api.route('/v1', v1Routes(deps));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -5,6 +5,7 @@ import type { LedgerDatabase } from '../ledger/schema.js';
 import type { ReadingStore } from '../readings/reading-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { HttpLimits } from './limits/http-limits.js';
 import type { OpsDeps } from './ops-routes.js';
 
 /**
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly adminKeyHash?: string | undefined;
   /** Settlement settings; the defaults of docs/design.md §5 when absent. */
   readonly billing?: BillingOptions | undefined;
+  /** Rate limits and the heavy-query gate; `DEFAULT_HTTP_LIMITS` when absent. */
+  readonly limits?: HttpLimits | undefined;
   /** Called after a meter is created over HTTP, so ingest accepts it at once. */
   readonly onMeterAdded?: ((meterId: string) => void) | undefined;
 }

@@ -15,6 +15,7 @@ const HTTP_CODES: Record<number, AppErrorCode> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  429: 'rate_limited',
 };
 
 /**

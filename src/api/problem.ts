@@ -13,6 +13,8 @@ const TITLES: { readonly [K in AppErrorCode]: string } = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   conflict: 'Conflict',
+  rate_limited: 'Too many requests',
+  overloaded: 'Server busy',
   store_unavailable: 'Readings store unavailable',
   ledger_unavailable: 'Ledger unavailable',
   internal: 'Internal error',
@@ -44,5 +46,8 @@ export function problemOf(err: AppError): Problem {
 export function problemResponse(c: Context, err: AppError): Response {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (err.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="wattledger"';
+  const { allow, retryAfter } = err.details ?? {};
+  if (Array.isArray(allow)) headers.allow = allow.join(', ');
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
   return c.body(JSON.stringify(problemOf(err)), err.status as ContentfulStatusCode, headers);
 }

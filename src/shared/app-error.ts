@@ -13,6 +13,8 @@ export type AppErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'conflict'
+  | 'rate_limited'
+  | 'overloaded'
   | 'store_unavailable'
   | 'ledger_unavailable'
   | 'internal';
@@ -29,6 +31,9 @@ const STATUS: { readonly [K in AppErrorCode]: number } = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   conflict: 409,
+  rate_limited: 429,
+  // Too many heavy queries are queued already: retry later, as with an unavailable store.
+  overloaded: 503,
   store_unavailable: 503,
   ledger_unavailable: 503,
   internal: 500,

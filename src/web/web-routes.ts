@@ -8,7 +8,6 @@ import { Hono, type Context } from 'hono';
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.woff2': 'font/woff2',
@@ -50,8 +49,8 @@ interface Cached {
 
 /**
  * The built web app (scripts/build-web.ts): the customer app at `/`, the staff console at `/staff`,
- * their content-hashed files under `/assets/`. Pages are revalidated on every load
- * (no-cache + ETag), so a rebuild shows at once; assets never change under their name, so browsers
+ * their content-hashed files under `/assets/` (never source maps, even if a build left one). Pages
+ * are revalidated on every load (no-cache + ETag), so a rebuild shows at once; assets never change under their name, so browsers
  * keep them a year. Only these paths are routed, so `/v1`, `/docs`, `/healthz` and unknown paths
  * keep their own answers.
  */

@@ -44,7 +44,6 @@ describe('web routes (static customer app and staff console)', () => {
     const cases = [
       ['customer-AB12.js', 'text/javascript; charset=utf-8'],
       ['customer-AB12.css', 'text/css; charset=utf-8'],
-      ['customer-AB12.js.map', 'application/json; charset=utf-8'],
     ];
     for (const [name, type] of cases) {
       const res = await app.request(`/assets/${name}`);
@@ -55,10 +54,11 @@ describe('web routes (static customer app and staff console)', () => {
     }
   });
 
-  it('refuses unknown types, missing files and paths out of the folder', async () => {
+  it('refuses unknown types (source maps too), missing files and paths out of the folder', async () => {
     const app = web();
     for (const url of [
       '/assets/notes.txt',
+      '/assets/customer-AB12.js.map',
       '/assets/missing-XY.js',
       '/assets/..%2Findex.html',
       '/assets/%2e%2e/staff.html',

@@ -13,6 +13,8 @@ const CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'conflict',
+  'rate_limited',
+  'overloaded',
   'store_unavailable',
   'ledger_unavailable',
   'internal',

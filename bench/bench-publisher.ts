@@ -1,4 +1,7 @@
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
+import { meterPassword } from '../src/broker/mosquitto-auth.js';
+
+const meterOf = (topic: string): string => topic.split('/')[1] ?? '';
 
 export interface BenchMessage {
   readonly topic: string;
@@ -38,11 +41,27 @@ export async function publishAll(
   url: string,
   messages: readonly BenchMessage[],
   window = 1000,
+  meterSecret?: string,
 ): Promise<number> {
-  const client = await mqtt.connectAsync(url, {
-    clientId: `bench-pub-${process.pid}-${Date.now()}`,
-    protocolVersion: 4,
-  });
+  // With `meterSecret`, each meter publishes over its own connection, logged in as itself, as
+  // the embedded broker requires; otherwise one anonymous connection sends for all.
+  const clients = new Map<string, MqttClient>();
+  const clientId = `bench-pub-${process.pid}-${Date.now()}`;
+  const ids =
+    meterSecret === undefined ? [''] : [...new Set(messages.map((m) => meterOf(m.topic)))];
+  for (const id of ids)
+    clients.set(
+      id,
+      await mqtt.connectAsync(url, {
+        clientId: id === '' ? clientId : `${clientId}-${id}`,
+        protocolVersion: 4,
+        ...(meterSecret === undefined
+          ? {}
+          : { username: id, password: meterPassword(meterSecret, id) }),
+      }),
+    );
+  const clientOf = (topic: string): MqttClient =>
+    clients.get(meterSecret === undefined ? '' : meterOf(topic)) as MqttClient;
   const started = performance.now();
   let inflight = 0;
   let next = 0;
@@ -51,7 +70,7 @@ export async function publishAll(
       while (inflight < window && next < messages.length) {
         const m = messages[next++]!;
         inflight += 1;
-        client.publish(m.topic, m.payload, { qos: 1 }, (err) => {
+        clientOf(m.topic).publish(m.topic, m.payload, { qos: 1 }, (err) => {
           if (err) return reject(err);
           inflight -= 1;
           if (next === messages.length && inflight === 0) resolve();
@@ -62,6 +81,6 @@ export async function publishAll(
     pump();
   });
   const elapsed = performance.now() - started;
-  await client.endAsync();
+  await Promise.all([...clients.values()].map((c) => c.endAsync()));
   return elapsed;
 }

@@ -21,6 +21,9 @@ import {
 import { readMetric, registerMeters, tempDir } from '../test/support/instance.js';
 import { benchMessages, publishAll } from './bench-publisher.js';
 
+/** The embedded broker checks meters' passwords: the bench derives them from this secret. */
+const BENCH_METER_SECRET = 'wattledger-bench-meter-secret-0123456789abcdef';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const METERS = Number(process.env.BENCH_METERS ?? 1000);
 const PER_METER = Math.ceil(Number(process.env.BENCH_READINGS ?? 200_000) / METERS);
@@ -92,7 +95,7 @@ async function pipelineRate(
   );
   const url = mqttUrl ?? `mqtt://127.0.0.1:${env.MQTT_PORT}`;
   const rate = await timeUntil(
-    () => publishAll(url, messages),
+    () => publishAll(url, messages, 1000, mqttUrl === undefined ? BENCH_METER_SECRET : undefined),
     async () => (await readMetric(wl.httpUrl, 'wattledger_readings_stored_total')) >= N,
   );
   if (process.env.BENCH_DEBUG) {
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
     );
 
     const emb = await pipelineRate(
-      { MQTT_PORT: String(await freePort()) },
+      { MQTT_PORT: String(await freePort()), METER_PASSWORD_SECRET: BENCH_METER_SECRET },
       `sqlite:${tmp.dir}/emb/ledger.db`,
       `${tmp.dir}/emb`,
     );

@@ -5,6 +5,7 @@ import { makeFleet, type MeterDefinition } from './fleet.js';
 import { createFleetStepper, type FleetStepper, type Phase } from './fleet-stepper.js';
 import { alignDown, parseInterval } from './interval.js';
 import { MAX_READINGS_PER_MESSAGE } from './message-plan.js';
+import { connectMeterPublishers } from './meter-publishers.js';
 import { connectPublisher } from './publisher.js';
 import { createSendTally, publishPlanned } from './send-tally.js';
 import { simulationReport, type SimulationReport } from './simulation-report.js';
@@ -33,6 +34,11 @@ export interface SimulationOptions {
   readonly signal?: AbortSignal | undefined;
   readonly mqttUsername?: string | undefined;
   readonly mqttPassword?: string | undefined;
+  /**
+   * Log each meter in with its own credentials (one connection per meter, password derived from
+   * this secret) instead of `mqttUsername` for all.
+   */
+  readonly meterSecret?: string | undefined;
   readonly clientId?: string | undefined;
   /** Meter id prefix, default 'sim-'. */
   readonly prefix?: string | undefined;
@@ -104,14 +110,23 @@ export async function runSimulation(
     track,
   });
   const tally = createSendTally(track);
-  const pub = await connectPublisher({
-    url: opts.mqttUrl,
-    username: opts.mqttUsername,
-    password: opts.mqttPassword,
-    clientId: opts.clientId,
-    maxInFlight: opts.maxInFlight,
-    log,
-  });
+  const pub =
+    opts.meterSecret === undefined
+      ? await connectPublisher({
+          url: opts.mqttUrl,
+          username: opts.mqttUsername,
+          password: opts.mqttPassword,
+          clientId: opts.clientId,
+          maxInFlight: opts.maxInFlight,
+          log,
+        })
+      : await connectMeterPublishers({
+          url: opts.mqttUrl,
+          meterSecret: opts.meterSecret,
+          clientId: opts.clientId ?? `wattledger-sim-${process.pid}`,
+          maxInFlight: opts.maxInFlight,
+          log,
+        });
   const stepTo = (simTime: number, phase: Phase, max?: number) =>
     publishPlanned(pub, stepper.step(simTime, clock.now(), phase, max), tally, opts.signal);
   log(

@@ -54,6 +54,29 @@ export const configSchema = z.object({
   MQTT_CA_FILE: optionalString,
   MQTT_CERT_FILE: optionalString,
   MQTT_KEY_FILE: optionalString,
+  /**
+   * Embedded broker only: let clients in without credentials, with no ACL (local trials). Off by
+   * default; a loud warning is logged at start when on.
+   */
+  MQTT_ALLOW_ANONYMOUS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Largest MQTT packet the embedded broker accepts, bytes; also `broker-auth`'s max_packet_size. */
+  MQTT_MAX_PACKET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(268_435_455)
+    .default(1024 * 1024),
+  /**
+   * Master secret each meter's MQTT password derives from. Unset, the embedded broker generates
+   * one and keeps it in DATA_DIR/mqtt-meter-secret.
+   */
+  METER_PASSWORD_SECRET: z
+    .string()
+    .min(32, 'METER_PASSWORD_SECRET must be at least 32 characters')
+    .optional(),
 
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
   INFLUX_DB: z

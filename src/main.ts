@@ -17,7 +17,9 @@ import { createApp } from './api/app.js';
 import { httpLimits } from './api/limits/http-limits.js';
 import { createOpsApp } from './api/ops-app.js';
 import { hashApiKey } from './auth/api-key.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import { startConfiguredBroker } from './broker/configured-broker.js';
+import type { EmbeddedBroker } from './broker/embedded-broker.js';
+import { resolveMeterSecret } from './broker/meter-secret.js';
 import type { DemoKeys } from './demo/seed-fleet.js';
 import { startDemo, type Demo } from './demo/start-demo.js';
 import { startJobs } from './jobs/scheduler.js';
@@ -101,13 +103,20 @@ export async function startWattledger(
         { store, db: ledger.db, clock, metrics, log, onReadingChanges },
         ingestOptions(config),
       );
+  // The meters' MQTT passwords derive from it: the embedded broker checks them, the simulator and
+  // the credentials route hand them out.
+  const meterSecret = resolveMeterSecret({
+    configured: config.METER_PASSWORD_SECRET,
+    dataDir: config.DATA_DIR,
+    create: config.embeddedBroker,
+  });
   let broker: EmbeddedBroker | undefined;
-  if (ingest !== undefined && config.embeddedBroker)
-    broker = await startEmbeddedBroker(
-      { host: config.MQTT_HOST, port: config.MQTT_PORT },
-      ingest.receive,
+  if (ingest !== undefined && config.embeddedBroker && meterSecret !== undefined)
+    broker = await startConfiguredBroker(config, meterSecret, ingest.receive, {
+      db: ledger.db,
+      clock,
       log,
-    );
+    });
   const mqttUrl = ingest === undefined ? '' : (broker?.url ?? config.MQTT_URL ?? '');
 
   const billing = billingOptions(config);
@@ -118,7 +127,7 @@ export async function startWattledger(
   if (config.demo || config.simulator) {
     demo = await startDemo(
       { db: ledger.db, clock, log, meters: ingest?.meters },
-      demoOptions(config, mqttUrl),
+      { ...demoOptions(config, mqttUrl), meterSecret },
     );
   }
   // Readiness checks what this role uses: every role reads the store and the ledger,
@@ -149,6 +158,7 @@ export async function startWattledger(
         adminKeyHash:
           config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
         onMeterAdded: (id) => ingest?.meters.invalidate(id),
+        meterSecret,
       });
   const server = await listen(app.fetch, config.HOST, config.PORT);
   const jobs = parts.jobs

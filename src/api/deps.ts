@@ -25,6 +25,8 @@ export interface AppDeps {
   readonly limits?: HttpLimits | undefined;
   /** Called after a meter is created over HTTP, so ingest accepts it at once. */
   readonly onMeterAdded?: ((meterId: string) => void) | undefined;
+  /** Master secret of the meters' MQTT passwords; without it their credentials are unknown. */
+  readonly meterSecret?: string | undefined;
 }
 
 /** Context variables every authenticated route can read: those authentication sets. */

@@ -2,6 +2,20 @@ import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Logger } from '../shared/logger.js';
 import { isIngestTopic } from '../ingest/topic.js';
+import { embeddedAuthHooks, type EmbeddedAuthOptions } from './embedded-auth.js';
+import { limitPacketSize } from './packet-limit.js';
+
+/** Where the embedded broker listens and whom it lets in. */
+export interface EmbeddedBrokerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly auth: EmbeddedAuthOptions;
+  /** Largest packet accepted, fixed header included; a larger one closes the connection. */
+  readonly maxPacketBytes: number;
+  /** A publish the ACL refused (the client stays connected). */
+  readonly onRefused?:
+    ((meterId: string | null, topic: string, payload: Buffer) => void) | undefined;
+}
 
 export interface EmbeddedBroker {
   readonly url: string;
@@ -17,27 +31,37 @@ export interface EmbeddedBroker {
  * still means "durable in the spool", even though the broker's own state would not survive a crash.
  */
 export async function startEmbeddedBroker(
-  opts: { host: string; port: number },
+  opts: EmbeddedBrokerOptions,
   onReading: (topic: string, payload: Buffer) => void,
   log: Logger,
 ): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker({
-    authorizePublish(client, packet, callback) {
-      if (client === null || !isIngestTopic(packet.topic)) return callback(null);
-      try {
-        onReading(
-          packet.topic,
-          Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
-        );
-        callback(null);
-      } catch (e) {
-        // An error here makes aedes drop the connection without a PUBACK; the publisher resends.
-        log.error({ err: e, topic: packet.topic }, 'spool append failed; publisher will resend');
-        callback(e as Error);
-      }
+  const hooks = embeddedAuthHooks(
+    opts.auth,
+    {
+      onAllowed(topic, payload) {
+        if (!isIngestTopic(topic)) return;
+        try {
+          onReading(topic, payload);
+        } catch (e) {
+          // An error here makes aedes drop the connection without a PUBACK; the publisher resends.
+          log.error({ err: e, topic }, 'spool append failed; publisher will resend');
+          throw e;
+        }
+      },
+      onRefused: opts.onRefused ?? (() => undefined),
     },
+    log,
+  );
+  const broker = await Aedes.createBroker(hooks);
+  const server: Server = createServer((socket) => {
+    const client = broker.handle(socket);
+    limitPacketSize(client, opts.maxPacketBytes, (bytes) =>
+      log.warn(
+        { bytes, limit: opts.maxPacketBytes },
+        'closed a connection over an oversize packet',
+      ),
+    );
   });
-  const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

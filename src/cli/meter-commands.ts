@@ -3,6 +3,7 @@ import { parseConfig } from '../config.js';
 import { addMeter, listMeters } from '../fleet/meters-repo.js';
 import { openLedger } from '../ledger/connect.js';
 import { migrateLedger } from '../ledger/migrate.js';
+import { registerMeterCredentialsCommand } from './meter-credentials-command.js';
 import { systemClock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
 
@@ -18,7 +19,7 @@ async function withLedger<T>(
   }
 }
 
-/** `wattledger meters add|list`: manage the fleet ingest validates against. */
+/** `wattledger meters add|list|credentials`: manage the fleet ingest validates against. */
 export function registerMeterCommands(program: Command): void {
   const meters = program
     .command('meters')
@@ -57,4 +58,5 @@ export function registerMeterCommands(program: Command): void {
       for (const m of await withLedger((l) => listMeters(l.db)))
         console.log(JSON.stringify({ ...m, installedAt: toIso(m.installedAt) }));
     });
+  registerMeterCredentialsCommand(meters);
 }

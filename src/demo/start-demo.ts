@@ -26,6 +26,8 @@ export interface DemoOptions {
   readonly simulate: boolean;
   readonly mqttUrl: string;
   readonly meters: number;
+  /** The meters' MQTT password secret: the simulator logs each meter in with its own password. */
+  readonly meterSecret?: string | undefined;
   /** Where the demo keeps the keys it prints (DATA_DIR/demo-keys.json). */
   readonly keysFile: string;
 }
@@ -81,6 +83,7 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
       from: empty ? now - BACKFILL_DAYS * DAY : now - DAY,
       signal: abort.signal,
       clientId: `wattledger-demo-sim-${process.pid}`,
+      meterSecret: opts.meterSecret,
     },
     { clock: deps.clock, log: (msg) => deps.log.debug({ component: 'simulator' }, msg) },
   ).catch((e: unknown) => deps.log.error({ err: e }, 'demo simulator stopped'));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
-import { connectPublisher } from '../support/publisher.js';
+import { connectPublisher, TEST_METER_SECRET } from '../support/publisher.js';
 
 const ADMIN = 'consumption-admin-key-0123456789';
 const influxUrl = inject('influxUrl');
@@ -65,7 +65,7 @@ async function setUp(wl: TestInstance, meterId: string): Promise<Api> {
       })
     ).status,
   ).toBe(200);
-  const pub = await connectPublisher(wl.running.mqttUrl);
+  const pub = await connectPublisher(wl.running.mqttUrl, undefined, TEST_METER_SECRET);
   // The backlog in arrays, as a meter that was offline would send it.
   for (let i = 0; i < readings.length; i += 500) {
     await pub.publish(

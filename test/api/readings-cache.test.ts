@@ -5,7 +5,7 @@ import { createInfluxClient } from '../../src/readings/influx/influx-client.js';
 import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
 import { startInstance, tempDir, type TestInstance } from '../support/instance.js';
-import { connectPublisher } from '../support/publisher.js';
+import { connectPublisher, TEST_METER_SECRET } from '../support/publisher.js';
 
 // The API caches the registers of sealed UTC days (src/readings/cache). Every case below first gets
 // an answer into the cache, then changes the readings behind it and demands the new answer: a cache
@@ -123,7 +123,7 @@ async function publish(
   readings: readonly Reading[],
 ): Promise<void> {
   const before = await ingest.metric(STORED);
-  const pub = await connectPublisher(mqttUrl);
+  const pub = await connectPublisher(mqttUrl, undefined, TEST_METER_SECRET);
   for (let i = 0; i < readings.length; i += 500) {
     await pub.publish(
       `meters/${meterId}/readings`,

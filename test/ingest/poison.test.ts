@@ -3,6 +3,7 @@ import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
 import {
   connectPublisher,
+  TEST_METER_SECRET,
   keyOf,
   readingSeries,
   type TestPublisher,
@@ -28,7 +29,8 @@ describe.each(modes)('poison messages on $name', ({ external }) => {
     if (external) broker = await startMosquitto();
     const env: Record<string, string> =
       broker === undefined
-        ? {}
+        ? // The 1 MiB poison payload makes a packet just over the default limit.
+          { MQTT_MAX_PACKET_BYTES: String(2 * 1024 * 1024) }
         : {
             MQTT_URL: broker.url,
             INFLUX_URL: inject('influxUrl'),
@@ -36,7 +38,7 @@ describe.each(modes)('poison messages on $name', ({ external }) => {
             MQTT_CLIENT_ID: 'poison-ingest',
           };
     wl = await startInstance(env, ['p-1', 'p-2']);
-    pub = await connectPublisher(wl.running.mqttUrl);
+    pub = await connectPublisher(wl.running.mqttUrl, undefined, TEST_METER_SECRET);
   });
   afterAll(async () => {
     await pub?.close();

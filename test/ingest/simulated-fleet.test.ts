@@ -12,6 +12,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
+import { TEST_METER_SECRET } from '../support/publisher.js';
 import type { Rejection } from '../../src/ingest/rejection.js';
 
 const DAY = 86_400_000;
@@ -86,6 +87,7 @@ describe.each(modes)('$name', ({ external }) => {
             clockSkew: 0.01,
           },
           outageRate: 0.005,
+          meterSecret: TEST_METER_SECRET,
         },
         { clock: systemClock },
       );

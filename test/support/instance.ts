@@ -7,6 +7,7 @@ import { openLedger } from '../../src/ledger/connect.js';
 import { migrateLedger } from '../../src/ledger/migrate.js';
 import { startWattledger, type Running } from '../../src/main.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { TEST_METER_SECRET } from './publisher.js';
 
 /** A temp folder removed by `cleanup()`. */
 export function tempDir(prefix = 'wl-test-'): { dir: string; cleanup(): void } {
@@ -58,6 +59,7 @@ export async function startInstance(
     DEMO: 'off',
     SIMULATOR: 'off',
     FLUSH_LINGER_MS: '20',
+    METER_PASSWORD_SECRET: TEST_METER_SECRET,
     ...env,
   });
   if (meters.length > 0) await registerMeters(config.ledgerUrl, meters);

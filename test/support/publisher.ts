@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { meterPassword } from '../../src/broker/mosquitto-auth.js';
 
 export interface PlainReading {
   readonly meterId: string;
@@ -47,9 +48,20 @@ export function wire(r: PlainReading): string {
   });
 }
 
+/**
+ * The meter password secret every {@link startInstance} gets unless a test sets its own, so a test
+ * can derive any meter's MQTT password.
+ */
+export const TEST_METER_SECRET = 'wattledger-test-meter-secret-0123456789abcdef';
+
+/** A meter's login on a broker that checks passwords derived from `secret`. */
+export const meterLogin = (meterId: string, secret = TEST_METER_SECRET) => ({
+  username: meterId,
+  password: meterPassword(secret, meterId),
+});
+
 /** An MQTT publisher that remembers which publishes the broker acknowledged (PUBACK). */
 export interface TestPublisher {
-  readonly client: MqttClient;
   /** Publish QoS 1 and resolve on PUBACK (rejects if the connection drops before it). */
   publish(topic: string, payload: string | Buffer): Promise<void>;
   /**
@@ -63,22 +75,47 @@ export interface TestPublisher {
   close(): Promise<void>;
 }
 
-export async function connectPublisher(
-  url: string,
-  clientId = `test-pub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-): Promise<TestPublisher> {
-  const client = await mqtt.connectAsync(url, {
+const connectClient = (url: string, clientId: string, login?: ReturnType<typeof meterLogin>) =>
+  mqtt.connectAsync(url, {
     clientId,
     protocolVersion: 4,
     reconnectPeriod: 200,
     connectTimeout: 10_000,
+    ...login,
   });
-  const publish = (topic: string, payload: string | Buffer) =>
-    new Promise<void>((resolve, reject) =>
+
+/**
+ * A QoS 1 test publisher. Without `meterSecret`, one anonymous connection publishes for every meter;
+ * with it (a broker that checks meters' passwords, like the embedded one), each meter publishes
+ * over its own connection, logged in as itself, opened on its first message.
+ */
+export async function connectPublisher(
+  url: string,
+  clientId = `test-pub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  meterSecret?: string,
+): Promise<TestPublisher> {
+  const clients = new Map<string, Promise<MqttClient>>();
+  const clientFor = (topic: string): Promise<MqttClient> => {
+    const meterId = meterSecret === undefined ? '' : (topic.split('/')[1] ?? '');
+    let c = clients.get(meterId);
+    if (c === undefined) {
+      c =
+        meterSecret === undefined
+          ? connectClient(url, clientId)
+          : connectClient(url, `${clientId}-${meterId}`, meterLogin(meterId, meterSecret));
+      clients.set(meterId, c);
+    }
+    return c;
+  };
+  // Without per-meter logins, connect at once so that an unreachable broker fails here.
+  if (meterSecret === undefined) await clientFor('');
+  const publish = async (topic: string, payload: string | Buffer) => {
+    const client = await clientFor(topic);
+    await new Promise<void>((resolve, reject) =>
       client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve())),
     );
+  };
   return {
-    client,
     publish,
     async publishReadings(readings, opts = {}) {
       const window = opts.window ?? 200;
@@ -97,6 +134,9 @@ export async function connectPublisher(
       await Promise.all(inflight);
       return acked;
     },
-    close: () => client.endAsync(),
+    async close() {
+      const all = await Promise.allSettled(clients.values());
+      await Promise.all(all.flatMap((r) => (r.status === 'fulfilled' ? [r.value.endAsync()] : [])));
+    },
   };
 }

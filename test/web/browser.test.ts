@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.js';
 import { toLocalInput } from '../../web/src/shared/tz.js';
-import { connectPublisher } from '../support/publisher.js';
+import { connectPublisher, TEST_METER_SECRET } from '../support/publisher.js';
 import {
   haveChromium,
   launchChromium,
@@ -85,7 +85,11 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     expect(periods[0]?.status).toBe('open');
     expect(periods.filter((p) => p.status === 'settled').length).toBeGreaterThan(0);
 
-    const publisher = await connectPublisher(demo.instance.running.mqttUrl);
+    const publisher = await connectPublisher(
+      demo.instance.running.mqttUrl,
+      undefined,
+      TEST_METER_SECRET,
+    );
     try {
       await customerJourney({ browser, demo, publisher });
     } finally {
@@ -111,7 +115,11 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
       })
     ).body;
     // A malformed message: a rejection with its raw payload.
-    const publisher = await connectPublisher(demo.instance.running.mqttUrl);
+    const publisher = await connectPublisher(
+      demo.instance.running.mqttUrl,
+      undefined,
+      TEST_METER_SECRET,
+    );
     await publisher.publish('meters/demo-0003/readings', 'not json {');
     await publisher.close();
     await until('the rejection', async () =>

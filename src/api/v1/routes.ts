@@ -5,6 +5,7 @@ import { billRoutes } from './bill-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
+import { mqttCredentialRoutes } from './mqtt-credentials-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
 
@@ -19,5 +20,6 @@ export function v1Routes(deps: AppDeps) {
   v1.route('/', billRoutes(deps));
   v1.route('/', billingRoutes(deps));
   v1.route('/', privacyRoutes(deps, meters));
+  v1.route('/', mqttCredentialRoutes(deps));
   return v1;
 }

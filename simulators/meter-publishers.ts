@@ -1,0 +1,59 @@
+import { meterPassword } from '../src/broker/mosquitto-auth.js';
+import { connectPublisher, type Publisher, type PublisherOptions } from './publisher.js';
+
+/**
+ * A {@link Publisher} that logs each meter in with its own credentials (username = meter id,
+ * password derived from `meterSecret`), one connection per meter, opened on its first message: a
+ * broker that lets a meter write only its own topic (the embedded one, Mosquitto with the files of
+ * `broker-auth`) accepts a simulated fleet as it would the real one. Client ids are
+ * `<clientId>-<meterId>`.
+ */
+export async function connectMeterPublishers(
+  opts: PublisherOptions & { readonly meterSecret: string; readonly clientId: string },
+): Promise<Publisher> {
+  const meters = new Map<string, Promise<Publisher>>();
+  // Connected ones, for the synchronous stats().
+  const settled: Publisher[] = [];
+  const of = (topic: string): Promise<Publisher> => {
+    const meterId = /^meters\/([^/]+)\/readings$/.exec(topic)?.[1];
+    if (meterId === undefined) throw new Error(`not a readings topic: ${topic}`);
+    let pub = meters.get(meterId);
+    if (pub === undefined) {
+      pub = connectPublisher({
+        ...opts,
+        clientId: `${opts.clientId}-${meterId}`,
+        username: meterId,
+        password: meterPassword(opts.meterSecret, meterId),
+      }).then((p) => {
+        settled.push(p);
+        return p;
+      });
+      meters.set(meterId, pub);
+    }
+    return pub;
+  };
+  const all = () => Promise.all(meters.values());
+  return {
+    async publish(topic, payload, signal) {
+      await (await of(topic)).publish(topic, payload, signal);
+    },
+    async drain(timeoutMs) {
+      const done = await Promise.all((await all()).map((p) => p.drain(timeoutMs)));
+      return done.every(Boolean);
+    },
+    stats() {
+      const sum = { published: 0, acked: 0, failed: 0, inFlight: 0 };
+      for (const p of settled) {
+        const s = p.stats();
+        sum.published += s.published;
+        sum.acked += s.acked;
+        sum.failed += s.failed;
+        sum.inFlight += s.inFlight;
+      }
+      return sum;
+    },
+    async close() {
+      await Promise.all((await all()).map((p) => p.close()));
+    },
+  };
+}

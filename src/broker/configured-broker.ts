@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import { makeRejection } from '../ingest/rejection.js';
+import { insertRejections } from '../ingest/rejections-repo.js';
+import { isIngestTopic } from '../ingest/topic.js';
+import type { LedgerDatabase } from '../ledger/schema.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { readingsTopicOf } from './embedded-acl.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+
+/**
+ * The embedded broker as the configuration asks for it: meters log in with passwords derived from
+ * `meterSecret`, packets are bounded by MQTT_MAX_PACKET_BYTES, and a publish the ACL refuses on a
+ * readings topic is recorded as an `invalid_topic` rejection, so that even a refused reading leaves
+ * a trace. MQTT_ALLOW_ANONYMOUS opens the broker to anyone, which is logged loudly at start.
+ */
+export async function startConfiguredBroker(
+  config: Readonly<Config>,
+  meterSecret: string,
+  onReading: (topic: string, payload: Buffer) => void,
+  deps: { readonly db: Kysely<LedgerDatabase>; readonly clock: Clock; readonly log: Logger },
+): Promise<EmbeddedBroker> {
+  const { log } = deps;
+  const broker = await startEmbeddedBroker(
+    {
+      host: config.MQTT_HOST,
+      port: config.MQTT_PORT,
+      auth: { meterSecret, allowAnonymous: config.MQTT_ALLOW_ANONYMOUS },
+      maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
+      onRefused(meterId, topic, payload) {
+        if (!isIngestTopic(topic)) return;
+        const rejection = makeRejection({
+          reason: 'invalid_topic',
+          detail: `not authorized: ${meterId === null ? 'an anonymous client' : `meter ${meterId}`} may publish only to ${meterId === null ? 'readings topics' : readingsTopicOf(meterId)}`,
+          meterId,
+          topic,
+          payload,
+          receivedAt: deps.clock.now(),
+        });
+        insertRejections(deps.db, deps.clock, [rejection]).catch((e: unknown) =>
+          log.error({ err: e, topic }, 'could not record a refused publish'),
+        );
+      },
+    },
+    onReading,
+    log,
+  );
+  if (config.MQTT_ALLOW_ANONYMOUS)
+    log.warn(
+      { url: broker.url },
+      '!!! MQTT_ALLOW_ANONYMOUS=true: the embedded broker lets ANYONE connect without a password, publish for any meter and read every reading. For local trials only. !!!',
+    );
+  return broker;
+}

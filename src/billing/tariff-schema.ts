@@ -1,7 +1,31 @@
 import { z } from 'zod';
 import { parseRfc3339 } from '../shared/time.js';
 import { decimalString, compareDecimals } from './decimal-string.js';
+import {
+  boundedInstantText,
+  NO_CONTROL_MESSAGE,
+  noControlCharacters,
+} from '../fleet/input-rules.js';
 import { checkWindows, TIME_OF_DAY_RE, WEEKDAYS } from './tou-windows.js';
+
+/** Limits that keep a tariff document, and the pricing loops over it, small. */
+export const TARIFF_LIMITS = {
+  bands: 32,
+  versions: 200,
+  windows: 64,
+  taxes: 32,
+  tiers: 32,
+  /** The largest rate, standing charge or per-kWh tax, in currency units. */
+  rate: '100000',
+  percent: '100',
+} as const;
+
+const rate = decimalString.refine((d) => compareDecimals(d, TARIFF_LIMITS.rate) <= 0, {
+  message: `must be at most ${TARIFF_LIMITS.rate}`,
+});
+const percent = decimalString.refine((d) => compareDecimals(d, TARIFF_LIMITS.percent) <= 0, {
+  message: `must be at most ${TARIFF_LIMITS.percent} (percent)`,
+});
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
@@ -21,24 +45,27 @@ const name = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+  .max(200, 'must be at most 200 characters')
+  .refine(noControlCharacters, NO_CONTROL_MESSAGE);
 const bandName = z
   .string()
   .min(1, 'band names must not be empty')
-  .max(32, 'band names are at most 32 characters');
+  .max(32, 'band names are at most 32 characters')
+  .refine(noControlCharacters, `band names ${NO_CONTROL_MESSAGE}`);
 
 const instant = z
   .string()
   .refine((s) => parseRfc3339(s) !== undefined, {
     message: 'must be an RFC 3339 instant with Z or an offset, such as "2026-02-01T00:00:00+01:00"',
   })
+  .pipe(boundedInstantText)
   .meta({ format: 'date-time', example: '2026-02-01T00:00:00+01:00' });
 
 const flatEnergy = z
-  .object({ type: z.literal('flat'), rate: decimalString })
+  .strictObject({ type: z.literal('flat'), rate })
   .meta({ description: 'One rate per kWh at all times.' });
 
-const touWindow = z.object({
+const touWindow = z.strictObject({
   band: bandName,
   from: z.string().regex(TIME_OF_DAY_RE, 'must be a local time "HH:MM" from 00:00 to 23:59'),
   to: z
@@ -51,13 +78,19 @@ const touWindow = z.object({
 });
 
 const touEnergy = z
-  .object({
+  .strictObject({
     type: z.literal('tou'),
     defaultBand: bandName,
     bands: z
-      .record(bandName, decimalString)
-      .refine((b) => Object.keys(b).length > 0, 'must define at least one band'),
-    windows: z.array(touWindow),
+      .record(bandName, rate)
+      .refine((b) => Object.keys(b).length > 0, 'must define at least one band')
+      .refine(
+        (b) => Object.keys(b).length <= TARIFF_LIMITS.bands,
+        `must define at most ${TARIFF_LIMITS.bands} bands`,
+      ),
+    windows: z
+      .array(touWindow)
+      .max(TARIFF_LIMITS.windows, `must have at most ${TARIFF_LIMITS.windows} windows`),
   })
   .superRefine((e, ctx) => {
     if (Object.keys(e.bands).length > 0 && !Object.hasOwn(e.bands, e.defaultBand)) {
@@ -75,16 +108,22 @@ const touEnergy = z
       'Time of use: each 15-minute interval is priced at the band of the window covering its local start time (windows of different bands may not overlap; edges on quarter hours; `to <= from` wraps past midnight), else at `defaultBand`.',
   });
 
-const tier = z.object({
+const tier = z.strictObject({
   uptoKwh: decimalString.nullable().meta({
     description:
       'Upper bound of the tier in cumulative kWh over the period; null for the last tier.',
   }),
-  rate: decimalString,
+  rate,
 });
 
 const tieredEnergy = z
-  .object({ type: z.literal('tiered'), tiers: z.array(tier).min(1, 'must have at least one tier') })
+  .strictObject({
+    type: z.literal('tiered'),
+    tiers: z
+      .array(tier)
+      .min(1, 'must have at least one tier')
+      .max(TARIFF_LIMITS.tiers, `must have at most ${TARIFF_LIMITS.tiers} tiers`),
+  })
   .superRefine((e, ctx) => {
     e.tiers.forEach((t, i) => {
       const last = i === e.tiers.length - 1;
@@ -125,7 +164,7 @@ export type Tax =
   | { readonly name: string; readonly percent: string };
 
 const tax = z
-  .object({ name, perKwh: decimalString.optional(), percent: decimalString.optional() })
+  .strictObject({ name, perKwh: rate.optional(), percent: percent.optional() })
   .transform((t, ctx): Tax => {
     if (t.perKwh !== undefined && t.percent === undefined)
       return { name: t.name, perKwh: t.perKwh };
@@ -139,13 +178,14 @@ const tax = z
   })
   .meta({ description: '`{name, perKwh}` or `{name, percent}`' });
 
-const version = z.object({
+const version = z.strictObject({
   validFrom: instant,
-  standingChargePerDay: decimalString,
+  standingChargePerDay: rate,
   energy,
-  exportRate: decimalString.optional().meta({ description: 'Credit per exported kWh.' }),
+  exportRate: rate.optional().meta({ description: 'Credit per exported kWh.' }),
   taxes: z
     .array(tax)
+    .max(TARIFF_LIMITS.taxes, `must have at most ${TARIFF_LIMITS.taxes} taxes`)
     .default([])
     .superRefine((taxes, ctx) => {
       const seen = new Set<string>();
@@ -164,6 +204,7 @@ const version = z.object({
 const versions = z
   .array(version)
   .min(1, 'a tariff needs at least one version')
+  .max(TARIFF_LIMITS.versions, `a tariff has at most ${TARIFF_LIMITS.versions} versions`)
   .superRefine((vs, ctx) => {
     for (let i = 1; i < vs.length; i += 1) {
       const prev = parseRfc3339(vs[i - 1]?.validFrom ?? '');
@@ -181,9 +222,9 @@ const versions = z
 /**
  * The tariff document of docs/design.md §5: rates per kWh and standing charges per day as
  * decimal strings, in versions that each apply from their `validFrom` until the next.
- * Unknown fields are dropped.
+ * Unknown fields are refused, at every level, so a misspelt field is not silently ignored.
  */
-export const tariffSchema = z.object({ name, currency, versions });
+export const tariffSchema = z.strictObject({ name, currency, versions });
 
 export type Tariff = z.output<typeof tariffSchema>;
 export type TariffInput = z.input<typeof tariffSchema>;

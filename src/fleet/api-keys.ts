@@ -23,7 +23,7 @@ export interface ApiKeyInfo {
 
 /** The body of `POST /v1/api-keys`. */
 export const newApiKeySchema = z
-  .object({
+  .strictObject({
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
     customerId: z
       .string()

@@ -6,9 +6,10 @@ import type { ContractTable, LedgerDatabase } from '../ledger/schema.js';
 import { type Consent, parseConsent } from '../privacy/consent.js';
 import { AppError } from '../shared/app-error.js';
 import { newId } from '../shared/ids.js';
-import { instantSchema, parseRfc3339, toIso } from '../shared/time.js';
+import { parseRfc3339, toIso } from '../shared/time.js';
 import { getCustomer } from './customers.js';
 import type { FleetDeps } from './fleet-deps.js';
+import { boundedInstantSchema } from './input-rules.js';
 import { getTariff } from './tariffs.js';
 import { canSee, notFound, type Visibility } from './visibility.js';
 
@@ -53,12 +54,15 @@ export const timeZoneSchema = z
 
 /** The body of `POST /v1/contracts`. */
 export const newContractSchema = z
-  .object({
+  .strictObject({
     customerId: idRef,
     tariffId: idRef,
     timezone: timeZoneSchema,
-    startsAt: instantSchema.meta({ format: 'date-time', example: '2026-02-01T00:00:00+01:00' }),
-    endsAt: instantSchema
+    startsAt: boundedInstantSchema.meta({
+      format: 'date-time',
+      example: '2026-02-01T00:00:00+01:00',
+    }),
+    endsAt: boundedInstantSchema
       .nullish()
       .transform((v) => v ?? null)
       .meta({ format: 'date-time', description: 'Move-out; absent while open-ended.' }),

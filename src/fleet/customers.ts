@@ -4,6 +4,7 @@ import type { CustomerTable, LedgerDatabase } from '../ledger/schema.js';
 import { newId } from '../shared/ids.js';
 import { toIso } from '../shared/time.js';
 import type { FleetDeps } from './fleet-deps.js';
+import { NO_CONTROL_MESSAGE, noControlCharacters } from './input-rules.js';
 import { notFound } from './visibility.js';
 
 export interface Customer {
@@ -15,12 +16,13 @@ export interface Customer {
 }
 
 /** The body of `POST /v1/customers`. */
-export const newCustomerSchema = z.object({
+export const newCustomerSchema = z.strictObject({
   name: z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(200, 'must be at most 200 characters')
+    .refine(noControlCharacters, NO_CONTROL_MESSAGE)
     .meta({ example: 'Camille Martin' }),
   email: z
     .email('must be an e-mail address')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema } from '../shared/time.js';
+import { boundedInstantSchema, MAX_POWER_W_LIMIT } from './input-rules.js';
 
 /** Meter ids as the MQTT contract allows them in topics. */
 export const METER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -13,7 +13,7 @@ export interface Meter {
   readonly maxPowerW: number | null;
 }
 
-export const newMeterSchema = z.object({
+export const newMeterSchema = z.strictObject({
   id: z.string().regex(METER_ID_RE, 'meter id must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
   contractId: z
     .string()
@@ -21,11 +21,12 @@ export const newMeterSchema = z.object({
     .max(64)
     .nullish()
     .transform((v) => v ?? null),
-  installedAt: instantSchema,
+  installedAt: boundedInstantSchema,
   maxPowerW: z
     .number()
     .positive()
     .finite()
+    .max(MAX_POWER_W_LIMIT, `must be at most ${MAX_POWER_W_LIMIT} W (10 MW)`)
     .nullish()
     .transform((v) => v ?? null),
 });

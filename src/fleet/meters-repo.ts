@@ -29,6 +29,19 @@ export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter>
 }
 
 async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
+  // Ids differing only in case would be told apart by the ledger but not by people reading topics,
+  // dashboards or bills: refuse them as the same id.
+  const twin = await deps.db
+    .selectFrom('meters')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['id']), '=', m.id.toLowerCase()))
+    .where('id', '!=', m.id)
+    .executeTakeFirst();
+  if (twin !== undefined)
+    throw new AppError(
+      'conflict',
+      `meter ${m.id} already exists as ${twin.id} (meter ids are compared ignoring case)`,
+    );
   // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`,
   // not a driver error.
   const result = await deps.db

@@ -5,6 +5,7 @@ import {
   contractPeriods,
   visibleInvoice,
 } from '../../billing/bill-view.js';
+import { boundedInstantText } from '../../fleet/input-rules.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { parseRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../deps.js';
@@ -23,6 +24,7 @@ const atQuery = z.object({
     .refine((s) => parseRfc3339(s) !== undefined, {
       message: 'at must be an RFC 3339 instant with Z or an offset, e.g. 2026-11-17T14:00:00+01:00',
     })
+    .pipe(boundedInstantText)
     .optional()
     .openapi({
       description: 'An instant of the period whose bill is wanted; default now',

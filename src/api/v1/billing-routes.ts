@@ -7,7 +7,8 @@ import { closeEndedPeriods, moveOut } from '../../billing/settlement/close-perio
 import { runSettlement } from '../../billing/settlement/run-settlement.js';
 import { requireRole } from '../../auth/authenticate.js';
 import { floorQuarter } from '../../consumption/edge-rule.js';
-import { instantSchema, toRfc3339 } from '../../shared/time.js';
+import { boundedInstantSchema } from '../../fleet/input-rules.js';
+import { toRfc3339 } from '../../shared/time.js';
 import type { ApiEnv, AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { closeResultSchema, settlementResultSchema, summarySchema } from './billing-schemas.js';
@@ -34,12 +35,12 @@ const optionalBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 const closeBody = z
-  .object({
+  .strictObject({
     contractId: z.string().min(1).max(64).optional().openapi({
       description: "Move-out: end this contract's current period at `at`",
       example: 'ctr_5k2m9x0q4r7t1v8w',
     }),
-    at: instantSchema.optional().openapi({
+    at: boundedInstantSchema.optional().openapi({
       type: 'string',
       format: 'date-time',
       example: '2026-11-17T14:00:00+01:00',
@@ -50,7 +51,7 @@ const closeBody = z
   .openapi('CloseRequest');
 
 const settleBody = z
-  .object({
+  .strictObject({
     contractId: z
       .string()
       .min(1)

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/app-error.js';
 import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
+import { boundedInstantText } from '../../fleet/input-rules.js';
 import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { requireConsent } from '../../privacy/consent.js';
@@ -20,6 +21,7 @@ const instant = (name: string) =>
     .refine((s) => parseRfc3339(s) !== undefined, {
       message: `${name} must be an RFC 3339 instant with Z or an offset, e.g. 2026-11-01T00:00:00Z`,
     })
+    .pipe(boundedInstantText)
     .openapi({ example: '2026-11-01T00:00:00Z' });
 
 const latestReading = z

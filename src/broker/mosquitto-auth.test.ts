@@ -104,6 +104,8 @@ describe('fleet accounts', () => {
       [
         '# Patterns apply to every user: a meter (username = meter id) writes its own readings topic, nothing else.',
         'pattern write meters/%u/readings',
+        '# ... and may read inside its own tree only: never another meter, # or $SYS.',
+        'pattern read meters/%u/#',
         '',
         'user ingest',
         'topic read meters/+/readings',

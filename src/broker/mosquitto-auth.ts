@@ -103,6 +103,8 @@ export function aclFile(opts: {
     ...(opts.header === undefined ? [] : opts.header.split('\n').map((l) => `# ${l}`)),
     '# Patterns apply to every user: a meter (username = meter id) writes its own readings topic, nothing else.',
     'pattern write meters/%u/readings',
+    '# ... and may read inside its own tree only: never another meter, # or $SYS.',
+    'pattern read meters/%u/#',
     '',
     `user ${opts.ingestUser}`,
     'topic read meters/+/readings',
@@ -112,6 +114,15 @@ export function aclFile(opts: {
       : ['', `user ${opts.simulatorUser}`, 'topic write meters/+/readings']),
     '',
   ].join('\n');
+}
+
+/**
+ * `limits.conf`, for Mosquitto's `include_dir`: the packet size bound the embedded broker applies
+ * too. It also bounds a retained message; their count is bounded by the ACL (a meter writes one
+ * topic, so it can retain one message).
+ */
+export function limitsConf(maxPacketBytes: number): string {
+  return `# Packets above this close the connection (MQTT_MAX_PACKET_BYTES).\nmax_packet_size ${maxPacketBytes}\n`;
 }
 
 /** Everything `wattledger broker-auth` writes. */

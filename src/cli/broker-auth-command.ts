@@ -1,7 +1,11 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { brokerAuthFiles, DEFAULT_PBKDF2_ITERATIONS } from '../broker/mosquitto-auth.js';
+import {
+  brokerAuthFiles,
+  DEFAULT_PBKDF2_ITERATIONS,
+  limitsConf,
+} from '../broker/mosquitto-auth.js';
 import { parseConfig } from '../config.js';
 import { listMeters } from '../fleet/meters-repo.js';
 import { openLedger } from '../ledger/connect.js';
@@ -35,7 +39,7 @@ const secret = (name: string) => (v: string) => {
 };
 
 /**
- * `wattledger broker-auth --out-dir <dir>`: Mosquitto `passwd` and `acl` files for the ledger's
+ * `wattledger broker-auth --out-dir <dir>`: Mosquitto `passwd`, `acl` and `limits.conf` files for the ledger's
  * meters (one account each, password derived from METER_PASSWORD_SECRET), the ingest account
  * (MQTT_USERNAME / MQTT_PASSWORD, the same variables the ingest processes log in with) and
  * optionally a simulator account. Secrets come from the environment so they stay out of `ps`.
@@ -101,7 +105,8 @@ export function registerBrokerAuthCommand(program: Command): void {
       const o = cmd.opts<BrokerAuthOptions>();
       if (o.simulatorUser !== undefined && o.simulatorPassword === undefined)
         throw new Error('--simulator-user needs SIMULATOR_MQTT_PASSWORD');
-      const ledger = openLedger(parseConfig().ledgerUrl);
+      const config = parseConfig();
+      const ledger = openLedger(config.ledgerUrl);
       let meterIds: string[];
       try {
         await migrateLedger(ledger);
@@ -125,6 +130,8 @@ export function registerBrokerAuthCommand(program: Command): void {
       const acl = path.join(o.outDir, 'acl');
       writeAtomically(passwd, files.passwordFile);
       writeAtomically(acl, files.aclFile);
+      const limits = path.join(o.outDir, 'limits.conf');
+      writeAtomically(limits, limitsConf(config.MQTT_MAX_PACKET_BYTES));
       if (o.passwordsCsv !== undefined) {
         writeAtomically(
           o.passwordsCsv,
@@ -137,6 +144,7 @@ export function registerBrokerAuthCommand(program: Command): void {
           meters: meterIds.length,
           passwordFile: passwd,
           aclFile: acl,
+          limitsFile: limits,
           passwordsCsv: o.passwordsCsv ?? null,
         }),
       );

@@ -126,6 +126,12 @@ const ROUTES: readonly RouteCase[] = [
     allowed: ['customer', 'staff', 'admin'],
   },
   {
+    method: 'GET',
+    path: '/v1/meters/{meterId}/mqtt-credentials',
+    url: (w) => `/v1/meters/${w.a.meterId}/mqtt-credentials`,
+    allowed: ['admin'],
+  },
+  {
     method: 'POST',
     path: '/v1/api-keys',
     url: () => '/v1/api-keys',

@@ -7,6 +7,7 @@ import type { ReadingStore } from '../../src/readings/reading-store.js';
 import { createSqliteStore } from '../../src/readings/sqlite/sqlite-store.js';
 import { manualClock, systemClock, type Clock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { TEST_METER_SECRET } from './publisher.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -50,6 +51,7 @@ export async function createTestApi(
     clock,
     log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     adminKeyHash: hashApiKey(ADMIN_KEY),
+    meterSecret: TEST_METER_SECRET,
   });
   return {
     app,

@@ -2,6 +2,7 @@ import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { AppError } from '../shared/app-error.js';
 import { toIso } from '../shared/time.js';
 import { describeZodIssues } from '../shared/zod-issues.js';
+import { METER_ID_LOWER_INDEX } from '../ledger/migrations/0007-meter-id-case.js';
 import type { LedgerDatabase, MeterTable } from '../ledger/schema.js';
 import { type Consent, parseConsent } from '../privacy/consent.js';
 import { newMeterSchema, type Meter, type NewMeter, type ParsedMeter } from './meter.js';
@@ -18,8 +19,8 @@ function toMeter(row: Selectable<MeterTable>): Meter {
 }
 
 /**
- * Register a meter. Throws AppError `conflict` when the id exists, `validation_failed` on bad
- * input.
+ * Register a meter. Throws AppError `conflict` when the id exists (ignoring case),
+ * `validation_failed` on bad input.
  */
 export async function addMeter(deps: FleetDeps, input: NewMeter): Promise<Meter> {
   const parsed = newMeterSchema.safeParse(input);
@@ -42,8 +43,9 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
       'conflict',
       `meter ${m.id} already exists as ${twin.id} (meter ids are compared ignoring case)`,
     );
-  // One statement, not select-then-insert: two concurrent adds of one id must end in `conflict`,
-  // not a driver error.
+  // The check above names the twin; the ledger enforces the rule (a unique index on `lower(id)`),
+  // so two concurrent adds differing only in case end in `conflict` too, not a driver error. One
+  // statement, not select-then-insert, for two concurrent adds of one id.
   const result = await deps.db
     .insertInto('meters')
     .values({
@@ -54,10 +56,29 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
       created_at: toIso(deps.clock.now()),
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .catch((e: unknown) => {
+      if (isCaseTwinViolation(e))
+        throw new AppError(
+          'conflict',
+          `meter ${m.id} already exists with another case (meter ids are compared ignoring case)`,
+        );
+      throw e;
+    });
   if (result.numInsertedOrUpdatedRows === 0n)
     throw new AppError('conflict', `meter ${m.id} already exists`);
   return { id: m.id, contractId: m.contractId, installedAt: m.installedAt, maxPowerW: m.maxPowerW };
+}
+
+/**
+ * Whether `e` is the ledger refusing a meter id that differs from an existing one only in case:
+ * PostgreSQL's unique violation (23505) or SQLite's, on the index of migration 0007.
+ */
+function isCaseTwinViolation(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const { code, constraint } = e as Error & { code?: unknown; constraint?: unknown };
+  if (code === '23505') return constraint === METER_ID_LOWER_INDEX;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message.includes(METER_ID_LOWER_INDEX);
 }
 
 /** The meters among `ids` that exist. */

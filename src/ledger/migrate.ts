@@ -6,6 +6,7 @@ import { billing } from './migrations/0003-billing.js';
 import { privacy } from './migrations/0004-privacy.js';
 import { readingChanges } from './migrations/0005-reading-changes.js';
 import { readingChangeCursors } from './migrations/0006-reading-change-cursors.js';
+import { meterIdCase } from './migrations/0007-meter-id-case.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0004-privacy': privacy(),
     '0005-reading-changes': readingChanges(dialect),
     '0006-reading-change-cursors': readingChangeCursors(dialect),
+    '0007-meter-id-case': meterIdCase(dialect),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ColumnType, Generated } from 'kysely';
  * with milliseconds (`2026-11-29T18:15:00.000Z`), which sort correctly as text in both dialects.
  */
 export interface MeterTable {
+  /** Unique ignoring case (migration 0007: a unique index on `lower(id)`). */
   id: string;
   contract_id: string | null;
   installed_at: string;

@@ -8,56 +8,28 @@ import autocannon, { type Result } from 'autocannon';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startInfluxd } from '../test/harness/influxd.js';
-import { freePort } from '../test/harness/ports.js';
-import { spawnWattledger } from '../test/support/child-instance.js';
 import { tempDir } from '../test/support/instance.js';
-import { createInfluxStore } from '../src/readings/influx/influx-store.js';
-import type { Reading } from '../src/readings/reading.js';
+import {
+  benchMeterIds,
+  DAY_MS as DAY,
+  loadMonth,
+  MONTH_START,
+  startApiBench,
+} from './api-fleet.js';
 
 const METERS = Number(process.env.BENCH_METERS ?? 1000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 31);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ADMIN = 'bench-admin-key-0123456789abcdef';
-const DAY = 86_400_000;
-const STEP = 15 * 60_000;
-// October 2026: 31 days, with the Paris DST change on the 25th
-const MONTH_START = Date.UTC(2026, 9, 1);
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
-const meterIds = Array.from({ length: METERS }, (_, i) => `api-${String(i).padStart(5, '0')}`);
+const meterIds = benchMeterIds('api', METERS);
 const randomMeter = () => meterIds[Math.floor(Math.random() * METERS)]!;
 const randomDay = () => MONTH_START + Math.floor(Math.random() * DAYS) * DAY;
 
 async function load(url: string): Promise<void> {
-  const store = createInfluxStore({ url, database: 'benchapi' });
-  await store.init();
   const started = performance.now();
-  const perMeter = (DAYS * DAY) / STEP + 1;
-  const writers: Promise<void>[] = [];
-  let next = 0;
-  const writer = async () => {
-    for (let m = next++; m < METERS; m = next++) {
-      const batch: Reading[] = [];
-      for (let i = 0; i < perMeter; i += 1) {
-        const ts = MONTH_START - STEP + i * STEP;
-        batch.push({
-          meterId: meterIds[m]!,
-          ts,
-          importWh: 1_000_000 + m + i * 90 + (i % 7),
-          exportWh: 0,
-          powerW: 360,
-          receivedAt: ts,
-        });
-      }
-      await store.writeBatch(batch);
-    }
-  };
-  for (let w = 0; w < 4; w += 1) writers.push(writer());
-  await Promise.all(writers);
-  log(
-    `loaded ${METERS * perMeter} readings in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  await store.close();
+  const readings = await loadMonth(url, 'benchapi', meterIds, DAYS);
+  log(`loaded ${readings} readings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 function run(
@@ -119,79 +91,25 @@ async function main(): Promise<void> {
   const tmp = tempDir('wl-bench-api-');
   try {
     await load(influx.url);
-    const wl = await spawnWattledger(
-      {
-        INFLUX_URL: influx.url,
-        INFLUX_DB: 'benchapi',
-        DATA_DIR: tmp.dir,
-        MQTT_PORT: String(await freePort()),
-        ADMIN_API_KEY: ADMIN,
-        LOG_LEVEL: 'warn',
-        // No cron in the measured process: settling the bench's one 1,000-meter contract at a
-        // quarter hour would compete with the load.
-        SETTLE_CRON: 'off',
-        RETENTION_CRON: 'off',
+    const { wl, staffHeaders: headers } = await startApiBench({
+      influxUrl: influx.url,
+      database: 'benchapi',
+      dataDir: tmp.dir,
+      logFile: path.join(tmp.dir, 'wattledger.log'),
+      meterIds,
+      env: {
         ...(process.env.BENCH_CACHE_MB ? { READINGS_CACHE_MB: process.env.BENCH_CACHE_MB } : {}),
         ...(process.env.BENCH_INFLUX_CONCURRENCY
           ? { INFLUX_MAX_CONCURRENT_QUERIES: process.env.BENCH_INFLUX_CONCURRENCY }
           : {}),
       },
-      path.join(tmp.dir, 'wattledger.log'),
-      {
-        compiled: true,
-        nodeArgs: [
-          ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
-          ...(process.env.BENCH_CPU_PROF
-            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-            : []),
-        ],
-      },
-    );
-    const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-    const post = async (p: string, body: unknown) => {
-      const res = await fetch(`${wl.httpUrl}${p}`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify(body),
-      });
-      if (res.status !== 201) throw new Error(`POST ${p}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as { id: string; key?: string };
-    };
-    const customer = await post('/v1/customers', { name: 'Bench' });
-    const tariff = await post('/v1/tariffs', {
-      name: 'Flat',
-      currency: 'EUR',
-      versions: [
-        {
-          validFrom: '2020-01-01T00:00:00Z',
-          standingChargePerDay: '0.40',
-          energy: { type: 'flat', rate: '0.20' },
-          taxes: [],
-        },
+      nodeArgs: [
+        ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
+        ...(process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+          : []),
       ],
     });
-    const contract = await post('/v1/contracts', {
-      customerId: customer.id,
-      tariffId: tariff.id,
-      timezone: 'Europe/Paris',
-      startsAt: '2026-01-01T00:00:00Z',
-    });
-    for (const id of meterIds)
-      await post('/v1/meters', {
-        id,
-        contractId: contract.id,
-        installedAt: '2026-01-01T00:00:00Z',
-      });
-    // The bench asks for 15-minute buckets in UTC: that needs the customer's interval consent.
-    const consent = await fetch(`${wl.httpUrl}/v1/contracts/${contract.id}/consent`, {
-      method: 'PUT',
-      headers: auth,
-      body: JSON.stringify({ granularity: 'interval' }),
-    });
-    if (consent.status !== 200)
-      throw new Error(`PUT consent: ${consent.status} ${await consent.text()}`);
-    const staff = await post('/v1/api-keys', { role: 'staff' });
-    const headers = { authorization: `Bearer ${staff.key}` };
 
     const check = await fetch(`${wl.httpUrl}${apiMonth()}`, { headers });
     const body = (await check.json()) as { buckets?: unknown[] };

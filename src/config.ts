@@ -102,7 +102,7 @@ export const configSchema = z.object({
   /** Requests a key may send at once after a quiet spell (the token bucket's capacity). */
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   /** Heavy queries (consumption, bills, export) running at once in an API process. */
-  HEAVY_QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(16),
+  HEAVY_QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(4),
   /** Heavy queries allowed to wait for a slot; beyond, 503 `overloaded`. */
   HEAVY_QUERY_QUEUE: z.coerce.number().int().min(0).max(100_000).default(1000),
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpsApp } from '../../src/api/ops-app.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { ADMIN_KEY, createTestApi, type TestApi } from '../support/api.js';
-import { createCustomApi } from './custom-app.js';
 
 const auth = { authorization: `Bearer ${ADMIN_KEY}` };
 
@@ -96,7 +95,7 @@ describe('METRICS_TOKEN', () => {
   const ops = { registry: new Registry(), probes: {}, metricsToken: token };
 
   it('makes /metrics answer only its bearer token, in the API and in an ops-only process', async () => {
-    const api = await createCustomApi({ ops });
+    const api = await createTestApi({ deps: { ops } });
     try {
       for (const app of [api.app, createOpsApp(ops, createLogger('silent'), 'ingest')]) {
         for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, auth]) {
@@ -119,7 +118,7 @@ describe('METRICS_TOKEN', () => {
   });
 
   it('leaves /metrics open when unset', async () => {
-    const api = await createCustomApi();
+    const api = await createTestApi();
     try {
       expect((await api.app.request('/metrics')).status).toBe(200);
     } finally {

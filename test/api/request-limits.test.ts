@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadingStore } from '../../src/readings/reading-store.js';
 import { manualClock } from '../../src/shared/clock.js';
-import { ADMIN_KEY } from '../support/api.js';
-import { createCustomApi } from './custom-app.js';
+import { ADMIN_KEY, createTestApi } from '../support/api.js';
 import { createHousehold } from './fleet-fixtures.js';
 
 const limits = { ratePerSecond: 2, rateBurst: 3, heavyConcurrency: 16, heavyQueue: 100 };
@@ -11,7 +10,7 @@ const asKey = (key: string) => ({ headers: { authorization: `Bearer ${key}` } })
 describe('rate limit per API key (token bucket on the injected clock)', () => {
   it('allows a burst, then answers 429 with Retry-After until the bucket refills', async () => {
     const clock = manualClock('2026-11-29T12:00:00Z');
-    const api = await createCustomApi({ clock, limits });
+    const api = await createTestApi({ clock, deps: { limits } });
     try {
       for (let i = 0; i < 3; i += 1)
         expect((await api.app.request('/v1/customers', asKey(ADMIN_KEY))).status).toBe(200);
@@ -33,7 +32,7 @@ describe('rate limit per API key (token bucket on the injected clock)', () => {
 
   it('gives each key its own bucket', async () => {
     const clock = manualClock('2026-11-29T12:00:00Z');
-    const api = await createCustomApi({ clock, limits: { ...limits, rateBurst: 10 } });
+    const api = await createTestApi({ clock, deps: { limits: { ...limits, rateBurst: 10 } } });
     try {
       const { key } = await createHousehold(api, 'm-rate');
       // The admin's burst is spent on the set-up; the customer's bucket is untouched.
@@ -46,7 +45,7 @@ describe('rate limit per API key (token bucket on the injected clock)', () => {
 
   it('throttles an address that keeps failing authentication', async () => {
     const clock = manualClock('2026-11-29T12:00:00Z');
-    const api = await createCustomApi({ clock, limits });
+    const api = await createTestApi({ clock, deps: { limits } });
     try {
       for (let i = 0; i < 3; i += 1)
         expect((await api.app.request('/v1/customers', asKey('wl_admin_guess'))).status).toBe(401);
@@ -61,7 +60,7 @@ describe('rate limit per API key (token bucket on the injected clock)', () => {
   });
 
   it('is off with RATE_LIMIT_PER_S=0', async () => {
-    const api = await createCustomApi({ limits: { ...limits, ratePerSecond: 0 } });
+    const api = await createTestApi({ deps: { limits: { ...limits, ratePerSecond: 0 } } });
     try {
       for (let i = 0; i < 10; i += 1)
         expect((await api.app.request('/v1/customers', asKey(ADMIN_KEY))).status).toBe(200);
@@ -100,8 +99,8 @@ async function until(cond: () => boolean): Promise<void> {
 describe('heavy query gate', () => {
   it('runs a few heavy queries at once, queues some, refuses the rest with 503, and /healthz still answers', async () => {
     const gate = gatedStore();
-    const api = await createCustomApi({
-      limits: { ratePerSecond: 0, rateBurst: 1, heavyConcurrency: 2, heavyQueue: 3 },
+    const api = await createTestApi({
+      deps: { limits: { ratePerSecond: 0, rateBurst: 1, heavyConcurrency: 2, heavyQueue: 3 } },
       wrapStore: gate.wrap,
     });
     try {

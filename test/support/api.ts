@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { createApp } from '../../src/api/app.js';
+import type { AppDeps } from '../../src/api/deps.js';
 import { hashApiKey } from '../../src/auth/api-key.js';
 import { openLedger, type LedgerConnection } from '../../src/ledger/connect.js';
 import { migrateLedger } from '../../src/ledger/migrate.js';
@@ -36,12 +37,21 @@ export interface TestApi {
  * driven with `app.request()`.
  */
 export async function createTestApi(
-  opts: { ledgerUrl?: string; store?: ReadingStore; clock?: Clock | 'manual' } = {},
+  opts: {
+    ledgerUrl?: string;
+    store?: ReadingStore;
+    clock?: Clock | 'manual';
+    /** Deps of the caller's on top of the defaults: limits, a metrics token, ops probes. */
+    deps?: Partial<Omit<AppDeps, 'store' | 'db' | 'clock'>>;
+    /** Wraps the store the app reads (e.g. to hold reads open); `close()` closes the inner one. */
+    wrapStore?: (store: ReadingStore) => ReadingStore;
+  } = {},
 ): Promise<TestApi> {
   const ledger = openLedger(opts.ledgerUrl ?? 'sqlite::memory:');
   await migrateLedger(ledger);
-  const store = opts.store ?? createSqliteStore({ path: ':memory:' });
-  await store.init();
+  const inner = opts.store ?? createSqliteStore({ path: ':memory:' });
+  await inner.init();
+  const store = opts.wrapStore?.(inner) ?? inner;
   const clock =
     opts.clock === 'manual' ? manualClock('2026-11-29T12:00:00Z') : (opts.clock ?? systemClock);
   const app = createApp({
@@ -52,6 +62,7 @@ export async function createTestApi(
     log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     adminKeyHash: hashApiKey(ADMIN_KEY),
     meterSecret: TEST_METER_SECRET,
+    ...opts.deps,
   });
   return {
     app,
@@ -77,7 +88,7 @@ export async function createTestApi(
       };
     },
     async close() {
-      await store.close();
+      await inner.close();
       await ledger.close();
     },
   };

@@ -6,7 +6,7 @@ import { BASELINE_MS, projectIntervals } from '../estimate/projection.js';
 import { monthProjection } from '../estimate/month-projection.js';
 import type { TimeRange } from '../pricing/bill.js';
 import { intervalsFromReadings } from '../pricing/intervals-from-readings.js';
-import { type MeterReadings, type MeterUsage, projectedUsage } from './meter-usage.js';
+import { type MeterReadings, type MeterUsage, noUsage, projectedUsage } from './meter-usage.js';
 
 const rules = new Map<string, EdgeRule>();
 /** A zone's local-day or local-month edges, built once (it holds a luxon zone object). */
@@ -55,14 +55,7 @@ export function consentedUsage(
   const unit = consent === 'day' ? 'day' : 'month';
   const all = sortedReadings(m.readings.filter((r) => r.ts <= now));
   const last = all.at(-1);
-  const none: MeterUsage = {
-    meterId: m.meterId,
-    measured: [],
-    projected: [],
-    method: 'none',
-    latestTs: undefined,
-    endKnown: false,
-  };
+  const none = noUsage(m.meterId);
   if (last === undefined) return none;
   // The edge the data reaches: an index is known there when a reading lies at or after it.
   const cut = ruleOf(unit, tz).floor(Math.min(consentHorizon(consent, tz, now), last.ts));

@@ -25,6 +25,18 @@ export interface MeterReadings {
 
 const sumOf = (xs: readonly PricedInterval[]): bigint => xs.reduce((a, i) => a + i.importMwh, 0n);
 
+/** The usage of a meter with no reading to go on: nothing measured, nothing projected. */
+export function noUsage(meterId: string): MeterUsage {
+  return {
+    meterId,
+    measured: [],
+    projected: [],
+    method: 'none',
+    latestTs: undefined,
+    endKnown: false,
+  };
+}
+
 /**
  * Measured intervals of `period` for one meter (docs/design.md §1 interpolation), no projection:
  * what a provisional or settled bill prices. `endKnown` tells whether a reading at or after the end
@@ -58,15 +70,7 @@ export function projectedUsage(
 ): MeterUsage {
   const sorted = sortedReadings(m.readings.filter((r) => r.ts <= asOfLimit));
   const last = sorted.at(-1);
-  if (last === undefined)
-    return {
-      meterId: m.meterId,
-      measured: [],
-      projected: [],
-      method: 'none',
-      latestTs: undefined,
-      endKnown: false,
-    };
+  if (last === undefined) return noUsage(m.meterId);
   if (last.ts >= period.end) return measuredUsage({ meterId: m.meterId, readings: sorted }, period);
   // Measured up to the quarter hour before the latest reading; the projection takes over there.
   const cut = Math.max(period.start, floorQuarter(last.ts));

@@ -110,6 +110,9 @@ describe('fleet accounts', () => {
         'user ingest',
         'topic read meters/+/readings',
         'topic read $share/+/meters/+/readings',
+        '# Ingest also subscribes below the readings topic, to record what lands there as invalid_topic.',
+        'topic read meters/+/readings/+/#',
+        'topic read $share/+/meters/+/readings/+/#',
         '',
       ].join('\n'),
     );

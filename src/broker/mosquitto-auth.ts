@@ -109,6 +109,9 @@ export function aclFile(opts: {
     `user ${opts.ingestUser}`,
     'topic read meters/+/readings',
     'topic read $share/+/meters/+/readings',
+    '# Ingest also subscribes below the readings topic, to record what lands there as invalid_topic.',
+    'topic read meters/+/readings/+/#',
+    'topic read $share/+/meters/+/readings/+/#',
     ...(opts.simulatorUser === undefined
       ? []
       : ['', `user ${opts.simulatorUser}`, 'topic write meters/+/readings']),

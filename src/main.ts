@@ -112,11 +112,7 @@ export async function startWattledger(
   });
   let broker: EmbeddedBroker | undefined;
   if (ingest !== undefined && config.embeddedBroker && meterSecret !== undefined)
-    broker = await startConfiguredBroker(config, meterSecret, ingest.receive, {
-      db: ledger.db,
-      clock,
-      log,
-    });
+    broker = await startConfiguredBroker(config, meterSecret, ingest, { clock, log });
   const mqttUrl = ingest === undefined ? '' : (broker?.url ?? config.MQTT_URL ?? '');
 
   const billing = billingOptions(config);

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { makeRejection } from '../ingest/rejection.js';
-import { insertRejections } from '../ingest/rejections-repo.js';
+import type { Ingest } from '../ingest/start-ingest.js';
 import { isIngestTopic } from '../ingest/topic.js';
-import type { LedgerDatabase } from '../ledger/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { readingsTopicOf } from './embedded-acl.js';
@@ -12,14 +10,14 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 /**
  * The embedded broker as the configuration asks for it: meters log in with passwords derived from
  * `meterSecret`, packets are bounded by MQTT_MAX_PACKET_BYTES, and a publish the ACL refuses on a
- * readings topic is recorded as an `invalid_topic` rejection, so that even a refused reading leaves
+ * readings topic is spooled as an `invalid_topic` rejection, so that even a refused reading leaves
  * a trace. MQTT_ALLOW_ANONYMOUS opens the broker to anyone, which is logged loudly at start.
  */
 export async function startConfiguredBroker(
   config: Readonly<Config>,
   meterSecret: string,
-  onReading: (topic: string, payload: Buffer) => void,
-  deps: { readonly db: Kysely<LedgerDatabase>; readonly clock: Clock; readonly log: Logger },
+  ingest: Pick<Ingest, 'receive' | 'reject'>,
+  deps: { readonly clock: Clock; readonly log: Logger },
 ): Promise<EmbeddedBroker> {
   const { log } = deps;
   const broker = await startEmbeddedBroker(
@@ -38,12 +36,11 @@ export async function startConfiguredBroker(
           payload,
           receivedAt: deps.clock.now(),
         });
-        insertRejections(deps.db, deps.clock, [rejection]).catch((e: unknown) =>
-          log.error({ err: e, topic }, 'could not record a refused publish'),
-        );
+        // Through the spool, as every rejection: the publish is acknowledged only once it is durable.
+        ingest.reject(rejection);
       },
     },
-    onReading,
+    ingest.receive,
     log,
   );
   if (config.MQTT_ALLOW_ANONYMOUS)

@@ -25,7 +25,10 @@ export interface EmbeddedAuthOptions {
 export interface EmbeddedAuthEvents {
   /** A publish allowed onto a topic: the broker decides what to do with it. */
   readonly onAllowed: (topic: string, payload: Buffer) => void;
-  /** A publish refused by the ACL, quietly (the client stays connected). */
+  /**
+   * A publish refused by the ACL, quietly (the client stays connected); throws when it could not
+   * be recorded durably.
+   */
   readonly onRefused: (meterId: string | null, topic: string, payload: Buffer) => void;
 }
 
@@ -60,12 +63,6 @@ export function embeddedAuthHooks(
   // The meter id of each authenticated client; null for an anonymous one.
   const identities = new WeakMap<Client, string | null>();
   const retained = new Map<string, Set<string>>();
-
-  const refuse = (meterId: string | null, packet: { topic: string; payload: Buffer | string }) => {
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    events.onRefused(meterId, packet.topic, payload);
-    log.warn({ meterId, topic: packet.topic }, 'refused a publish outside the client’s rights');
-  };
 
   const retainAllowed = (meterId: string, topic: string, empty: boolean): boolean => {
     const held = retained.get(meterId) ?? new Set<string>();
@@ -106,7 +103,13 @@ export function embeddedAuthHooks(
               (inOwnTree(meterId, packet.topic) &&
                 retainAllowed(meterId, packet.topic, payload.length === 0)));
       if (!allowed) {
-        refuse(meterId, packet);
+        log.warn({ meterId, topic: packet.topic }, 'refused a publish outside the client’s rights');
+        try {
+          events.onRefused(meterId, packet.topic, payload);
+        } catch (e) {
+          // Not recorded durably: close the connection so the publisher sends it again.
+          return callback(e as Error);
+        }
         packet.topic = REFUSED_TOPIC;
         packet.payload = Buffer.alloc(0);
         packet.retain = false;

@@ -1,6 +1,8 @@
+import type { Reading } from '../readings/reading.js';
 import type { Clock } from '../shared/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { parseTotally, type MessageParser } from './parse-totally.js';
+import type { Rejection } from './rejection.js';
 import type { Spool } from './spool.js';
 
 export interface ReceiveDeps {
@@ -21,9 +23,27 @@ export interface ReceiveDeps {
  */
 export function receiveMessage(deps: ReceiveDeps, topic: string, payload: Buffer): void {
   const parsed = parseTotally(topic, payload, deps.clock.now(), deps.parse);
-  deps.spool.append(parsed.readings, parsed.rejections);
   deps.metrics.messagesReceived.inc();
   deps.metrics.readingsReceived.inc(parsed.readings.length);
+  spool(deps, parsed.readings, parsed.rejections);
+}
+
+/**
+ * Append a rejection the transport made itself (a publish the broker's ACL refused) to the spool,
+ * so it is filed, counted and deduplicated like every other rejection. Throws only when the spool
+ * cannot write.
+ */
+export function receiveRejection(deps: ReceiveDeps, rejection: Rejection): void {
+  deps.metrics.messagesReceived.inc();
+  spool(deps, [], [rejection]);
+}
+
+function spool(
+  deps: ReceiveDeps,
+  readings: readonly Reading[],
+  rejections: readonly Rejection[],
+): void {
+  deps.spool.append(readings, rejections);
   deps.metrics.spoolDepth.set(deps.spool.depth());
   deps.onSpooled();
 }

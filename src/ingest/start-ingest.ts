@@ -7,7 +7,8 @@ import type { Metrics } from '../metrics/metrics.js';
 import { startFlusher, type FlusherOptions } from './flusher.js';
 import { createMeterDirectory, type MeterDirectory } from './meter-directory.js';
 import { startSubscriber, type SubscriberOptions } from './mqtt-subscriber.js';
-import { receiveMessage } from './receive.js';
+import { receiveMessage, receiveRejection } from './receive.js';
+import type { Rejection } from './rejection.js';
 import { openSpool } from './spool.js';
 import type { ReadingChange } from '../readings/changes/reading-changes.js';
 
@@ -36,6 +37,8 @@ export interface IngestOptions extends Omit<FlusherOptions, 'exclusiveWriter'> {
 export interface Ingest {
   /** Spool one message; returns once it is durable. Throws when it could not be made durable. */
   receive(topic: string, payload: Buffer): void;
+  /** Spool a rejection the transport made (a refused publish); returns once it is durable. */
+  reject(rejection: Rejection): void;
   readonly meters: MeterDirectory;
   /**
    * Whether the subscriber is connected and subscribed (always true when fed by an embedded
@@ -64,16 +67,18 @@ export function startIngest(deps: IngestDeps, opts: IngestOptions): Ingest {
     { ...deps, spool, meters },
     { ...opts, exclusiveWriter: opts.mqtt?.shareGroup === undefined },
   );
-  const receive = (topic: string, payload: Buffer) =>
-    receiveMessage(
-      { spool, clock: deps.clock, metrics: deps.metrics, onSpooled: flusher.notify },
-      topic,
-      payload,
-    );
+  const receiveDeps = {
+    spool,
+    clock: deps.clock,
+    metrics: deps.metrics,
+    onSpooled: flusher.notify,
+  };
+  const receive = (topic: string, payload: Buffer) => receiveMessage(receiveDeps, topic, payload);
   const subscriber =
     opts.mqtt === undefined ? undefined : startSubscriber(opts.mqtt, receive, deps.log);
   return {
     receive,
+    reject: (rejection) => receiveRejection(receiveDeps, rejection),
     meters,
     brokerConnected: () => subscriber?.connected() ?? true,
     spoolDepth: () => spool.depth(),

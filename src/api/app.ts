@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../shared/app-error.js';
-import { authenticate } from '../auth/authenticate.js';
+import { keyAuthenticator } from '../auth/authenticate.js';
 import { docsRoutes } from './docs.js';
 import { limitHeavyQueries } from './limits/heavy-queries.js';
 import { DEFAULT_HTTP_LIMITS } from './limits/http-limits.js';
@@ -58,6 +58,8 @@ export function createApp(deps: AppDeps): Hono {
   api.use('/v1/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
   );
+  // One per app: the routes that revoke keys make it forget at once.
+  const keys = keyAuthenticator(deps);
   if (limits.ratePerSecond > 0) {
     const buckets = new TokenBuckets({
       perSecond: limits.ratePerSecond,
@@ -65,16 +67,16 @@ export function createApp(deps: AppDeps): Hono {
       clock: deps.clock,
     });
     api.use('/v1/*', limitFailedAuthentication(buckets));
-    api.use('/v1/*', authenticate(deps));
+    api.use('/v1/*', keys.middleware);
     api.use('/v1/*', limitPerKey(buckets));
-  } else api.use('/v1/*', authenticate(deps));
+  } else api.use('/v1/*', keys.middleware);
   // Heavy queries wait for a slot after authentication, so unauthenticated floods never hold one.
   const heavy = limitHeavyQueries({
     concurrency: limits.heavyConcurrency,
     queue: limits.heavyQueue,
   });
   for (const path of HEAVY_PATHS) api.use(path, heavy);
-  api.route('/v1', v1Routes(deps));
+  api.route('/v1', v1Routes(deps, keys));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

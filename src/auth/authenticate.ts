@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { hashApiKey, sameHash } from './api-key.js';
 import type { AuthEnv } from './auth-env.js';
-import { onKeysRevoked, revocationMark } from './key-revocations.js';
+import { revocationMark } from './key-revocations.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 export interface AuthDeps {
@@ -20,15 +20,25 @@ const CACHE_TTL_MS = 30_000;
 /** How old the revocation mark may be when a cached key is used: revocations elsewhere apply within it. */
 export const REVOCATION_CHECK_MS = 1000;
 
+/** The key check of one app: its middleware, and how to make it forget what it cached. */
+export interface Authenticator {
+  readonly middleware: MiddlewareHandler<AuthEnv>;
+  /**
+   * Drop every cached key at once: the routes that revoke keys (a key's revocation, a customer's
+   * erasure) call it, so a revoked key stops working in this process without delay.
+   */
+  forget(): void;
+}
+
 /**
  * Resolve `Authorization: Bearer <key>` to a principal, or answer 401. Keys are looked up by hash
  * and cached for 30 s, so a busy API does not query the ledger on every request; but a revoked key
- * must stop working at once: a revocation made in this process drops the cache immediately
- * (`keysRevoked`), and before a cached answer is used the ledger's revocation mark is checked when
- * it is older than `REVOCATION_CHECK_MS`, so a revocation made by another process applies within
- * about a second. Checks happen on demand (no timer to stop), one at a time.
+ * must stop working at once: a revocation made in this process calls `forget()`, and before a
+ * cached answer is used the ledger's revocation mark is checked when it is older than
+ * `REVOCATION_CHECK_MS`, so a revocation made by another process applies within about a second.
+ * Checks happen on demand (no timer to stop), one at a time.
  */
-export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
+export function keyAuthenticator(deps: AuthDeps): Authenticator {
   // Unknown keys are remembered too (null), so a client retrying a bad key does not query the
   // ledger each time.
   const cache = new TtlCache<string, Principal | null>({
@@ -42,7 +52,6 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
     generation += 1;
     cache.clear();
   };
-  onKeysRevoked(deps.db, drop);
   let mark: string | undefined;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let checking: Promise<void> | undefined;
@@ -81,7 +90,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
     if (generation === before) cache.set(hash, principal ?? null);
     return principal;
   }
-  return async (c, next) => {
+  const middleware: MiddlewareHandler<AuthEnv> = async (c, next) => {
     const header = c.req.header('authorization');
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match === null)
@@ -92,6 +101,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AuthEnv> {
     c.set('principal', principal);
     await next();
   };
+  return { middleware, forget: drop };
 }
 
 /** Refuse (403) callers whose role is not among `roles`. */

@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { generateApiKey, hashApiKey } from '../auth/api-key.js';
-import { keysRevoked } from '../auth/key-revocations.js';
 import { ROLES, type Role } from '../auth/principal.js';
 import type { ApiKeyTable, LedgerDatabase } from '../ledger/schema.js';
 import { AppError } from '../shared/app-error.js';
@@ -108,8 +107,8 @@ export async function listApiKeys(db: Kysely<LedgerDatabase>): Promise<ApiKeyInf
 
 /**
  * Revoke the key `id` (AppError `not_found` when there is none). Revoking twice keeps the first
- * time. The key stops working at once in this process (its key caches are dropped) and within about
- * a second in the others, which check the ledger's revocation mark (see authenticate).
+ * time. Other processes see it within about a second through the ledger's revocation mark; the
+ * route makes its own process's authenticator forget at once.
  */
 export async function revokeApiKey(deps: FleetDeps, id: string): Promise<ApiKeyInfo> {
   await deps.db
@@ -118,7 +117,6 @@ export async function revokeApiKey(deps: FleetDeps, id: string): Promise<ApiKeyI
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .execute();
-  keysRevoked(deps.db);
   const row = await deps.db
     .selectFrom('api_keys')
     .selectAll()

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireRole } from '../../auth/authenticate.js';
+import { requireRole, type Authenticator } from '../../auth/authenticate.js';
 import { tariffSchema } from '../../billing/tariff-schema.js';
 import { createApiKey, listApiKeys, newApiKeySchema, revokeApiKey } from '../../fleet/api-keys.js';
 import {
@@ -146,7 +146,7 @@ const revokeApiKeyRoute = createRoute({
  * Fleet set-up and reading: customers, tariffs, contracts, meters, API keys, and the customer's own
  * view (`/customers/me`, mounted first so that `me` is never taken for a customer id).
  */
-export function fleetRoutes(deps: AppDeps) {
+export function fleetRoutes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   const r = createRouter();
   r.route('/', meRoutes(deps));
   r.openapi(postCustomer, async (c) =>
@@ -174,9 +174,11 @@ export function fleetRoutes(deps: AppDeps) {
   r.openapi(listApiKeysRoute, async (c) =>
     c.json({ items: (await listApiKeys(deps.db)).map(presentApiKey) }, 200),
   );
-  r.openapi(revokeApiKeyRoute, async (c) =>
-    c.json(presentApiKey(await revokeApiKey(deps, c.req.valid('param').id)), 200),
-  );
+  r.openapi(revokeApiKeyRoute, async (c) => {
+    const revoked = await revokeApiKey(deps, c.req.valid('param').id);
+    keys.forget();
+    return c.json(presentApiKey(revoked), 200);
+  });
   r.route('/', contractRoutes(deps));
   r.route('/', meterRoutes(deps));
   return r;

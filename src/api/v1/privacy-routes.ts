@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../../audit/audit-log.js';
-import { requireRole } from '../../auth/authenticate.js';
+import { requireRole, type Authenticator } from '../../auth/authenticate.js';
 import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { CONSENT_LEVELS } from '../../privacy/consent.js';
@@ -88,7 +88,11 @@ const postErase = createRoute({
 /**
  * Consent, right of access (export) and right to erasure (the customer's rights over their data).
  */
-export function privacyRoutes(deps: AppDeps, meters: MeterLookup) {
+export function privacyRoutes(
+  deps: AppDeps,
+  meters: MeterLookup,
+  keys: Pick<Authenticator, 'forget'>,
+) {
   const r = createRouter();
   r.openapi(putConsent, async (c) => {
     const p = c.get('principal');
@@ -125,6 +129,8 @@ export function privacyRoutes(deps: AppDeps, meters: MeterLookup) {
   });
   r.openapi(postErase, async (c) => {
     const done = await eraseCustomer(deps, c.req.valid('param').id, actorOf(c.get('principal')));
+    // The erased customer's keys stop working now in this process, within a second elsewhere.
+    keys.forget();
     return c.json(
       {
         ...done,

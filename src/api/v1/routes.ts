@@ -1,3 +1,4 @@
+import type { Authenticator } from '../../auth/authenticate.js';
 import { meterLookup } from '../../fleet/meter-lookup.js';
 import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
@@ -10,16 +11,16 @@ import { privacyRoutes } from './privacy-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
 
 /** Every `/v1` route, grouped by feature. */
-export function v1Routes(deps: AppDeps) {
+export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   const v1 = createRouter();
   // One per app: the consent route makes the consumption routes forget at once.
   const meters = meterLookup(deps);
   v1.route('/', consumptionRoutes(deps, meters));
-  v1.route('/', fleetRoutes(deps));
+  v1.route('/', fleetRoutes(deps, keys));
   v1.route('/', rejectionRoutes(deps));
   v1.route('/', billRoutes(deps));
   v1.route('/', billingRoutes(deps));
-  v1.route('/', privacyRoutes(deps, meters));
+  v1.route('/', privacyRoutes(deps, meters, keys));
   v1.route('/', mqttCredentialRoutes(deps));
   return v1;
 }

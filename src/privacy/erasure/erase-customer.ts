@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type AuditEntry, recordAudit } from '../../audit/audit-log.js';
-import { keysRevoked } from '../../auth/key-revocations.js';
 import { listContracts } from '../../fleet/contracts.js';
 import { notFound } from '../../fleet/visibility.js';
 import type { LedgerDatabase } from '../../ledger/schema.js';
@@ -138,8 +137,6 @@ export async function eraseCustomer(
     await recordAudit(tx, now, entries);
     return { rejectionsRemoved, apiKeysRevoked: Number(revoked.numUpdatedRows) };
   });
-  // The erased customer's keys stop working now in this process, and within a second elsewhere.
-  keysRevoked(deps.db);
   const readingsRemoved = [...removedByMeter.values()].reduce((a, n) => a + n, 0);
   return {
     customerId,

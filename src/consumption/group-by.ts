@@ -50,7 +50,11 @@ const validZones = new Map<string, boolean>();
  */
 const rules = new Map<string, EdgeRule>();
 
-function ruleFor(groupBy: GroupBy, tz: string): EdgeRule {
+/**
+ * The bucket edges of `groupBy` in `tz`, built once per pair and remembering its answers; a zone
+ * not known to the tz data is AppError `validation_failed`.
+ */
+export function ruleFor(groupBy: GroupBy, tz: string): EdgeRule {
   if (!isValidTimeZone(tz))
     throw new AppError('validation_failed', `unknown IANA time zone ${JSON.stringify(tz)}`);
   if (groupBy === '15m') return quarterRule;

@@ -1,5 +1,4 @@
-import { calendarRule } from '../../consumption/calendar-edges.js';
-import type { EdgeRule } from '../../consumption/edge-rule.js';
+import { ruleFor } from '../../consumption/group-by.js';
 import { sortedReadings } from '../../consumption/sorted-readings.js';
 import type { Consent } from '../../privacy/consent.js';
 import { BASELINE_MS, projectIntervals } from '../estimate/projection.js';
@@ -8,21 +7,12 @@ import type { TimeRange } from '../pricing/bill.js';
 import { intervalsFromReadings } from '../pricing/intervals-from-readings.js';
 import { type MeterReadings, type MeterUsage, noUsage, projectedUsage } from './meter-usage.js';
 
-const rules = new Map<string, EdgeRule>();
-/** A zone's local-day or local-month edges, built once (it holds a luxon zone object). */
-function ruleOf(unit: 'day' | 'month', tz: string): EdgeRule {
-  const key = `${unit} ${tz}`;
-  let rule = rules.get(key);
-  if (rule === undefined) rules.set(key, (rule = calendarRule(unit, tz)));
-  return rule;
-}
-
 /**
  * The latest instant whose data an estimate at `now` may rest on under `consent`: `now` for
  * `interval`, the last local midnight for `day`, the start of the local month for `month`.
  */
 export function consentHorizon(consent: Consent, tz: string, now: number): number {
-  return consent === 'interval' ? now : ruleOf(consent === 'day' ? 'day' : 'month', tz).floor(now);
+  return consent === 'interval' ? now : ruleFor(consent === 'day' ? 'day' : 'month', tz).floor(now);
 }
 
 /**
@@ -30,7 +20,7 @@ export function consentHorizon(consent: Consent, tz: string, now: number): numbe
  * `month`, the whole local month before it.
  */
 export function consentBaselineStart(consent: Consent, tz: string, horizon: number): number {
-  return consent === 'month' ? ruleOf('month', tz).floor(horizon - 1) : horizon - BASELINE_MS;
+  return consent === 'month' ? ruleFor('month', tz).floor(horizon - 1) : horizon - BASELINE_MS;
 }
 
 /**
@@ -58,7 +48,7 @@ export function consentedUsage(
   const none = noUsage(m.meterId);
   if (last === undefined) return none;
   // The edge the data reaches: an index is known there when a reading lies at or after it.
-  const cut = ruleOf(unit, tz).floor(Math.min(consentHorizon(consent, tz, now), last.ts));
+  const cut = ruleFor(unit, tz).floor(Math.min(consentHorizon(consent, tz, now), last.ts));
   // Readings up to the cut, and the first one after it, which interpolates the index at the cut.
   const firstAfter = all.findIndex((r) => r.ts > cut);
   const sorted = firstAfter === -1 ? all : all.slice(0, firstAfter + 1);

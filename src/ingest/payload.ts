@@ -74,13 +74,20 @@ export function parseMessage(topic: string, payload: Buffer, receivedAt: number)
       `an array must hold 1 to ${MAX_READINGS_PER_MESSAGE} readings, got ${body.length}`,
     );
   }
-  // Each element's own bytes; the whole payload should the scan ever disagree with JSON.parse.
-  const ranges = Array.isArray(body) ? arrayElementRanges(payload) : undefined;
+  // Each element's own bytes, scanned only once an element is rejected (most arrays have none);
+  // the whole payload should the scan ever disagree with JSON.parse.
+  let scanned = false;
+  let ranges: ReturnType<typeof arrayElementRanges>;
+  const rawOf = (index: number): Buffer => {
+    if (!Array.isArray(body)) return payload;
+    if (!scanned) [scanned, ranges] = [true, arrayElementRanges(payload)];
+    const range = ranges?.length === elements.length ? ranges[index] : undefined;
+    return range === undefined ? payload : payload.subarray(range[0], range[1]);
+  };
   const out: ParsedMessage = { readings: [], rejections: [] };
   elements.forEach((element: unknown, index) => {
     const where = Array.isArray(body) ? `[${index}] ` : '';
-    const range = ranges?.length === elements.length ? ranges[index] : undefined;
-    const raw = () => (range === undefined ? payload : payload.subarray(range[0], range[1]));
+    const raw = () => rawOf(index);
     const res = wireReadingSchema.safeParse(element);
     if (!res.success) {
       out.rejections.push(

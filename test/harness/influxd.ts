@@ -27,10 +27,11 @@ export interface InfluxdHandle {
 
 // Only what differs from the 1.6 defaults: everything on loopback, inside the temp folder,
 // and quiet. The monitor's _internal database is off: it writes every 10 s and would
-// compete with the tests for CPU.
-function config(dir: string, httpPort: number, rpcPort: number): string {
+// compete with the tests for CPU. The backup service's port (bind-address) is left to the kernel:
+// no test uses it, and a fixed one could be taken while an outage test has influxd stopped.
+function config(dir: string, httpPort: number): string {
   return `reporting-disabled = true
-bind-address = "127.0.0.1:${rpcPort}"
+bind-address = "127.0.0.1:0"
 
 [meta]
   dir = "${dir}/meta"
@@ -62,11 +63,11 @@ bind-address = "127.0.0.1:${rpcPort}"
  * Resolves once GET /ping answers 204. Never touches a system instance on 8086.
  */
 export async function startInfluxd(opts: InfluxdOptions = {}): Promise<InfluxdHandle> {
-  const [port, rpcPort] = await Promise.all([freePort(), freePort()]);
+  const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wl-influxd-'));
   const confFile = path.join(dataDir, 'influxdb.conf');
   const logFile = path.join(dataDir, 'influxd.log');
-  writeFileSync(confFile, config(dataDir, port, rpcPort));
+  writeFileSync(confFile, config(dataDir, port));
   const url = `http://127.0.0.1:${port}`;
 
   let proc: ManagedProcess | undefined;

@@ -4,7 +4,9 @@ import type { Reading } from '../readings/reading.js';
 /**
  * Why an incoming message (or one reading in it) was not stored. The codes of docs/design.md §3,
  * plus `internal_error`: handling the message failed unexpectedly, and it is recorded rather than
- * redelivered forever.
+ * redelivered forever. Device formats add `invalid_checksum` (a telegram whose CRC does not match),
+ * `invalid_local_time` (a local time inside the hour skipped when clocks go forward) and `no_reading`
+ * (a message on a bound topic that carries no register, e.g. a status or an event).
  */
 export const REJECTION_REASONS = [
   'invalid_topic',
@@ -18,6 +20,9 @@ export const REJECTION_REASONS = [
   'conflicting_duplicate',
   'store_rejected',
   'internal_error',
+  'invalid_checksum',
+  'invalid_local_time',
+  'no_reading',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

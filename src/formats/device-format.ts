@@ -28,6 +28,11 @@ export interface DeviceReading {
   readonly exportWh?: number | undefined;
   readonly powerW?: number | undefined;
   readonly registers?: Readonly<Record<string, number>> | undefined;
+  /**
+   * The device's own marker of when its counter started (Tasmota's `ENERGY.TotalStartTime`): a new
+   * value means the counter was reset, so readings after it start a new register span.
+   */
+  readonly counterStart?: string | undefined;
 }
 
 /** What a format is told about the meter a message is for. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRejection } from './rejection.js';
 import { openSpool } from './spool.js';
@@ -23,6 +24,30 @@ const reading = (ts: number) => ({
 });
 
 describe('spool', () => {
+  it('keeps a device reading’s time source and registers, and opens a spool written before them', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE reading (seq INTEGER PRIMARY KEY, meter_id TEXT NOT NULL, ts INTEGER NOT NULL,
+      import_wh INTEGER NOT NULL, export_wh INTEGER, power_w REAL, received_at INTEGER NOT NULL)`);
+    old
+      .prepare('INSERT INTO reading (meter_id, ts, import_wh, received_at) VALUES (?, ?, ?, ?)')
+      .run('m', 1, 1, 1);
+    old.close();
+    const spool = openSpool(file);
+    const device = {
+      ...reading(2),
+      tsSource: 'received' as const,
+      registers: { HCHC: 1, HCHP: 1 },
+    };
+    spool.append([device], []);
+    const got = spool.peek(10).readings;
+    expect(got.map((r) => r.ts)).toEqual([1, 2]);
+    expect(got[0]?.tsSource).toBeUndefined();
+    expect(got[0]?.registers).toBeUndefined();
+    expect(got[1]).toMatchObject({ tsSource: 'received', registers: { HCHC: 1, HCHP: 1 } });
+    spool.close();
+  });
+
   it('hands back what was appended, oldest first, and forgets it once removed', () => {
     const spool = openSpool(tempFile());
     const rej = makeRejection({

@@ -65,6 +65,7 @@ interface ReadingRow {
   export_wh: number | null;
   power_w: number | null;
   received_at: number;
+  extra: string | null;
 }
 interface RejectionRow {
   seq: number;
@@ -76,6 +77,14 @@ interface RejectionRow {
   payload: string;
   payload_bytes: number;
   received_at: number;
+}
+
+type ReadingExtra = Pick<Reading, 'tsSource' | 'registers'>;
+
+function extraOf(r: Reading): string | null {
+  if (r.tsSource === undefined && r.registers === undefined) return null;
+  const extra: ReadingExtra = { tsSource: r.tsSource, registers: r.registers };
+  return JSON.stringify(extra);
 }
 
 /** Appends between two checkpoints: about 4 KiB of WAL each, so the WAL stays under ~100 MB. */
@@ -101,6 +110,11 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
       detail TEXT NOT NULL, meter_id TEXT, topic TEXT NOT NULL, payload TEXT NOT NULL, payload_bytes INTEGER NOT NULL,
       received_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+  // Device formats' time source and registers, as JSON; null for a plain reading. Spools written
+  // before device formats existed get the column on open.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(reading)').all();
+  if (!columns.some((c) => c.name === 'extra'))
+    db.exec('ALTER TABLE reading ADD COLUMN extra TEXT');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
     'instance_id',
     randomUUID(),
@@ -109,7 +123,7 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
     db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").get() as { value: string }
   ).value;
   const insReading = db.prepare(
-    'INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insRejection = db.prepare(
     'INSERT INTO rejection (id, reason, detail, meter_id, topic, payload, payload_bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -127,7 +141,15 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
   let rejectionDepth = (db.prepare('SELECT count(*) AS n FROM rejection').get() as { n: number }).n;
 
   const insertReading = (r: Reading) =>
-    insReading.run(r.meterId, r.ts, r.importWh, r.exportWh ?? null, r.powerW ?? null, r.receivedAt);
+    insReading.run(
+      r.meterId,
+      r.ts,
+      r.importWh,
+      r.exportWh ?? null,
+      r.powerW ?? null,
+      r.receivedAt,
+      extraOf(r),
+    );
   const appendMany = db.transaction(
     (readings: readonly Reading[], rejections: readonly Rejection[]) => {
       for (const r of readings) insertReading(r);
@@ -169,6 +191,7 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
           exportWh: r.export_wh ?? undefined,
           powerW: r.power_w ?? undefined,
           receivedAt: r.received_at,
+          ...(r.extra === null ? {} : (JSON.parse(r.extra) as ReadingExtra)),
         })),
         rejections: selRejections.all(limit).map((j) => ({
           seq: j.seq,

@@ -12,6 +12,36 @@ export interface Reading {
    * When wattledger received it (epoch ms). Kept so billing can find readings that arrived late.
    */
   readonly receivedAt: number;
+  /**
+   * `received` when the device sent no time to trust (none, an unsynced clock, a local time in the
+   * repeated hour of a DST change) and `ts` is the receive time; absent means the meter's own time.
+   */
+  readonly tsSource?: 'received' | undefined;
+  /**
+   * A multi-register meter's own counters by their device names (e.g. HCHC, HCHP), in Wh; their
+   * sum is `importWh`.
+   */
+  readonly registers?: Readonly<Record<string, number>> | undefined;
+}
+
+/**
+ * What a register name may hold: device names such as `HCHC`, `EASF01`, `1.8.1`. Nothing a store
+ * would have to escape (line protocol field keys, JSON keys), and never `__proto__`-like keys.
+ */
+export const REGISTER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+/** Where a reading's time came from, as the API shows it. */
+export const tsSourceOf = (r: Pick<Reading, 'tsSource'>): 'meter' | 'received' =>
+  r.tsSource ?? 'meter';
+
+/** Two register maps hold the same counters (both absent counts as the same). */
+export function sameRegisters(
+  a: Reading['registers'] | undefined,
+  b: Reading['registers'] | undefined,
+): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 /**
@@ -59,6 +89,7 @@ export function sameSample(a: Reading, b: Reading): boolean {
   return (
     a.importWh === b.importWh &&
     (a.exportWh ?? null) === (b.exportWh ?? null) &&
-    (a.powerW ?? null) === (b.powerW ?? null)
+    (a.powerW ?? null) === (b.powerW ?? null) &&
+    sameRegisters(a.registers, b.registers)
   );
 }

@@ -79,6 +79,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       );
     });
 
+    it('keeps where the time came from and a multi-register meter’s registers by name', async () => {
+      const received = at('tsrc-a', 0, 300, { tsSource: 'received' as const });
+      const registered = at('tsrc-a', 15, 350, {
+        registers: { HCHC: 120, HCHP: 230 },
+      });
+      const plain = at('tsrc-b', 15, 7);
+      await store.writeBatch([received, registered, plain]);
+      expect(await store.latest('tsrc-a')).toEqual(registered);
+      expect(await store.latest('tsrc-b')).toEqual(plain);
+      expect((await store.latest('tsrc-b'))?.registers).toBeUndefined();
+      const w = await store.windows([
+        { meterId: 'tsrc-a', from: T0 - MIN, to: T0 + 20 * MIN },
+        { meterId: 'tsrc-b', from: T0 - MIN, to: T0 + 20 * MIN },
+      ]);
+      expect(w.get('tsrc-a')?.inside).toEqual([received, registered]);
+      expect(w.get('tsrc-a')?.inside[0]?.tsSource).toBe('received');
+      expect(w.get('tsrc-a')?.inside[1]?.tsSource).toBeUndefined();
+      expect(w.get('tsrc-b')?.inside).toEqual([plain]);
+    });
+
+    it('a rewrite merges registers name by name, as InfluxDB merges fields', async () => {
+      await store.writeBatch([at('reg-merge', 0, 30, { registers: { EASF01: 10, EASF02: 20 } })]);
+      await store.writeBatch([at('reg-merge', 0, 31, { registers: { EASF02: 21 } })]);
+      expect((await store.latest('reg-merge'))?.registers).toEqual({ EASF01: 10, EASF02: 21 });
+    });
+
+    it('refuses a register name that a store would have to escape', async () => {
+      const err = await store
+        .writeBatch([at('reg-bad', 0, 1, { registers: { 'a b=c': 1 } })])
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreWriteError);
+      expect(await store.latest('reg-bad')).toBeUndefined();
+    });
+
     it('windows: before, inside (bounds included) and after, for many meters in one call', async () => {
       const cases = {
         exact: [10, 30, 0, [10, 20, 30], 40],

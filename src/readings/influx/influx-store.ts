@@ -4,7 +4,7 @@ import { createInfluxClient, type InfluxClientOptions } from './influx-client.js
 import type { InfluxSeries, InfluxStatementResult } from './influx-results.js';
 import { msLiteral, quoteIdent, quoteString } from './influxql.js';
 import { deleteInfluxRanges } from './influx-delete.js';
-import { MEASUREMENT, encodeReading } from './line-protocol.js';
+import { MEASUREMENT, REGISTER_FIELD_PREFIX, encodeReading } from './line-protocol.js';
 import { columnsOfWindow } from '../register-columns.js';
 
 export type InfluxStoreOptions = InfluxClientOptions;
@@ -20,7 +20,7 @@ export const WRITE_CHUNK = 5000;
  */
 export const WINDOW_CHUNK = 300;
 
-const FIELDS = 'import_wh, export_wh, power_w, received_at';
+const FIELDS = `import_wh, export_wh, power_w, received_at, ts_source, /^${REGISTER_FIELD_PREFIX}/`;
 const REGISTER_FIELDS = 'import_wh, export_wh';
 
 function select(
@@ -56,6 +56,12 @@ function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
     const v = i < 0 ? undefined : row[i];
     return typeof v === 'number' ? v : undefined;
   };
+  const iSource = col('ts_source');
+  const registerColumns = series.columns.flatMap((name, i) =>
+    name.startsWith(REGISTER_FIELD_PREFIX)
+      ? [[name.slice(REGISTER_FIELD_PREFIX.length), i] as const]
+      : [],
+  );
   const out: Reading[] = [];
   for (const row of series.values ?? []) {
     const ts = num(row, iTime);
@@ -70,9 +76,25 @@ function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
       exportWh: num(row, iExport),
       powerW: num(row, iPower),
       receivedAt: num(row, iRecv) ?? ts,
+      ...(iSource >= 0 && row[iSource] === 'received' ? { tsSource: 'received' as const } : {}),
+      ...registersOf(row, registerColumns),
     });
   }
   return out;
+}
+
+/** The registers a row holds, if any (columns of other meters' registers answer null). */
+function registersOf(
+  row: readonly unknown[],
+  columns: readonly (readonly [string, number])[],
+): Pick<Reading, 'registers'> {
+  let registers: Record<string, number> | undefined;
+  for (const [name, i] of columns) {
+    const v = row[i];
+    if (typeof v === 'number')
+      (registers ??= Object.create(null) as Record<string, number>)[name] = v;
+  }
+  return registers === undefined ? {} : { registers: { ...registers } };
 }
 
 /**

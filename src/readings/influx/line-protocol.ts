@@ -1,7 +1,10 @@
-import type { Reading } from '../reading.js';
+import { REGISTER_NAME_RE, type Reading } from '../reading.js';
 
 /** The one measurement wattledger writes (docs/design.md §6). */
 export const MEASUREMENT = 'meter_reading';
+
+/** A multi-register meter's register `NAME` is the integer field `register_NAME`. */
+export const REGISTER_FIELD_PREFIX = 'register_';
 
 /**
  * Escape a tag value for line protocol: commas, spaces and equals signs get a backslash.
@@ -51,6 +54,12 @@ export function encodeReading(r: Reading): string {
   if (r.exportWh !== undefined) fields.push(intField('export_wh', r.exportWh));
   if (r.powerW !== undefined) fields.push(floatField('power_w', r.powerW));
   fields.push(intField('received_at', r.receivedAt));
+  if (r.tsSource !== undefined) fields.push(`ts_source="${r.tsSource}"`);
+  for (const [name, wh] of Object.entries(r.registers ?? {})) {
+    if (!REGISTER_NAME_RE.test(name))
+      throw new TypeError(`line protocol: register name ${JSON.stringify(name)} is not allowed`);
+    fields.push(intField(`${REGISTER_FIELD_PREFIX}${name}`, wh));
+  }
   return `${MEASUREMENT},meter_id=${escapeTagValue(r.meterId)} ${fields.join(',')} ${r.ts}`;
 }
 

@@ -18,6 +18,9 @@ interface Row {
   readonly export_wh: number | null;
   readonly power_w: number | null;
   readonly received_at: number;
+  readonly ts_source: string | null;
+  /** A multi-register meter's registers as a JSON object, or null. */
+  readonly registers: string | null;
 }
 
 // STRICT makes SQLite refuse 1.5 in an INTEGER column, as InfluxDB refuses a float for an
@@ -30,21 +33,36 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
   export_wh INTEGER NULL,
   power_w REAL NULL,
   received_at INTEGER NOT NULL,
+  ts_source TEXT NULL,
+  registers TEXT NULL,
   PRIMARY KEY (meter_id, ts)
 ) STRICT, WITHOUT ROWID`;
+
+/** Columns added after the first release, for stores created before them. */
+const ADDED_COLUMNS = [
+  ['ts_source', 'TEXT NULL'],
+  ['registers', 'TEXT NULL'],
+] as const;
 
 // Same key replaces, with InfluxDB's exact semantics: fields present in the new point
 // overwrite, fields it lacks keep their earlier value (InfluxDB merges the field sets of points
 // with the same series and time).
-const UPSERT = `INSERT INTO meter_reading (meter_id, ts, import_wh, export_wh, power_w, received_at)
-VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt)
+// Registers merge name by name, as InfluxDB merges their fields.
+const UPSERT = `INSERT INTO meter_reading
+  (meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers)
+VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt, @tsSource, @registers)
 ON CONFLICT (meter_id, ts) DO UPDATE SET
   import_wh = excluded.import_wh,
   export_wh = coalesce(excluded.export_wh, export_wh),
   power_w = coalesce(excluded.power_w, power_w),
-  received_at = excluded.received_at`;
+  received_at = excluded.received_at,
+  ts_source = coalesce(excluded.ts_source, ts_source),
+  registers = CASE
+    WHEN excluded.registers IS NULL THEN registers
+    WHEN registers IS NULL THEN excluded.registers
+    ELSE json_patch(registers, excluded.registers) END`;
 
-const COLS = 'meter_id, ts, import_wh, export_wh, power_w, received_at';
+const COLS = 'meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers';
 
 function toReading(row: Row | undefined): Reading | undefined {
   if (row === undefined) return undefined;
@@ -55,6 +73,10 @@ function toReading(row: Row | undefined): Reading | undefined {
     exportWh: row.export_wh ?? undefined,
     powerW: row.power_w ?? undefined,
     receivedAt: row.received_at,
+    ...(row.ts_source === 'received' ? { tsSource: 'received' as const } : {}),
+    ...(row.registers === null
+      ? {}
+      : { registers: JSON.parse(row.registers) as Record<string, number> }),
   };
 }
 
@@ -84,6 +106,8 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
           exportWh: r.exportWh ?? null,
           powerW: r.powerW ?? null,
           receivedAt: r.receivedAt,
+          tsSource: r.tsSource ?? null,
+          registers: r.registers === undefined ? null : JSON.stringify(r.registers),
         });
       }
     });
@@ -129,6 +153,14 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
     kind: 'sqlite',
     async init() {
       db.exec(SCHEMA);
+      const have = new Set(
+        db
+          .prepare<[], { name: string }>('PRAGMA table_info(meter_reading)')
+          .all()
+          .map((c) => c.name),
+      );
+      for (const [name, type] of ADDED_COLUMNS)
+        if (!have.has(name)) db.exec(`ALTER TABLE meter_reading ADD COLUMN ${name} ${type}`);
       prepared ??= prepare();
     },
     async writeBatch(readings) {

@@ -1,4 +1,4 @@
-import type { Reading } from '../reading.js';
+import { REGISTER_NAME_RE, type Reading } from '../reading.js';
 import { StoreWriteError } from '../reading-store.js';
 
 /** Refuse what InfluxDB would refuse, so both adapters agree on what a storable reading is. */
@@ -19,6 +19,13 @@ export function checkStorable(r: Reading): void {
   if (r.powerW !== undefined && !Number.isFinite(r.powerW))
     throw new StoreWriteError(`reading ${r.meterId}@${r.ts}: powerW must be finite`, false);
   if (r.meterId === '') throw new StoreWriteError('reading with an empty meterId', false);
+  for (const [name, wh] of Object.entries(r.registers ?? {})) {
+    if (!REGISTER_NAME_RE.test(name) || !Number.isSafeInteger(wh))
+      throw new StoreWriteError(
+        `reading ${r.meterId}@${r.ts}: register ${JSON.stringify(name)} must be named like a device register and hold a safe integer`,
+        false,
+      );
+  }
 }
 
 /**

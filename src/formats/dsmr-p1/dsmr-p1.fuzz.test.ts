@@ -1,0 +1,113 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REJECTION_REASONS } from '../../ingest/rejection.js';
+import type { FormatResult } from '../device-format.js';
+import { crc16Arc, crcText } from './crc16.js';
+import { dsmrP1Format } from './dsmr-p1.js';
+
+/** Fixed, so every run tries the same inputs; bounded, so the suite stays fast. */
+const SEED = 20261206;
+const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
+const FIXTURES = new URL('../../../test/fixtures/formats/dsmr-p1/', import.meta.url);
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => readFileSync(new URL(f, FIXTURES)));
+
+const parse = (payload: Buffer, timezone = 'Europe/Amsterdam') =>
+  dsmrP1Format.parse({
+    topic: 'dsmr/raw',
+    payload,
+    meter: { id: 'p1-1', timezone, source: {} },
+    receivedAt: RECEIVED,
+  });
+
+/** What must hold of any outcome: integer, non-negative registers, or a known rejection. */
+function expectWellFormed(res: FormatResult): void {
+  if (!res.ok) {
+    expect(REJECTION_REASONS).toContain(res.reason);
+    expect(res.detail.length).toBeGreaterThan(0);
+    return;
+  }
+  expect(res.readings).toHaveLength(1);
+  for (const r of res.readings) {
+    expect(Number.isSafeInteger(r.ts)).toBe(true);
+    for (const wh of [r.importWh, r.exportWh ?? 0, ...Object.values(r.registers ?? {})]) {
+      expect(Number.isSafeInteger(wh) && wh >= 0).toBe(true);
+    }
+    expect(r.powerW === undefined || Number.isFinite(r.powerW)).toBe(true);
+  }
+}
+
+const obisLine = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('1-0:1.8.', '1-0:2.8.', '1-0:1.7.', '1-0:2.7.', '1-0:21.7.'),
+      fc.nat({ max: 12 }),
+      fc.oneof(fc.stringMatching(/^-?\d{0,12}(\.\d{0,9})?$/), fc.string({ maxLength: 12 })),
+      fc.constantFrom('*kWh', '*Wh', '*kW', '*W', '*MWh', '', '*kwh'),
+    )
+    .map(([obis, n, value, unit]) => `${obis}${n}(${value}${unit})`),
+  fc
+    .tuple(fc.stringMatching(/^\d{12}$/), fc.constantFrom('S', 'W', '', 'X'))
+    .map(([t, x]) => `0-0:1.0.0(${t}${x})`),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+);
+
+describe('dsmr-p1 parse is total', () => {
+  it('ends any bytes in a reading or a rejection, never an exception', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)),
+          fc.string({ unit: 'binary' }).map((s) => Buffer.from(`/${s}!`, 'utf8')),
+          fc.constant(Buffer.alloc(70 * 1024, '/')),
+        ),
+        fc.constantFrom('Europe/Amsterdam', 'UTC', 'Not/AZone'),
+        (payload, zone) => expectWellFormed(parse(payload, zone)),
+      ),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('reads telegrams of random OBIS lines, with and without a valid CRC', () => {
+    fc.assert(
+      fc.property(
+        fc.array(obisLine, { maxLength: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        (lines, withCrc, lf) => {
+          const body = `/TST5\\2FUZZ\r\n\r\n${lines.map((l) => `${l}\r\n`).join('')}!`;
+          const crc = withCrc ? crcText(crc16Arc(Buffer.from(body, 'latin1'))) : '';
+          const text = `${body}${crc}\r\n`;
+          expectWellFormed(parse(Buffer.from(lf ? text.replace(/\r\n/g, '\n') : text, 'latin1')));
+        },
+      ),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('never throws on fixtures with one byte changed, and a changed CRC-covered byte is caught', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: fixtures.length - 1 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        (which, at, byte) => {
+          const original = fixtures[which]!;
+          const bytes = Buffer.from(original);
+          const index = at % bytes.length;
+          bytes[index] = byte;
+          const res = parse(bytes);
+          expectWellFormed(res);
+          const bang = original.indexOf('!');
+          const crcCovered = /^[0-9A-F]{4}/.test(original.toString('latin1', bang + 1, bang + 5));
+          if (crcCovered && index < bang && byte !== original[index] && byte !== 0x21) {
+            expect(res.ok).toBe(false);
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+});

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import type { FormatResult } from '../device-format.js';
+import { tasmotaFormat, type TasmotaSource } from './tasmota.js';
+
+/** Shared by the tasmota tests: fixture bytes and one way to call the parser. */
+
+export const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
+
+const FIXTURES = new URL('../../../test/fixtures/formats/tasmota/', import.meta.url);
+
+/** A fixture's bytes, exactly as published. */
+export const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
+
+/** A fixture's JSON, to derive a variant from in a test. */
+export const fixtureJson = (name: string): Record<string, unknown> =>
+  JSON.parse(fixture(name).toString('utf8')) as Record<string, unknown>;
+
+export function parse(
+  payload: Buffer | string | object,
+  opts: { timezone?: string; source?: TasmotaSource | Record<string, unknown> } = {},
+): FormatResult {
+  const bytes =
+    typeof payload === 'string'
+      ? Buffer.from(payload, 'utf8')
+      : Buffer.isBuffer(payload)
+        ? payload
+        : Buffer.from(JSON.stringify(payload), 'utf8');
+  return tasmotaFormat.parse({
+    topic: 'tele/tasmota/SENSOR',
+    payload: bytes,
+    meter: {
+      id: 'm-1',
+      timezone: opts.timezone ?? 'Europe/Paris',
+      source: (opts.source ?? {}) as TasmotaSource,
+    },
+    receivedAt: RECEIVED,
+  });
+}

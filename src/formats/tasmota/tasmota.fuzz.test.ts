@@ -38,8 +38,8 @@ const number = fc.oneof(
   {
     arbitrary: fc.constantFrom(
       -1,
-      1e400,
-      9007199254740993,
+      Number.MAX_VALUE,
+      Number.MAX_SAFE_INTEGER + 2,
       0.0005,
       128.0245,
       null,
@@ -206,6 +206,10 @@ describe('tasmota parse is total', () => {
       `{"ENERGY":{"Total":${deep},"Power":${deep}}}`,
       `{"Time":${deep},"ENERGY":{"Total":1}}`,
       `{"SML":{"Total_in":${deep}}}`,
+      '{"ENERGY":{"Total":1e400,"Power":-1e400}}',
+      '{"ENERGY":{"Total":9007199254740993}}',
+      '{"TIC":{"OPTARIF":"HC..","HCHC":9007199254740991,"HCHP":9007199254740991}}',
+      '{"SML":{"Total_in":"1e999999999","Power_curr":"1e999999999"}}',
     ]) {
       expectWellFormed(parse(payload, { source: { sensor: 'SML' } }));
       expectWellFormed(parse(payload));

@@ -1,0 +1,128 @@
+import { powerW, whToWh } from '../decimal-units.js';
+
+/** What one component's status gives: counters in integer Wh, power in W. */
+export interface ComponentEnergy {
+  readonly importWh: number;
+  readonly exportWh?: number | undefined;
+  readonly powerW?: number | undefined;
+}
+
+export type ComponentResult =
+  | { readonly ok: true; readonly energy: ComponentEnergy }
+  | {
+      readonly ok: false;
+      readonly reason: 'invalid_schema' | 'no_reading';
+      readonly detail: string;
+    };
+
+type Json = Record<string, unknown>;
+
+/** Where each component keeps its counters (Wh) and its power (W). */
+const LAYOUT = {
+  // Switch and PM1: aenergy.total (and ret_aenergy.total on devices that measure returned energy).
+  switch: { import: ['aenergy', 'total'], export: ['ret_aenergy', 'total'], power: ['apower'] },
+  pm1: { import: ['aenergy', 'total'], export: ['ret_aenergy', 'total'], power: ['apower'] },
+  // EMData: totals of all phases; its power is on the EM component of the same id.
+  emdata: { import: ['total_act'], export: ['total_act_ret'], power: undefined },
+  em1data: { import: ['total_act_energy'], export: ['total_act_ret_energy'], power: undefined },
+} as const;
+
+/** The component that carries the live power of an EMData/EM1Data component (`emdata:0` -> `em:0`). */
+export function powerComponentOf(component: string): string | undefined {
+  const [type, id] = component.split(':');
+  if (type === 'emdata') return `em:${id}`;
+  if (type === 'em1data') return `em1:${id}`;
+  return undefined;
+}
+
+/**
+ * Read the counters of `component` from its status object. A status without the import counter (a
+ * partial NotifyStatus: the output switched, the temperature changed) is `no_reading`; a counter
+ * that is there but not a finite non-negative number is `invalid_schema`.
+ * `powerStatus` is the EM/EM1 status beside EMData/EM1Data in the same notification, if any.
+ */
+export function componentEnergy(
+  component: string,
+  status: Json,
+  powerStatus: Json | undefined,
+): ComponentResult {
+  const type = component.split(':')[0] as keyof typeof LAYOUT;
+  const layout = LAYOUT[type];
+  const imported = field(status, layout.import);
+  if (imported === undefined) {
+    return noReading(`${component} carries no ${layout.import.join('.')} (a partial update)`);
+  }
+  const importWh = counter(component, layout.import, imported);
+  if (typeof importWh !== 'number') return importWh;
+  const exported = field(status, layout.export);
+  const exportWh = exported === undefined ? undefined : counter(component, layout.export, exported);
+  if (exportWh !== undefined && typeof exportWh !== 'number') return exportWh;
+  const power =
+    layout.power !== undefined
+      ? watts(`${component}.apower`, field(status, layout.power))
+      : emPower(component, powerStatus);
+  if (typeof power === 'object') return power;
+  return { ok: true, energy: { importWh, exportWh, powerW: power } };
+}
+
+function emPower(component: string, em: Json | undefined): number | undefined | ComponentResult {
+  if (em === undefined) return undefined;
+  const name = powerComponentOf(component)!;
+  const key = name.startsWith('em1:') ? 'act_power' : 'total_act_power';
+  return watts(`${name}.${key}`, field(em, [key]));
+}
+
+/** The value at `path`, undefined when any step is missing or null. */
+function field(obj: Json, path: readonly string[]): unknown {
+  let at: unknown = obj;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(at, key)) return undefined;
+    at = (at as Json)[key];
+  }
+  return at === null ? undefined : at;
+}
+
+function counter(
+  component: string,
+  path: readonly string[],
+  value: unknown,
+): number | ComponentResult {
+  const wh = typeof value === 'number' && value >= 0 ? whToWh(value) : undefined;
+  if (wh === undefined) {
+    return {
+      ok: false,
+      reason: 'invalid_schema',
+      detail: `${component}.${path.join('.')}: ${describe(value)} is not a finite non-negative number of Wh`,
+    };
+  }
+  return wh;
+}
+
+function watts(name: string, value: unknown): number | undefined | ComponentResult {
+  if (value === undefined) return undefined;
+  const w = typeof value === 'number' ? powerW(value, 'W') : undefined;
+  if (w === undefined) {
+    return {
+      ok: false,
+      reason: 'invalid_schema',
+      detail: `${name}: ${describe(value)} is not a finite number of W`,
+    };
+  }
+  return w;
+}
+
+/** A value for a detail line, without serializing it (an array may be nested 100,000 deep). */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'string')
+    return `the string "${value.slice(0, 24)}${value.length > 24 ? '…' : ''}"`;
+  return String(value);
+}
+
+const noReading = (detail: string): ComponentResult => ({
+  ok: false,
+  reason: 'no_reading',
+  detail,
+});

@@ -21,11 +21,12 @@ const parse = (payload: Buffer | string, receivedAt = at): FormatResult =>
     receivedAt,
   });
 
-/** The issue #36 frame (standard mode, DATE 2022-10-16 18:15:02 summer) as an object to vary. */
-const issue36 = (): Record<string, unknown> =>
-  JSON.parse(fixture('standard-issue36-frame.json').toString()) as Record<string, unknown>;
+/** The published three-phase frame (standard mode, DATE 2022-10-16 18:15:02 summer) as an object to vary. */
+const threePhase = (): Record<string, unknown> =>
+  JSON.parse(fixture('standard-three-phase-frame.json').toString()) as Record<string, unknown>;
 
-const withDate = (timestamp: unknown): string => JSON.stringify({ ...issue36(), DATE: timestamp });
+const withDate = (timestamp: unknown): string =>
+  JSON.stringify({ ...threePhase(), DATE: timestamp });
 const stamped = (date: string, dst?: string) =>
   withDate({ raw: '', value: '', timestamp: dst === undefined ? { date } : { dst, date } });
 
@@ -63,8 +64,8 @@ describe('teleinfo fixtures', () => {
     });
   });
 
-  it('reads the standard frame of issue 36: EAST, the ten EASF, DATE in summer time', () => {
-    const r = reading(parse(fixture('standard-issue36-frame.json')));
+  it('reads a published three-phase standard frame: EAST, the ten EASF, DATE in summer time', () => {
+    const r = reading(parse(fixture('standard-three-phase-frame.json')));
     expect(r).toEqual({
       // DATE 2022-10-16 18:15:02, flag summer: CEST (UTC+2) -> 16:15:02Z
       ts: Date.UTC(2022, 9, 16, 16, 15, 2),
@@ -102,12 +103,12 @@ describe('teleinfo fixtures', () => {
 
 describe('teleinfo registers', () => {
   it('keeps EAIT as exportWh (value from the bridge test frames log)', () => {
-    const frame = { ...issue36(), EAIT: { raw: '003626872', value: 3_626_872 } };
+    const frame = { ...threePhase(), EAIT: { raw: '003626872', value: 3_626_872 } };
     expect(reading(parse(JSON.stringify(frame))).exportWh).toBe(3_626_872);
   });
 
   it('sums the EASF registers when EAST is missing', () => {
-    const frame = issue36();
+    const frame = threePhase();
     delete frame.EAST;
     expect(reading(parse(JSON.stringify(frame))).importWh).toBe(20_966_534);
   });
@@ -144,7 +145,7 @@ describe('teleinfo registers', () => {
   });
 
   it('refuses a frame mixing history and standard indexes', () => {
-    const res = rejection(parse(JSON.stringify({ ...issue36(), BASE: { raw: '1', value: 1 } })));
+    const res = rejection(parse(JSON.stringify({ ...threePhase(), BASE: { raw: '1', value: 1 } })));
     expect(res.reason).toBe('invalid_schema');
     expect(res.detail).toContain('BASE');
   });
@@ -213,7 +214,7 @@ describe('teleinfo time', () => {
   });
 
   it('takes receivedAt when there is no DATE', () => {
-    const frame = issue36();
+    const frame = threePhase();
     delete frame.DATE;
     expect(reading(parse(JSON.stringify(frame)))).toMatchObject({ ts: at, tsSource: 'received' });
   });

@@ -19,7 +19,7 @@ const parse = (payload: Buffer | string, receivedAt = at, topic = 'zigbee2mqtt/p
     receivedAt,
   });
 
-/** The Lexman plug state of issue 20481 with `last_seen` set to a value under test. */
+/** The logged Lexman plug state with `last_seen` set to a value under test. */
 const seen = (lastSeen: unknown): string =>
   JSON.stringify({
     ...(JSON.parse(fixture('plug-lexman-iso8601-local.json').toString()) as object),

@@ -137,6 +137,22 @@ describe('tasmota fixtures', () => {
   });
 });
 
+describe('tasmota docs page', () => {
+  it('gives the reading docs/formats/tasmota.md promises for its mosquitto_pub example', () => {
+    const payload =
+      '{"Time":"2026-11-29T18:15:00+01:00","ENERGY":{"TotalStartTime":"2026-01-01T00:00:00","Total":1066.000,"Power":85.5}}';
+    expect(readings(parse(payload))).toEqual([
+      {
+        ts: Date.UTC(2026, 10, 29, 17, 15),
+        tsSource: 'meter',
+        importWh: 1_066_000,
+        powerW: 85.5,
+        counterStart: '2026-01-01T00:00:00',
+      },
+    ]);
+  });
+});
+
 describe('tasmota TIC', () => {
   const telemetry = () => fixtureJson('teleinfo-historique-telemetry.json');
   const tic = (fields: Record<string, unknown>) => ({ TIC: fields });

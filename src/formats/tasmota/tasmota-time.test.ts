@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RECEIVED, fixtureJson, parse } from './tasmota.test-support.js';
 
-/** The plug fixture of the Tasmota issue thread with its time fields replaced. */
+/** The single-phase plug fixture with its time fields replaced. */
 function plugAt(time: Record<string, unknown>) {
-  const body = fixtureJson('energy-plug-issue-20459.json');
+  const body = fixtureJson('energy-plug-single-phase.json');
   delete body.Time;
   return { ...time, ...body };
 }

@@ -46,7 +46,7 @@ describe('tasmota topics', () => {
       'tasmota/bedroom/tasmota/stat/#',
       'tasmota/bedroom/tasmota/cmnd/#',
     ]);
-    // %topic%/%prefix%/%topic%/, as in a Tasmota Teleinfo issue thread.
+    // FullTopic %topic%/%prefix%/%topic%/, which a Teleinfo user runs.
     expect(deviceTopics('teleinfo/tele/teleinfo/SENSOR')).toEqual([
       'teleinfo/tele/teleinfo/#',
       'teleinfo/stat/teleinfo/#',

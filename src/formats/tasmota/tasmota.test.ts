@@ -83,7 +83,7 @@ describe('tasmota fixtures', () => {
 
   it('reads a plug: ENERGY.Total in kWh, Power in W, TotalStartTime as the counter start', () => {
     expect(
-      readings(parse(fixture('energy-plug-issue-20459.json'), { timezone: 'Europe/Amsterdam' })),
+      readings(parse(fixture('energy-plug-single-phase.json'), { timezone: 'Europe/Amsterdam' })),
     ).toEqual([
       {
         ts: Date.UTC(2024, 0, 14, 17, 3, 15), // 18:03:15 CET = UTC+1
@@ -98,7 +98,12 @@ describe('tasmota fixtures', () => {
   it('reads an SML script group named by source.sensor', () => {
     const sml = { sensor: 'SML' };
     expect(
-      readings(parse(fixture('sml-issue-17260.json'), { timezone: 'Europe/Berlin', source: sml })),
+      readings(
+        parse(fixture('sml-two-tariff-three-phase.json'), {
+          timezone: 'Europe/Berlin',
+          source: sml,
+        }),
+      ),
     ).toEqual([
       {
         ts: Date.UTC(2022, 11, 3, 20, 57, 41), // 21:57:41 CET
@@ -111,7 +116,9 @@ describe('tasmota fixtures', () => {
       sensor: 'SML',
       fields: { import: 'Verbrauch_T1', export: 'Einspeisung_Summe', power: 'Watt_L1' },
     };
-    expect(readings(parse(fixture('sml-issue-17260.json'), { source: renamed }))[0]).toMatchObject({
+    expect(
+      readings(parse(fixture('sml-two-tariff-three-phase.json'), { source: renamed }))[0],
+    ).toMatchObject({
       importWh: 0,
       exportWh: 0,
       powerW: 0,
@@ -120,7 +127,7 @@ describe('tasmota fixtures', () => {
 
   it('converts SML kWh exactly, half away from zero', () => {
     const [r] = readings(
-      parse(fixture('sml-issue-17260.total-in-128.0245.derived.json'), {
+      parse(fixture('sml-two-tariff-three-phase.total-in-128.0245.derived.json'), {
         source: { sensor: 'SML' },
       }),
     );
@@ -220,7 +227,7 @@ describe('tasmota TIC', () => {
 });
 
 describe('tasmota ENERGY and sensor groups', () => {
-  const plug = () => fixtureJson('energy-plug-issue-20459.json');
+  const plug = () => fixtureJson('energy-plug-single-phase.json');
   const withEnergy = (energy: unknown) => ({ ...plug(), ENERGY: energy });
 
   it('adds per-channel power and per-phase export', () => {

@@ -32,6 +32,7 @@ export function ingestOptions(config: Readonly<Config>): IngestOptions {
     batchSize: config.FLUSH_BATCH_SIZE,
     lingerMs: config.FLUSH_LINGER_MS,
     defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
+    bindingsRefreshMs: config.BINDINGS_REFRESH_MS,
     mqtt:
       config.MQTT_URL === undefined
         ? undefined

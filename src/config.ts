@@ -113,6 +113,11 @@ export const configSchema = z.object({
   FLUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
   FLUSH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   SPOOL_SYNC: z.enum(['normal', 'full']).default('normal'),
+  /**
+   * How often ingest reads device bindings (meters bound to a device topic) from the ledger, to
+   * hear of meters bound by another process. Binding through this process's API takes effect at once.
+   */
+  BINDINGS_REFRESH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   DEFAULT_MAX_POWER_W: z.coerce.number().positive().default(100_000),
 
   /**

@@ -99,7 +99,7 @@ export async function startWattledger(
   };
   const ingest = !parts.ingest
     ? undefined
-    : startIngest(
+    : await startIngest(
         { store, db: ledger.db, clock, metrics, log, onReadingChanges },
         ingestOptions(config),
       );
@@ -153,7 +153,7 @@ export async function startWattledger(
         limits: httpLimits(config),
         adminKeyHash:
           config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
-        onMeterAdded: (id) => ingest?.meters.invalidate(id),
+        onMeterAdded: (id) => ingest?.meterChanged(id),
         meterSecret,
       });
   const server = await listen(app.fetch, config.HOST, config.PORT);

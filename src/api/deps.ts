@@ -24,7 +24,7 @@ export interface AppDeps {
   /** Rate limits and the heavy-query gate; `DEFAULT_HTTP_LIMITS` when absent. */
   readonly limits?: HttpLimits | undefined;
   /** Called after a meter is created over HTTP, so ingest accepts it at once. */
-  readonly onMeterAdded?: ((meterId: string) => void) | undefined;
+  readonly onMeterAdded?: ((meterId: string) => void | Promise<void>) | undefined;
   /** Master secret of the meters' MQTT passwords; without it their credentials are unknown. */
   readonly meterSecret?: string | undefined;
 }

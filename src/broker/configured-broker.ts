@@ -16,7 +16,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 export async function startConfiguredBroker(
   config: Readonly<Config>,
   meterSecret: string,
-  ingest: Pick<Ingest, 'receive' | 'reject'>,
+  ingest: Pick<Ingest, 'receive' | 'reject' | 'handles' | 'bindings'>,
   deps: { readonly clock: Clock; readonly log: Logger },
 ): Promise<EmbeddedBroker> {
   const { log } = deps;
@@ -24,13 +24,20 @@ export async function startConfiguredBroker(
     {
       host: config.MQTT_HOST,
       port: config.MQTT_PORT,
-      auth: { meterSecret, allowAnonymous: config.MQTT_ALLOW_ANONYMOUS },
+      auth: {
+        meterSecret,
+        allowAnonymous: config.MQTT_ALLOW_ANONYMOUS,
+        devices: ingest.bindings,
+      },
       maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
       onRefused(meterId, topic, payload) {
-        if (!isIngestTopic(topic)) return;
+        if (!ingest.handles(topic)) return;
+        const who = meterId === null ? 'an anonymous client' : `login ${meterId}`;
         const rejection = makeRejection({
           reason: 'invalid_topic',
-          detail: `not authorized: ${meterId === null ? 'an anonymous client' : `meter ${meterId}`} may publish only to ${meterId === null ? 'readings topics' : readingsTopicOf(meterId)}`,
+          detail: isIngestTopic(topic)
+            ? `not authorized: ${who} may publish only to ${meterId === null ? 'readings topics' : readingsTopicOf(meterId)}`
+            : `not authorized: ${who} may not publish to ${topic}, which another device login is bound to`,
           meterId,
           topic,
           payload,
@@ -40,7 +47,7 @@ export async function startConfiguredBroker(
         ingest.reject(rejection);
       },
     },
-    ingest.receive,
+    ingest,
     log,
   );
   if (config.MQTT_ALLOW_ANONYMOUS)

@@ -9,8 +9,13 @@ import { meterPassword } from './mosquitto-auth.js';
  * closing the connection, so the message is emptied and rerouted here, and never forwarded.
  */
 const REFUSED_TOPIC = '$wattledger/refused';
-/** Distinct retained topics one meter may hold (it can only write one topic today). */
+/** Distinct retained topics one meter may hold (it can only write one topic). */
 export const MAX_RETAINED_PER_CLIENT = 4;
+/**
+ * Distinct retained topics one device login may hold: a bridge (zigbee2mqtt, teleinfo2mqtt) retains
+ * its state, its device list and each device's last state.
+ */
+export const MAX_RETAINED_PER_DEVICE_LOGIN = 256;
 const NOT_AUTHORIZED: AuthErrorCode = 5;
 
 /** How the embedded broker decides who may connect, publish and subscribe. */
@@ -19,6 +24,17 @@ export interface EmbeddedAuthOptions {
   readonly meterSecret: string;
   /** Let clients in without credentials, with the open behaviour of old (local trials only). */
   readonly allowAnonymous: boolean;
+  /**
+   * The device logins of meters bound to device topics, and the topic trees each may use; without
+   * it every login is a meter id on `meters/{id}/…`.
+   */
+  readonly devices?: DeviceLogins | undefined;
+}
+
+/** What the broker asks of the device bindings (kept fresh by ingest). */
+export interface DeviceLogins {
+  isDeviceLogin(login: string): boolean;
+  loginMayUse(login: string, topicOrFilter: string): boolean;
 }
 
 /** What the hooks report back to the broker around them. */
@@ -64,10 +80,19 @@ export function embeddedAuthHooks(
   const identities = new WeakMap<Client, string | null>();
   const retained = new Map<string, Set<string>>();
 
+  const devices = opts.devices;
+  const isDevice = (login: string) => devices?.isDeviceLogin(login) === true;
+  // A login publishes to its meter's readings topic (the login is the meter id), and a device login
+  // within the trees of the devices it speaks for.
+  const publishAllowed = (login: string, topic: string) =>
+    mayPublish(login, topic) || (devices?.loginMayUse(login, topic) ?? false);
+  const retainTreeAllowed = (login: string, topic: string) =>
+    inOwnTree(login, topic) || (devices?.loginMayUse(login, topic) ?? false);
   const retainAllowed = (meterId: string, topic: string, empty: boolean): boolean => {
     const held = retained.get(meterId) ?? new Set<string>();
+    const bound = isDevice(meterId) ? MAX_RETAINED_PER_DEVICE_LOGIN : MAX_RETAINED_PER_CLIENT;
     if (empty) held.delete(topic);
-    else if (!held.has(topic) && held.size >= MAX_RETAINED_PER_CLIENT) return false;
+    else if (!held.has(topic) && held.size >= bound) return false;
     else held.add(topic);
     retained.set(meterId, held);
     return true;
@@ -98,9 +123,9 @@ export function embeddedAuthHooks(
       const allowed =
         meterId === null
           ? !packet.topic.startsWith('$')
-          : mayPublish(meterId, packet.topic) &&
+          : publishAllowed(meterId, packet.topic) &&
             (!packet.retain ||
-              (inOwnTree(meterId, packet.topic) &&
+              (retainTreeAllowed(meterId, packet.topic) &&
                 retainAllowed(meterId, packet.topic, payload.length === 0)));
       if (!allowed) {
         log.warn({ meterId, topic: packet.topic }, 'refused a publish outside the client’s rights');
@@ -125,7 +150,11 @@ export function embeddedAuthHooks(
     },
     authorizeSubscribe(client, sub, callback) {
       const meterId = identities.get(client) ?? null;
-      if (meterId !== null && !maySubscribe(meterId, sub.topic)) {
+      if (
+        meterId !== null &&
+        !maySubscribe(meterId, sub.topic) &&
+        !(devices?.loginMayUse(meterId, sub.topic) ?? false)
+      ) {
         log.warn({ meterId, filter: sub.topic }, 'refused a subscription outside the meter’s tree');
         return callback(null, null);
       }

@@ -1,7 +1,6 @@
 import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Logger } from '../shared/logger.js';
-import { isIngestTopic } from '../ingest/topic.js';
 import { embeddedAuthHooks, type EmbeddedAuthOptions } from './embedded-auth.js';
 import { limitPacketSize } from './packet-limit.js';
 
@@ -15,6 +14,12 @@ export interface EmbeddedBrokerOptions {
   /** A publish the ACL refused (the client stays connected). */
   readonly onRefused?:
     ((meterId: string | null, topic: string, payload: Buffer) => void) | undefined;
+}
+
+/** What the embedded broker hands to ingest: exactly the topics an external broker would deliver. */
+export interface EmbeddedIngest {
+  handles(topic: string): boolean;
+  receive(topic: string, payload: Buffer): void;
 }
 
 export interface EmbeddedBroker {
@@ -32,16 +37,16 @@ export interface EmbeddedBroker {
  */
 export async function startEmbeddedBroker(
   opts: EmbeddedBrokerOptions,
-  onReading: (topic: string, payload: Buffer) => void,
+  ingest: EmbeddedIngest,
   log: Logger,
 ): Promise<EmbeddedBroker> {
   const hooks = embeddedAuthHooks(
     opts.auth,
     {
       onAllowed(topic, payload) {
-        if (!isIngestTopic(topic)) return;
+        if (!ingest.handles(topic)) return;
         try {
-          onReading(topic, payload);
+          ingest.receive(topic, payload);
         } catch (e) {
           // An error here makes aedes drop the connection without a PUBACK; the publisher resends.
           log.error({ err: e, topic }, 'spool append failed; publisher will resend');

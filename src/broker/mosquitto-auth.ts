@@ -98,7 +98,10 @@ export function aclFile(opts: {
   ingestUser: string;
   simulatorUser?: string | undefined;
   header?: string | undefined;
+  devices?: readonly DeviceAccess[] | undefined;
 }): string {
+  const devices = [...(opts.devices ?? [])].sort((a, b) => (a.login < b.login ? -1 : 1));
+  const boundTopics = [...new Set(devices.flatMap((d) => d.topics))].sort();
   return [
     ...(opts.header === undefined ? [] : opts.header.split('\n').map((l) => `# ${l}`)),
     '# Patterns apply to every user: a meter (username = meter id) writes its own readings topic, nothing else.',
@@ -112,6 +115,18 @@ export function aclFile(opts: {
     '# Ingest also subscribes below the readings topic, to record what lands there as invalid_topic.',
     'topic read meters/+/readings/+/#',
     'topic read $share/+/meters/+/readings/+/#',
+    ...(boundTopics.length === 0
+      ? []
+      : [
+          '# ... and every topic a meter is bound to in a device format.',
+          ...boundTopics.flatMap((t) => [`topic read ${t}`, `topic read $share/+/${t}`]),
+        ]),
+    ...devices.flatMap((d) => [
+      '',
+      `# Device login ${d.login}: its devices' own trees (readings, status, commands, last will).`,
+      `user ${d.login}`,
+      ...d.filters.map((f) => `topic readwrite ${f}`),
+    ]),
     ...(opts.simulatorUser === undefined
       ? []
       : ['', `user ${opts.simulatorUser}`, 'topic write meters/+/readings']),
@@ -128,6 +143,16 @@ export function limitsConf(maxPacketBytes: number): string {
   return `# Packets above this close the connection (MQTT_MAX_PACKET_BYTES).\nmax_packet_size ${maxPacketBytes}\n`;
 }
 
+/**
+ * A device login (a device or a bridge serving several meters): the topics its meters are bound to,
+ * and the filters of its own trees, which it may read and write.
+ */
+export interface DeviceAccess {
+  readonly login: string;
+  readonly topics: readonly string[];
+  readonly filters: readonly string[];
+}
+
 /** Everything `wattledger broker-auth` writes. */
 export interface BrokerAuthFiles {
   readonly passwordFile: string;
@@ -141,7 +166,9 @@ export interface BrokerAuthFiles {
  * optionally a simulator.
  */
 export function brokerAuthFiles(input: {
+  /** Every MQTT login of the fleet: meter ids, and the device logins of bound meters. */
   meterIds: readonly string[];
+  devices?: readonly DeviceAccess[] | undefined;
   meterSecret: string;
   ingest: BrokerAccount;
   simulator?: BrokerAccount | undefined;
@@ -163,6 +190,7 @@ export function brokerAuthFiles(input: {
       ingestUser: input.ingest.username,
       simulatorUser: input.simulator?.username,
       header: input.header,
+      devices: input.devices,
     }),
     meterAccounts,
   };

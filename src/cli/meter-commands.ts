@@ -6,6 +6,17 @@ import { migrateLedger } from '../ledger/migrate.js';
 import { registerMeterCredentialsCommand } from './meter-credentials-command.js';
 import { systemClock } from '../shared/clock.js';
 import { toIso } from '../shared/time.js';
+import { InvalidArgumentError } from 'commander';
+import { DEVICE_FORMATS } from '../formats/device-format.js';
+import type { NewMeter } from '../fleet/meter.js';
+
+function parseJsonOption(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InvalidArgumentError(`not JSON: ${(e as Error).message}`);
+  }
+}
 
 async function withLedger<T>(
   fn: (ledger: ReturnType<typeof openLedger>) => Promise<T>,
@@ -35,18 +46,33 @@ export function registerMeterCommands(program: Command): void {
       Number,
     )
     .option('--contract <contractId>', 'contract the meter belongs to')
+    .option(
+      '--format <format>',
+      `how its device speaks: ${DEVICE_FORMATS.join(', ')} (default wattledger)`,
+    )
+    .option(
+      '--source <json>',
+      'device formats: {"topic": "...", "login"?: "...", ...format options} as JSON',
+      parseJsonOption,
+    )
     .action(
-      async (o: { id: string; installedAt: string; maxPowerW?: number; contract?: string }) => {
+      async (o: {
+        id: string;
+        installedAt: string;
+        maxPowerW?: number;
+        contract?: string;
+        format?: string;
+        source?: unknown;
+      }) => {
         const meter = await withLedger((l) =>
-          addMeter(
-            { db: l.db, clock: systemClock },
-            {
-              id: o.id,
-              installedAt: o.installedAt,
-              maxPowerW: o.maxPowerW,
-              contractId: o.contract,
-            },
-          ),
+          addMeter({ db: l.db, clock: systemClock }, {
+            id: o.id,
+            installedAt: o.installedAt,
+            maxPowerW: o.maxPowerW,
+            contractId: o.contract,
+            format: o.format,
+            source: o.source,
+          } as NewMeter),
         );
         console.log(JSON.stringify({ ...meter, installedAt: toIso(meter.installedAt) }));
       },

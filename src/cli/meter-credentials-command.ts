@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { readingsTopicOf } from '../broker/embedded-acl.js';
+import { meterCredentials } from '../broker/meter-credentials.js';
 import { resolveMeterSecret } from '../broker/meter-secret.js';
-import { meterPassword } from '../broker/mosquitto-auth.js';
+import type { Meter } from '../fleet/meter.js';
 import { parseConfig } from '../config.js';
 import { findMeters } from '../fleet/meters-repo.js';
 import { openLedger } from '../ledger/connect.js';
@@ -15,19 +15,19 @@ import { migrateLedger } from '../ledger/migrate.js';
 export function registerMeterCredentialsCommand(meters: Command): void {
   meters
     .command('credentials')
-    .description("print a meter's MQTT credentials as JSON: {username, password, topic}")
+    .description("print a meter's MQTT credentials as JSON: {username, password, topic, format}")
     .argument('<meterId>', 'the meter')
     .action(async (meterId: string) => {
       const config = parseConfig();
       const ledger = openLedger(config.ledgerUrl);
-      let known: boolean;
+      let meter: Meter | undefined;
       try {
         await migrateLedger(ledger);
-        known = (await findMeters(ledger.db, [meterId])).length > 0;
+        [meter] = await findMeters(ledger.db, [meterId]);
       } finally {
         await ledger.close();
       }
-      if (!known) throw new Error(`no meter ${meterId} in the ledger`);
+      if (meter === undefined) throw new Error(`no meter ${meterId} in the ledger`);
       const secret = resolveMeterSecret({
         configured: config.METER_PASSWORD_SECRET,
         dataDir: config.DATA_DIR,
@@ -35,12 +35,6 @@ export function registerMeterCredentialsCommand(meters: Command): void {
       });
       if (secret === undefined)
         throw new Error('no meter password secret: set METER_PASSWORD_SECRET');
-      console.log(
-        JSON.stringify({
-          username: meterId,
-          password: meterPassword(secret, meterId),
-          topic: readingsTopicOf(meterId),
-        }),
-      );
+      console.log(JSON.stringify(meterCredentials(secret, meter)));
     });
 }

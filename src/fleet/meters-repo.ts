@@ -8,13 +8,21 @@ import { type Consent, parseConsent } from '../privacy/consent.js';
 import { newMeterSchema, type Meter, type NewMeter, type ParsedMeter } from './meter.js';
 import type { FleetDeps } from './fleet-deps.js';
 import { canSee, notFound, type Visibility } from './visibility.js';
+import type { DeviceFormatName } from '../formats/device-format.js';
+import { loginOf, type MeterSource } from './meter-source.js';
+import { checkBinding } from './meter-binding.js';
 
 function toMeter(row: Selectable<MeterTable>): Meter {
+  // `== null`: a ledger read before migration 0008 (a migration test) has no such columns.
+  const source = row.source == null ? null : (JSON.parse(row.source) as MeterSource);
   return {
     id: row.id,
     contractId: row.contract_id,
     installedAt: Date.parse(row.installed_at),
     maxPowerW: row.max_power_w,
+    format: (row.format ?? 'wattledger') as DeviceFormatName,
+    source,
+    login: loginOf(row.id, source),
   };
 }
 
@@ -43,6 +51,7 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
       'conflict',
       `meter ${m.id} already exists as ${twin.id} (meter ids are compared ignoring case)`,
     );
+  await checkBinding(deps.db, m);
   // The check above names the twin; the ledger enforces the rule (a unique index on `lower(id)`),
   // so two concurrent adds differing only in case end in `conflict` too, not a driver error. One
   // statement, not select-then-insert, for two concurrent adds of one id.
@@ -54,6 +63,10 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
       installed_at: toIso(m.installedAt),
       max_power_w: m.maxPowerW,
       created_at: toIso(deps.clock.now()),
+      format: m.format,
+      source: m.source === null ? null : JSON.stringify(m.source),
+      source_topic: m.source?.topic ?? null,
+      mqtt_login: m.source?.login ?? null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst()
@@ -67,7 +80,15 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
     });
   if (result.numInsertedOrUpdatedRows === 0n)
     throw new AppError('conflict', `meter ${m.id} already exists`);
-  return { id: m.id, contractId: m.contractId, installedAt: m.installedAt, maxPowerW: m.maxPowerW };
+  return {
+    id: m.id,
+    contractId: m.contractId,
+    installedAt: m.installedAt,
+    maxPowerW: m.maxPowerW,
+    format: m.format,
+    source: m.source,
+    login: loginOf(m.id, m.source),
+  };
 }
 
 /**
@@ -120,7 +141,12 @@ export async function countMeters(db: Kysely<LedgerDatabase>): Promise<number> {
  * contract (AppError `not_found`). Contracts are never deleted, so checking before the insert
  * cannot race.
  */
-export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
+export async function createMeter(deps: FleetDeps, given: MeterFields): Promise<Meter> {
+  const m: ParsedMeter = {
+    ...given,
+    format: given.format ?? 'wattledger',
+    source: given.source ?? null,
+  };
   if (m.contractId !== null) {
     const contract = await deps.db
       .selectFrom('contracts')
@@ -131,6 +157,10 @@ export async function createMeter(deps: FleetDeps, m: ParsedMeter): Promise<Mete
   }
   return insertMeter(deps, m);
 }
+
+/** A parsed meter whose format defaults to wattledger's own (no source). */
+export type MeterFields = Omit<ParsedMeter, 'format' | 'source'> &
+  Partial<Pick<ParsedMeter, 'format' | 'source'>>;
 
 /** A meter with what reading it needs: its contract's customer, IANA time zone and consent. */
 export type MeterAccess = Meter & {

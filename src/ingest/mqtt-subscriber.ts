@@ -2,6 +2,10 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger.js';
 import type { MqttTls } from './mqtt-tls.js';
 import { ingestFilters } from './topic.js';
+import type { LiveBindings, TopicChanges } from './bindings/live-bindings.js';
+
+/** Filters per SUBSCRIBE packet when subscribing to many device topics: a few hundred KB at most. */
+const FILTERS_PER_PACKET = 500;
 
 export interface SubscriberOptions {
   readonly url: string;
@@ -22,6 +26,8 @@ export interface Subscriber {
   readonly client: MqttClient;
   /** Connected and subscribed. */
   connected(): boolean;
+  /** Resolves once every device topic subscription asked for so far has been answered. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,7 @@ export function startSubscriber(
   opts: SubscriberOptions,
   onMessage: (topic: string, payload: Buffer) => void,
   log: Logger,
+  bindings?: Pick<LiveBindings, 'topics' | 'onTopicsChanged'>,
 ): Subscriber {
   const options: IClientOptions = {
     clientId: opts.clientId,
@@ -90,7 +97,51 @@ export function startSubscriber(
       if (err || granted?.some((g) => g.qos === 128))
         log.warn({ err, filter: belowFilter }, 'subscribe refused; such topics go unrecorded');
     });
+  // Device topics: each bound topic is a filter of its own (shared like the readings filter), asked
+  // for at every connect (a kept session may predate a binding; subscribing again is harmless) and
+  // whenever bindings change. MQTT 5 is asked not to send retained messages on subscribing: a
+  // retained message without a device time would be read as a reading taken now.
+  const share = (t: string) =>
+    opts.shareGroup === undefined ? t : `$share/${opts.shareGroup}/${t}`;
+  const deviceOptions = {
+    qos: 1 as const,
+    ...(opts.protocolVersion === 5 ? { rh: 2 as const } : {}),
+  };
+  let pending: Promise<unknown> = Promise.resolve();
+  const inPackets = (topics: readonly string[], send: (chunk: string[]) => Promise<unknown>) => {
+    for (let i = 0; i < topics.length; i += FILTERS_PER_PACKET) {
+      const chunk = topics.slice(i, i + FILTERS_PER_PACKET).map(share);
+      pending = Promise.all([pending, send(chunk)]);
+    }
+  };
+  const subscribeDevices = (topics: readonly string[]) =>
+    inPackets(topics, (chunk) =>
+      client.subscribeAsync(chunk, deviceOptions).then(
+        (granted) => {
+          const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+          if (refused.length > 0)
+            log.error(
+              { refused },
+              'device topic subscriptions refused; their readings are not received',
+            );
+        },
+        (err: unknown) =>
+          log.warn({ err }, 'device topic subscription failed; retried at reconnect'),
+      ),
+    );
+  const unsubscribeDevices = (topics: readonly string[]) =>
+    inPackets(topics, (chunk) =>
+      client
+        .unsubscribeAsync(chunk)
+        .catch((err: unknown) => log.warn({ err }, 'device topic unsubscription failed')),
+    );
+  bindings?.onTopicsChanged((changes: TopicChanges) => {
+    if (!client.connected) return;
+    if (changes.added.length > 0) subscribeDevices(changes.added);
+    if (changes.removed.length > 0) unsubscribeDevices(changes.removed);
+  });
   client.on('connect', (connack) => {
+    if (bindings !== undefined) subscribeDevices([...bindings.topics()]);
     log.info(
       { url: opts.url, clientId: opts.clientId, sessionPresent: connack.sessionPresent },
       'ingest connected to broker',
@@ -109,6 +160,9 @@ export function startSubscriber(
   return {
     client,
     connected: () => client.connected && subscribed,
+    settled: async () => {
+      await pending;
+    },
     close: () => client.endAsync(),
   };
 }

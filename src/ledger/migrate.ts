@@ -7,6 +7,7 @@ import { privacy } from './migrations/0004-privacy.js';
 import { readingChanges } from './migrations/0005-reading-changes.js';
 import { readingChangeCursors } from './migrations/0006-reading-change-cursors.js';
 import { meterIdCase } from './migrations/0007-meter-id-case.js';
+import { deviceFormats } from './migrations/0008-device-formats.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0005-reading-changes': readingChanges(dialect),
     '0006-reading-change-cursors': readingChangeCursors(dialect),
     '0007-meter-id-case': meterIdCase(dialect),
+    '0008-device-formats': deviceFormats(),
   };
 }
 

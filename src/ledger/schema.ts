@@ -11,6 +11,14 @@ export interface MeterTable {
   installed_at: string;
   max_power_w: number | null;
   created_at: string;
+  /** A device format name (migration 0008); `wattledger` for meters/{id}/readings. */
+  format: ColumnType<string, string | undefined, string>;
+  /** The meter's `source` as JSON: topic, login and the format's options; null for wattledger. */
+  source: string | null;
+  /** `source.topic`, indexed: ingest finds meters by the topic a message arrives on. */
+  source_topic: string | null;
+  /** `source.login`, indexed; null means the device logs in as the meter id. */
+  mqtt_login: string | null;
 }
 
 export interface RejectionTable {

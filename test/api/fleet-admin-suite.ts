@@ -186,6 +186,8 @@ export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise
         contractId: h.contractId,
         installedAt: '2026-02-28T23:00:00Z',
         maxPowerW: 9000,
+        format: 'wattledger',
+        source: null,
       });
       expect(await expectCall(api, 200, 'GET', '/v1/meters/m-2')).toEqual(m);
       expect(await expectCall(api, 200, 'GET', '/v1/meters/m-1')).toMatchObject({
@@ -217,6 +219,8 @@ export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise
             contractId: b.contractId,
             installedAt: '2026-02-28T23:00:00Z',
             maxPowerW: null,
+            format: 'wattledger',
+            source: null,
           },
         ],
       });

@@ -36,7 +36,9 @@ it('tells ingest about a meter registered over HTTP, and only once it exists', a
     clock: systemClock,
     log: createLogger('silent'),
     adminKeyHash: hashApiKey(ADMIN_KEY),
-    onMeterAdded: (id) => added.push(id),
+    onMeterAdded: (id) => {
+      added.push(id);
+    },
   });
   const post = async (path: string, body: unknown) => {
     const res = await app.request(path, {

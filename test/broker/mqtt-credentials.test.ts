@@ -22,7 +22,11 @@ describe("a meter's MQTT credentials, over the API and the CLI", () => {
     const res = await get('/v1/meters/cred-1/mqtt-credentials');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { username: string; password: string; topic: string };
-    expect(body).toEqual({ ...meterLogin('cred-1'), topic: 'meters/cred-1/readings' });
+    expect(body).toEqual({
+      ...meterLogin('cred-1'),
+      topic: 'meters/cred-1/readings',
+      format: 'wattledger',
+    });
     const c = await mqtt.connectAsync(wl.running.mqttUrl, {
       username: body.username,
       password: body.password,
@@ -46,6 +50,7 @@ describe("a meter's MQTT credentials, over the API and the CLI", () => {
     expect(JSON.parse(ok.stdout)).toEqual({
       ...meterLogin('cred-1'),
       topic: 'meters/cred-1/readings',
+      format: 'wattledger',
     });
     const unknown = await runCli(['meters', 'credentials', 'nope'], env);
     expect(unknown.code).not.toBe(0);

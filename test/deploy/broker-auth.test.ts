@@ -50,7 +50,7 @@ describe.skipIf(!haveMosquitto())(
         MQTT_PASSWORD: INGEST.password,
       });
       expect(res, res.stderr).toMatchObject({ code: 0 });
-      expect(JSON.parse(res.stdout)).toMatchObject({ meters: 2 });
+      expect(JSON.parse(res.stdout)).toMatchObject({ logins: 2, deviceLogins: 0 });
       passwords = new Map(
         readFileSync(csv, 'utf8')
           .trim()

@@ -95,17 +95,22 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
         });
         clock.advance(1000);
         const a = await addMeter(deps(), { id: 'A-1', installedAt: '2025-06-30T23:59:59.123Z' });
+        const plain = { format: 'wattledger', source: null };
         expect(b).toEqual({
           id: 'b.meter_2',
           contractId: 'C-42',
           installedAt: Date.parse('2026-01-01T00:00:00Z'),
           maxPowerW: 2500.5,
+          login: 'b.meter_2',
+          ...plain,
         });
         expect(a).toEqual({
           id: 'A-1',
           contractId: null,
           installedAt: Date.parse('2025-06-30T23:59:59.123Z'),
           maxPowerW: null,
+          login: 'A-1',
+          ...plain,
         });
 
         // Binary order, not locale order: upper case sorts before lower case in both dialects.
@@ -156,7 +161,15 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
         expect(err).toBeInstanceOf(AppError);
         expect(err).toMatchObject({ code: 'conflict' });
         expect(await findMeters(ledger.db, ['dup'])).toEqual([
-          { id: 'dup', contractId: null, installedAt: Date.parse(T0), maxPowerW: null },
+          {
+            id: 'dup',
+            contractId: null,
+            installedAt: Date.parse(T0),
+            maxPowerW: null,
+            format: 'wattledger',
+            source: null,
+            login: 'dup',
+          },
         ]);
       });
 

@@ -37,6 +37,8 @@ export const presentMeter = (m: Meter) => ({
   contractId: m.contractId,
   installedAt: iso(m.installedAt),
   maxPowerW: m.maxPowerW,
+  format: m.format,
+  source: m.source === null ? null : { ...m.source },
 });
 
 /** API shape of an API key (never the key, except in the creation answer). */

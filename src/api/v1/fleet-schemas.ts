@@ -1,3 +1,4 @@
+import { DEVICE_FORMATS } from '../../formats/device-format.js';
 import { z } from '@hono/zod-openapi';
 import { tariffSchema } from '../../billing/tariff-schema.js';
 import { CONSENT_LEVELS } from '../../privacy/consent.js';
@@ -39,6 +40,18 @@ export const meterSchema = z
     contractId: z.string().nullable(),
     installedAt: instant,
     maxPowerW: z.number().nullable(),
+    format: z.enum(DEVICE_FORMATS).openapi({
+      description:
+        'How the device speaks: `wattledger` (JSON on meters/{id}/readings) or a device format (docs/formats/).',
+    }),
+    source: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({
+        description:
+          'The exact topic the device publishes on, its MQTT login (shared by the meters of one bridge) and the format options; null for the wattledger format.',
+        example: { topic: 'tele/plug-1/SENSOR' },
+      }),
   })
   .openapi('Meter');
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth/authenticate.js';
-import { newMeterSchema } from '../../fleet/meter.js';
+import { meterFieldsSchema, refineMeterSource } from '../../fleet/meter.js';
 import { createMeter, getMeter, listVisibleMeters } from '../../fleet/meters-repo.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import type { AppDeps } from '../deps.js';
@@ -10,10 +10,11 @@ import { presentMeter } from './fleet-presenters.js';
 import { meterSchema } from './fleet-schemas.js';
 
 // Over the API a meter always belongs to a contract; the CLI may still register unassigned ones.
-const newMeterBody = newMeterSchema
+const newMeterBody = meterFieldsSchema
   .extend({
     contractId: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
   })
+  .superRefine(refineMeterSource)
   .openapi('NewMeter');
 
 const postMeter = createRoute({
@@ -24,7 +25,7 @@ const postMeter = createRoute({
   middleware: requireRole('admin'),
   summary: 'Register a meter (admin)',
   description:
-    'The id is the one the meter publishes under (`meters/{id}/readings`); readings before `installedAt` are rejected, and so are readings implying more power than `maxPowerW`. Ingest accepts the meter at once.',
+    'The id is the one the meter publishes under (`meters/{id}/readings`) in the wattledger format; a device format (`tasmota`, `shelly-gen2`, `teleinfo`, `dsmr-p1`, `zigbee2mqtt`) binds the exact topic its device publishes on (`source.topic`) instead. Readings before `installedAt` are rejected, and so are readings implying more power than `maxPowerW`. Ingest accepts the meter at once. 409 when the id exists, or the topic or login is bound in a way this meter cannot share.',
   request: { body: jsonBody(newMeterBody) },
   responses: {
     201: json('the registered meter', meterSchema),
@@ -70,7 +71,7 @@ export function meterRoutes(deps: AppDeps) {
   const r = createRouter();
   r.openapi(postMeter, async (c) => {
     const meter = await createMeter(deps, c.req.valid('json'));
-    deps.onMeterAdded?.(meter.id);
+    await deps.onMeterAdded?.(meter.id);
     return c.json(presentMeter(meter), 201);
   });
   r.openapi(listMetersRoute, async (c) => {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../auth/authenticate.js';
-import { readingsTopicOf } from '../../broker/embedded-acl.js';
-import { meterPassword } from '../../broker/mosquitto-auth.js';
+import { meterCredentials } from '../../broker/meter-credentials.js';
+import { DEVICE_FORMATS } from '../../formats/device-format.js';
 import { getMeter } from '../../fleet/meters-repo.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { AppError } from '../../shared/app-error.js';
@@ -11,9 +11,17 @@ import { BEARER, json, meterIdParam, problems } from './schemas.js';
 
 const credentialsSchema = z
   .object({
-    username: z.string().openapi({ example: 'demo-0001' }),
+    username: z.string().openapi({
+      example: 'demo-0001',
+      description:
+        "The device's MQTT login: the meter id, or the `source.login` shared by the meters one bridge speaks for.",
+    }),
     password: z.string().openapi({ description: 'Derived from the meter password secret.' }),
-    topic: z.string().openapi({ example: 'meters/demo-0001/readings' }),
+    topic: z.string().openapi({
+      example: 'meters/demo-0001/readings',
+      description: 'Where the device publishes this meter’s readings.',
+    }),
+    format: z.enum(DEVICE_FORMATS),
   })
   .openapi('MqttCredentials');
 
@@ -25,7 +33,7 @@ const getCredentials = createRoute({
   middleware: requireRole('admin'),
   summary: "A meter's MQTT login and topic (admin)",
   description:
-    'What to provision on the device: it logs in as its id with this password and publishes to this topic only. 409 when this process knows no meter password secret (an external broker without METER_PASSWORD_SECRET).',
+    'What to provision on the device: it logs in with this username and password and publishes to this topic (and, in a device format, within its own topic tree) only. Meters behind one bridge share one login. 409 when this process knows no meter password secret (an external broker without METER_PASSWORD_SECRET).',
   request: { params: meterIdParam },
   responses: {
     200: json('the credentials', credentialsSchema),
@@ -47,14 +55,7 @@ export function mqttCredentialRoutes(deps: AppDeps) {
     );
     if (deps.meterSecret === undefined)
       throw new AppError('conflict', 'no meter password secret: set METER_PASSWORD_SECRET');
-    return c.json(
-      {
-        username: meter.id,
-        password: meterPassword(deps.meterSecret, meter.id),
-        topic: readingsTopicOf(meter.id),
-      },
-      200,
-    );
+    return c.json(meterCredentials(deps.meterSecret, meter), 200);
   });
   return r;
 }

@@ -1,0 +1,253 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fleetLogins } from '../../src/broker/device-access.js';
+import { meterCredentials } from '../../src/broker/meter-credentials.js';
+import { brokerAuthFiles } from '../../src/broker/mosquitto-auth.js';
+import type { DeviceFormatName } from '../../src/formats/device-format.js';
+import { deviceFormat, type DeviceFormatKey } from '../../src/formats/registry.js';
+import { createContract } from '../../src/fleet/contracts.js';
+import { createCustomer } from '../../src/fleet/customers.js';
+import { addMeter, listMeters } from '../../src/fleet/meters-repo.js';
+import { createTariff } from '../../src/fleet/tariffs.js';
+import type { Meter } from '../../src/fleet/meter.js';
+import { openLedger } from '../../src/ledger/connect.js';
+import { migrateLedger } from '../../src/ledger/migrate.js';
+import { createReadingStore } from '../../src/readings/create-store.js';
+import type { Reading } from '../../src/readings/reading.js';
+import type { ReadingStore } from '../../src/readings/reading-store.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { tariffSchema } from '../../src/billing/tariff-schema.js';
+import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
+import { waitFor } from '../harness/process.js';
+import { startInstance, tempDir, type TestInstance } from '../support/instance.js';
+import { TEST_METER_SECRET } from '../support/publisher.js';
+import { DESIGN_TARIFF } from '../support/design-tariff.js';
+
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'formats');
+const ZONE = 'Europe/Paris';
+
+/** One documented payload per format, on a topic of the shape its device uses. */
+interface Case {
+  readonly format: DeviceFormatKey;
+  readonly meterId: string;
+  readonly topic: string;
+  readonly fixture: string;
+  readonly source?: Record<string, unknown>;
+}
+
+const cases = (prefix: string): Case[] => [
+  {
+    format: 'tasmota',
+    meterId: `${prefix}plug`,
+    topic: `tele/${prefix}plug/SENSOR`,
+    fixture: 'tasmota/energy-plug-issue-20459.json',
+  },
+  {
+    format: 'shelly-gen2',
+    meterId: `${prefix}shelly`,
+    topic: `${prefix}shellyplus1pm/events/rpc`,
+    fixture: 'shelly-gen2/plus1pm-events-rpc-switch-aenergy.json',
+    source: { component: 'switch:0' },
+  },
+  {
+    format: 'teleinfo',
+    meterId: `${prefix}linky`,
+    topic: `teleinfo/${prefix}linky`,
+    fixture: 'teleinfo/history-readme-hchc-hchp.json',
+  },
+  {
+    format: 'dsmr-p1',
+    meterId: `${prefix}p1`,
+    topic: `dsmr/${prefix}p1/raw`,
+    fixture: 'dsmr-p1/dsmr-5.0-iskra.txt',
+  },
+  {
+    format: 'zigbee2mqtt',
+    meterId: `${prefix}z2m`,
+    topic: `zigbee2mqtt/${prefix}plug`,
+    fixture: 'zigbee2mqtt/plug-ts011f-iso8601-utc.json',
+  },
+];
+
+/** What the format itself reads from the fixture: the stored reading must match it. */
+function expected(c: Case, payload: Buffer): Omit<Reading, 'meterId' | 'receivedAt'> {
+  const spec = deviceFormat(c.format);
+  const options = spec.sourceSchema.parse(c.source ?? {});
+  const result = spec.parse({
+    topic: c.topic,
+    payload,
+    meter: { id: c.meterId, timezone: ZONE, source: options },
+    receivedAt: Date.now(),
+  });
+  if (!result.ok) throw new Error(`fixture ${c.fixture} does not parse: ${result.detail}`);
+  const r = result.readings.at(-1)!;
+  return {
+    ts: r.ts,
+    importWh: r.importWh,
+    exportWh: r.exportWh,
+    registers: r.registers,
+    tsSource: r.tsSource === 'received' ? 'received' : undefined,
+  };
+}
+
+/** A customer in Paris with a contract, and each case's meter bound to its device topic. */
+async function bindMeters(ledgerUrl: string, list: readonly Case[]): Promise<Meter[]> {
+  const ledger = openLedger(ledgerUrl);
+  try {
+    await migrateLedger(ledger);
+    const deps = { db: ledger.db, clock: systemClock };
+    const customer = await createCustomer(deps, { name: 'Device owner', email: null });
+    // In force since 2000: the documented payloads were published over the years.
+    const tariff = await createTariff(
+      deps,
+      tariffSchema.parse({
+        ...DESIGN_TARIFF,
+        versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2000-01-01T00:00:00Z' }],
+      }),
+    );
+    const contract = await createContract(deps, {
+      customerId: customer.id,
+      tariffId: tariff.id,
+      timezone: ZONE,
+      startsAt: Date.parse('2000-01-01T00:00:00Z'),
+      endsAt: null,
+    });
+    for (const c of list)
+      await addMeter(deps, {
+        id: c.meterId,
+        contractId: contract.id,
+        installedAt: '2000-01-01T00:00:00Z',
+        format: c.format,
+        source: { topic: c.topic, ...c.source },
+      });
+    return (await listMeters(ledger.db)).filter((m) => list.some((c) => c.meterId === m.id));
+  } finally {
+    await ledger.close();
+  }
+}
+
+const influxUrl = inject('influxUrl');
+const modes = [
+  { name: 'Mosquitto (generated ACL) -> ingest -> InfluxDB', external: true, prefix: 'dfx-' },
+  { name: 'embedded broker -> ingest -> SQLite', external: false, prefix: 'dfe-' },
+] as const;
+
+describe.each(modes)('device formats end to end: $name', ({ external, prefix }) => {
+  const skip = external && influxUrl === '';
+  const list = cases(prefix);
+  const tmp = tempDir('wl-formats-e2e-');
+  const ledgerUrl = `sqlite:${path.join(tmp.dir, 'ledger.db')}`;
+  let broker: MosquittoHandle | undefined;
+  let wl: TestInstance;
+  let store: ReadingStore;
+  let meters: Meter[];
+  const clients: MqttClient[] = [];
+  const connectDevice = async (meter: Meter) => {
+    const login = meterCredentials(TEST_METER_SECRET, meter);
+    const client = await mqtt.connectAsync(wl.running.mqttUrl, {
+      username: login.username,
+      password: login.password,
+      // aedes speaks MQTT 3.1.1.
+      protocolVersion: external ? 5 : 4,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    if (skip) return;
+    meters = await bindMeters(ledgerUrl, list);
+    if (external) {
+      const fleet = fleetLogins(meters);
+      const ingest = { username: 'formats-ingest', password: 'formats-ingest-password' };
+      const files = brokerAuthFiles({
+        meterIds: fleet.logins,
+        devices: fleet.devices,
+        meterSecret: TEST_METER_SECRET,
+        ingest,
+      });
+      const dir = path.join(tmp.dir, 'auth');
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'passwd'), files.passwordFile);
+      writeFileSync(path.join(dir, 'acl'), files.aclFile);
+      broker = await startMosquitto({
+        auth: { passwordFile: path.join(dir, 'passwd'), aclFile: path.join(dir, 'acl') },
+      });
+      const db = `formats_${process.pid}`;
+      wl = await startInstance({
+        DATABASE_URL: ledgerUrl,
+        MQTT_URL: broker.url,
+        MQTT_USERNAME: ingest.username,
+        MQTT_PASSWORD: ingest.password,
+        MQTT_SHARE_GROUP: 'wattledger',
+        MQTT_CLIENT_ID: 'formats-ingest',
+        INFLUX_URL: influxUrl,
+        INFLUX_DB: db,
+      });
+      store = createReadingStore({ influxUrl, influxDb: db, sqlitePath: '' });
+    } else {
+      wl = await startInstance({ DATABASE_URL: ledgerUrl });
+      store = createReadingStore({
+        influxDb: '',
+        sqlitePath: path.join(wl.dataDir, 'readings.db'),
+      });
+    }
+    await store.init();
+    await waitFor('ingest subscribed', () => wl.running.ingest?.brokerConnected() === true, {
+      timeoutMs: 30_000,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await store?.close();
+    await wl?.stop();
+    await broker?.dispose();
+    tmp.cleanup();
+  });
+
+  it.skipIf(skip).each(list.map((c) => [c.format, c] as const))(
+    '%s: the device publishes with its own login on its own topic; the reading is stored as read',
+    async (_format: DeviceFormatName, c: Case) => {
+      const meter = meters.find((m) => m.id === c.meterId)!;
+      expect(meterCredentials(TEST_METER_SECRET, meter).topic).toBe(c.topic);
+      const client = await connectDevice(meter);
+      const payload = readFileSync(path.join(FIXTURES, c.fixture));
+      await client.publishAsync(c.topic, payload, { qos: 1 });
+      const want = expected(c, payload);
+      await waitFor(
+        `${c.format} reading stored`,
+        async () => (await store.latest(c.meterId))?.importWh === want.importWh,
+        { timeoutMs: 30_000 },
+      );
+      const got = await store.latest(c.meterId);
+      expect(got).toMatchObject({
+        importWh: want.importWh,
+        ...(want.exportWh === undefined ? {} : { exportWh: want.exportWh }),
+        ...(want.registers === undefined ? {} : { registers: want.registers }),
+      });
+      if (want.tsSource === 'received') expect(got?.tsSource).toBe('received');
+      else expect(got?.ts).toBe(want.ts);
+    },
+    60_000,
+  );
+
+  it.skipIf(skip)('a device login may not publish outside its own tree', async () => {
+    const client = await connectDevice(meters.find((m) => m.format === 'tasmota')!);
+    const other = list.find((c) => c.format === 'zigbee2mqtt')!;
+    const before = await store.latest(other.meterId);
+    const outcome = await client
+      .publishAsync(other.topic, '{"energy": 999999, "power": 1}', { qos: 1 })
+      .then(
+        (packet) => (packet as { reasonCode?: number } | undefined)?.reasonCode ?? 0,
+        (e: { code?: number }) => e.code,
+      );
+    // Mosquitto answers PUBACK "not authorized" (0x87); the embedded broker acknowledges and drops
+    // it, recording a rejection.
+    expect([0, 0x87]).toContain(outcome);
+    expect(await store.latest(other.meterId)).toEqual(before);
+  });
+});

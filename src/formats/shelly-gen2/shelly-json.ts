@@ -25,6 +25,7 @@ export function parseJson(payload: Buffer): JsonResult {
   }
 }
 
+/** A JSON object, not an array or null: what a notification, its params and a status must be. */
 export const isObject = (v: unknown): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

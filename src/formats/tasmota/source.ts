@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeZodIssues } from '../../shared/zod-issues.js';
-import { fail, ok, type Parsed } from './values.js';
+import { fail, isAbsent, isRecord, ok, type Parsed } from './values.js';
 
 const key = z.string().min(1).max(64);
 
@@ -39,7 +39,11 @@ export interface SensorGroup {
  * message rather than guessing.
  */
 export function resolveSource(source: unknown): Parsed<SensorGroup | undefined> {
-  const parsed = tasmotaSourceSchema.safeParse(source ?? {});
+  // topic and login belong to the binding, not to this format: tolerated should a caller pass them.
+  const { topic: _topic, login: _login, ...options } = isRecord(source) ? source : {};
+  const parsed = tasmotaSourceSchema.safeParse(
+    isRecord(source) || isAbsent(source) ? options : source,
+  );
   if (!parsed.success) {
     return fail('invalid_schema', `source options: ${describeZodIssues(parsed.error.issues)}`);
   }

@@ -287,6 +287,11 @@ describe('tasmota ENERGY and sensor groups', () => {
     expect(update.detail).toContain('1_8_0');
   });
 
+  it('reads options passed with the binding topic and login', () => {
+    const source = { topic: 'tele/tasmota/SENSOR', login: 'plug-1', sensor: 'SML' };
+    expect(rejection(parse(plug(), { source })).detail).toContain('"SML"');
+  });
+
   it('rejects options that do not fit the format', () => {
     expect(rejection(parse(plug(), { source: { fields: { import: 'x' } } })).reason).toBe(
       'invalid_schema',
@@ -294,6 +299,8 @@ describe('tasmota ENERGY and sensor groups', () => {
     expect(rejection(parse(plug(), { source: { sensor: 'SML', colour: 1 } })).reason).toBe(
       'invalid_schema',
     );
+    const listed = ['SML'] as unknown as Record<string, unknown>;
+    expect(rejection(parse(plug(), { source: listed })).reason).toBe('invalid_schema');
   });
 });
 

@@ -12,6 +12,7 @@ import { createCustomer } from '../../src/fleet/customers.js';
 import { addMeter, listMeters } from '../../src/fleet/meters-repo.js';
 import { createTariff } from '../../src/fleet/tariffs.js';
 import type { Meter } from '../../src/fleet/meter.js';
+import { changeConsent } from '../../src/privacy/consent-repo.js';
 import { openLedger } from '../../src/ledger/connect.js';
 import { migrateLedger } from '../../src/ledger/migrate.js';
 import { createReadingStore } from '../../src/readings/create-store.js';
@@ -27,6 +28,7 @@ import { DESIGN_TARIFF } from '../support/design-tariff.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'formats');
 const ZONE = 'Europe/Paris';
+const ADMIN_KEY = 'formats-e2e-admin-key-0123456789abcdef';
 
 /** One documented payload per format, on a topic of the shape its device uses. */
 interface Case {
@@ -42,7 +44,7 @@ const cases = (prefix: string): Case[] => [
     format: 'tasmota',
     meterId: `${prefix}plug`,
     topic: `tele/${prefix}plug/SENSOR`,
-    fixture: 'tasmota/energy-plug-issue-20459.json',
+    fixture: 'tasmota/energy-plug-single-phase.json',
   },
   {
     format: 'shelly-gen2',
@@ -114,6 +116,13 @@ async function bindMeters(ledgerUrl: string, list: readonly Case[]): Promise<Met
       startsAt: Date.parse('2000-01-01T00:00:00Z'),
       endsAt: null,
     });
+    // The latest reading (a register read at one moment) needs consent `interval`.
+    await changeConsent(
+      deps,
+      { visibility: { all: true }, actor: 'test', role: 'admin' },
+      contract.id,
+      'interval',
+    );
     for (const c of list)
       await addMeter(deps, {
         id: c.meterId,
@@ -187,10 +196,11 @@ describe.each(modes)('device formats end to end: $name', ({ external, prefix }) 
         MQTT_CLIENT_ID: 'formats-ingest',
         INFLUX_URL: influxUrl,
         INFLUX_DB: db,
+        ADMIN_API_KEY: ADMIN_KEY,
       });
       store = createReadingStore({ influxUrl, influxDb: db, sqlitePath: '' });
     } else {
-      wl = await startInstance({ DATABASE_URL: ledgerUrl });
+      wl = await startInstance({ DATABASE_URL: ledgerUrl, ADMIN_API_KEY: ADMIN_KEY });
       store = createReadingStore({
         influxDb: '',
         sqlitePath: path.join(wl.dataDir, 'readings.db'),
@@ -231,6 +241,16 @@ describe.each(modes)('device formats end to end: $name', ({ external, prefix }) 
       });
       if (want.tsSource === 'received') expect(got?.tsSource).toBe('received');
       else expect(got?.ts).toBe(want.ts);
+      // The API shows where the time came from and the meter's own registers.
+      const res = await fetch(`${wl.running.httpUrl}/v1/meters/${c.meterId}/readings/latest`, {
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        importWh: want.importWh,
+        tsSource: want.tsSource ?? 'meter',
+        registers: want.registers ?? null,
+      });
     },
     60_000,
   );

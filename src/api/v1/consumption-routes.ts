@@ -1,3 +1,4 @@
+import { tsSourceOf } from '../../readings/reading.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { isValidTimeZone } from '../../consumption/group-by.js';
 import { AppError } from '../../shared/app-error.js';
@@ -32,6 +33,18 @@ const latestReading = z
     exportWh: z.number().nullable(),
     powerW: z.number().nullable(),
     receivedAt: z.string(),
+    tsSource: z.enum(['meter', 'received']).openapi({
+      description:
+        '`meter`: `ts` is the device’s own time. `received`: the device sent no time to trust (none, an unsynced clock, a local time inside the repeated hour of a DST change), so `ts` is when wattledger received it.',
+    }),
+    registers: z
+      .record(z.string(), z.number())
+      .nullable()
+      .openapi({
+        description:
+          'A multi-register meter’s own counters by their device names (e.g. HCHC, HCHP, EASF01), in Wh; their sum is `importWh`. Null for a single-register meter.',
+        example: { HCHC: 5_321_012, HCHP: 7_104_233 },
+      }),
   })
   .openapi('LatestReading');
 
@@ -118,6 +131,8 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
         exportWh: latest.exportWh ?? null,
         powerW: latest.powerW ?? null,
         receivedAt: toRfc3339(latest.receivedAt),
+        tsSource: tsSourceOf(latest),
+        registers: latest.registers === undefined ? null : { ...latest.registers },
       },
       200,
     );

@@ -96,7 +96,15 @@ onBothSetups((setup, open) => {
           id: a.contractId,
           consent: 'day',
           timezone: 'Europe/Paris',
-          meters: [expect.objectContaining({ id: 'exp-a' })],
+          // Consent `day`: no reading at one moment in the archive either.
+          meters: [
+            expect.objectContaining({
+              id: 'exp-a',
+              format: 'wattledger',
+              topic: null,
+              latestReading: null,
+            }),
+          ],
         }),
       ]);
       const consents = JSON.parse(got.files['consents.json']!) as {
@@ -161,6 +169,16 @@ onBothSetups((setup, open) => {
       const mine = await download(w, b.key);
       expect(mine.files['readings.csv']!.split('\n')[1]).toMatch(/^exp-b,.*,15m,/);
       expect(mine.files['invoices.json']).toContain(otherInvoice);
+      // Under consent `interval` the archive holds each meter's latest reading, with where its
+      // time came from.
+      const [contract] = JSON.parse(mine.files['contracts.json']!) as {
+        meters: { latestReading: Json | null }[];
+      }[];
+      expect(contract?.meters[0]?.latestReading).toMatchObject({
+        ts: '2026-11-29T11:45:00Z',
+        tsSource: 'meter',
+        registers: null,
+      });
     });
 
     it('is for customer keys only', async () => {

@@ -111,14 +111,16 @@ export function privacyRoutes(
     if (customerId === null)
       throw new AppError('forbidden', 'this customer key is not bound to a customer');
     // A store outage is a 503 the client may retry, not a 500.
+    const unavailable = (e: unknown): never => {
+      throw new AppError(
+        'store_unavailable',
+        `the export could not read the readings store: ${(e as Error).message}`,
+      );
+    };
     const store = {
       windows: (requests: Parameters<AppDeps['store']['windows']>[0]) =>
-        deps.store.windows(requests).catch((e: unknown) => {
-          throw new AppError(
-            'store_unavailable',
-            `the export could not read the readings store: ${(e as Error).message}`,
-          );
-        }),
+        deps.store.windows(requests).catch(unavailable),
+      latest: (meterId: string) => deps.store.latest(meterId).catch(unavailable),
     };
     const archive = await exportArchive({ ...deps, store }, customerId);
     return c.body(archive.bytes, 200, {

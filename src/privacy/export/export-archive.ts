@@ -55,7 +55,8 @@ export async function exportArchive(deps: ExportDeps, customerId: string): Promi
     },
     {
       name: 'contracts.json',
-      description: 'your contracts with their tariff, time zone, consent and meters',
+      description:
+        'your contracts with their tariff, time zone, consent and meters (how each meter’s device speaks, and under consent `interval` its latest reading: where its time came from, its registers)',
       records: d.contracts.length,
       text: json(d.contracts),
     },

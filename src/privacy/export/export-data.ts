@@ -4,6 +4,7 @@ import { listContracts } from '../../fleet/contracts.js';
 import { getCustomer } from '../../fleet/customers.js';
 import type { LedgerDatabase } from '../../ledger/schema.js';
 import type { ReadingStore } from '../../readings/reading-store.js';
+import { tsSourceOf, type Reading } from '../../readings/reading.js';
 import type { Clock } from '../../shared/clock.js';
 import { toRfc3339 } from '../../shared/time.js';
 import { consentHistory } from '../consent-repo.js';
@@ -12,7 +13,7 @@ import { consumptionCsv } from './consumption-csv.js';
 /** What an export reads: the ledger, the readings store and the clock. */
 export interface ExportDeps {
   readonly db: Kysely<LedgerDatabase>;
-  readonly store: Pick<ReadingStore, 'windows'>;
+  readonly store: Pick<ReadingStore, 'windows' | 'latest'>;
   readonly clock: Clock;
 }
 
@@ -30,6 +31,18 @@ export interface ExportData {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : toRfc3339(ms));
+
+/** A meter's latest reading as the archive shows it: where its time came from, and its registers. */
+function latestReadingRecord(r: Reading): Record<string, unknown> {
+  return {
+    ts: toRfc3339(r.ts),
+    tsSource: tsSourceOf(r),
+    receivedAt: toRfc3339(r.receivedAt),
+    importWh: r.importWh,
+    exportWh: r.exportWh ?? null,
+    registers: r.registers ?? null,
+  };
+}
 
 /**
  * Collect the data of customer `customerId` only: every query below is keyed by that customer or by
@@ -51,7 +64,7 @@ export async function collectExport(deps: ExportDeps, customerId: string): Promi
       ? []
       : await deps.db
           .selectFrom('meters')
-          .select(['id', 'contract_id', 'installed_at'])
+          .select(['id', 'contract_id', 'installed_at', 'format', 'source_topic'])
           .where('contract_id', 'in', contractIds)
           .orderBy('id')
           .execute();
@@ -64,6 +77,15 @@ export async function collectExport(deps: ExportDeps, customerId: string): Promi
           .select(['id', 'name', 'currency'])
           .where('id', 'in', tariffIds)
           .execute();
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const c of contracts) {
+    // A register read at one moment is finer than a day: only under consent `interval`.
+    if (c.consent !== 'interval') continue;
+    for (const m of meters.filter((x) => x.contract_id === c.id)) {
+      const r = await deps.store.latest(m.id);
+      if (r !== undefined) latest.set(m.id, latestReadingRecord(r));
+    }
+  }
   const consumption: string[] = [];
   const invoices: Record<string, unknown>[] = [];
   for (const c of contracts) {
@@ -116,7 +138,13 @@ export async function collectExport(deps: ExportDeps, customerId: string): Promi
       consent: c.consent,
       meters: meters
         .filter((m) => m.contract_id === c.id)
-        .map((m) => ({ id: m.id, installedAt: m.installed_at })),
+        .map((m) => ({
+          id: m.id,
+          installedAt: m.installed_at,
+          format: m.format,
+          topic: m.source_topic,
+          latestReading: latest.get(m.id) ?? null,
+        })),
     })),
     consents: {
       current: contracts.map((c) => ({ contractId: c.id, consent: c.consent })),

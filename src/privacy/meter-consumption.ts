@@ -4,11 +4,12 @@ import type { MeterLookup } from '../fleet/meter-lookup.js';
 import type { Visibility } from '../fleet/visibility.js';
 import { fromStore } from '../readings/from-store.js';
 import type { ReadingStore } from '../readings/reading-store.js';
+import { registerColumnsOfWindow } from '../readings/register-columns.js';
 import { consentedConsumption, requireConsentFor } from './consented-consumption.js';
 
 /** What a meter's consumption is read from. */
 export interface MeterConsumptionDeps {
-  readonly store: Pick<ReadingStore, 'registers'>;
+  readonly store: Pick<ReadingStore, 'registers' | 'windows'>;
   readonly meters: Pick<MeterLookup, 'get'>;
 }
 
@@ -21,6 +22,14 @@ export interface MeterConsumptionInput {
   readonly groupBy: GroupBy;
   /** Default: the contract's zone. */
   readonly tz?: string | undefined;
+  /** Also count each of a multi-register meter's own registers, bucket by bucket. */
+  readonly registers?: boolean | undefined;
+}
+
+/** Per bucket (and in total) the Wh of each device register, by its device name. */
+export interface RegisterConsumption {
+  readonly buckets: readonly Readonly<Record<string, number | null>>[];
+  readonly totals: Readonly<Record<string, number>>;
 }
 
 /** The consumption of one meter, with the cut it was computed in. */
@@ -28,6 +37,8 @@ export interface MeterConsumption extends Consumption {
   readonly meterId: string;
   readonly groupBy: GroupBy;
   readonly tz: string;
+  /** When asked for: the consumption of each device register, bucket by bucket. */
+  readonly registers?: RegisterConsumption | undefined;
 }
 
 /**
@@ -50,13 +61,21 @@ export async function meterConsumption(
   requireConsentFor({ ...facts, groupBy: input.groupBy, tz });
   const { start, end } = snapRange(input.from, input.to, input.groupBy, tz);
   const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
-  const result = consentedConsumption({
-    ...facts,
-    series,
-    from: start,
-    to: end,
-    groupBy: input.groupBy,
-    tz,
-  });
-  return { meterId: meter.id, groupBy: input.groupBy, tz, ...result };
+  const cut = { ...facts, from: start, to: end, groupBy: input.groupBy, tz };
+  const result = consentedConsumption({ ...cut, series });
+  if (input.registers !== true) return { meterId: meter.id, groupBy: input.groupBy, tz, ...result };
+  const windows = await fromStore(
+    'the readings',
+    deps.store.windows([{ meterId: meter.id, from: start, to: end, fields: 'all' }]),
+  );
+  const perRegister = [...registerColumnsOfWindow(windows.get(meter.id))]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, columns]) => [name, consentedConsumption({ ...cut, series: columns })] as const);
+  const registers: RegisterConsumption = {
+    buckets: result.buckets.map((_, i) =>
+      Object.fromEntries(perRegister.map(([name, c]) => [name, c.buckets[i]?.importWh ?? null])),
+    ),
+    totals: Object.fromEntries(perRegister.map(([name, c]) => [name, c.totals.importWh])),
+  };
+  return { meterId: meter.id, groupBy: input.groupBy, tz, ...result, registers };
 }

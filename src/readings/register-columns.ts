@@ -52,3 +52,23 @@ export function columnsOfWindow(w: ReadingWindow | undefined): RegisterColumns {
   if (w.after !== undefined) readings.push(w.after);
   return columnsOf(readings);
 }
+
+/**
+ * Each device register of a store window as columns of its own (the register's Wh as `importWh`),
+ * over the readings that carry it: a multi-register meter's own counts (HCHC, HCHP, EASF01…) go
+ * through the same consumption maths as its total. Empty for a single-register meter.
+ */
+export function registerColumnsOfWindow(
+  w: ReadingWindow | undefined,
+): Map<string, RegisterColumns> {
+  const readings = w === undefined ? [] : [w.before, ...w.inside, w.after];
+  const byName = new Map<string, Reading[]>();
+  for (const r of readings) {
+    for (const [name, wh] of Object.entries(r?.registers ?? {})) {
+      const list = byName.get(name) ?? [];
+      list.push({ ...r!, importWh: wh, exportWh: undefined });
+      byName.set(name, list);
+    }
+  }
+  return new Map([...byName].map(([name, list]) => [name, columnsOf(list)]));
+}

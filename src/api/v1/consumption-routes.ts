@@ -55,6 +55,10 @@ const bucket = z
     importWh: z.number().nullable(),
     exportWh: z.number().nullable(),
     quality: z.enum(['measured', 'interpolated', 'partial', 'missing']),
+    registers: z.record(z.string(), z.number().nullable()).optional().openapi({
+      description:
+        'With `registers=true`: the Wh counted on each of the meter’s own registers in this bucket (e.g. HCHC, HCHP), so its off-peak count can sit beside the tariff’s bands.',
+    }),
   })
   .openapi('ConsumptionBucket');
 
@@ -67,7 +71,11 @@ const consumption = z
     start: z.string(),
     end: z.string(),
     buckets: z.array(bucket),
-    totals: z.object({ importWh: z.number(), exportWh: z.number().nullable() }),
+    totals: z.object({
+      importWh: z.number(),
+      exportWh: z.number().nullable(),
+      registers: z.record(z.string(), z.number()).optional(),
+    }),
   })
   .openapi('Consumption');
 
@@ -102,6 +110,14 @@ const consumptionRoute = createRoute({
       to: instant('to'),
       groupBy: z.enum(['15m', 'hour', 'day', 'month']).default('hour'),
       tz: z.string().optional().openapi({ example: 'Europe/Paris' }),
+      registers: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true')
+        .openapi({
+          description:
+            'Also answer, per bucket and in total, the consumption counted on each of a multi-register meter’s own registers (empty for a single-register meter).',
+        }),
     }),
   },
   responses: {
@@ -154,8 +170,10 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
         to,
         groupBy: q.groupBy,
         tz: q.tz,
+        registers: q.registers,
       },
     );
+    const perRegister = result.registers;
     return c.json(
       {
         meterId: result.meterId,
@@ -164,14 +182,18 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
         tz: result.tz,
         start: toRfc3339(result.start),
         end: toRfc3339(result.end),
-        buckets: result.buckets.map((b) => ({
+        buckets: result.buckets.map((b, i) => ({
           start: toRfc3339(b.start),
           end: toRfc3339(b.end),
           importWh: b.importWh,
           exportWh: b.exportWh,
           quality: b.quality,
+          ...(perRegister === undefined ? {} : { registers: perRegister.buckets[i] ?? {} }),
         })),
-        totals: result.totals,
+        totals:
+          perRegister === undefined
+            ? result.totals
+            : { ...result.totals, registers: perRegister.totals },
       },
       200,
     );

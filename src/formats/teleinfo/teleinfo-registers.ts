@@ -1,6 +1,6 @@
 import { registerWh } from '../decimal-units.js';
 import type { FormatRejection } from '../device-format.js';
-import { isObject, own, shown } from './json-payload.js';
+import { isObject, keysShown, own, shown } from '../shared/json-payload.js';
 
 /**
  * History-mode (pre-Linky and Linky in "historique") index registers, in Wh: base, off-peak/peak,
@@ -151,12 +151,9 @@ function noIndexDetail(frame: object): string {
   if (typeof state === 'string') {
     return `a teleinfo2mqtt status message (state ${shown(state)}), not a meter frame`;
   }
-  const labels = Object.keys(frame);
-  if (labels.length === 0) return 'an empty frame: no index label';
-  const listed = labels.slice(0, 12).map((l) => (l.length > 20 ? `${l.slice(0, 20)}…` : l));
-  const more = labels.length > listed.length ? `, … (${labels.length} labels)` : '';
+  if (Object.keys(frame).length === 0) return 'an empty frame: no index label';
   return (
     `no index label (${HISTORY_INDEXES[0]}, HCHC/HCHP, …, ${STANDARD_TOTAL}, EASFxx) in the ` +
-    `frame; labels: ${listed.join(', ')}${more}`
+    `frame; labels: ${keysShown(frame, 12)}`
   );
 }

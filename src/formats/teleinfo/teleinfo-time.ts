@@ -1,6 +1,6 @@
 import type { FormatRejection, TsSource } from '../device-format.js';
 import { EARLIEST_TRUSTED_TS, resolveLocalTime, type LocalFields } from '../local-time.js';
-import { isObject, own, shown } from './json-payload.js';
+import { isObject, own, shown } from '../shared/json-payload.js';
 
 /** When a frame was read, and whose clock says so; or why its time cannot be used. */
 export type FrameTime =

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { FormatResult } from '../device-format.js';
 import { HISTORY_INDEXES, STANDARD_SUPPLIER_INDEXES } from './teleinfo-registers.js';
@@ -261,7 +262,15 @@ describe('teleinfo topics', () => {
     expect(teleinfoFormat.checkTopic('/teleinfo')).toBeUndefined(); // before release 5
   });
 
-  it.each(['teleinfo/+', 'teleinfo/#', '$SYS/broker', '', 'a\u0000b'])('refuses %j', (topic) => {
+  it.each([
+    'teleinfo/+',
+    'teleinfo/#',
+    '$SYS/broker',
+    '',
+    'a\u0000b',
+    'a\u0007b',
+    'meters/linky-1',
+  ])('refuses %j', (topic) => {
     expect(teleinfoFormat.checkTopic(topic)).toMatch(/./);
   });
 
@@ -317,6 +326,22 @@ describe('teleinfo parse is total', () => {
       ),
       { seed, numRuns: 400 },
     );
+  });
+
+  it('rejects deep nesting under any label, never throws', () => {
+    // A rejection detail that serialised the value would overflow the stack.
+    const deep = nestedArray(100_000);
+    for (const payload of [
+      `{"BASE":${deep}}`,
+      `{"EAST":{"value":${deep}}}`,
+      `{"EAST":{"raw":${deep}}}`,
+      `{"BASE":{"value":1},"DATE":${deep}}`,
+      `{"EAST":{"value":1},"DATE":{"timestamp":${deep}}}`,
+      `{"EAST":{"value":1},"DATE":{"timestamp":{"date":${deep}}}}`,
+      `{"EAST":{"value":1},"DATE":{"raw":${deep}}}`,
+    ]) {
+      expect(rejection(parse(payload)).reason).toBe('invalid_schema');
+    }
   });
 
   it('ends random frames in readings or a rejection', () => {

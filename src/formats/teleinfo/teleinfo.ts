@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readingsOf, rejectWith, type DeviceFormat } from '../device-format.js';
-import { jsonObjectPayload, topicNameProblem } from './json-payload.js';
+import { jsonObjectPayload } from '../shared/json-payload.js';
+import { sourceTopicProblem } from '../topic-rules.js';
 import { frameRegisters } from './teleinfo-registers.js';
 import { frameTime } from './teleinfo-time.js';
 
@@ -33,7 +34,8 @@ export const teleinfoFormat: DeviceFormat<TeleinfoSource> = {
   name: 'teleinfo',
   sourceSchema: teleinfoSourceSchema,
   checkTopic: (topic) => {
-    const problem = topicNameProblem(topic);
+    // The bridge publishes wherever MQTT_BASE_TOPIC says: any topic a device may be bound to.
+    const problem = sourceTopicProblem(topic);
     return problem === undefined
       ? undefined
       : `${problem}: teleinfo2mqtt publishes on teleinfo/<meter id>`;
@@ -42,9 +44,9 @@ export const teleinfoFormat: DeviceFormat<TeleinfoSource> = {
   parse: ({ payload, meter, receivedAt }) => {
     const body = jsonObjectPayload(payload, 'a teleinfo2mqtt frame');
     if (!body.ok) return rejectWith(body.reason, body.detail);
-    const registers = frameRegisters(body.object);
+    const registers = frameRegisters(body.value);
     if (!registers.ok) return rejectWith(registers.reason, registers.detail);
-    const time = frameTime(body.object, meter.timezone, receivedAt);
+    const time = frameTime(body.value, meter.timezone, receivedAt);
     if (!time.ok) return rejectWith(time.reason, time.detail);
     return readingsOf([
       {

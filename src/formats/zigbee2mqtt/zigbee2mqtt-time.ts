@@ -1,7 +1,7 @@
 import { parseRfc3339 } from '../../shared/time.js';
 import type { FormatRejection, TsSource } from '../device-format.js';
 import { EARLIEST_TRUSTED_TS, resolveLocalTime } from '../local-time.js';
-import { shown } from './json-payload.js';
+import { shown } from '../shared/json-payload.js';
 
 /** When a state was seen, and whose clock says so; or why its time cannot be used. */
 export type SeenTime =

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { FormatResult } from '../device-format.js';
 import { zigbee2mqttFormat } from './zigbee2mqtt.js';
@@ -225,6 +226,7 @@ describe('zigbee2mqtt topics', () => {
     ['zigbee2mqtt/#', 'wildcard'],
     ['zigbee2mqtt/+/plug', 'wildcard'],
     ['$SYS/broker/uptime', '$'],
+    ['meters/plug-1', 'meters/'],
   ])('refuses %j', (topic, why) => {
     expect(zigbee2mqttFormat.checkTopic(topic)).toContain(why);
   });
@@ -272,6 +274,18 @@ describe('zigbee2mqtt parse is total', () => {
       ),
       { seed, numRuns: 400 },
     );
+  });
+
+  it('rejects deep nesting in any field, never throws', () => {
+    // A rejection detail that serialised the value would overflow the stack.
+    const deep = nestedArray(100_000);
+    for (const payload of [
+      `{"energy":${deep}}`,
+      `{"energy":1,"power":${deep}}`,
+      `{"energy":1,"last_seen":${deep}}`,
+    ]) {
+      expect(rejection(parse(payload)).reason).toBe('invalid_schema');
+    }
   });
 
   it('ends random plug states in readings or a rejection', () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { powerW, registerWh } from '../decimal-units.js';
 import { readingsOf, rejectWith, type DeviceFormat } from '../device-format.js';
-import { jsonObjectPayload, own, shown, topicNameProblem } from './json-payload.js';
+import { jsonObjectPayload, keysShown, own, shown } from '../shared/json-payload.js';
+import { sourceTopicProblem } from '../topic-rules.js';
 import { seenTime } from './zigbee2mqtt-time.js';
 
 /** zigbee2mqtt has no options besides `topic` and `login`: the base topic is the topic's first level. */
@@ -18,7 +19,7 @@ const COMMAND_LEVELS = new Set(['set', 'get']);
  * level (`zigbee2mqtt` unless `mqtt.base_topic` says otherwise).
  */
 function checkTopic(topic: string): string | undefined {
-  const problem = topicNameProblem(topic);
+  const problem = sourceTopicProblem(topic);
   if (problem !== undefined) return problem;
   const levels = topic.split('/');
   const [base, first] = levels;
@@ -62,15 +63,10 @@ export const zigbee2mqttFormat: DeviceFormat<Zigbee2mqttSource> = {
   parse: ({ payload, meter, receivedAt }) => {
     const body = jsonObjectPayload(payload, "zigbee2mqtt's json output");
     if (!body.ok) return rejectWith(body.reason, body.detail);
-    const state = body.object;
+    const state = body.value;
     const energy = own(state, 'energy');
     if (energy === undefined) {
-      const keys = Object.keys(state);
-      const listed = keys.slice(0, 8).map((k) => (k.length > 24 ? `${k.slice(0, 24)}…` : k));
-      return rejectWith(
-        'no_reading',
-        `a state without energy (keys: ${listed.join(', ') || 'none'}${keys.length > 8 ? ', …' : ''})`,
-      );
+      return rejectWith('no_reading', `a state without energy (keys: ${keysShown(state, 8)})`);
     }
     if (energy === null) {
       return rejectWith('no_reading', 'energy is null: the device has not reported its energy');

@@ -1,4 +1,5 @@
 import { powerW, whToWh } from '../decimal-units.js';
+import { isObject, own, shown, type JsonObject } from '../shared/json-payload.js';
 
 /** What one component's status gives: counters in integer Wh, power in W. */
 export interface ComponentEnergy {
@@ -14,8 +15,6 @@ export type ComponentResult =
       readonly reason: 'invalid_schema' | 'no_reading';
       readonly detail: string;
     };
-
-type Json = Record<string, unknown>;
 
 /** Where each component keeps its counters (Wh) and its power (W). */
 const LAYOUT = {
@@ -43,8 +42,8 @@ export function powerComponentOf(component: string): string | undefined {
  */
 export function componentEnergy(
   component: string,
-  status: Json,
-  powerStatus: Json | undefined,
+  status: JsonObject,
+  powerStatus: JsonObject | undefined,
 ): ComponentResult {
   const type = component.split(':')[0] as keyof typeof LAYOUT;
   const layout = LAYOUT[type];
@@ -65,7 +64,10 @@ export function componentEnergy(
   return { ok: true, energy: { importWh, exportWh, powerW: power } };
 }
 
-function emPower(component: string, em: Json | undefined): number | undefined | ComponentResult {
+function emPower(
+  component: string,
+  em: JsonObject | undefined,
+): number | undefined | ComponentResult {
   if (em === undefined) return undefined;
   const name = powerComponentOf(component)!;
   const key = name.startsWith('em1:') ? 'act_power' : 'total_act_power';
@@ -73,12 +75,11 @@ function emPower(component: string, em: Json | undefined): number | undefined | 
 }
 
 /** The value at `path`, undefined when any step is missing or null. */
-function field(obj: Json, path: readonly string[]): unknown {
+function field(obj: JsonObject, path: readonly string[]): unknown {
   let at: unknown = obj;
   for (const key of path) {
-    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(at, key)) return undefined;
-    at = (at as Json)[key];
+    if (!isObject(at)) return undefined;
+    at = own(at, key);
   }
   return at === null ? undefined : at;
 }
@@ -93,7 +94,7 @@ function counter(
     return {
       ok: false,
       reason: 'invalid_schema',
-      detail: `${component}.${path.join('.')}: ${describe(value)} is not a finite non-negative number of Wh`,
+      detail: `${component}.${path.join('.')}: ${shown(value)} is not a finite non-negative number of Wh`,
     };
   }
   return wh;
@@ -106,19 +107,10 @@ function watts(name: string, value: unknown): number | undefined | ComponentResu
     return {
       ok: false,
       reason: 'invalid_schema',
-      detail: `${name}: ${describe(value)} is not a finite number of W`,
+      detail: `${name}: ${shown(value)} is not a finite number of W`,
     };
   }
   return w;
-}
-
-/** A value for a detail line, without serializing it (an array may be nested 100,000 deep). */
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  if (typeof value === 'string')
-    return `the string "${value.slice(0, 24)}${value.length > 24 ? '…' : ''}"`;
-  return String(value);
 }
 
 const noReading = (detail: string): ComponentResult => ({

@@ -8,7 +8,7 @@ import {
 } from '../device-format.js';
 import { componentEnergy, powerComponentOf, type ComponentResult } from './component-reading.js';
 import { notificationTime } from './notification-time.js';
-import { isObject, own, parseJson, type JsonObject } from './shelly-json.js';
+import { isObject, jsonObjectPayload, own, type JsonObject } from '../shared/json-payload.js';
 import {
   checkShellyTopic,
   ENERGY_COMPONENT,
@@ -53,9 +53,8 @@ function parseShelly(input: FormatInput<ShellyGen2Source>): FormatResult {
       `${input.topic.slice(0, 120)} is not a topic that carries readings`,
     );
   }
-  const json = parseJson(input.payload);
-  if (!json.ok) return rejectWith('invalid_json', json.detail);
-  if (!isObject(json.value)) return rejectWith('invalid_schema', 'expected a JSON object');
+  const json = jsonObjectPayload(input.payload, 'an RPC notification or a component status');
+  if (!json.ok) return json;
   const wanted = input.meter.source.component;
 
   if (topic.kind === 'status') {

@@ -1,23 +1,14 @@
+import { isAbsent, own, shown, type JsonObject } from '../shared/json-payload.js';
+import { fail, ok, type Parsed } from '../shared/parsed.js';
 import type { SensorGroup } from './source.js';
-import {
-  energySumWh,
-  energyWh,
-  fail,
-  isAbsent,
-  ok,
-  own,
-  powerSumW,
-  shown,
-  type Counters,
-  type Parsed,
-} from './values.js';
+import { energySumWh, energyWh, powerSumW, type Counters } from './values.js';
 
 /**
  * Tasmota's own energy counter (`ENERGY`, kWh), as plugs and energy monitors send it. `Total` is
  * the plug's counter, `TotalStartTime` when it was last reset, `Power` the active power per channel
  * (added), `ExportActive` the energy fed back where the driver measures it (per phase, added).
  */
-export function energyCounters(energy: Record<string, unknown>): Parsed<Counters> {
+export function energyCounters(energy: JsonObject): Parsed<Counters> {
   const total = own(energy, 'Total');
   if (isAbsent(total)) return fail('no_reading', 'ENERGY has no Total');
   if (Array.isArray(total)) {
@@ -58,10 +49,7 @@ export function energyCounters(energy: Record<string, unknown>): Parsed<Counters
  * A sensor group named in `source` (a Smart Meter Interface script's values): the meter's own
  * import and export registers and its active power, under the keys the script gives them.
  */
-export function groupCounters(
-  group: Record<string, unknown>,
-  sensor: SensorGroup,
-): Parsed<Counters> {
+export function groupCounters(group: JsonObject, sensor: SensorGroup): Parsed<Counters> {
   const imported = own(group, sensor.importField);
   if (isAbsent(imported)) {
     return fail(

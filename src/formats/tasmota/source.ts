@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeZodIssues } from '../../shared/zod-issues.js';
-import { fail, isAbsent, isRecord, ok, type Parsed } from './values.js';
+import { isAbsent, isObject } from '../shared/json-payload.js';
+import { fail, ok, type Parsed } from '../shared/parsed.js';
 
 const key = z.string().min(1).max(64);
 
@@ -40,9 +41,9 @@ export interface SensorGroup {
  */
 export function resolveSource(source: unknown): Parsed<SensorGroup | undefined> {
   // topic and login belong to the binding, not to this format: tolerated should a caller pass them.
-  const { topic: _topic, login: _login, ...options } = isRecord(source) ? source : {};
+  const { topic: _topic, login: _login, ...options } = isObject(source) ? source : {};
   const parsed = tasmotaSourceSchema.safeParse(
-    isRecord(source) || isAbsent(source) ? options : source,
+    isObject(source) || isAbsent(source) ? options : source,
   );
   if (!parsed.success) {
     return fail('invalid_schema', `source options: ${describeZodIssues(parsed.error.issues)}`);

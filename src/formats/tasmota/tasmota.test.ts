@@ -308,6 +308,13 @@ describe('tasmota payloads that are not a SENSOR message', () => {
   it('rejects non-JSON, invalid UTF-8 and non-objects', () => {
     expect(rejection(parse('Online')).reason).toBe('invalid_json');
     expect(rejection(parse(Buffer.from([0xff, 0xfe, 0x7b]))).reason).toBe('invalid_json');
+    // Not UTF-8 inside a string: decoding it with replacement characters would read bytes the device
+    // never sent, as the other JSON formats refuse to.
+    const latin1 = Buffer.from('{"DeviceName":"Caf\u00e9","ENERGY":{"Total":1}}', 'latin1');
+    expect(rejection(parse(latin1))).toEqual({
+      reason: 'invalid_json',
+      detail: 'payload is not UTF-8',
+    });
     expect(rejection(parse('[{"ENERGY":{"Total":1}}]')).reason).toBe('invalid_schema');
     expect(rejection(parse('null')).reason).toBe('invalid_schema');
   });

@@ -1,6 +1,5 @@
 import {
   readingsOf,
-  rejectWith,
   type DeviceFormat,
   type FormatInput,
   type FormatResult,
@@ -15,7 +14,17 @@ import {
 import { ticCounters } from './tic.js';
 import { readingTime } from './time.js';
 import { checkTasmotaTopic, tasmotaDeviceTopics } from './topic.js';
-import { fail, isAbsent, isRecord, own, shown, type Counters, type Parsed } from './values.js';
+import {
+  isAbsent,
+  isObject,
+  jsonObjectPayload,
+  keysShown,
+  own,
+  shown,
+  type JsonObject,
+} from '../shared/json-payload.js';
+import { fail, type Parsed } from '../shared/parsed.js';
+import type { Counters } from './values.js';
 
 export type { TasmotaSource } from './source.js';
 
@@ -25,14 +34,11 @@ export type { TasmotaSource } from './source.js';
  * Tasmota's `ENERGY` counter. A message is read from one source only, never a mix: a plug's
  * software counter and a meter's index are different registers.
  */
-function countersOf(
-  body: Record<string, unknown>,
-  sensor: SensorGroup | undefined,
-): Parsed<Counters> {
+function countersOf(body: JsonObject, sensor: SensorGroup | undefined): Parsed<Counters> {
   const tic = own(body, 'TIC');
   if (tic !== undefined) {
     if (tic === null) return fail('no_reading', 'TIC is null');
-    if (!isRecord(tic)) return fail('invalid_schema', `TIC must be an object, got ${shown(tic)}`);
+    if (!isObject(tic)) return fail('invalid_schema', `TIC must be an object, got ${shown(tic)}`);
     return ticCounters(tic);
   }
   if (sensor !== undefined) {
@@ -43,7 +49,7 @@ function countersOf(
         `no ${shown(sensor.name)} group (source.sensor) in this message: ${keysOf(body)}`,
       );
     }
-    if (!isRecord(group)) {
+    if (!isObject(group)) {
       return fail('invalid_schema', `${sensor.name} must be an object, got ${shown(group)}`);
     }
     return groupCounters(group, sensor);
@@ -53,37 +59,22 @@ function countersOf(
   if (energy === undefined) {
     return fail('no_reading', `no TIC or ENERGY object (nor source.sensor set): ${keysOf(body)}`);
   }
-  if (!isRecord(energy))
+  if (!isObject(energy))
     return fail('invalid_schema', `ENERGY must be an object, got ${shown(energy)}`);
   return energyCounters(energy);
 }
 
 /** What a message without registers did carry, for the rejection detail. */
-function keysOf(body: Record<string, unknown>): string {
-  const keys = Object.keys(body);
-  if (keys.length === 0) return 'an empty object';
-  const listed = keys.slice(0, 6).map((k) => JSON.stringify(k.slice(0, 24)));
-  return `keys ${listed.join(', ')}${keys.length > 6 ? ', ...' : ''}`;
-}
+const keysOf = (body: JsonObject): string => `keys ${keysShown(body, 6)}`;
 
 function parse({ payload, meter, receivedAt }: FormatInput<TasmotaSource>): FormatResult {
   const sensor = resolveSource(meter.source);
   if (!sensor.ok) return sensor;
-  let body: unknown;
-  try {
-    body = JSON.parse(payload.toString('utf8'));
-  } catch (e) {
-    return rejectWith('invalid_json', `payload is not JSON: ${(e as Error).message}`);
-  }
-  if (!isRecord(body)) {
-    return rejectWith(
-      'invalid_schema',
-      `a Tasmota SENSOR message is a JSON object, got ${shown(body)}`,
-    );
-  }
-  const counters = countersOf(body, sensor.value);
+  const body = jsonObjectPayload(payload, 'a Tasmota SENSOR message');
+  if (!body.ok) return body;
+  const counters = countersOf(body.value, sensor.value);
   if (!counters.ok) return counters;
-  const time = readingTime(body, meter.timezone, receivedAt);
+  const time = readingTime(body.value, meter.timezone, receivedAt);
   if (!time.ok) return time;
   return readingsOf([{ ...time.value, ...counters.value }]);
 }

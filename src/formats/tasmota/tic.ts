@@ -1,4 +1,6 @@
-import { energyWh, fail, isAbsent, ok, own, shown, type Counters, type Parsed } from './values.js';
+import { isAbsent, own, shown, type JsonObject } from '../shared/json-payload.js';
+import { fail, ok, type Parsed } from '../shared/parsed.js';
+import { energyWh, type Counters } from './values.js';
 
 /**
  * Teleinfo (French Linky and older meters) as Tasmota's driver passes it on in its `TIC` object:
@@ -30,11 +32,11 @@ const PARTIAL =
  * contract in OPTARIF are the registers and importWh is their sum. Apparent power (PAPP, SINSTS, in
  * VA) is not active power and is not read.
  */
-export function ticCounters(tic: Record<string, unknown>): Parsed<Counters> {
+export function ticCounters(tic: JsonObject): Parsed<Counters> {
   return isAbsent(own(tic, 'EAST')) ? historique(tic) : standard(tic);
 }
 
-function standard(tic: Record<string, unknown>): Parsed<Counters> {
+function standard(tic: JsonObject): Parsed<Counters> {
   const east = energyWh(own(tic, 'EAST'), 'TIC.EAST', 'Wh');
   if (!east.ok) return east;
   const registers: Record<string, number> = {};
@@ -59,7 +61,7 @@ function standard(tic: Record<string, unknown>): Parsed<Counters> {
   return ok({ importWh: east.value, exportWh, registers: complete ? registers : undefined });
 }
 
-function historique(tic: Record<string, unknown>): Parsed<Counters> {
+function historique(tic: JsonObject): Parsed<Counters> {
   const present = HISTORIQUE_INDEXES.filter((l) => !isAbsent(own(tic, l)));
   const optarif = own(tic, 'OPTARIF');
   let labels: readonly string[];

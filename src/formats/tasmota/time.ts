@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { parseRfc3339 } from '../../shared/time.js';
 import type { TsSource } from '../device-format.js';
 import { EARLIEST_TRUSTED_TS, resolveLocalTime } from '../local-time.js';
-import { fail, isAbsent, ok, own, shown, type Parsed } from './values.js';
+import { isAbsent, own, shown, type JsonObject } from '../shared/json-payload.js';
+import { fail, ok, type Parsed } from '../shared/parsed.js';
 
 export interface ReadingTime {
   readonly ts: number;
@@ -23,7 +24,7 @@ const MAX_EPOCH_S = 8.64e12;
  * skipped hour: invalid_local_time.
  */
 export function readingTime(
-  body: Record<string, unknown>,
+  body: JsonObject,
   zone: string,
   receivedAt: number,
 ): Parsed<ReadingTime> {

@@ -1,19 +1,7 @@
 import { Decimal } from 'decimal.js';
-import type { RejectionReason } from '../../ingest/rejection.js';
 import { decimalText, registerWh } from '../decimal-units.js';
-import type { FormatRejection } from '../device-format.js';
-
-/** A step of parsing: its value, or the rejection that ends the message. */
-export type Parsed<T> =
-  { readonly ok: true; readonly value: T } | ({ readonly ok: false } & FormatRejection);
-
-export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-
-export const fail = (reason: RejectionReason, detail: string): Parsed<never> => ({
-  ok: false,
-  reason,
-  detail,
-});
+import { shown } from '../shared/json-payload.js';
+import { fail, ok, type Parsed } from '../shared/parsed.js';
 
 /** What one Tasmota source (TIC, a sensor group, ENERGY) contributes to a reading. */
 export interface Counters {
@@ -24,37 +12,8 @@ export interface Counters {
   readonly counterStart?: string | undefined;
 }
 
-/** A JSON object (not an array, not null): the only shape a Tasmota message or group has. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A key's value only when the object itself holds it: names from the payload or from `source`
- * (`__proto__`, `constructor`) never reach Object.prototype.
- */
-export function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
-
-/** Absent and JSON null both mean "not sent". */
-export const isAbsent = (value: unknown): value is undefined | null =>
-  value === undefined || value === null;
-
-/**
- * A short, safe description of a value for a rejection detail: never serialises a nested value
- * (a deep array would overflow the stack of JSON.stringify).
- */
 // Half away from zero with room for every digit a device sends, as in decimal-units.ts.
 const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-
-export function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return `an ${typeof value}`;
-}
 
 /** Phases or channels a Tasmota energy array may carry (ESP32 builds go up to 8). */
 export const MAX_CHANNELS = 8;

@@ -271,3 +271,79 @@ describe.each(modes)('device formats end to end: $name', ({ external, prefix }) 
     expect(await store.latest(other.meterId)).toEqual(before);
   });
 });
+
+describe.skipIf(influxUrl === '')(
+  'a bound device topic across an ingest restart (Mosquitto)',
+  () => {
+    const tmp = tempDir('wl-formats-restart-');
+    const ledgerUrl = `sqlite:${path.join(tmp.dir, 'ledger.db')}`;
+    const db = `formats_restart_${process.pid}`;
+    const plug = cases('rst-').find((c) => c.format === 'zigbee2mqtt')!;
+    let broker: MosquittoHandle;
+    let store: ReadingStore;
+    const start = () =>
+      startInstance({
+        DATABASE_URL: ledgerUrl,
+        MQTT_URL: broker.url,
+        MQTT_CLIENT_ID: 'formats-restart-ingest',
+        MQTT_PROTOCOL_VERSION: '5',
+        INFLUX_URL: influxUrl,
+        INFLUX_DB: db,
+      });
+
+    beforeAll(async () => {
+      await bindMeters(ledgerUrl, [plug]);
+      broker = await startMosquitto();
+      store = createReadingStore({ influxUrl, influxDb: db, sqlitePath: '' });
+      await store.init();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await broker?.dispose();
+      tmp.cleanup();
+    });
+
+    it('keeps the subscription in the session: what the device sent while ingest was down is stored', async () => {
+      const payload = readFileSync(path.join(FIXTURES, plug.fixture));
+      // A second state of the plug, a quarter hour and 0.02 kWh later: the fixture with its
+      // energy and last_seen moved on.
+      const later = JSON.parse(payload.toString('utf8')) as { energy: number; last_seen: string };
+      const laterPayload = Buffer.from(
+        JSON.stringify({
+          ...later,
+          energy: 5.65,
+          last_seen: new Date(Date.parse(later.last_seen) + 900_000).toISOString(),
+        }),
+      );
+      const device = () =>
+        mqtt.connectAsync(broker.url, { reconnectPeriod: 0, protocolVersion: 5 });
+      const first = await start();
+      // Stored once: the subscription to the bound topic is in place (and in the session).
+      const live = await device();
+      await live.publishAsync(plug.topic, payload, { qos: 1 });
+      await live.endAsync();
+      await waitFor(
+        'the reading sent while ingest runs',
+        async () =>
+          (await store.latest(plug.meterId))?.importWh === expected(plug, payload).importWh,
+        { timeoutMs: 30_000 },
+      );
+      await first.stop();
+      // Mosquitto without auth here: this test is about the session, the ACL has its own.
+      const offline = await device();
+      await offline.publishAsync(plug.topic, laterPayload, { qos: 1 });
+      await offline.endAsync();
+      const want = expected(plug, laterPayload);
+      const second = await start();
+      try {
+        await waitFor(
+          'the reading sent while ingest was down',
+          async () => (await store.latest(plug.meterId))?.importWh === want.importWh,
+          { timeoutMs: 30_000 },
+        );
+      } finally {
+        await second.stop();
+      }
+    }, 120_000);
+  },
+);

@@ -245,8 +245,13 @@ describe('dsmr-p1 time', () => {
     ['the repeated hour without a flag', '251026023000'],
     ['an unset clock in 1970', '700101010000W'],
     ['a time before 2000-01-01Z', '000101000000W'], // 1999-12-31T23:00Z in Amsterdam
-  ])('uses the receive time for %s', (_kind, tst) => {
-    expect(at(tst)).toMatchObject({ ok: true, readings: [{ ts: RECEIVED, tsSource: 'received' }] });
+    // New York skipped 02:00-03:00 on 26 April 1970, which a clock never set says nothing about.
+    ['an unset clock inside a skipped hour of 1970', '700426023000', 'America/New_York'],
+  ])('uses the receive time for %s', (_kind, tst, zone?: string) => {
+    expect(at(tst, zone)).toMatchObject({
+      ok: true,
+      readings: [{ ts: RECEIVED, tsSource: 'received' }],
+    });
   });
 
   it('uses the receive time when there is no clock line', () => {

@@ -58,11 +58,10 @@ function parseTelegram(input: FormatInput<DsmrP1Source>): FormatResult {
   if (!power.ok) return rejectWith('invalid_schema', power.detail);
 
   const when = telegramTime(time, input.meter.timezone, input.receivedAt);
-  if (!when.ok) return rejectWith(when.reason, when.detail);
+  if (!when.ok) return when;
 
   const reading: DeviceReading = {
-    ts: when.ts,
-    tsSource: when.tsSource,
+    ...when.value,
     importWh,
     exportWh,
     powerW: power.value,

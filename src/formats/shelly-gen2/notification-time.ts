@@ -1,10 +1,7 @@
 import { scaledInteger } from '../decimal-units.js';
-import type { TsSource } from '../device-format.js';
-import { EARLIEST_TRUSTED_TS } from '../local-time.js';
-
-export type NotificationTime =
-  | { readonly ok: true; readonly ts: number; readonly tsSource: TsSource }
-  | { readonly ok: false; readonly detail: string };
+import { isAbsent } from '../shared/json-payload.js';
+import { fail, type Parsed } from '../shared/parsed.js';
+import { instantTime, receivedTime, type ReadingTime } from '../shared/reading-time.js';
 
 /**
  * The reading's time from a notification's `params.ts`: Unix seconds (UTC) with a fraction, to epoch
@@ -12,13 +9,10 @@ export type NotificationTime =
  * not set yet sends its uptime (`"ts": 1.61`): like a missing `ts`, anything before 2000 takes the
  * receive time.
  */
-export function notificationTime(ts: unknown, receivedAt: number): NotificationTime {
-  if (ts === undefined || ts === null) return { ok: true, ts: receivedAt, tsSource: 'received' };
+export function notificationTime(ts: unknown, receivedAt: number): Parsed<ReadingTime> {
+  if (isAbsent(ts)) return receivedTime(receivedAt);
   const ms = typeof ts === 'number' ? scaledInteger(ts, 3) : undefined;
-  if (ms === undefined) {
-    return { ok: false, detail: 'params.ts: expected Unix seconds as a number' };
-  }
-  return ms < EARLIEST_TRUSTED_TS
-    ? { ok: true, ts: receivedAt, tsSource: 'received' }
-    : { ok: true, ts: ms, tsSource: 'meter' };
+  if (ms === undefined)
+    return fail('invalid_schema', 'params.ts: expected Unix seconds as a number');
+  return instantTime(ms, receivedAt);
 }

@@ -7,6 +7,7 @@ import {
   type FormatResult,
 } from '../device-format.js';
 import { componentEnergy, powerComponentOf, type ComponentResult } from './component-reading.js';
+import type { ReadingTime } from '../shared/reading-time.js';
 import { notificationTime } from './notification-time.js';
 import { isObject, jsonObjectPayload, own, type JsonObject } from '../shared/json-payload.js';
 import {
@@ -71,7 +72,7 @@ function parseShelly(input: FormatInput<ShellyGen2Source>): FormatResult {
       );
     }
     const energy = componentEnergy(topic.component, json.value, undefined);
-    return toResult(energy, input.receivedAt, 'received');
+    return toResult(energy, { ts: input.receivedAt, tsSource: 'received' });
   }
   return parseNotification(json.value, wanted, input.receivedAt);
 }
@@ -113,15 +114,11 @@ function parseNotification(
   const energy = componentEnergy(component, status, powerStatus ?? undefined);
   if (!energy.ok) return rejectWith(energy.reason, energy.detail);
   const time = notificationTime(own(params, 'ts'), receivedAt);
-  if (!time.ok) return rejectWith('invalid_schema', time.detail);
-  return toResult(energy, time.ts, time.tsSource);
+  if (!time.ok) return time;
+  return toResult(energy, time.value);
 }
 
-function toResult(
-  energy: ComponentResult,
-  ts: number,
-  tsSource: 'meter' | 'received',
-): FormatResult {
+function toResult(energy: ComponentResult, time: ReadingTime): FormatResult {
   if (!energy.ok) return rejectWith(energy.reason, energy.detail);
-  return readingsOf([{ ts, tsSource, ...energy.energy }]);
+  return readingsOf([{ ...time, ...energy.energy }]);
 }

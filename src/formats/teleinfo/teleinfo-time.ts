@@ -1,11 +1,13 @@
-import type { FormatRejection, TsSource } from '../device-format.js';
-import { EARLIEST_TRUSTED_TS, resolveLocalTime, type LocalFields } from '../local-time.js';
-import { isObject, own, shown } from '../shared/json-payload.js';
-
-/** When a frame was read, and whose clock says so; or why its time cannot be used. */
-export type FrameTime =
-  | { readonly ok: true; readonly ts: number; readonly tsSource: TsSource }
-  | ({ readonly ok: false } & FormatRejection);
+import type { LocalFields } from '../local-time.js';
+import { isAbsent, isObject, own, shown, type JsonObject } from '../shared/json-payload.js';
+import { fail, type Parsed } from '../shared/parsed.js';
+import {
+  dateTimeNumbers,
+  localTime,
+  millisecondsOf,
+  receivedTime,
+  type ReadingTime,
+} from '../shared/reading-time.js';
 
 /**
  * teleinfo2mqtt turns the meter's horodate `H250307134349` into `{dst: "winter", date:
@@ -26,32 +28,19 @@ const HORODATE = /^([EeHh ])(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
  * time, and a DATE from a clock the meter itself flags as degraded is not trusted: both take
  * `receivedAt`. A DATE inside the hour skipped in spring is `invalid_local_time`.
  */
-export function frameTime(frame: object, zone: string, receivedAt: number): FrameTime {
-  const received: FrameTime = { ok: true, ts: receivedAt, tsSource: 'received' };
+export function frameTime(
+  frame: JsonObject,
+  zone: string,
+  receivedAt: number,
+): Parsed<ReadingTime> {
   const date = own(frame, 'DATE');
-  if (date === undefined || date === null) return received;
+  if (isAbsent(date)) return receivedTime(receivedAt);
   if (!isObject(date)) return invalidDate(`DATE must be an object {raw, value, timestamp}`);
   const parsed = parseDate(date);
   if ('problem' in parsed) return invalidDate(parsed.problem);
-  if (parsed.fields === undefined) return received;
+  if (parsed.fields === undefined) return receivedTime(receivedAt);
   const { fields, dst } = parsed;
-  const res = resolveLocalTime(fields, zone, dst);
-  const text = wallText(fields);
-  switch (res.kind) {
-    case 'instant':
-      return res.ts < EARLIEST_TRUSTED_TS ? received : { ok: true, ts: res.ts, tsSource: 'meter' };
-    case 'ambiguous':
-      // No season flag: either instant of the repeated hour could be meant.
-      return received;
-    case 'gap':
-      return {
-        ok: false,
-        reason: 'invalid_local_time',
-        detail: `DATE ${text} falls in the hour skipped when clocks go forward in ${zone}`,
-      };
-    case 'invalid':
-      return invalidDate(`DATE ${text} is not a calendar time in ${zone}`);
-  }
+  return localTime(fields, { zone, receivedAt, dst, label: `DATE ${wallText(fields)}` });
 }
 
 type ParsedDate =
@@ -59,9 +48,9 @@ type ParsedDate =
   | { readonly fields: LocalFields; readonly dst: boolean | undefined }
   | { readonly problem: string };
 
-function parseDate(date: Readonly<Record<string, unknown>>): ParsedDate {
+function parseDate(date: JsonObject): ParsedDate {
   const timestamp = own(date, 'timestamp');
-  if (timestamp !== undefined && timestamp !== null) {
+  if (!isAbsent(timestamp)) {
     if (!isObject(timestamp)) {
       return { problem: `DATE.timestamp must be an object {date, dst}, got ${shown(timestamp)}` };
     }
@@ -71,20 +60,19 @@ function parseDate(date: Readonly<Record<string, unknown>>): ParsedDate {
       return { problem: `DATE.timestamp.date must be YYYY-MM-DDThh:mm:ss, got ${shown(text)}` };
     }
     const flag = own(timestamp, 'dst');
-    if (flag !== undefined && flag !== null && flag !== 'summer' && flag !== 'winter') {
+    if (!isAbsent(flag) && flag !== 'summer' && flag !== 'winter') {
       return { problem: `DATE.timestamp.dst must be "summer" or "winter", got ${shown(flag)}` };
     }
-    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as Six;
-    const millisecond = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
+    const [year, month, day, hour, minute, second] = dateTimeNumbers(m);
     return {
-      fields: { year, month, day, hour, minute, second, millisecond },
+      fields: { year, month, day, hour, minute, second, millisecond: millisecondsOf(m[7]) },
       dst: flag === 'summer' ? true : flag === 'winter' ? false : undefined,
     };
   }
   // No parsed timestamp: a bridge that forwards the horodate itself in `raw` or `value`.
   for (const key of ['raw', 'value']) {
     const value = own(date, key);
-    if (value === undefined || value === null || value === '') continue;
+    if (isAbsent(value) || value === '') continue;
     const m = typeof value === 'string' ? HORODATE.exec(value) : null;
     if (m === null) {
       return { problem: `DATE.${key} must be a horodate SAAMMJJhhmmss, got ${shown(value)}` };
@@ -92,7 +80,7 @@ function parseDate(date: Readonly<Record<string, unknown>>): ParsedDate {
     const season = m[1]!;
     // Lower case: the meter says its own clock is not synchronised.
     if (season === 'e' || season === 'h') return {};
-    const [yy, month, day, hour, minute, second] = m.slice(2, 8).map(Number) as Six;
+    const [yy, month, day, hour, minute, second] = dateTimeNumbers(m, 2);
     return {
       fields: { year: 2000 + yy, month, day, hour, minute, second },
       dst: season === 'E' ? true : season === 'H' ? false : undefined,
@@ -101,13 +89,7 @@ function parseDate(date: Readonly<Record<string, unknown>>): ParsedDate {
   return {};
 }
 
-type Six = [number, number, number, number, number, number];
-
-const invalidDate = (detail: string): FrameTime => ({
-  ok: false,
-  reason: 'invalid_schema',
-  detail,
-});
+const invalidDate = (detail: string): Parsed<never> => fail('invalid_schema', detail);
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 

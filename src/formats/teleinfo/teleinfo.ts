@@ -47,11 +47,10 @@ export const teleinfoFormat: DeviceFormat<TeleinfoSource> = {
     const registers = frameRegisters(body.value);
     if (!registers.ok) return rejectWith(registers.reason, registers.detail);
     const time = frameTime(body.value, meter.timezone, receivedAt);
-    if (!time.ok) return rejectWith(time.reason, time.detail);
+    if (!time.ok) return time;
     return readingsOf([
       {
-        ts: time.ts,
-        tsSource: time.tsSource,
+        ...time.value,
         importWh: registers.importWh,
         exportWh: registers.exportWh,
         // EAST alone (no supplier register in the frame) leaves nothing to split it by.

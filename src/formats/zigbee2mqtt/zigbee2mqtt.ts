@@ -87,7 +87,7 @@ export const zigbee2mqttFormat: DeviceFormat<Zigbee2mqttSource> = {
       );
     }
     const time = seenTime(own(state, 'last_seen'), meter.timezone, receivedAt);
-    if (!time.ok) return rejectWith(time.reason, time.detail);
-    return readingsOf([{ ts: time.ts, tsSource: time.tsSource, importWh, powerW: w }]);
+    if (!time.ok) return time;
+    return readingsOf([{ ...time.value, importWh, powerW: w }]);
   },
 };

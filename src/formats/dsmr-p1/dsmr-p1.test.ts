@@ -289,6 +289,7 @@ describe('dsmr-p1 binding', () => {
     'dsmr/#',
     '$SYS/raw',
     'dsmr//raw',
+    'dsmr/r\u0007w',
     'meters/p1-1/readings',
     'dsmr/json',
     'dsmr/reading/timestamp',

@@ -1,3 +1,5 @@
+import { sourceTopicProblem } from '../topic-rules.js';
+
 /** dsmr-reader's default topic for raw telegrams (Configuration > MQTT > raw telegram). */
 export const DSMR_READER_RAW_TOPIC = 'dsmr/raw';
 
@@ -6,19 +8,15 @@ const PARSED_TOPICS = /^dsmr\/(json|reading\/.*)$/;
 
 /**
  * Why a topic cannot carry raw P1 telegrams, or undefined. A bridge may publish anywhere, so any
- * plain topic will do, except: wildcards, empty levels and `$` topics (not a topic a device
- * publishes on), wattledger's own `meters/` tree (the device's rights cover the topic's whole
- * first level, which would include other meters' readings topics), and dsmr-reader's parsed-value
- * topics.
+ * topic that may be bound will do (among the rules of every bound topic: not in wattledger's own
+ * `meters/` tree, since the device's rights cover the topic's whole first level, which would
+ * include other meters' readings topics), except one with an empty level and dsmr-reader's
+ * parsed-value topics.
  */
 export function checkDsmrTopic(topic: string): string | undefined {
-  if (topic.length === 0 || topic.length > 512) return 'a topic has 1 to 512 characters';
-  if (topic.includes('+') || topic.includes('#') || topic.includes('\0'))
-    return 'a device publishes on a topic without wildcards';
-  if (topic.startsWith('$')) return 'topics starting with $ are the broker’s own';
-  const levels = topic.split('/');
-  if (levels.some((l) => l === '')) return 'the topic has an empty level';
-  if (levels[0] === 'meters') return 'the meters/ tree holds wattledger’s own readings topics';
+  const problem = sourceTopicProblem(topic);
+  if (problem !== undefined) return problem;
+  if (topic.split('/').some((l) => l === '')) return 'the topic has an empty level';
   if (PARSED_TOPICS.test(topic)) {
     return `${topic} carries dsmr-reader's parsed values; bind the raw telegram topic (default ${DSMR_READER_RAW_TOPIC})`;
   }

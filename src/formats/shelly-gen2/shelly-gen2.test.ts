@@ -251,6 +251,7 @@ describe('shelly-gen2 binding', () => {
     'meters/x/events/rpc',
     '$SYS/events/rpc',
     'a//events/rpc',
+    'a\u0007b/events/rpc',
   ])('refuses %s', (topic) => {
     expect(shellyGen2Format.checkTopic(topic)).toEqual(expect.any(String));
   });

@@ -1,3 +1,5 @@
+import { sourceTopicProblem } from '../topic-rules.js';
+
 /** The components whose status carries an energy counter this format reads. */
 export const ENERGY_COMPONENT = /^(switch|pm1|emdata|em1data):(\d{1,3})$/;
 
@@ -25,19 +27,15 @@ export function readShellyTopic(topic: string): ShellyTopic | undefined {
 }
 
 /**
- * Why a topic cannot carry a Shelly's readings, or undefined. Besides the topic's shape: no
- * wildcards, empty levels or `$` topics, and no prefix inside wattledger's own `meters/` tree (the
- * device may publish anywhere below its prefix, which there would reach other meters' readings
- * topics).
+ * Why a topic cannot carry a Shelly's readings, or undefined. Besides the rules of every bound topic
+ * (among them: no prefix inside wattledger's own `meters/` tree, where the device, which may
+ * publish anywhere below its prefix, would reach other meters' readings topics): no empty level,
+ * and the topic's shape.
  */
 export function checkShellyTopic(topic: string): string | undefined {
-  if (topic.length === 0 || topic.length > 512) return 'a topic has 1 to 512 characters';
-  if (topic.includes('+') || topic.includes('#') || topic.includes('\0')) {
-    return 'a device publishes on a topic without wildcards';
-  }
-  if (topic.startsWith('$')) return 'topics starting with $ are the broker’s own';
+  const problem = sourceTopicProblem(topic);
+  if (problem !== undefined) return problem;
   if (topic.split('/').some((l) => l === '')) return 'the topic has an empty level';
-  if (topic.split('/')[0] === 'meters') return 'the meters/ tree holds wattledger’s own topics';
   const t = readShellyTopic(topic);
   if (t === undefined) {
     return 'a Shelly publishes readings on <prefix>/events/rpc or <prefix>/status/<component:id>';

@@ -92,6 +92,10 @@ describe('tasmota topics', () => {
       'tele/tasmota/sensor',
       'Tele/tasmota/SENSOR',
       'tele/a\u0000b/SENSOR',
+      'tele/a\u0007b/SENSOR',
+      '$SYS/tele/tasmota/SENSOR',
+      'meters/tele/tasmota/SENSOR', // its trees would reach meters/#: wattledger's own topics
+      `tele/${'x'.repeat(512)}/SENSOR`,
     ]) {
       expect(checkTopic(topic), topic).toEqual(expect.any(String));
       expect(deviceTopics(topic), topic).toEqual([]);

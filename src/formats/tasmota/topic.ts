@@ -1,3 +1,5 @@
+import { sourceTopicProblem } from '../topic-rules.js';
+
 /**
  * Tasmota builds every topic from its FullTopic, `%prefix%/%topic%/` by default: `<before>/%prefix%/
  * <after>/` with a prefix of `cmnd`, `stat` or `tele`. Readings come on `<before>/tele/<after>/SENSOR`
@@ -12,9 +14,8 @@ interface TasmotaTopic {
 const PREFIXES = ['tele', 'stat', 'cmnd'] as const;
 
 function splitTopic(topic: string): TasmotaTopic | string {
-  if (/[+#]/.test(topic) || topic.includes('\u0000')) {
-    return 'a Tasmota topic has no wildcard (+, #) and no NUL';
-  }
+  const problem = sourceTopicProblem(topic);
+  if (problem !== undefined) return problem;
   const levels = topic.split('/');
   if (levels.some((l) => l.length === 0)) return 'a Tasmota topic has no empty level';
   if (levels[levels.length - 1] !== 'SENSOR') {

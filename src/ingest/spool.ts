@@ -79,11 +79,11 @@ interface RejectionRow {
   received_at: number;
 }
 
-type ReadingExtra = Pick<Reading, 'tsSource' | 'registers'>;
+type ReadingExtra = Pick<Reading, 'tsSource' | 'registers' | 'source'>;
 
 function extraOf(r: Reading): string | null {
-  if (r.tsSource === undefined && r.registers === undefined) return null;
-  const extra: ReadingExtra = { tsSource: r.tsSource, registers: r.registers };
+  if (r.tsSource === undefined && r.registers === undefined && r.source === undefined) return null;
+  const extra: ReadingExtra = { tsSource: r.tsSource, registers: r.registers, source: r.source };
   return JSON.stringify(extra);
 }
 
@@ -110,8 +110,8 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
       detail TEXT NOT NULL, meter_id TEXT, topic TEXT NOT NULL, payload TEXT NOT NULL, payload_bytes INTEGER NOT NULL,
       received_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
-  // Device formats' time source and registers, as JSON; null for a plain reading. Spools written
-  // before device formats existed get the column on open.
+  // Device formats' time source and registers, and who took a reading a person entered, as JSON;
+  // null for a plain reading. Spools written before device formats existed get the column on open.
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(reading)').all();
   if (!columns.some((c) => c.name === 'extra'))
     db.exec('ALTER TABLE reading ADD COLUMN extra TEXT');

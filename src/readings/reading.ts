@@ -22,6 +22,12 @@ export interface Reading {
    * sum is `importWh`.
    */
   readonly registers?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Who took the reading when it was not the meter itself: `customer` (a self-read the customer
+   * entered) or `staff` (a reading or correction entered by staff); absent means the meter sent it.
+   * Kept so consumption quality and invoices can say what a value rests on.
+   */
+  readonly source?: 'customer' | 'staff' | undefined;
 }
 
 /**
@@ -33,6 +39,10 @@ export const REGISTER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 /** Where a reading's time came from, as the API shows it. */
 export const tsSourceOf = (r: Pick<Reading, 'tsSource'>): 'meter' | 'received' =>
   r.tsSource ?? 'meter';
+
+/** Who took a reading, as the API shows it. */
+export const readingSourceOf = (r: Pick<Reading, 'source'>): 'meter' | 'customer' | 'staff' =>
+  r.source ?? 'meter';
 
 /** Two register maps hold the same counters (both absent counts as the same). */
 export function sameRegisters(

@@ -20,7 +20,7 @@ export const WRITE_CHUNK = 5000;
  */
 export const WINDOW_CHUNK = 300;
 
-const FIELDS = `import_wh, export_wh, power_w, received_at, ts_source, /^${REGISTER_FIELD_PREFIX}/`;
+const FIELDS = `import_wh, export_wh, power_w, received_at, ts_source, source, /^${REGISTER_FIELD_PREFIX}/`;
 const REGISTER_FIELDS = 'import_wh, export_wh';
 
 function select(
@@ -57,6 +57,7 @@ function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
     return typeof v === 'number' ? v : undefined;
   };
   const iSource = col('ts_source');
+  const iTaken = col('source');
   const registerColumns = series.columns.flatMap((name, i) =>
     name.startsWith(REGISTER_FIELD_PREFIX)
       ? [[name.slice(REGISTER_FIELD_PREFIX.length), i] as const]
@@ -77,10 +78,16 @@ function seriesReadings(meterId: string, series: InfluxSeries): Reading[] {
       powerW: num(row, iPower),
       receivedAt: num(row, iRecv) ?? ts,
       ...(iSource >= 0 && row[iSource] === 'received' ? { tsSource: 'received' as const } : {}),
+      ...takenBy(iTaken < 0 ? undefined : row[iTaken]),
       ...registersOf(row, registerColumns),
     });
   }
   return out;
+}
+
+/** Who took a row's reading when a person did (a point without the field is the meter's). */
+function takenBy(v: unknown): Pick<Reading, 'source'> {
+  return v === 'customer' || v === 'staff' ? { source: v } : {};
 }
 
 /** The registers a row holds, if any (columns of other meters' registers answer null). */

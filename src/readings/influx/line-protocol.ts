@@ -55,6 +55,7 @@ export function encodeReading(r: Reading): string {
   if (r.powerW !== undefined) fields.push(floatField('power_w', r.powerW));
   fields.push(intField('received_at', r.receivedAt));
   if (r.tsSource !== undefined) fields.push(`ts_source="${r.tsSource}"`);
+  if (r.source !== undefined) fields.push(`source="${r.source}"`);
   for (const [name, wh] of Object.entries(r.registers ?? {})) {
     if (!REGISTER_NAME_RE.test(name))
       throw new TypeError(`line protocol: register name ${JSON.stringify(name)} is not allowed`);

@@ -21,6 +21,8 @@ interface Row {
   readonly ts_source: string | null;
   /** A multi-register meter's registers as a JSON object, or null. */
   readonly registers: string | null;
+  /** `customer` or `staff` for a reading taken by a person; null for a meter's own. */
+  readonly source: string | null;
 }
 
 // STRICT makes SQLite refuse 1.5 in an INTEGER column, as InfluxDB refuses a float for an
@@ -35,6 +37,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
   received_at INTEGER NOT NULL,
   ts_source TEXT NULL,
   registers TEXT NULL,
+  source TEXT NULL,
   PRIMARY KEY (meter_id, ts)
 ) STRICT, WITHOUT ROWID`;
 
@@ -42,6 +45,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
 const ADDED_COLUMNS = [
   ['ts_source', 'TEXT NULL'],
   ['registers', 'TEXT NULL'],
+  ['source', 'TEXT NULL'],
 ] as const;
 
 // Same key replaces, with InfluxDB's exact semantics: fields present in the new point
@@ -49,20 +53,22 @@ const ADDED_COLUMNS = [
 // with the same series and time).
 // Registers merge name by name, as InfluxDB merges their fields.
 const UPSERT = `INSERT INTO meter_reading
-  (meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers)
-VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt, @tsSource, @registers)
+  (meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers, source)
+VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt, @tsSource, @registers, @source)
 ON CONFLICT (meter_id, ts) DO UPDATE SET
   import_wh = excluded.import_wh,
   export_wh = coalesce(excluded.export_wh, export_wh),
   power_w = coalesce(excluded.power_w, power_w),
   received_at = excluded.received_at,
   ts_source = coalesce(excluded.ts_source, ts_source),
+  source = coalesce(excluded.source, source),
   registers = CASE
     WHEN excluded.registers IS NULL THEN registers
     WHEN registers IS NULL THEN excluded.registers
     ELSE json_patch(registers, excluded.registers) END`;
 
-const COLS = 'meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers';
+const COLS =
+  'meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers, source';
 
 function toReading(row: Row | undefined): Reading | undefined {
   if (row === undefined) return undefined;
@@ -77,6 +83,7 @@ function toReading(row: Row | undefined): Reading | undefined {
     ...(row.registers === null
       ? {}
       : { registers: JSON.parse(row.registers) as Record<string, number> }),
+    ...(row.source === 'customer' || row.source === 'staff' ? { source: row.source } : {}),
   };
 }
 
@@ -108,6 +115,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
           receivedAt: r.receivedAt,
           tsSource: r.tsSource ?? null,
           registers: r.registers === undefined ? null : JSON.stringify(r.registers),
+          source: r.source ?? null,
         });
       }
     });

@@ -1,5 +1,10 @@
 import { isAbsent, own, shown, type JsonObject } from '../shared/json-payload.js';
 import { fail, ok, type Parsed } from '../shared/parsed.js';
+import {
+  HISTORY_INDEXES,
+  HISTORY_INDEXES_BY_OPTION,
+  STANDARD_SUPPLIER_INDEXES,
+} from '../shared/teleinfo-labels.js';
 import { energyWh, type Counters } from './values.js';
 
 /**
@@ -7,21 +12,6 @@ import { energyWh, type Counters } from './values.js';
  * each label of the meter's last frame, digit-only values as JSON numbers (Wh for the indexes),
  * anything else as a string.
  */
-
-// Historique mode: the indexes each contract (OPTARIF) counts on.
-const HISTORIQUE_BY_OPTARIF: Readonly<Record<string, readonly string[]>> = {
-  BASE: ['BASE'],
-  'HC..': ['HCHC', 'HCHP'],
-  'EJP.': ['EJPHN', 'EJPHPM'],
-  BBR: ['BBRHCJB', 'BBRHPJB', 'BBRHCJW', 'BBRHPJW', 'BBRHCJR', 'BBRHPJR'],
-};
-const HISTORIQUE_INDEXES = Object.values(HISTORIQUE_BY_OPTARIF).flat();
-
-// Standard mode: EAST is the total drawn; EASF01..EASF10 split it by the supplier's periods.
-const SUPPLIER_INDEXES = Array.from(
-  { length: 10 },
-  (_, i) => `EASF${String(i + 1).padStart(2, '0')}`,
-);
 
 const PARTIAL =
   'a partial frame (EnergyConfig Changed sends only the labels that changed) cannot give the total';
@@ -41,7 +31,7 @@ function standard(tic: JsonObject): Parsed<Counters> {
   if (!east.ok) return east;
   const registers: Record<string, number> = {};
   let sum = 0;
-  for (const label of SUPPLIER_INDEXES) {
+  for (const label of STANDARD_SUPPLIER_INDEXES) {
     const value = own(tic, label);
     if (isAbsent(value)) continue;
     const wh = energyWh(value, `TIC.${label}`, 'Wh');
@@ -62,7 +52,7 @@ function standard(tic: JsonObject): Parsed<Counters> {
 }
 
 function historique(tic: JsonObject): Parsed<Counters> {
-  const present = HISTORIQUE_INDEXES.filter((l) => !isAbsent(own(tic, l)));
+  const present = HISTORY_INDEXES.filter((l) => !isAbsent(own(tic, l)));
   const optarif = own(tic, 'OPTARIF');
   let labels: readonly string[];
   if (isAbsent(optarif)) {
@@ -79,9 +69,9 @@ function historique(tic: JsonObject): Parsed<Counters> {
   }
   const contract = optarif.trim();
   const expected = contract.startsWith('BBR')
-    ? HISTORIQUE_BY_OPTARIF.BBR
-    : Object.hasOwn(HISTORIQUE_BY_OPTARIF, contract)
-      ? HISTORIQUE_BY_OPTARIF[contract]
+    ? HISTORY_INDEXES_BY_OPTION.BBR
+    : Object.hasOwn(HISTORY_INDEXES_BY_OPTION, contract)
+      ? HISTORY_INDEXES_BY_OPTION[contract]
       : undefined;
   if (expected !== undefined) {
     const missing = expected.filter((l) => !present.includes(l));

@@ -1,41 +1,12 @@
 import { registerWh } from '../decimal-units.js';
 import type { FormatRejection } from '../device-format.js';
 import { isObject, keysShown, own, shown } from '../shared/json-payload.js';
-
-/**
- * History-mode (pre-Linky and Linky in "historique") index registers, in Wh: base, off-peak/peak,
- * EJP normal/peak-mobile hours and the six Tempo blue/white/red off-peak/peak registers. A meter
- * sends the ones of its tariff option; their sum is everything it has counted.
- */
-export const HISTORY_INDEXES = [
-  'BASE',
-  'HCHC',
-  'HCHP',
-  'EJPHN',
-  'EJPHPM',
-  'BBRHCJB',
-  'BBRHPJB',
-  'BBRHCJW',
-  'BBRHPJW',
-  'BBRHCJR',
-  'BBRHPJR',
-] as const;
-
-/** Standard mode: total import, the supplier's ten period registers, and total export. */
-export const STANDARD_TOTAL = 'EAST';
-export const STANDARD_SUPPLIER_INDEXES = [
-  'EASF01',
-  'EASF02',
-  'EASF03',
-  'EASF04',
-  'EASF05',
-  'EASF06',
-  'EASF07',
-  'EASF08',
-  'EASF09',
-  'EASF10',
-] as const;
-export const STANDARD_EXPORT = 'EAIT';
+import {
+  HISTORY_INDEXES,
+  STANDARD_EXPORT,
+  STANDARD_SUPPLIER_INDEXES,
+  STANDARD_TOTAL,
+} from '../shared/teleinfo-labels.js';
 
 /** The registers of one frame, or why they cannot be read. */
 export type FrameRegisters =
@@ -153,7 +124,7 @@ function noIndexDetail(frame: object): string {
   }
   if (Object.keys(frame).length === 0) return 'an empty frame: no index label';
   return (
-    `no index label (${HISTORY_INDEXES[0]}, HCHC/HCHP, …, ${STANDARD_TOTAL}, EASFxx) in the ` +
+    `no index label (BASE, HCHC/HCHP, …, ${STANDARD_TOTAL}, EASFxx) in the ` +
     `frame; labels: ${keysShown(frame, 12)}`
   );
 }

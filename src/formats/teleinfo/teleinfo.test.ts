@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { FormatResult } from '../device-format.js';
-import { HISTORY_INDEXES, STANDARD_SUPPLIER_INDEXES } from './teleinfo-registers.js';
+import { HISTORY_INDEXES, STANDARD_SUPPLIER_INDEXES } from '../shared/teleinfo-labels.js';
 import { teleinfoFormat } from './teleinfo.js';
 
 const at = Date.UTC(2026, 0, 15, 10, 0, 0);

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { IANAZone } from 'luxon';
+import { SIM_FORMATS, type SimFormat } from './formats/device.js';
 import { FAULT_KINDS, type FaultKind, type FaultRates } from './injected-faults.js';
 import { parseInterval } from './interval.js';
 
@@ -119,4 +121,35 @@ export function mqttEnvDefaults(env: Record<string, string | undefined> = proces
     username: nonEmpty(env.MQTT_USERNAME),
     password: nonEmpty(env.MQTT_PASSWORD),
   };
+}
+
+/** One of the formats the simulator speaks. */
+export function parseFormat(value: string): SimFormat {
+  const v = value.trim();
+  if (!(SIM_FORMATS as readonly string[]).includes(v))
+    throw new InvalidArgumentError(
+      `unknown format ${JSON.stringify(value)} (known: ${SIM_FORMATS.join(', ')})`,
+    );
+  return v as SimFormat;
+}
+
+/** An IANA time zone name, e.g. Europe/Paris. */
+export function parseTimezone(value: string): string {
+  const v = value.trim();
+  if (!IANAZone.isValidZone(v))
+    throw new InvalidArgumentError(`not an IANA time zone: ${JSON.stringify(value)}`);
+  return v;
+}
+
+/** A device topic template: an MQTT topic name with `{id}` for the meter id. */
+export function parseTopicTemplate(value: string): string {
+  if (!value.includes('{id}'))
+    throw new InvalidArgumentError(
+      `the topic must name the meter with {id}, e.g. tele/{id}/SENSOR: ${JSON.stringify(value)}`,
+    );
+  if (/[+#]/.test(value) || value.includes('\u0000'))
+    throw new InvalidArgumentError(
+      `a topic to publish on has no wildcard: ${JSON.stringify(value)}`,
+    );
+  return value;
 }

@@ -3,15 +3,19 @@ import { systemClock } from '../src/shared/clock.js';
 import {
   mqttEnvDefaults,
   parseFaultRates,
+  parseFormat,
   parseIntervalOption,
   parsePositiveInt,
   parseProbability,
   parseSeed,
   parseSpeed,
+  parseTimezone,
+  parseTopicTemplate,
   parseWhen,
 } from './cli-options.js';
+import { defaultTopic, type SimFormat } from './formats/device.js';
 import type { FaultRates } from './injected-faults.js';
-import { runSimulation } from './run-simulation.js';
+import { DEFAULT_TIMEZONE, runSimulation } from './run-simulation.js';
 import type { SimulationReport } from './simulation-report.js';
 
 interface SimulateCliOptions {
@@ -25,6 +29,9 @@ interface SimulateCliOptions {
   faults?: FaultRates;
   outageRate?: number;
   prefix: string;
+  format: SimFormat;
+  timezone: string;
+  topic?: string;
   username?: string;
   password?: string;
   clientId?: string;
@@ -32,7 +39,14 @@ interface SimulateCliOptions {
 
 /** The end-of-run summary: counts only (the per-reading lists are for tests). */
 export function summarize(report: SimulationReport): Record<string, unknown> {
-  const { expectedStored: _expected, faults, simulated, ...counts } = report;
+  const {
+    expectedStored: _expected,
+    expectedAtReceipt: _atReceipt,
+    faults,
+    quirks,
+    simulated,
+    ...counts
+  } = report;
   return {
     ...counts,
     simulated: {
@@ -40,6 +54,7 @@ export function summarize(report: SimulationReport): Record<string, unknown> {
       to: simulated.to === undefined ? null : new Date(simulated.to).toISOString(),
     },
     faults: faults.counts,
+    quirks: quirks.counts,
   };
 }
 
@@ -53,7 +68,7 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      'run the meter fleet simulator: readings over MQTT (QoS 1, topic meters/{meterId}/readings)',
+      "run the meter fleet simulator: readings over MQTT (QoS 1, topic meters/{meterId}/readings, or each device format's own)",
     )
     .option('--meters <n>', 'number of meters', parsePositiveInt, 10)
     .option(
@@ -89,6 +104,22 @@ export function registerSimulateCommand(program: Command): void {
       parseProbability,
     )
     .option('--prefix <prefix>', 'meter id prefix', 'sim-')
+    .option(
+      '--format <format>',
+      `what the meters speak: wattledger (meters/{id}/readings), or a device format on its ` +
+        `usual topic (${(['tasmota', 'shelly-gen2', 'teleinfo', 'dsmr-p1', 'zigbee2mqtt'] as const)
+          .map((f) => `${f}: ${defaultTopic(f, '{id}')}`)
+          .join(', ')}); bind the meters to those topics first`,
+      parseFormat,
+      'wattledger',
+    )
+    .option(
+      '--timezone <zone>',
+      "the time zone of the meters' contracts, in which devices write local times",
+      parseTimezone,
+      DEFAULT_TIMEZONE,
+    )
+    .option('--topic <template>', 'device topic with {id} for the meter id', parseTopicTemplate)
     .option('--username <user>', 'MQTT username (default: MQTT_USERNAME)', env.username)
     .option(
       '--password <password>',
@@ -122,6 +153,9 @@ export function registerSimulateCommand(program: Command): void {
             faults: o.faults,
             outageRate: o.outageRate,
             prefix: o.prefix,
+            format: o.format,
+            timezone: o.timezone,
+            topicTemplate: o.topic,
             mqttUsername: o.username,
             mqttPassword: o.password,
             clientId: o.clientId,

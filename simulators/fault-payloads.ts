@@ -46,3 +46,24 @@ export function registerDecreasePayload(r: SimReading, ts: number, importWh: num
 export function skewedPayload(r: SimReading, ts: number): string {
   return JSON.stringify({ ...toWireReading(r), ts: rfc3339(ts) });
 }
+
+/**
+ * How one meter's faulty messages are written, in the format it speaks. `timed`: whether the meter
+ * states each reading's time, so that a reading may be resent, held back or restamped and still be
+ * stored at its own time (a device without a clock to trust can only be sent malformed messages).
+ * `registerDecrease` and `skewed` answer undefined when the format cannot express that fault.
+ */
+export interface FaultPayloads {
+  readonly timed: boolean;
+  malformed(r: SimReading, u: number): { payload: string; reason: ExpectedReason };
+  registerDecrease(r: SimReading, ts: number, importWh: number): string | undefined;
+  skewed(r: SimReading, ts: number): string | undefined;
+}
+
+/** Faulty messages of the MQTT contract's own format. */
+export const WATTLEDGER_FAULT_PAYLOADS: FaultPayloads = {
+  timed: true,
+  malformed: malformedPayload,
+  registerDecrease: registerDecreasePayload,
+  skewed: skewedPayload,
+};

@@ -1,5 +1,5 @@
 import { hashString } from './prng.js';
-import { malformedPayload, registerDecreasePayload, skewedPayload } from './fault-payloads.js';
+import { WATTLEDGER_FAULT_PAYLOADS, type FaultPayloads } from './fault-payloads.js';
 import { faultRoll } from './fault-roll.js';
 import {
   FAULT_KINDS,
@@ -20,6 +20,8 @@ export interface FaultInjectorOptions {
   readonly intervalMs: number;
   /** Keep the list of injected faults (default true); counts are always kept. */
   readonly track?: boolean | undefined;
+  /** How each meter writes faulty messages; default the MQTT contract's format for every meter. */
+  readonly payloadsFor?: ((meterId: string) => FaultPayloads | undefined) | undefined;
 }
 
 /** Turns each meter's stream of readings into what is actually sent. */
@@ -47,6 +49,7 @@ interface Held {
 
 interface MeterFaultState {
   readonly hash: number;
+  readonly payloads: FaultPayloads;
   held: Held[];
   skews: number;
 }
@@ -77,7 +80,8 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
   const stateOf = (meterId: string): MeterFaultState => {
     let s = meters.get(meterId);
     if (!s) {
-      s = { hash: hashString(meterId), held: [], skews: 0 };
+      const payloads = opts.payloadsFor?.(meterId) ?? WATTLEDGER_FAULT_PAYLOADS;
+      s = { hash: hashString(meterId), payloads, held: [], skews: 0 };
       meters.set(meterId, s);
     }
     return s;
@@ -99,6 +103,11 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     return { kind: 'single', meterId: f.meterId, payload: f.payload, fault: f };
   };
 
+  function malformed(m: MeterFaultState, r: SimReading, u: number, out: OutgoingItem[]): void {
+    const { payload, reason } = m.payloads.malformed(r, u);
+    out.push(single({ kind: 'malformed', meterId: r.meterId, payload, expectedReason: reason }));
+  }
+
   function releaseUpTo(m: MeterFaultState, ts: number, out: OutgoingItem[]): void {
     if (m.held.length === 0) return;
     const due = m.held.filter((h) => h.releaseAt <= ts).sort((a, b) => a.reading.ts - b.reading.ts);
@@ -114,6 +123,13 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     sendingNow: number,
     out: OutgoingItem[],
   ): void {
+    if (!m.payloads.timed) {
+      // Without a time of its own, a resent or delayed reading would be stored at another time.
+      out.push({ kind: 'reading', reading: r });
+      const mal = roll('malformed', m, r.ts);
+      if (mal !== undefined) malformed(m, r, mal, out);
+      return;
+    }
     const late = roll('late', m, r.ts);
     const ooo = late === undefined ? roll('outOfOrder', m, r.ts) : undefined;
     if (late !== undefined || ooo !== undefined) {
@@ -137,39 +153,39 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     if (dec !== undefined && r.importWh > 0) {
       const ts = r.ts + Math.min(60_000, Math.floor(opts.intervalMs / 2));
       const importWh = r.importWh - 1 - Math.floor(dec * Math.min(5000, r.importWh - 1));
-      const payload = registerDecreasePayload(r, ts, importWh);
-      out.push(
-        single({
-          kind: 'registerDecrease',
-          meterId: r.meterId,
-          ts,
-          key: readingKey(r.meterId, ts),
-          payload,
-          expectedReason: 'register_decrease',
-        }),
-      );
+      const payload = m.payloads.registerDecrease(r, ts, importWh);
+      if (payload !== undefined)
+        out.push(
+          single({
+            kind: 'registerDecrease',
+            meterId: r.meterId,
+            ts,
+            key: readingKey(r.meterId, ts),
+            payload,
+            expectedReason: 'register_decrease',
+          }),
+        );
     }
     const mal = roll('malformed', m, r.ts);
-    if (mal !== undefined) {
-      const { payload, reason } = malformedPayload(r, mal);
-      out.push(single({ kind: 'malformed', meterId: r.meterId, payload, expectedReason: reason }));
-    }
+    if (mal !== undefined) malformed(m, r, mal, out);
     if (roll('clockSkew', m, r.ts) !== undefined) {
-      // A distinct second per meter (up to 300 per sending second), plus 500 ms so it is never an
-      // interval boundary: no valid reading will ever share its key.
+      // A distinct second per meter (up to 300 per sending second), plus 1.5 s so it is never an
+      // interval boundary, even written in whole seconds (as most devices do): no valid reading
+      // will ever share its key.
       const ts =
-        Math.floor(sendingNow / 1000) * 1000 + CLOCK_SKEW_MS + (m.skews++ % 300) * 1000 + 500;
-      const payload = skewedPayload(r, ts);
-      out.push(
-        single({
-          kind: 'clockSkew',
-          meterId: r.meterId,
-          ts,
-          key: readingKey(r.meterId, ts),
-          payload,
-          expectedReason: 'future_timestamp',
-        }),
-      );
+        Math.floor(sendingNow / 1000) * 1000 + CLOCK_SKEW_MS + (m.skews++ % 300) * 1000 + 1500;
+      const payload = m.payloads.skewed(r, ts);
+      if (payload !== undefined)
+        out.push(
+          single({
+            kind: 'clockSkew',
+            meterId: r.meterId,
+            ts,
+            key: readingKey(r.meterId, ts),
+            payload,
+            expectedReason: 'future_timestamp',
+          }),
+        );
     }
   }
 

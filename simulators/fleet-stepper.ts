@@ -1,7 +1,13 @@
 import { createFaultInjector, type FaultInjector } from './faults.js';
-import type { FaultRates } from './injected-faults.js';
+import type { FaultRates, OutgoingItem } from './injected-faults.js';
 import type { MeterDefinition } from './fleet.js';
+import {
+  deviceFaultPayloads,
+  planDeviceMessages,
+  type DeviceSender,
+} from './formats/device-plan.js';
 import { createMeterState, type MeterState } from './meter-state.js';
+import { REGISTER_EPOCH } from './register-model.js';
 import { planMessages, type PlannedMessage, type SenderFormat } from './message-plan.js';
 import { hashString, hashUnit } from './prng.js';
 import type { SimReading } from './wire-format.js';
@@ -35,6 +41,8 @@ export interface FleetStepper {
   lastTs(): number | undefined;
   /** Outages started so far. */
   outages(): number;
+  /** Readings a device without a time of its own could not send (they were past). */
+  unsent(): number;
   /**
    * Advance every meter to `simTime` (at most `maxPerMeter` readings each) and yield each meter's
    * messages in turn, lazily, so a big fleet's backlog is never all in memory.
@@ -52,6 +60,8 @@ export interface FleetStepper {
 interface Unit {
   readonly state: MeterState;
   readonly sender: SenderFormat;
+  /** Set when the meter speaks a device format. */
+  readonly device: DeviceSender | undefined;
   readonly hash: number;
   offlineUntil: number | undefined;
   buffer: SimReading[];
@@ -64,14 +74,9 @@ const OUTAGE_SALT = 31;
  * run is reproducible whatever the pacing of the loop around it.
  */
 export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
-  const injector = createFaultInjector({
-    rates: opts.faults,
-    seed: opts.seed,
-    intervalMs: opts.intervalMs,
-    track: opts.track,
-  });
   const outageRate = opts.outageRate ?? 0;
   let outages = 0;
+  let unsent = 0;
   let lastTs: number | undefined;
   const units: Unit[] = opts.fleet.map((meter) => ({
     state: createMeterState(meter, { intervalMs: opts.intervalMs, startTs: opts.startTs }),
@@ -80,11 +85,46 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
       tsFormat: meter.tsFormat,
       utcOffsetMinutes: meter.profile.utcOffsetMinutes,
     },
+    device:
+      meter.device === undefined
+        ? undefined
+        : {
+            meterId: meter.meterId,
+            device: meter.device,
+            installedAt: meter.installedAt ?? REGISTER_EPOCH,
+            seed: opts.seed,
+            intervalMs: opts.intervalMs,
+          },
     hash: hashString(meter.meterId),
     offlineUntil: undefined,
     buffer: [],
   }));
+  const devices = new Map(
+    units.flatMap((u) => (u.device === undefined ? [] : [[u.sender.meterId, u.device] as const])),
+  );
+  const injector = createFaultInjector({
+    rates: opts.faults,
+    seed: opts.seed,
+    intervalMs: opts.intervalMs,
+    track: opts.track,
+    payloadsFor: (meterId) => {
+      const device = devices.get(meterId);
+      return device === undefined ? undefined : deviceFaultPayloads(device);
+    },
+  });
 
+  /** A meter's outgoing items as messages: the MQTT contract's, or its device's. */
+  const plan = (
+    u: Unit,
+    items: readonly OutgoingItem[],
+    backlog: boolean,
+    now: number,
+  ): PlannedMessage[] => {
+    if (u.device === undefined) return planMessages(u.sender, items, backlog);
+    const planned = planDeviceMessages(u.device, items, now);
+    unsent += planned.unsent;
+    return planned.messages;
+  };
   const send = (
     u: Unit,
     readings: readonly SimReading[],
@@ -93,7 +133,7 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
   ): PlannedMessage[] =>
     readings.length === 0
       ? []
-      : planMessages(u.sender, injector.process(u.sender.meterId, readings, now), backlog);
+      : plan(u, injector.process(u.sender.meterId, readings, now), backlog, now);
 
   function live(u: Unit, readings: readonly SimReading[], now: number): PlannedMessage[] {
     const out: PlannedMessage[] = [];
@@ -122,6 +162,7 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
     nextTs: () => units.reduce((min, u) => Math.min(min, u.state.nextTs), Number.POSITIVE_INFINITY),
     lastTs: () => lastTs,
     outages: () => outages,
+    unsent: () => unsent,
     *step(simTime, sendingNow, phase, maxPerMeter) {
       for (const u of units) {
         const readings = u.state.advanceTo(simTime, maxPerMeter);
@@ -139,7 +180,7 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
           ...injector.process(u.sender.meterId, u.buffer.splice(0), sendingNow),
           ...injector.release(u.sender.meterId),
         ];
-        const msgs = planMessages(u.sender, items, true);
+        const msgs = plan(u, items, true, sendingNow);
         if (msgs.length > 0) yield msgs;
       }
     },

@@ -1,3 +1,4 @@
+import type { SimDevice } from './formats/device.js';
 import type { HomeProfile } from './load-profile.js';
 import { hash32, seededRandom } from './prng.js';
 import type { RegisterValues } from './register-model.js';
@@ -19,6 +20,11 @@ export interface MeterDefinition {
    */
   readonly initialRegisters: RegisterValues;
   readonly tsFormat: TimestampFormat;
+  /**
+   * The device format the meter speaks, and where it publishes; absent for the MQTT contract's own
+   * format on `meters/{id}/readings`.
+   */
+  readonly device?: SimDevice | undefined;
 }
 
 /** Options of {@link makeFleet}. */

@@ -2,10 +2,13 @@ import net, { type AddressInfo } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 
-/** A message seen by the {@link ReadingTap}, with the meter id taken from its topic. */
+/** A message seen by the {@link ReadingTap}, with the meter id taken from a readings topic. */
 export interface TappedMessage {
   readonly meterId: string;
+  readonly topic: string;
   readonly payload: string;
+  /** When the tap received it, on the wall clock. */
+  readonly receivedAt: number;
 }
 
 /** An aedes broker on a free loopback port. */
@@ -44,18 +47,22 @@ export async function startInProcessBroker(options?: AedesOptions): Promise<InPr
   };
 }
 
-/** Subscribe to every meter's readings on `url`. */
+/**
+ * Subscribe to every meter's readings on `url` (or to `filters`, e.g. device topics: a message
+ * outside `meters/+/readings` is kept with its topic for a meter id).
+ */
 export async function tapReadings(
   url: string,
   clientId = 'wattledger-sim-tap',
+  filters: readonly string[] = ['meters/+/readings'],
 ): Promise<ReadingTap> {
   const client: MqttClient = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0 }, false);
   let messages: TappedMessage[] = [];
   client.on('message', (topic, payload) => {
-    const meterId = /^meters\/([^/]+)\/readings$/.exec(topic)?.[1] ?? `unexpected topic ${topic}`;
-    messages.push({ meterId, payload: payload.toString('utf8') });
+    const meterId = /^meters\/([^/]+)\/readings$/.exec(topic)?.[1] ?? topic;
+    messages.push({ meterId, topic, payload: payload.toString('utf8'), receivedAt: Date.now() });
   });
-  await client.subscribeAsync('meters/+/readings', { qos: 1 });
+  await client.subscribeAsync([...filters], { qos: 1 });
   return {
     get messages() {
       return messages;

@@ -16,9 +16,17 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Probability per reading of each fault kind (0..1); absent kinds are never injected. */
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
-/** The rejection reason a receiver must record for a faulty message (docs/design.md §3). */
+/**
+ * The rejection reason a receiver must record for a faulty message (docs/design.md §3); device
+ * formats add a telegram whose checksum fails and a message that carries no reading.
+ */
 export type ExpectedReason =
-  'invalid_json' | 'invalid_schema' | 'register_decrease' | 'future_timestamp';
+  | 'invalid_json'
+  | 'invalid_schema'
+  | 'register_decrease'
+  | 'future_timestamp'
+  | 'invalid_checksum'
+  | 'no_reading';
 
 /** One injected fault, with what the receiver must do about it. */
 export interface InjectedFault {

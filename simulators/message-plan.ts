@@ -1,6 +1,12 @@
-import type { InjectedFault, OutgoingItem } from './injected-faults.js';
+import type { ExpectedReason, InjectedFault, OutgoingItem } from './injected-faults.js';
 import type { TimestampFormat } from './fleet.js';
-import { readingTopic, toWireReading, type SimReading } from './wire-format.js';
+import type { QuirkKind } from './formats/device-message.js';
+import {
+  readingTopic,
+  toWireReading,
+  type ExpectedReading,
+  type SimReading,
+} from './wire-format.js';
 
 /** The MQTT contract's limit on readings per message. */
 export const MAX_READINGS_PER_MESSAGE = 1000;
@@ -10,12 +16,23 @@ export interface PlannedMessage {
   readonly meterId: string;
   readonly topic: string;
   readonly payload: string;
-  /** The valid readings the payload carries (empty for a faulty single). */
-  readonly readings: readonly SimReading[];
+  /**
+   * The readings the receiver must store at their own time (empty for a faulty single): the
+   * simulated readings, or what a device format reports of them.
+   */
+  readonly readings: readonly ExpectedReading[];
+  /**
+   * Readings the receiver must store at its time of receipt: a device message without a time the
+   * format trusts (none, a clock never set, a local time in the repeated autumn hour).
+   */
+  readonly atReceipt?: readonly ExpectedReading[] | undefined;
   /** True when the payload is a JSON array (a backlog). */
   readonly array: boolean;
   /** The fault this message is, for faulty singles. */
   readonly fault?: InjectedFault | undefined;
+  /** The device quirk this message shows, and the rejection it must get when it carries none. */
+  readonly quirk?:
+    { readonly kind: QuirkKind; readonly expectedReason?: ExpectedReason | undefined } | undefined;
 }
 
 /** What the planner needs to know about the sending meter. */

@@ -61,9 +61,18 @@ export function createMeterState(meter: MeterDefinition, opts: MeterStateOptions
     const netWh = now.importWh - before.importWh - (now.exportWh - before.exportWh);
     const powerW = ts > from ? Math.round((netWh * 3_600_000 * 10) / (ts - from)) / 10 : 0;
     const importWh = Math.floor(now.importWh);
+    const exact = { exactImportWh: now.importWh };
     return meter.solar
-      ? { meterId: meter.meterId, ts, importWh, exportWh: Math.floor(now.exportWh), powerW }
-      : { meterId: meter.meterId, ts, importWh, powerW };
+      ? {
+          meterId: meter.meterId,
+          ts,
+          importWh,
+          exportWh: Math.floor(now.exportWh),
+          powerW,
+          ...exact,
+          exactExportWh: now.exportWh,
+        }
+      : { meterId: meter.meterId, ts, importWh, powerW, ...exact };
   }
 
   return {

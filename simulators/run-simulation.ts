@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../src/shared/clock.js';
 import type { FaultRates } from './injected-faults.js';
 import { makeFleet, type MeterDefinition } from './fleet.js';
+import { bindFleet, deviceLoginsOf, type SimFormat } from './formats/device.js';
 import { createFleetStepper, type FleetStepper, type Phase } from './fleet-stepper.js';
 import { alignDown, parseInterval } from './interval.js';
 import { MAX_READINGS_PER_MESSAGE } from './message-plan.js';
@@ -10,6 +11,9 @@ import { connectPublisher } from './publisher.js';
 import { createSendTally, publishPlanned } from './send-tally.js';
 import { simulationReport, type SimulationReport } from './simulation-report.js';
 import { rfc3339 } from './wire-format.js';
+
+/** The zone of the demo's contracts, and of the fleet's load curves (Central European Time). */
+export const DEFAULT_TIMEZONE = 'Europe/Paris';
 
 /** Options of {@link runSimulation}. */
 export interface SimulationOptions {
@@ -46,6 +50,15 @@ export interface SimulationOptions {
   readonly installedAt?: number | undefined;
   /** Use these meters instead of generating `meters` of them. */
   readonly fleet?: readonly MeterDefinition[] | undefined;
+  /**
+   * The format every generated meter speaks (default `wattledger`); a given `fleet` says per meter
+   * (`device`).
+   */
+  readonly format?: SimFormat | undefined;
+  /** The time zone device local times are written in (the meters' contracts'); Europe/Paris. */
+  readonly timezone?: string | undefined;
+  /** Device topics, `{id}` standing for the meter id; default each family's usual topic. */
+  readonly topicTemplate?: string | undefined;
   /** Keep `expectedStored` and the injected fault list (default true; off for endless runs). */
   readonly track?: boolean | undefined;
   readonly maxInFlight?: number | undefined;
@@ -88,7 +101,14 @@ export async function runSimulation(
   const seed = opts.seed ?? 1;
   const fleet =
     opts.fleet ??
-    makeFleet({ meters: opts.meters, seed, prefix: opts.prefix, installedAt: opts.installedAt });
+    bindFleet(
+      makeFleet({ meters: opts.meters, seed, prefix: opts.prefix, installedAt: opts.installedAt }),
+      {
+        format: opts.format ?? 'wattledger',
+        timezone: opts.timezone ?? DEFAULT_TIMEZONE,
+        topicTemplate: opts.topicTemplate,
+      },
+    );
   if (fleet.length === 0) throw new RangeError('the fleet has no meters');
   const until = opts.until ?? Number.POSITIVE_INFINITY;
   const from = alignDown(opts.from ?? clock.now(), intervalMs);
@@ -123,6 +143,7 @@ export async function runSimulation(
       : await connectMeterPublishers({
           url: opts.mqttUrl,
           meterSecret: opts.meterSecret,
+          deviceLogins: deviceLoginsOf(fleet),
           clientId: opts.clientId ?? `wattledger-sim-${process.pid}`,
           maxInFlight: opts.maxInFlight,
           log,

@@ -1,8 +1,9 @@
 import type { FleetStepper } from './fleet-stepper.js';
+import type { QuirkKind } from './formats/device-message.js';
 import type { FaultKind, InjectedFault } from './injected-faults.js';
 import type { PublisherStats } from './publisher.js';
-import type { SendTally } from './send-tally.js';
-import type { SimReading } from './wire-format.js';
+import type { QuirkRejection, SendTally } from './send-tally.js';
+import type { ExpectedReading } from './wire-format.js';
 
 /**
  * The outcome of a run: what was sent, what the receiver must have stored,
@@ -16,8 +17,21 @@ export interface SimulationReport {
   readonly messagesPublished: number;
   /** Valid reading objects published, counting every array element and every resend. */
   readonly readingsPublished: number;
-  /** Faulty messages published (one each), all expected to become rejections. */
+  /**
+   * Messages published that must become rejections: faulty messages, and device messages that
+   * carry no reading (`quirks.rejections`).
+   */
   readonly rejectsPublished: number;
+  /**
+   * Of `readingsPublished`, the readings sent without a time their format trusts: the receiver
+   * stores each at its time of receipt (`expectedAtReceipt`), not under `expectedStored`.
+   */
+  readonly readingsAtReceipt: number;
+  /**
+   * Readings not sent at all: a device without a time of its own cannot send them once they are
+   * past (a backlog, a reading held back), since they would be stored at the wrong time.
+   */
+  readonly unsentWithoutTime: number;
   /** Messages carrying a JSON array (backlog), and the longest array sent. */
   readonly arrayMessages: number;
   readonly maxArrayLength: number;
@@ -30,11 +44,22 @@ export interface SimulationReport {
     readonly counts: Readonly<Record<FaultKind, number>>;
     readonly injected: readonly InjectedFault[];
   };
+  /** Device quirks shown, by kind, and the messages among them that must be rejected. */
+  readonly quirks: {
+    readonly counts: Readonly<Record<QuirkKind, number>>;
+    readonly rejections: readonly QuirkRejection[];
+  };
   /**
-   * Every valid reading sent, by `${meterId}@${ts}`: each must be stored exactly once.
-   * Empty when `track` is false.
+   * Every valid reading sent at its own time, by `${meterId}@${ts}`, as its format reports it: each
+   * must be stored exactly once. Empty when `track` is false.
    */
-  readonly expectedStored: ReadonlyMap<string, SimReading>;
+  readonly expectedStored: ReadonlyMap<string, ExpectedReading>;
+  /**
+   * Every reading sent without a time its format trusts, in sending order: each message is stored
+   * at its time of receipt (two identical ones received in the same millisecond are one reading).
+   * Its `ts` is when the simulated meter took it. Empty when `track` is false.
+   */
+  readonly expectedAtReceipt: readonly ExpectedReading[];
 }
 
 /** The report of a finished run, from what its stepper, send tally and publisher counted. */
@@ -54,6 +79,8 @@ export function simulationReport(run: {
     messagesPublished: tally.messages,
     readingsPublished: tally.readings,
     rejectsPublished: tally.rejects,
+    readingsAtReceipt: tally.atReceipt,
+    unsentWithoutTime: stepper.unsent(),
     arrayMessages: tally.arrays,
     maxArrayLength: tally.maxArray,
     acked: s.acked,
@@ -61,6 +88,8 @@ export function simulationReport(run: {
     unacked: s.published - s.acked - s.failed,
     outages: stepper.outages(),
     faults: { counts: { ...stepper.injector.counts }, injected: stepper.injector.injected },
+    quirks: { counts: { ...tally.quirks }, rejections: tally.quirkRejections ?? [] },
     expectedStored: tally.expected ?? new Map(),
+    expectedAtReceipt: tally.expectedAtReceipt ?? [],
   };
 }

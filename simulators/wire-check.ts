@@ -1,7 +1,14 @@
+import type { TsSource } from '../src/formats/device-format.js';
+import { deviceFormat } from '../src/formats/registry.js';
+import type { RejectionReason } from '../src/ingest/rejection.js';
+import type { SimDevice } from './formats/device.js';
+import type { ExpectedReading } from './wire-format.js';
+
 /**
  * A minimal reader of the MQTT contract (docs/design.md §3), for checking what the simulator
  * sends: tests use it to tell valid readings from faulty messages. It is not the ingest
- * validator: it knows nothing of meters, clocks or previous readings.
+ * validator: it knows nothing of meters, clocks or previous readings. Device formats are read with
+ * their real parser, which is pure.
  */
 
 /** A reading decoded from a payload element. */
@@ -62,4 +69,48 @@ export function decodePayload(payload: string): DecodedPayload {
     readings.push(r);
   }
   return { ok: true, array: Array.isArray(v), readings };
+}
+
+/** A reading a device format read from a simulated message, and whose clock it stands on. */
+export type DecodedDeviceReading = ExpectedReading & { readonly tsSource: TsSource };
+
+/** Outcome of reading one device message with the real format parser. */
+export type DecodedDeviceMessage =
+  | { readonly ok: true; readonly readings: readonly DecodedDeviceReading[] }
+  | { readonly ok: false; readonly reason: RejectionReason; readonly detail: string };
+
+/**
+ * Read a message the way ingest reads a bound device topic: with the format's own parser
+ * (`deviceFormat(format).parse`), the meter's time zone and options, and the time of receipt.
+ */
+export function decodeDeviceMessage(
+  meterId: string,
+  device: SimDevice,
+  payload: string,
+  receivedAt: number,
+): DecodedDeviceMessage {
+  const spec = deviceFormat(device.format);
+  const result = spec.parse({
+    topic: device.topic,
+    payload: Buffer.from(payload, 'utf8'),
+    meter: {
+      id: meterId,
+      timezone: device.timezone,
+      source: spec.sourceSchema.parse(device.options ?? {}),
+    },
+    receivedAt,
+  });
+  if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+  return {
+    ok: true,
+    readings: result.readings.map((r) => ({
+      meterId,
+      ts: r.ts,
+      importWh: r.importWh,
+      exportWh: r.exportWh,
+      powerW: r.powerW,
+      registers: r.registers,
+      tsSource: r.tsSource,
+    })),
+  };
 }

@@ -9,6 +9,27 @@ export interface SimReading {
   readonly exportWh?: number | undefined;
   /** Average net power over the interval ending at `ts`, W; negative while exporting. */
   readonly powerW: number;
+  /**
+   * The exact energy counted at `ts`, Wh with a fraction (the registers are its floor), for
+   * devices that report fractions of a Wh; absent where only the registers are known.
+   */
+  readonly exactImportWh?: number | undefined;
+  readonly exactExportWh?: number | undefined;
+}
+
+/**
+ * A reading as the receiver must store it: what a wattledger payload carries, or what a device
+ * reports of a simulated reading (its own resolution and time, the registers it names, no power
+ * when it sends none).
+ */
+export interface ExpectedReading {
+  readonly meterId: string;
+  readonly ts: number;
+  readonly importWh: number;
+  readonly exportWh?: number | undefined;
+  readonly powerW?: number | undefined;
+  /** A multi-register meter's counters by their device names (their sum is `importWh`). */
+  readonly registers?: Readonly<Record<string, number>> | undefined;
 }
 
 /** A reading as sent in an MQTT payload (docs/design.md §3). */

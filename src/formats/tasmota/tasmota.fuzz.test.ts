@@ -2,33 +2,19 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
-import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { FormatResult } from '../device-format.js';
-import { fixture, parse } from './tasmota.test-support.js';
+import {
+  anyPayload,
+  expectWellFormed as expectFormatResult,
+} from '../shared/format-result.test-support.js';
+import { RECEIVED, fixture, parse } from './tasmota.test-support.js';
 
 /** Fixed, so every run tries the same inputs; bounded, so the suite stays fast. */
 const SEED = 20261206;
 
-/** What must hold of any outcome: integer, non-negative registers, or a known rejection. */
-function expectWellFormed(res: FormatResult): void {
-  if (!res.ok) {
-    expect(REJECTION_REASONS).toContain(res.reason);
-    expect(res.detail.length).toBeGreaterThan(0);
-    return;
-  }
-  expect(res.readings).toHaveLength(1);
-  for (const r of res.readings) {
-    expect(Number.isSafeInteger(r.ts)).toBe(true);
-    const registers = Object.values(r.registers ?? {});
-    for (const wh of [r.importWh, r.exportWh ?? 0, ...registers]) {
-      expect(Number.isSafeInteger(wh) && wh >= 0).toBe(true);
-    }
-    if (r.registers !== undefined) {
-      expect(registers.reduce((a, b) => a + b, 0)).toBe(r.importWh);
-    }
-    expect(r.powerW === undefined || Number.isFinite(r.powerW)).toBe(true);
-  }
-}
+/** A TIC frame's registers, when kept, add up to importWh; a reading without a time is at receipt. */
+const expectWellFormed = (res: FormatResult) =>
+  expectFormatResult(res, { registersAddUp: true, receivedAt: RECEIVED });
 
 // Mostly values a device could send, some that it could not.
 const number = fc.oneof(
@@ -167,15 +153,8 @@ const timezone = fc.constantFrom(
 describe('tasmota parse is total', () => {
   it('ends any bytes in a reading or a rejection, never an exception', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)),
-          fc.string({ unit: 'binary', maxLength: 512 }).map((s) => Buffer.from(s)),
-          fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
-        ),
-        source,
-        (payload, src) =>
-          expectWellFormed(parse(payload, { source: src as Record<string, unknown> })),
+      fc.property(anyPayload(), source, (payload, src) =>
+        expectWellFormed(parse(payload, { source: src as Record<string, unknown> })),
       ),
       { seed: SEED, numRuns: 400 },
     );

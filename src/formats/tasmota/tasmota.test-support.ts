@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { FormatResult } from '../device-format.js';
+import { fixture as formatFixture } from '../shared/format-result.test-support.js';
 import { tasmotaFormat, type TasmotaSource } from './tasmota.js';
 
 /** Shared by the tasmota tests: fixture bytes and one way to call the parser. */
 
 export const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
 
-const FIXTURES = new URL('../../../test/fixtures/formats/tasmota/', import.meta.url);
-
 /** A fixture's bytes, exactly as published. */
-export const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
+export const fixture = (name: string): Buffer => formatFixture('tasmota', name);
 
 /** A fixture's JSON, to derive a variant from in a test. */
 export const fixtureJson = (name: string): Record<string, unknown> =>

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { FormatResult } from '../device-format.js';
+import { readingOf, rejectionOf as rejection } from '../shared/format-result.test-support.js';
 import { RECEIVED, fixture, fixtureJson, parse } from './tasmota.test-support.js';
 
-/** The readings of a result, or a failed expectation naming the rejection. */
-function readings(res: ReturnType<typeof parse>) {
-  if (!res.ok) throw new Error(`rejected: ${res.reason}: ${res.detail}`);
-  return res.readings;
-}
-
-function rejection(res: ReturnType<typeof parse>) {
-  if (res.ok) throw new Error(`expected a rejection, got ${JSON.stringify(res.readings)}`);
-  return { reason: res.reason, detail: res.detail };
-}
+/** The readings of a result (always one), or a failed expectation naming the rejection. */
+const readings = (res: FormatResult) => [readingOf(res)];
 
 describe('tasmota fixtures', () => {
   it('reads the Teleinfo telemetry of the docs from TIC, not from ENERGY', () => {

@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
-import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { FormatResult } from '../device-format.js';
+import {
+  anyPayload,
+  expectWellFormed,
+  fixture as formatFixture,
+  readingOf as reading,
+  rejectionOf as rejection,
+} from '../shared/format-result.test-support.js';
 import { HISTORY_INDEXES, STANDARD_SUPPLIER_INDEXES } from '../shared/teleinfo-labels.js';
 import { teleinfoFormat } from './teleinfo.js';
 
@@ -11,8 +16,7 @@ const at = Date.UTC(2026, 0, 15, 10, 0, 0);
 const meter = { id: 'linky-1', timezone: 'Europe/Paris', source: {} };
 const TOPIC = 'teleinfo/012345678912';
 
-const fixture = (name: string): Buffer =>
-  readFileSync(new URL(`../../../test/fixtures/formats/teleinfo/${name}`, import.meta.url));
+const fixture = (name: string): Buffer => formatFixture('teleinfo', name);
 
 const parse = (payload: Buffer | string, receivedAt = at): FormatResult =>
   teleinfoFormat.parse({
@@ -30,17 +34,6 @@ const withDate = (timestamp: unknown): string =>
   JSON.stringify({ ...threePhase(), DATE: timestamp });
 const stamped = (date: string, dst?: string) =>
   withDate({ raw: '', value: '', timestamp: dst === undefined ? { date } : { dst, date } });
-
-const reading = (res: FormatResult) => {
-  if (!res.ok) throw new Error(`expected readings, got ${res.reason}: ${res.detail}`);
-  expect(res.readings).toHaveLength(1);
-  return res.readings[0]!;
-};
-
-const rejection = (res: FormatResult) => {
-  if (res.ok) throw new Error(`expected a rejection, got ${JSON.stringify(res.readings)}`);
-  return res;
-};
 
 describe('teleinfo fixtures', () => {
   it("reads teleinfo2mqtt's README frame, whose repeated PAPP keeps the last value", () => {
@@ -297,33 +290,9 @@ describe('teleinfo parse is total', () => {
   const seed = 20260115;
   const HISTORY_LABELS: ReadonlySet<string> = new Set(HISTORY_INDEXES);
 
-  /** What must hold of any outcome: integer registers, or a rejection with a known reason. */
-  function expectWellFormed(res: FormatResult): void {
-    if (!res.ok) {
-      expect(REJECTION_REASONS).toContain(res.reason);
-      expect(res.detail.length).toBeGreaterThan(0);
-      return;
-    }
-    for (const r of res.readings) {
-      expect(Number.isSafeInteger(r.importWh) && r.importWh >= 0).toBe(true);
-      if (r.exportWh !== undefined) expect(Number.isSafeInteger(r.exportWh)).toBe(true);
-      for (const wh of Object.values(r.registers ?? {})) {
-        expect(Number.isSafeInteger(wh) && wh >= 0).toBe(true);
-      }
-      expect(Number.isInteger(r.ts)).toBe(true);
-    }
-  }
-
   it('ends any bytes in readings or a rejection, never an exception', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)),
-          fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
-          fc.string({ unit: 'binary' }).map((s) => Buffer.from(s)),
-        ),
-        (payload) => expectWellFormed(parse(payload)),
-      ),
+      fc.property(anyPayload(), (payload) => expectWellFormed(parse(payload), { receivedAt: at })),
       { seed, numRuns: 400 },
     );
   });
@@ -402,7 +371,7 @@ describe('teleinfo parse is total', () => {
     fc.assert(
       fc.property(frames, fc.nat(), (frame, ms) => {
         const res = parse(JSON.stringify(frame), ms);
-        expectWellFormed(res);
+        expectWellFormed(res, { receivedAt: ms });
         if (res.ok) readings += 1;
         const r = res.ok ? res.readings[0]! : undefined;
         const kept = Object.keys(r?.registers ?? {});

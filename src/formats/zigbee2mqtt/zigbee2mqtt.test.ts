@@ -1,16 +1,19 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
-import { REJECTION_REASONS } from '../../ingest/rejection.js';
-import type { FormatResult } from '../device-format.js';
+import {
+  anyPayload,
+  expectWellFormed,
+  fixture as formatFixture,
+  readingOf as reading,
+  rejectionOf as rejection,
+} from '../shared/format-result.test-support.js';
 import { zigbee2mqttFormat } from './zigbee2mqtt.js';
 
 const at = Date.UTC(2026, 0, 15, 10, 0, 0);
 const meter = { id: 'plug-1', timezone: 'Europe/Paris', source: {} };
 
-const fixture = (name: string): Buffer =>
-  readFileSync(new URL(`../../../test/fixtures/formats/zigbee2mqtt/${name}`, import.meta.url));
+const fixture = (name: string): Buffer => formatFixture('zigbee2mqtt', name);
 
 const parse = (payload: Buffer | string, receivedAt = at, topic = 'zigbee2mqtt/plug-1') =>
   zigbee2mqttFormat.parse({
@@ -26,17 +29,6 @@ const seen = (lastSeen: unknown): string =>
     ...(JSON.parse(fixture('plug-lexman-iso8601-local.json').toString()) as object),
     last_seen: lastSeen,
   });
-
-const reading = (res: FormatResult) => {
-  if (!res.ok) throw new Error(`expected readings, got ${res.reason}: ${res.detail}`);
-  expect(res.readings).toHaveLength(1);
-  return res.readings[0]!;
-};
-
-const rejection = (res: FormatResult) => {
-  if (res.ok) throw new Error(`expected a rejection, got ${JSON.stringify(res.readings)}`);
-  return res;
-};
 
 describe('zigbee2mqtt fixtures', () => {
   it('reads a TS011F plug with last_seen ISO_8601 (UTC)', () => {
@@ -249,29 +241,9 @@ describe('zigbee2mqtt topics', () => {
 describe('zigbee2mqtt parse is total', () => {
   const seed = 20260115;
 
-  function expectWellFormed(res: FormatResult): void {
-    if (!res.ok) {
-      expect(REJECTION_REASONS).toContain(res.reason);
-      expect(res.detail.length).toBeGreaterThan(0);
-      return;
-    }
-    for (const r of res.readings) {
-      expect(Number.isSafeInteger(r.importWh) && r.importWh >= 0).toBe(true);
-      expect(Number.isInteger(r.ts)).toBe(true);
-      if (r.powerW !== undefined) expect(Number.isFinite(r.powerW)).toBe(true);
-    }
-  }
-
   it('ends any bytes in readings or a rejection, never an exception', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)),
-          fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
-          fc.string({ unit: 'binary' }).map((s) => Buffer.from(s)),
-        ),
-        (payload) => expectWellFormed(parse(payload)),
-      ),
+      fc.property(anyPayload(), (payload) => expectWellFormed(parse(payload), { receivedAt: at })),
       { seed, numRuns: 400 },
     );
   });
@@ -320,11 +292,8 @@ describe('zigbee2mqtt parse is total', () => {
     fc.assert(
       fc.property(state, fc.nat(), (s, ms) => {
         const res = parse(JSON.stringify(s), ms);
-        expectWellFormed(res);
+        expectWellFormed(res, { receivedAt: ms });
         if (res.ok) readings += 1;
-        if (res.ok && res.readings[0]!.tsSource === 'received') {
-          expect(res.readings[0]!.ts).toBe(ms);
-        }
       }),
       { seed, numRuns: 600 },
     );

@@ -1,0 +1,81 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { REJECTION_REASONS } from '../../ingest/rejection.js';
+import type { DeviceReading, FormatRejection, FormatResult } from '../device-format.js';
+
+/** Shared by the device formats' tests: fixtures, and what any parse result must be. */
+
+const FIXTURES = new URL('../../../test/fixtures/formats/', import.meta.url);
+
+/** A format's fixture bytes, exactly as published: `fixture('tasmota', 'x.json')`. */
+export const fixture = (format: string, name: string): Buffer =>
+  readFileSync(new URL(`${format}/${name}`, FIXTURES));
+
+/** The bytes of every fixture of a format whose name ends in `ext`. */
+export const fixturesOf = (format: string, ext: string): Buffer[] =>
+  readdirSync(new URL(`${format}/`, FIXTURES))
+    .filter((name) => name.endsWith(ext))
+    .map((name) => fixture(format, name));
+
+export interface WellFormedOptions {
+  /** The receive time of the message: a reading at the time of receipt must carry exactly it. */
+  readonly receivedAt?: number;
+  /** The format promises that `registers`, when present, add up to `importWh`. */
+  readonly registersAddUp?: boolean;
+}
+
+/**
+ * What must hold of any outcome of `parse`, whatever the bytes: one reading with a safe integer
+ * time, non-negative safe integer registers and a finite power, or a rejection with a reason of the
+ * rejection vocabulary and a detail.
+ */
+export function expectWellFormed(res: FormatResult, options: WellFormedOptions = {}): void {
+  if (!res.ok) {
+    expect(REJECTION_REASONS).toContain(res.reason);
+    expect(res.detail.length).toBeGreaterThan(0);
+    return;
+  }
+  // Every format reads one reading per message.
+  expect(res.readings).toHaveLength(1);
+  for (const r of res.readings) {
+    expect(Number.isSafeInteger(r.ts)).toBe(true);
+    expect(['meter', 'received']).toContain(r.tsSource);
+    if (r.tsSource === 'received' && options.receivedAt !== undefined) {
+      expect(r.ts).toBe(options.receivedAt);
+    }
+    const registers = Object.values(r.registers ?? {});
+    for (const wh of [r.importWh, r.exportWh ?? 0, ...registers]) {
+      expect(Number.isSafeInteger(wh) && wh >= 0).toBe(true);
+    }
+    if (options.registersAddUp === true && r.registers !== undefined) {
+      expect(registers.reduce((a, b) => a + b, 0)).toBe(r.importWh);
+    }
+    expect(r.powerW === undefined || Number.isFinite(r.powerW)).toBe(true);
+  }
+}
+
+/** The one reading of a result, or a failed test naming the rejection. */
+export function readingOf(res: FormatResult): DeviceReading {
+  if (!res.ok) throw new Error(`expected readings, got ${res.reason}: ${res.detail}`);
+  expect(res.readings).toHaveLength(1);
+  return res.readings[0]!;
+}
+
+/** The rejection of a result, or a failed test showing the readings. */
+export function rejectionOf(res: FormatResult): FormatRejection {
+  if (res.ok) throw new Error(`expected a rejection, got ${JSON.stringify(res.readings)}`);
+  return { reason: res.reason, detail: res.detail };
+}
+
+/**
+ * Any payload a broker could deliver: random bytes, any JSON value, any text, and whatever a format
+ * adds for its own framing.
+ */
+export const anyPayload = (...more: fc.Arbitrary<Buffer>[]): fc.Arbitrary<Buffer> =>
+  fc.oneof(
+    fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b)),
+    fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+    fc.string({ unit: 'binary' }).map((s) => Buffer.from(s)),
+    ...more,
+  );

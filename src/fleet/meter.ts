@@ -24,7 +24,33 @@ export interface Meter {
   readonly source: MeterSource | null;
   /** The MQTT username of its device: `source.login`, else the meter id. */
   readonly login: string;
+  /** A register going down: a rejection (`reject`) or a restarted counter (`new-span`). */
+  readonly counterResets: 'reject' | 'new-span';
+  /** Where the register wraps to 0, or null when it does not. */
+  readonly registerMaxWh: number | null;
+  /** A dip up to this many Wh is rounding: the index holds. */
+  readonly decreaseToleranceWh: number;
+  /** Epoch ms: when an exchange took the meter out; null while in service. */
+  readonly removedAt: number | null;
 }
+
+/** The rules of a meter's registers, settable on creation and by staff later. */
+export const counterRulesSchema = {
+  counterResets: z
+    .enum(['reject', 'new-span'])
+    .optional()
+    .describe(
+      'A register going down: `reject` (a rejection) or `new-span` (the counter restarted from 0). Default per format: `new-span` for tasmota, shelly-gen2 and zigbee2mqtt, `reject` otherwise.',
+    ),
+  registerMaxWh: z
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .nullish()
+    .transform((v) => v ?? null),
+  decreaseToleranceWh: z.number().int().min(0).max(1_000_000).optional(),
+};
 
 /** A new meter's fields, before the source is checked against the format (`newMeterSchema`). */
 export const meterFieldsSchema = z.strictObject({
@@ -45,6 +71,7 @@ export const meterFieldsSchema = z.strictObject({
     .transform((v) => v ?? null),
   format: meterFormatSchema,
   source: meterSourceSchema,
+  ...counterRulesSchema,
 });
 
 /** Check a meter's source against its format (a refinement of `meterFieldsSchema`). */

@@ -11,6 +11,7 @@ import { canSee, notFound, type Visibility } from './visibility.js';
 import type { DeviceFormatName } from '../formats/device-format.js';
 import { loginOf, type MeterSource } from './meter-source.js';
 import { checkBinding } from './meter-binding.js';
+import { DEFAULT_COUNTER_RESETS } from '../formats/counter-defaults.js';
 
 function toMeter(row: Selectable<MeterTable>): Meter {
   // `== null`: a ledger read before migration 0008 (a migration test) has no such columns.
@@ -23,6 +24,10 @@ function toMeter(row: Selectable<MeterTable>): Meter {
     format: (row.format ?? 'wattledger') as DeviceFormatName,
     source,
     login: loginOf(row.id, source),
+    counterResets: row.counter_resets === 'new-span' ? 'new-span' : 'reject',
+    registerMaxWh: row.register_max_wh == null ? null : Number(row.register_max_wh),
+    decreaseToleranceWh: Number(row.decrease_tolerance_wh ?? 0),
+    removedAt: row.removed_at == null ? null : Date.parse(row.removed_at),
   };
 }
 
@@ -52,6 +57,7 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
       `meter ${m.id} already exists as ${twin.id} (meter ids are compared ignoring case)`,
     );
   await checkBinding(deps.db, m);
+  const counterResets = m.counterResets ?? DEFAULT_COUNTER_RESETS[m.format];
   // The check above names the twin; the ledger enforces the rule (a unique index on `lower(id)`),
   // so two concurrent adds differing only in case end in `conflict` too, not a driver error. One
   // statement, not select-then-insert, for two concurrent adds of one id.
@@ -67,6 +73,9 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
       source: m.source === null ? null : JSON.stringify(m.source),
       source_topic: m.source?.topic ?? null,
       mqtt_login: m.source?.login ?? null,
+      counter_resets: counterResets,
+      register_max_wh: m.registerMaxWh,
+      decrease_tolerance_wh: m.decreaseToleranceWh ?? 0,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst()
@@ -88,6 +97,10 @@ async function insertMeter(deps: FleetDeps, m: ParsedMeter): Promise<Meter> {
     format: m.format,
     source: m.source,
     login: loginOf(m.id, m.source),
+    counterResets,
+    registerMaxWh: m.registerMaxWh,
+    decreaseToleranceWh: m.decreaseToleranceWh ?? 0,
+    removedAt: null,
   };
 }
 
@@ -146,6 +159,7 @@ export async function createMeter(deps: FleetDeps, given: MeterFields): Promise<
     ...given,
     format: given.format ?? 'wattledger',
     source: given.source ?? null,
+    registerMaxWh: given.registerMaxWh ?? null,
   };
   if (m.contractId !== null) {
     const contract = await deps.db
@@ -159,8 +173,8 @@ export async function createMeter(deps: FleetDeps, given: MeterFields): Promise<
 }
 
 /** A parsed meter whose format defaults to wattledger's own (no source). */
-export type MeterFields = Omit<ParsedMeter, 'format' | 'source'> &
-  Partial<Pick<ParsedMeter, 'format' | 'source'>>;
+export type MeterFields = Omit<ParsedMeter, 'format' | 'source' | 'registerMaxWh'> &
+  Partial<Pick<ParsedMeter, 'format' | 'source' | 'registerMaxWh'>>;
 
 /** A meter with what reading it needs: its contract's customer, IANA time zone and consent. */
 export type MeterAccess = Meter & {

@@ -88,4 +88,31 @@ describe('checkReadings', () => {
       rejected: ['implausible_jump'],
     });
   });
+
+  it('joins a reset onto the index on a new-span meter, and knows its redelivery as a duplicate', () => {
+    const counter = {
+      counterResets: 'new-span' as const,
+      registerMaxWh: null,
+      decreaseToleranceWh: 0,
+    };
+    const out = checkReadings(
+      { ...rules, counter },
+      [r(0, 10_000)],
+      [r(1, 40), r(1, 40), r(2, 90)],
+    );
+    expect(out.rejected).toEqual([]);
+    expect(out.duplicates).toHaveLength(1);
+    expect(out.accepted.map((x) => [x.importWh, x.span?.event])).toEqual([
+      [10_040, 'reset'],
+      [10_090, undefined],
+    ]);
+    // A strict meter still refuses it.
+    expect(reasons([r(0, 10_000)], [r(1, 40)]).rejected).toEqual(['register_decrease']);
+  });
+
+  it('refuses readings after the meter was taken out', () => {
+    const out = checkReadings({ ...rules, removedAt: t0 + H }, [r(0, 100)], [r(1, 150), r(2, 200)]);
+    expect(out.accepted.map((x) => x.importWh)).toEqual([150]);
+    expect(out.rejected.map((v) => v.reason)).toEqual(['after_removal']);
+  });
 });

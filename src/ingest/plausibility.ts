@@ -1,6 +1,7 @@
 import { sameSample, type Reading } from '../readings/reading.js';
 import { toIso } from '../shared/time.js';
 import type { RejectionReason } from './rejection.js';
+import { continueCounter, STRICT_COUNTER, type CounterRules } from './counter-spans.js';
 
 /** How far ahead of the receiving clock a meter's timestamp may be (docs/design.md §3). */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
@@ -8,6 +9,10 @@ export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
 export interface MeterRules {
   readonly installedAt: number;
   readonly maxPowerW: number;
+  /** How the registers may go down (resets, wraps, dips); strict when absent. */
+  readonly counter?: CounterRules | undefined;
+  /** Epoch ms: the meter was taken out (exchanged); later readings are refused. */
+  readonly removedAt?: number | null | undefined;
 }
 
 export interface Verdict {
@@ -94,10 +99,21 @@ export function checkReadings(
       );
       continue;
     }
+    if (rules.removedAt != null && r.ts > rules.removedAt) {
+      reject(
+        'after_removal',
+        `ts ${toIso(r.ts)} is after the meter was taken out at ${toIso(rules.removedAt)}`,
+      );
+      continue;
+    }
     const i = lowerBound(timeline, r.ts);
+    const prev = timeline[i - 1];
+    // The device's values on the meter's continuous index: a reset, a wrap or a dip the rules
+    // explain is not a decrease.
+    const indexed = continueCounter(rules.counter ?? STRICT_COUNTER, prev, r);
     const same = timeline[i];
     if (same !== undefined && same.ts === r.ts) {
-      if (sameSample(same, r)) out.duplicates.push(r);
+      if (indexed !== undefined && sameSample(same, indexed)) out.duplicates.push(r);
       else
         reject(
           'conflicting_duplicate',
@@ -105,17 +121,18 @@ export function checkReadings(
         );
       continue;
     }
-    const prev = timeline[i - 1];
     const next = timeline[i];
     const problem =
-      (prev && inconsistency(prev, r, rules.maxPowerW)) ??
-      (next && inconsistency(r, next, rules.maxPowerW));
-    if (problem !== undefined) {
-      reject(problem.reason, problem.detail);
+      indexed === undefined
+        ? prev && inconsistency(prev, r, rules.maxPowerW)
+        : ((prev && inconsistency(prev, indexed, rules.maxPowerW)) ??
+          (next && inconsistency(indexed, next, rules.maxPowerW)));
+    if (problem !== undefined || indexed === undefined) {
+      reject(problem?.reason ?? 'register_decrease', problem?.detail ?? 'the register went down');
       continue;
     }
-    timeline.splice(i, 0, r);
-    out.accepted.push(r);
+    timeline.splice(i, 0, indexed);
+    out.accepted.push(indexed);
   }
   return out;
 }

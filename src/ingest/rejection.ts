@@ -23,6 +23,7 @@ export const REJECTION_REASONS = [
   'invalid_checksum',
   'invalid_local_time',
   'no_reading',
+  'after_removal',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -79,11 +79,22 @@ interface RejectionRow {
   received_at: number;
 }
 
-type ReadingExtra = Pick<Reading, 'tsSource' | 'registers' | 'source'>;
+type ReadingExtra = Pick<Reading, 'tsSource' | 'registers' | 'source' | 'span'>;
 
 function extraOf(r: Reading): string | null {
-  if (r.tsSource === undefined && r.registers === undefined && r.source === undefined) return null;
-  const extra: ReadingExtra = { tsSource: r.tsSource, registers: r.registers, source: r.source };
+  if (
+    r.tsSource === undefined &&
+    r.registers === undefined &&
+    r.source === undefined &&
+    r.span === undefined
+  )
+    return null;
+  const extra: ReadingExtra = {
+    tsSource: r.tsSource,
+    registers: r.registers,
+    source: r.source,
+    span: r.span,
+  };
   return JSON.stringify(extra);
 }
 

@@ -97,7 +97,12 @@ export async function validateBatch(
       (r): r is Reading => r !== undefined,
     );
     const result = checkReadings(
-      { installedAt: meter.installedAt, maxPowerW: meter.maxPowerW ?? deps.defaultMaxPowerW },
+      {
+        installedAt: meter.installedAt,
+        maxPowerW: meter.maxPowerW ?? deps.defaultMaxPowerW,
+        counter: meter,
+        removedAt: meter.removedAt,
+      },
       known,
       group,
     );

@@ -19,6 +19,13 @@ export interface MeterTable {
   source_topic: string | null;
   /** `source.login`, indexed; null means the device logs in as the meter id. */
   mqtt_login: string | null;
+  /** `reject` or `new-span` (migration 0010). */
+  counter_resets: ColumnType<string, string | undefined, string>;
+  /** Where the register wraps to 0; PostgreSQL answers a bigint as text. */
+  register_max_wh: ColumnType<number | string | null, number | null | undefined, number | null>;
+  decrease_tolerance_wh: ColumnType<number, number | undefined, number>;
+  /** When an exchange took the meter out (UTC RFC 3339); readings after it are refused. */
+  removed_at: string | null;
 }
 
 export interface RejectionTable {

@@ -28,6 +28,28 @@ export interface Reading {
    * Kept so consumption quality and invoices can say what a value rests on.
    */
   readonly source?: 'customer' | 'staff' | undefined;
+  /**
+   * What the meter's counter did at this reading, and the offsets in force from it on: `importWh`
+   * and `exportWh` are the meter's continuous index (spans joined), not always the device's own
+   * value. Absent on an ordinary reading of a counter that never went down.
+   */
+  readonly span?: CounterSpan | undefined;
+}
+
+/**
+ * A reading's place in its meter's register spans (docs/design.md §8 "Register spans").
+ * `event`: the counter restarted from 0 here (`reset`), wrapped past its maximum (`wrap`), or dipped
+ * within the tolerance so the index held (`dip`). The offsets turn the device's later values into
+ * the index (index = device value + offset). A held dip keeps the device's own value. `counterStart`
+ * is the device's own reset marker (Tasmota's `TotalStartTime`).
+ */
+export interface CounterSpan {
+  readonly event?: 'reset' | 'wrap' | 'dip' | undefined;
+  readonly importOffsetWh?: number | undefined;
+  readonly exportOffsetWh?: number | undefined;
+  readonly deviceImportWh?: number | undefined;
+  readonly deviceExportWh?: number | undefined;
+  readonly counterStart?: string | undefined;
 }
 
 /**
@@ -86,7 +108,7 @@ export interface WindowRequest {
   /**
    * `registers`: only the registers are needed (billing, consumption), so a store may leave out
    * `powerW` (answered undefined) and `receivedAt` (answered as `ts`) — InfluxDB then serialises
-   * about 40 % less. Default `all`.
+   * about 40 % less. Who took a reading (`source`) is kept. Default `all`.
    */
   readonly fields?: 'all' | 'registers';
 }
@@ -100,6 +122,7 @@ export function sameSample(a: Reading, b: Reading): boolean {
     a.importWh === b.importWh &&
     (a.exportWh ?? null) === (b.exportWh ?? null) &&
     (a.powerW ?? null) === (b.powerW ?? null) &&
-    sameRegisters(a.registers, b.registers)
+    sameRegisters(a.registers, b.registers) &&
+    (a.span?.event ?? null) === (b.span?.event ?? null)
   );
 }

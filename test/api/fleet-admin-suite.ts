@@ -188,6 +188,10 @@ export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise
         maxPowerW: 9000,
         format: 'wattledger',
         source: null,
+        counterResets: 'reject',
+        registerMaxWh: null,
+        decreaseToleranceWh: 0,
+        removedAt: null,
       });
       expect(await expectCall(api, 200, 'GET', '/v1/meters/m-2')).toEqual(m);
       expect(await expectCall(api, 200, 'GET', '/v1/meters/m-1')).toMatchObject({
@@ -221,6 +225,10 @@ export function describeFleetAdmin(name: string, open: (clock: Clock) => Promise
             maxPowerW: null,
             format: 'wattledger',
             source: null,
+            counterResets: 'reject',
+            registerMaxWh: null,
+            decreaseToleranceWh: 0,
+            removedAt: null,
           },
         ],
       });

@@ -95,7 +95,14 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
         });
         clock.advance(1000);
         const a = await addMeter(deps(), { id: 'A-1', installedAt: '2025-06-30T23:59:59.123Z' });
-        const plain = { format: 'wattledger', source: null };
+        const plain = {
+          format: 'wattledger',
+          source: null,
+          counterResets: 'reject',
+          registerMaxWh: null,
+          decreaseToleranceWh: 0,
+          removedAt: null,
+        };
         expect(b).toEqual({
           id: 'b.meter_2',
           contractId: 'C-42',
@@ -169,6 +176,10 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerU
             format: 'wattledger',
             source: null,
             login: 'dup',
+            counterResets: 'reject',
+            registerMaxWh: null,
+            decreaseToleranceWh: 0,
+            removedAt: null,
           },
         ]);
       });

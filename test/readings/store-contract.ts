@@ -105,6 +105,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.latest('reg-merge'))?.registers).toEqual({ EASF01: 10, EASF02: 21 });
     });
 
+    it('keeps a reading’s counter span, device reset marker included', async () => {
+      const reset = at('span-a', 15, 10_040, {
+        span: {
+          event: 'reset' as const,
+          importOffsetWh: 10_000,
+          counterStart: 'a "quoted" \\ marker',
+        },
+      });
+      await store.writeBatch([at('span-a', 0, 10_000), reset]);
+      expect(await store.latest('span-a')).toEqual(reset);
+      const w = await store.windows([{ meterId: 'span-a', from: T0 - MIN, to: T0 + 20 * MIN }]);
+      expect(w.get('span-a')?.inside.map((x) => x.span)).toEqual([undefined, reset.span]);
+    });
+
     it('refuses a register name that a store would have to escape', async () => {
       const err = await store
         .writeBatch([at('reg-bad', 0, 1, { registers: { 'a b=c': 1 } })])

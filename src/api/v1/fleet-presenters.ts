@@ -39,6 +39,10 @@ export const presentMeter = (m: Meter) => ({
   maxPowerW: m.maxPowerW,
   format: m.format,
   source: m.source === null ? null : { ...m.source },
+  counterResets: m.counterResets,
+  registerMaxWh: m.registerMaxWh,
+  decreaseToleranceWh: m.decreaseToleranceWh,
+  removedAt: isoOrNull(m.removedAt),
 });
 
 /** API shape of an API key (never the key, except in the creation answer). */

@@ -52,6 +52,20 @@ export const meterSchema = z
           'The exact topic the device publishes on, its MQTT login (shared by the meters of one bridge) and the format options; null for the wattledger format.',
         example: { topic: 'tele/plug-1/SENSOR' },
       }),
+    counterResets: z.enum(['reject', 'new-span']).openapi({
+      description:
+        'A register going down: a rejection (`reject`) or a counter restarted from 0 (`new-span`).',
+    }),
+    registerMaxWh: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Where the register wraps to 0; null when it does not.' }),
+    decreaseToleranceWh: z.number().openapi({
+      description: 'A dip up to this many Wh is rounding: the index holds at its previous value.',
+    }),
+    removedAt: instant.nullable().openapi({
+      description: 'When an exchange took the meter out; later readings are refused.',
+    }),
   })
   .openapi('Meter');
 

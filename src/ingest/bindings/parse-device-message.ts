@@ -47,6 +47,7 @@ export function parseDeviceMessage(
         ...(r.registers === undefined || Object.keys(r.registers).length === 0
           ? {}
           : { registers: r.registers }),
+        ...(r.counterStart === undefined ? {} : { span: { counterStart: r.counterStart } }),
       });
   }
   return { readings, rejections };

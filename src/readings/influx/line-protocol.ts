@@ -42,6 +42,11 @@ function floatField(name: string, value: number): string {
   return `${name}=${Object.is(value, -0) ? 0 : value}`;
 }
 
+/** A string field value: quoted, with backslashes and double quotes escaped. */
+function stringField(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
 /**
  * Encode one reading as a line protocol line with a millisecond timestamp (write with
  * `precision=ms`). Throws TypeError/RangeError when the reading cannot be represented: that is a
@@ -56,6 +61,7 @@ export function encodeReading(r: Reading): string {
   fields.push(intField('received_at', r.receivedAt));
   if (r.tsSource !== undefined) fields.push(`ts_source="${r.tsSource}"`);
   if (r.source !== undefined) fields.push(`source="${r.source}"`);
+  if (r.span !== undefined) fields.push(`span=${stringField(JSON.stringify(r.span))}`);
   for (const [name, wh] of Object.entries(r.registers ?? {})) {
     if (!REGISTER_NAME_RE.test(name))
       throw new TypeError(`line protocol: register name ${JSON.stringify(name)} is not allowed`);

@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Reading, ReadingRange, ReadingWindow, WindowRequest } from '../reading.js';
+import type {
+  CounterSpan,
+  Reading,
+  ReadingRange,
+  ReadingWindow,
+  WindowRequest,
+} from '../reading.js';
 import { columnsOfWindow } from '../register-columns.js';
 import type { ReadingStore } from '../reading-store.js';
 import { checkStorable, classifyWriteError } from './sqlite-write-errors.js';
@@ -23,6 +29,8 @@ interface Row {
   readonly registers: string | null;
   /** `customer` or `staff` for a reading taken by a person; null for a meter's own. */
   readonly source: string | null;
+  /** The reading's counter span as JSON, or null. */
+  readonly span: string | null;
 }
 
 // STRICT makes SQLite refuse 1.5 in an INTEGER column, as InfluxDB refuses a float for an
@@ -38,6 +46,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS meter_reading (
   ts_source TEXT NULL,
   registers TEXT NULL,
   source TEXT NULL,
+  span TEXT NULL,
   PRIMARY KEY (meter_id, ts)
 ) STRICT, WITHOUT ROWID`;
 
@@ -46,6 +55,7 @@ const ADDED_COLUMNS = [
   ['ts_source', 'TEXT NULL'],
   ['registers', 'TEXT NULL'],
   ['source', 'TEXT NULL'],
+  ['span', 'TEXT NULL'],
 ] as const;
 
 // Same key replaces, with InfluxDB's exact semantics: fields present in the new point
@@ -53,8 +63,8 @@ const ADDED_COLUMNS = [
 // with the same series and time).
 // Registers merge name by name, as InfluxDB merges their fields.
 const UPSERT = `INSERT INTO meter_reading
-  (meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers, source)
-VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt, @tsSource, @registers, @source)
+  (meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers, source, span)
+VALUES (@meterId, @ts, @importWh, @exportWh, @powerW, @receivedAt, @tsSource, @registers, @source, @span)
 ON CONFLICT (meter_id, ts) DO UPDATE SET
   import_wh = excluded.import_wh,
   export_wh = coalesce(excluded.export_wh, export_wh),
@@ -62,13 +72,14 @@ ON CONFLICT (meter_id, ts) DO UPDATE SET
   received_at = excluded.received_at,
   ts_source = coalesce(excluded.ts_source, ts_source),
   source = coalesce(excluded.source, source),
+  span = coalesce(excluded.span, span),
   registers = CASE
     WHEN excluded.registers IS NULL THEN registers
     WHEN registers IS NULL THEN excluded.registers
     ELSE json_patch(registers, excluded.registers) END`;
 
 const COLS =
-  'meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers, source';
+  'meter_id, ts, import_wh, export_wh, power_w, received_at, ts_source, registers, source, span';
 
 function toReading(row: Row | undefined): Reading | undefined {
   if (row === undefined) return undefined;
@@ -84,6 +95,7 @@ function toReading(row: Row | undefined): Reading | undefined {
       ? {}
       : { registers: JSON.parse(row.registers) as Record<string, number> }),
     ...(row.source === 'customer' || row.source === 'staff' ? { source: row.source } : {}),
+    ...(row.span === null ? {} : { span: JSON.parse(row.span) as CounterSpan }),
   };
 }
 
@@ -116,6 +128,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
           tsSource: r.tsSource ?? null,
           registers: r.registers === undefined ? null : JSON.stringify(r.registers),
           source: r.source ?? null,
+          span: r.span === undefined ? null : JSON.stringify(r.span),
         });
       }
     });

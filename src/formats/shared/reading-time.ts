@@ -1,7 +1,12 @@
 import { DateTime } from 'luxon';
 import { parseRfc3339 } from '../../shared/time.js';
 import type { TsSource } from '../device-format.js';
-import { EARLIEST_TRUSTED_TS, resolveLocalTime, type LocalFields } from '../local-time.js';
+import {
+  EARLIEST_TRUSTED_TS,
+  isKnownZone,
+  resolveLocalTime,
+  type LocalFields,
+} from '../local-time.js';
 import { fail, ok, type Parsed } from './parsed.js';
 
 /**
@@ -45,7 +50,8 @@ export interface LocalTimeContext {
 export function localTime(fields: LocalFields, where: LocalTimeContext): Parsed<ReadingTime> {
   const { zone, receivedAt, label } = where;
   if (fields.year < 2000) return receivedTime(receivedAt);
-  if (!DateTime.fromMillis(0, { zone }).isValid) {
+  // The zone is checked per message: known IANA zones are remembered, anything else asks luxon.
+  if (!isKnownZone(zone) && !DateTime.fromMillis(0, { zone }).isValid) {
     return fail(
       'invalid_schema',
       `the meter's time zone ${JSON.stringify(zone)} is not an IANA zone`,

@@ -1,3 +1,4 @@
+import { fail, ok, type Parsed } from '../shared/parsed.js';
 import { crc16Arc, crcText } from './crc16.js';
 
 /** A P1 telegram is a few kilobytes at most; anything far larger is not one. */
@@ -16,14 +17,6 @@ export interface TelegramFrame {
   readonly checked: boolean;
 }
 
-export type FrameResult =
-  | { readonly ok: true; readonly frame: TelegramFrame }
-  | {
-      readonly ok: false;
-      readonly reason: 'invalid_schema' | 'invalid_checksum';
-      readonly detail: string;
-    };
-
 const isSpace = (b: number) => b === 0x20 || b === 0x09 || b === CR || b === LF;
 
 /**
@@ -32,7 +25,7 @@ const isSpace = (b: number) => b === 0x20 || b === 0x09 || b === CR || b === LF;
  * otherwise be dropped without a trace). The text is read byte for byte (latin1), since the CRC
  * is over the bytes and a telegram is ASCII.
  */
-export function readFrame(payload: Buffer): FrameResult {
+export function readFrame(payload: Buffer): Parsed<TelegramFrame> {
   if (payload.length > MAX_TELEGRAM_BYTES) {
     return fail(
       'invalid_schema',
@@ -77,7 +70,7 @@ export function readFrame(payload: Buffer): FrameResult {
     }
   }
   const body = payload.toString('latin1', start, bang);
-  return { ok: true, frame: { lines: body.split(/\r\n|\n|\r/), checked: crcField !== '' } };
+  return ok({ lines: body.split(/\r\n|\n|\r/), checked: crcField !== '' });
 }
 
 /**
@@ -89,9 +82,3 @@ function crcWithCrlf(payload: Buffer, start: number, end: number): number | unde
   if (!text.includes('\n') || text.includes('\r')) return undefined;
   return crc16Arc(Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1'));
 }
-
-const fail = (reason: 'invalid_schema' | 'invalid_checksum', detail: string): FrameResult => ({
-  ok: false,
-  reason,
-  detail,
-});

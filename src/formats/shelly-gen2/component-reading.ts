@@ -1,5 +1,6 @@
 import { powerW, whToWh } from '../decimal-units.js';
 import { isObject, own, shown, type JsonObject } from '../shared/json-payload.js';
+import { fail, ok, type Parsed } from '../shared/parsed.js';
 
 /** What one component's status gives: counters in integer Wh, power in W. */
 export interface ComponentEnergy {
@@ -7,14 +8,6 @@ export interface ComponentEnergy {
   readonly exportWh?: number | undefined;
   readonly powerW?: number | undefined;
 }
-
-export type ComponentResult =
-  | { readonly ok: true; readonly energy: ComponentEnergy }
-  | {
-      readonly ok: false;
-      readonly reason: 'invalid_schema' | 'no_reading';
-      readonly detail: string;
-    };
 
 /** Where each component keeps its counters (Wh) and its power (W). */
 const LAYOUT = {
@@ -44,7 +37,7 @@ export function componentEnergy(
   component: string,
   status: JsonObject,
   powerStatus: JsonObject | undefined,
-): ComponentResult {
+): Parsed<ComponentEnergy> {
   const type = component.split(':')[0] as keyof typeof LAYOUT;
   const layout = LAYOUT[type];
   const imported = field(status, layout.import);
@@ -61,13 +54,13 @@ export function componentEnergy(
       ? watts(`${component}.apower`, field(status, layout.power))
       : emPower(component, powerStatus);
   if (typeof power === 'object') return power;
-  return { ok: true, energy: { importWh, exportWh, powerW: power } };
+  return ok({ importWh, exportWh, powerW: power });
 }
 
 function emPower(
   component: string,
   em: JsonObject | undefined,
-): number | undefined | ComponentResult {
+): number | undefined | Parsed<never> {
   if (em === undefined) return undefined;
   const name = powerComponentOf(component)!;
   const key = name.startsWith('em1:') ? 'act_power' : 'total_act_power';
@@ -88,33 +81,24 @@ function counter(
   component: string,
   path: readonly string[],
   value: unknown,
-): number | ComponentResult {
+): number | Parsed<never> {
   const wh = typeof value === 'number' && value >= 0 ? whToWh(value) : undefined;
   if (wh === undefined) {
-    return {
-      ok: false,
-      reason: 'invalid_schema',
-      detail: `${component}.${path.join('.')}: ${shown(value)} is not a finite non-negative number of Wh`,
-    };
+    return fail(
+      'invalid_schema',
+      `${component}.${path.join('.')}: ${shown(value)} is not a finite non-negative number of Wh`,
+    );
   }
   return wh;
 }
 
-function watts(name: string, value: unknown): number | undefined | ComponentResult {
+function watts(name: string, value: unknown): number | undefined | Parsed<never> {
   if (value === undefined) return undefined;
   const w = typeof value === 'number' ? powerW(value, 'W') : undefined;
   if (w === undefined) {
-    return {
-      ok: false,
-      reason: 'invalid_schema',
-      detail: `${name}: ${shown(value)} is not a finite number of W`,
-    };
+    return fail('invalid_schema', `${name}: ${shown(value)} is not a finite number of W`);
   }
   return w;
 }
 
-const noReading = (detail: string): ComponentResult => ({
-  ok: false,
-  reason: 'no_reading',
-  detail,
-});
+const noReading = (detail: string): Parsed<never> => fail('no_reading', detail);

@@ -6,7 +6,8 @@ import {
   type FormatInput,
   type FormatResult,
 } from '../device-format.js';
-import { componentEnergy, powerComponentOf, type ComponentResult } from './component-reading.js';
+import { componentEnergy, powerComponentOf, type ComponentEnergy } from './component-reading.js';
+import type { Parsed } from '../shared/parsed.js';
 import type { ReadingTime } from '../shared/reading-time.js';
 import { notificationTime } from './notification-time.js';
 import { isObject, jsonObjectPayload, own, type JsonObject } from '../shared/json-payload.js';
@@ -112,13 +113,13 @@ function parseNotification(
     return rejectWith('invalid_schema', `params.${powerName}: expected an object`);
   }
   const energy = componentEnergy(component, status, powerStatus ?? undefined);
-  if (!energy.ok) return rejectWith(energy.reason, energy.detail);
+  if (!energy.ok) return energy;
   const time = notificationTime(own(params, 'ts'), receivedAt);
   if (!time.ok) return time;
   return toResult(energy, time.value);
 }
 
-function toResult(energy: ComponentResult, time: ReadingTime): FormatResult {
-  if (!energy.ok) return rejectWith(energy.reason, energy.detail);
-  return readingsOf([{ ...time, ...energy.energy }]);
+function toResult(energy: Parsed<ComponentEnergy>, time: ReadingTime): FormatResult {
+  if (!energy.ok) return energy;
+  return readingsOf([{ ...time, ...energy.value }]);
 }

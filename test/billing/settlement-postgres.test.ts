@@ -3,15 +3,18 @@ import { loadBillingContexts } from '../../src/billing/records/billing-context.j
 import { storedPeriods } from '../../src/billing/records/periods-repo.js';
 import { measuredBill } from '../../src/billing/bills/period-bill.js';
 import { readBillMeters } from '../../src/billing/bills/read-meters.js';
-import { closeEndedPeriods } from '../../src/billing/settlement/close-periods.js';
+import { auditOf } from '../../src/audit/audit-log.js';
+import { closeEndedPeriods, moveOut } from '../../src/billing/settlement/close-periods.js';
 import { issuePeriodInvoice } from '../../src/billing/settlement/issue-invoice.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
 import { describeOnPostgres } from '../support/postgres-suite.js';
-import { billingWorld, type BillingWorld } from '../support/billing-fixture.js';
+import { billingWorld, type BillingWorld, t } from '../support/billing-fixture.js';
+import { describeBackBillingCap } from './back-billing-suite.js';
 import { describeSettlement } from './settlement-suite.js';
 
 describeOnPostgres((url) => {
   describeSettlement('PostgreSQL ledger', async () => billingWorld(await url()));
+  describeBackBillingCap('PostgreSQL ledger', async () => billingWorld(await url()));
 
   /** Runners of their own (own pool, own runner id) sharing one ledger and one readings store. */
   async function runners(n: number): Promise<BillingWorld[]> {
@@ -53,6 +56,39 @@ describeOnPostgres((url) => {
       expect(new Set(invoices.map((i) => i.period_id)).size).toBe(30);
       for (const c of contracts)
         expect((await storedPeriods(w!.ledger.db, c)).map((p) => p.status)).toEqual(['settled']);
+    } finally {
+      for (const x of all) await x.ledger.close();
+      await w?.store.close();
+    }
+  });
+
+  it('three runners meeting periods beyond the back-billing cap at once: each held once, audited once, counted once', async () => {
+    const all = await runners(3);
+    const [w] = all;
+    try {
+      const contracts = [];
+      for (let i = 0; i < 12; i += 1) {
+        const { contractId } = await w!.contract('2025-01-01T00:00:00+01:00', [`pg-cap-${i}`]);
+        contracts.push(contractId);
+        await w!.readings(`pg-cap-${i}`, '2024-12-31T00:00:00Z', '2025-01-25T00:00:00Z', {
+          stepMs: 3_600_000,
+        });
+        w!.clock.set('2025-01-22T00:00:00Z');
+        await moveOut(w!.deps, { contractId, at: t('2025-01-20T23:00:00Z'), actor: 'key:s' });
+      }
+      for (const x of all) x.clock.set('2026-06-01T00:00:00Z');
+      const results = await Promise.all(
+        all.map((x) => runSettlement(x.deps, x.opts, { actor: x.opts.runnerId })),
+      );
+      expect(results.reduce((s, r) => s + r.notBilled, 0)).toBe(12);
+      expect(results.reduce((s, r) => s + r.settled + r.held + r.failed, 0)).toBe(0);
+      for (const c of contracts) {
+        expect((await storedPeriods(w!.ledger.db, c)).map((p) => p.holdReason)).toEqual([
+          'back_billing_cap',
+        ]);
+        expect((await auditOf(w!.ledger.db, c)).filter((a) => a.action === 'hold')).toHaveLength(1);
+      }
+      expect(await w!.ledger.db.selectFrom('invoices').selectAll().execute()).toEqual([]);
     } finally {
       for (const x of all) await x.ledger.close();
       await w?.store.close();

@@ -1,4 +1,6 @@
 import { billingWorld } from '../support/billing-fixture.js';
+import { describeBackBillingCap } from './back-billing-suite.js';
 import { describeSettlement } from './settlement-suite.js';
 
 describeSettlement('SQLite ledger', () => billingWorld());
+describeBackBillingCap('SQLite ledger', () => billingWorld());

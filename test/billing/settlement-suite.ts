@@ -272,7 +272,18 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
         await w.store.writeBatch(late);
         await recordLateReadings(w.ledger.db, late, w.clock.now());
         const r = await runSettlement(w.deps, w.opts, { actor: 'cron', contractId });
-        expect(r).toMatchObject({ adjusted: 0, notBilled: 1 });
+        // Besides the change to January: February and March 2025, closed only now and never
+        // invoiced, ended before the cap (2025-04-01) and are held for good, not billed.
+        expect(r).toMatchObject({ adjusted: 0, notBilled: 3 });
+        expect(
+          (await storedPeriods(w.ledger.db, contractId))
+            .slice(0, 3)
+            .map((p) => [p.status, p.holdReason]),
+        ).toEqual([
+          ['settled', null],
+          ['held', 'back_billing_cap'],
+          ['held', 'back_billing_cap'],
+        ]);
         expect(await w.ledger.db.selectFrom('adjustments').selectAll().execute()).toEqual([]);
         const report = (await auditOf(w.ledger.db, contractId)).find(
           (a) => a.action === 'late_readings_not_billed',

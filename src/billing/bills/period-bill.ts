@@ -1,8 +1,11 @@
+import { DateTime } from 'luxon';
 import { milliWhToWh } from '../../consumption/milli-wh.js';
 import { toRfc3339 } from '../../shared/time.js';
 import type { Bill, BillLine, TimeRange } from '../pricing/bill.js';
 import { priceBill } from '../pricing/price-bill.js';
+import { splitByVersion } from '../pricing/tariff-parts.js';
 import type { Tariff } from '../tariff-schema.js';
+import { contractIndexSource, type IndexSource } from './index-source.js';
 import {
   type ContractUsage,
   foldUsages,
@@ -23,6 +26,7 @@ export type BasisMethod =
   'measured' | 'baseline-7d' | 'baseline-month' | 'extrapolated-7d' | 'none';
 
 export interface BillBasis {
+  /** Import measured over the bill's range (Wh): the period, or its part inside the cap. */
   readonly measuredImportWh: number;
   readonly projectedImportWh: number;
   /**
@@ -32,12 +36,22 @@ export interface BillBasis {
    */
   readonly asOf: string | null;
   readonly method: BasisMethod;
+  /**
+   * Present when the bill's start or end index rests on a reading a person took: `customer` (a
+   * self-read) or `staff` (entered or corrected by staff), per edge.
+   */
+  readonly indexSource?: IndexSource | undefined;
 }
 
 /** A priced bill with what it stands on. */
 export interface PeriodBill {
   readonly bill: Bill;
   readonly basis: BillBasis;
+  /**
+   * What the bill prices: the period, or only its part from the back-billing cap (`cappedAt`) to
+   * its end. An invoice covers exactly this range.
+   */
+  readonly range: TimeRange;
   /**
    * Meters whose end index is unknown (no reading at or after the period end); empty when complete.
    */
@@ -49,6 +63,19 @@ export interface BillFrame {
   readonly tariff: Tariff;
   readonly tz: string;
   readonly period: TimeRange;
+  /**
+   * Where the back-billing cap cuts the period, when it does: consumption and standing charge are
+   * priced from there to the period end only, as one more part of the period (docs/design.md §5:
+   * tiers count from there), and the lines of the part that starts there say so.
+   */
+  readonly cappedAt?: number | undefined;
+}
+
+/** The range a frame prices: its period, or the part of it from `cappedAt`. */
+export function billedRange(f: Pick<BillFrame, 'period' | 'cappedAt'>): TimeRange {
+  return f.cappedAt === undefined || f.cappedAt <= f.period.start
+    ? { start: f.period.start, end: f.period.end }
+    : { start: f.cappedAt, end: f.period.end };
 }
 
 /** A period to bill from its meters' readings, all in memory (one bill of a few meters). */
@@ -64,23 +91,55 @@ function basisOf(usage: ContractUsage, method: BasisMethod): BillBasis {
     projectedMwh += m.projectedMwh;
   }
   const latest = usage.meters.map((u) => u.latestTs).filter((t): t is number => t !== undefined);
+  const indexSource = contractIndexSource(usage.meters);
   return {
     measuredImportWh: milliWhToWh(measuredMwh),
     projectedImportWh: milliWhToWh(projectedMwh),
     // With several meters the bill is as recent as its least recent meter.
     asOf: latest.length === 0 ? null : toRfc3339(Math.min(...latest)),
     method,
+    ...(indexSource === undefined ? {} : { indexSource }),
   };
 }
 
 const withoutEnd = (usage: ContractUsage) =>
   usage.meters.filter((u) => !u.endKnown).map((u) => u.meterId);
-const priced = (f: BillFrame, usage: ContractUsage) =>
-  priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals: usage.intervals });
+
+/** An instant as the lines read it, in local time: `2025-03-15 13:00`, or `2025-03-15` at midnight. */
+function localInstant(t: number, tz: string): string {
+  const local = DateTime.fromMillis(t, { zone: tz });
+  return local.toFormat(
+    local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0
+      ? 'yyyy-MM-dd'
+      : 'yyyy-MM-dd HH:mm',
+  );
+}
+
+/**
+ * The bill of a frame's range. When the back-billing cap cut the period, the lines of the part that
+ * starts at the cap (those of the tariff version in force there; percent taxes span the bill) say
+ * why it starts there: a customer must not read it as consumption forgotten.
+ */
+function priced(f: BillFrame, usage: ContractUsage): Bill {
+  const range = billedRange(f);
+  const bill = priceBill({ tariff: f.tariff, period: range, tz: f.tz, intervals: usage.intervals });
+  if (range.start === f.period.start) return bill;
+  const first = splitByVersion(f.tariff, range)[0]?.version.validFrom;
+  const note = ` (back-billing cap: from ${localInstant(range.start, f.tz)})`;
+  return {
+    ...bill,
+    lines: bill.lines.map((l) =>
+      l.versionFrom !== undefined && l.versionFrom === first
+        ? { ...l, description: l.description + note }
+        : l,
+    ),
+  };
+}
 
 /** Provisional and settled bills (docs/design.md §5): measured data only, no projection. */
 export function measuredBill(input: PeriodBillInput): PeriodBill {
-  return measuredBillOf(input, foldUsages(input.meters.map((m) => measuredUsage(m, input.period))));
+  const range = billedRange(input);
+  return measuredBillOf(input, foldUsages(input.meters.map((m) => measuredUsage(m, range))));
 }
 
 /** `measuredBill` of usage folded from each meter's `measuredUsage`. */
@@ -88,6 +147,7 @@ export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
   return {
     bill: priced(f, usage),
     basis: basisOf(usage, 'measured'),
+    range: billedRange(f),
     meterIdsWithoutEnd: withoutEnd(usage),
   };
 }
@@ -98,9 +158,10 @@ export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
  * standing charge for the full period.
  */
 export function estimatedBill(input: PeriodBillInput, now: number): PeriodBill {
+  const range = billedRange(input);
   return estimatedBillOf(
     input,
-    foldUsages(input.meters.map((m) => projectedUsage(m, input.period, input.tz, now))),
+    foldUsages(input.meters.map((m) => projectedUsage(m, range, input.tz, now))),
   );
 }
 
@@ -117,6 +178,7 @@ export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill 
   return {
     bill: priced(f, usage),
     basis: basisOf(usage, method),
+    range: billedRange(f),
     meterIdsWithoutEnd: withoutEnd(usage),
   };
 }
@@ -127,18 +189,20 @@ const EXTRAPOLATED = ' (end index extrapolated from the 7-day baseline)';
  * Every meter's usage for a forced settlement: the baseline projection where the end index is
  * missing.
  */
-export const extrapolatedUsage = (m: MeterReadings, f: Pick<BillFrame, 'period' | 'tz'>) =>
-  projectedUsage(m, f.period, f.tz, Number.MAX_SAFE_INTEGER);
+export const extrapolatedUsage = (
+  m: MeterReadings,
+  f: Pick<BillFrame, 'period' | 'tz' | 'cappedAt'>,
+) => projectedUsage(m, billedRange(f), f.tz, Number.MAX_SAFE_INTEGER);
 
 /**
  * How settling (or re-pricing) a period takes each meter: measured, then extrapolated when a forced
  * end index may be needed.
  */
 export const settlementWays = (
-  f: Pick<BillFrame, 'period' | 'tz'>,
+  f: Pick<BillFrame, 'period' | 'tz' | 'cappedAt'>,
   extrapolate: boolean,
 ): ((m: MeterReadings) => MeterUsage)[] => [
-  (m) => measuredUsage(m, f.period),
+  (m) => measuredUsage(m, billedRange(f)),
   ...(extrapolate ? [(m: MeterReadings) => extrapolatedUsage(m, f)] : []),
 ];
 
@@ -165,6 +229,7 @@ export function extrapolatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBi
   return {
     bill: { ...bill, lines },
     basis: basisOf(usage, extrapolated ? 'extrapolated-7d' : 'measured'),
+    range: billedRange(f),
     meterIdsWithoutEnd: withoutEnd(usage),
   };
 }

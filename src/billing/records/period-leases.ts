@@ -3,6 +3,9 @@ import type { LedgerDatabase } from '../../ledger/schema.js';
 import { toIso } from '../../shared/time.js';
 import type { StoredPeriodStatus } from './periods-repo.js';
 
+/** A runner's lease on a period: far longer than pricing one chunk of periods takes. */
+export const LEASE_MS = 5 * 60_000;
+
 /**
  * Take a lease on a due period for `leaseMs`, unless another runner holds a live one. Leases only
  * save work: the settling transaction itself refuses a period that is no longer closed or held.

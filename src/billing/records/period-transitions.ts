@@ -48,7 +48,9 @@ export async function insertClosedPeriods(
 }
 
 /**
- * Hold a period with a reason. Answers true when the status or reason changed (worth an audit row).
+ * Hold a period with a reason. Answers true when the status or reason changed (worth an audit row):
+ * the update itself checks the row, so of two runners holding a period for the same reason from
+ * the same stale read, only one answers true.
  */
 export async function holdPeriod(
   db: Kysely<LedgerDatabase>,
@@ -61,7 +63,15 @@ export async function holdPeriod(
     .updateTable('billing_periods')
     .set({ status: 'held', hold_reason: reason, updated_at: toIso(now) })
     .where('id', '=', p.id)
-    .where('status', 'in', ['closed', 'held'])
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'closed'),
+        eb.and([
+          eb('status', '=', 'held'),
+          eb.or([eb('hold_reason', 'is', null), eb('hold_reason', '!=', reason)]),
+        ]),
+      ]),
+    )
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { recordAudit } from '../../audit/audit-log.js';
 import { toIso, toRfc3339 } from '../../shared/time.js';
 import { BASELINE_MS } from '../estimate/projection.js';
@@ -8,18 +7,20 @@ import { adjustmentsOfPeriod, insertAdjustment } from '../records/adjustments-re
 import { loadBillingContexts } from '../records/billing-context.js';
 import { invoicesByNumbers } from '../records/invoices-repo.js';
 import { markLateReadingsProcessed } from '../records/pending-late-readings.js';
-import { claimPeriod, releaseClaim } from '../records/period-leases.js';
+import { claimPeriod, LEASE_MS, releaseClaim } from '../records/period-leases.js';
 import { adjustmentCandidates, type AdjustmentCandidate } from './adjustment-candidates.js';
 import { adjustmentLines } from './adjustment-lines.js';
+import { backBillingCapStart, billableRange } from './back-billing-cap.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
-import { LEASE_MS } from './settle-periods.js';
 
 /**
  * Recompute the settled periods that readings stored late may have changed (docs/design.md §5): the
  * difference from what was billed (invoice plus earlier adjustments) becomes an adjustment, billed
- * on the contract's next invoice; the settled invoice is never edited. A period that ended before
- * the back-billing cap is not adjusted: the change is reported in the audit log and counted. When
- * the store cannot be read, nothing is recomputed and the periods count as `failed`.
+ * on the contract's next invoice; the settled invoice is never edited. A period is recomputed over
+ * the range its invoice billed, so the part of a period that the back-billing cap kept off its
+ * invoice never comes back as an adjustment. A period that ended at or before the cap is not
+ * adjusted: the change is reported in the audit log and counted. When the store cannot be read,
+ * nothing is recomputed and the periods count as `failed`.
  */
 export async function adjustSettledPeriods(
   deps: BillingDeps,
@@ -28,9 +29,7 @@ export async function adjustSettledPeriods(
 ): Promise<{ adjusted: number; notBilled: number; failed: number }> {
   const now = deps.clock.now();
   const { found, upTo } = await adjustmentCandidates(deps);
-  const capStart = DateTime.fromMillis(now, { zone: 'utc' })
-    .minus({ months: opts.backBillingMonths })
-    .toMillis();
+  const capStart = backBillingCapStart(now, opts.backBillingMonths);
   let adjusted = 0;
   let notBilled = 0;
   let skipped = false;
@@ -45,6 +44,22 @@ export async function adjustSettledPeriods(
       deps.db,
       mine.map((c) => c.period.contractId),
     );
+    const invoices = new Map(
+      (
+        await invoicesByNumbers(
+          deps.db,
+          mine.flatMap((c) => c.period.invoiceNumber ?? []),
+        )
+      ).map((i) => [i.number, i]),
+    );
+    // An invoice that starts after its period start was cut by the back-billing cap: the
+    // recomputation prices that same range, or the part left off would come back as a difference.
+    const cutOf = (p: AdjustmentCandidate['period']): number | undefined => {
+      const billed = p.invoiceNumber === null ? undefined : invoices.get(p.invoiceNumber);
+      return billed !== undefined && billed.period.start > p.start
+        ? billed.period.start
+        : undefined;
+    };
     // Each meter is summed into its period as it arrives (measured, and extrapolated where the
     // invoice was): however many meters a contract has, their readings are never in memory
     // together.
@@ -56,11 +71,12 @@ export async function adjustSettledPeriods(
           const frame = {
             tz: contexts.get(p.contractId)?.timezone ?? 'UTC',
             period: { start: p.start, end: p.end },
+            cappedAt: cutOf(p),
           };
           return {
             key: p.id,
             meterIds: contexts.get(p.contractId)?.meterIds ?? [],
-            from: p.start - BASELINE_MS,
+            from: (frame.cappedAt ?? p.start) - BASELINE_MS,
             to: p.end,
             ways: settlementWays(frame, p.endExtrapolated),
           };
@@ -74,14 +90,6 @@ export async function adjustSettledPeriods(
       );
       return { adjusted: 0, notBilled: 0, failed: mine.length };
     }
-    const invoices = new Map(
-      (
-        await invoicesByNumbers(
-          deps.db,
-          mine.flatMap((c) => c.period.invoiceNumber ?? []),
-        )
-      ).map((i) => [i.number, i]),
-    );
     // One transaction: the adjustments of this run and the move of settlement's cursor past the
     // late readings that asked for them commit together, or neither does and the next run reads
     // them again.
@@ -94,6 +102,7 @@ export async function adjustSettledPeriods(
           tariff: ctx.tariff,
           tz: ctx.timezone,
           period: { start: p.start, end: p.end },
+          cappedAt: cutOf(p),
         };
         const [measuredUse, extrapolatedUse] = usagesOf(folded.get(p.id), p.id);
         if (measuredUse === undefined) throw new Error(`period ${p.id} has no measured usage`);
@@ -114,7 +123,7 @@ export async function adjustSettledPeriods(
           recomputed.bill.lines,
         );
         const confirmEnd = p.endExtrapolated && complete;
-        if (diff.lines.length > 0 && p.end < capStart) {
+        if (diff.lines.length > 0 && billableRange(p, capStart) === undefined) {
           notBilled += 1;
           await recordAudit(tx, now, [
             {

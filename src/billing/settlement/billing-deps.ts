@@ -20,8 +20,8 @@ export interface BillingOptions {
    */
   readonly graceMs: number;
   /**
-   * Readings of periods that ended longer ago than this are not billed any more, only reported
-   * (default 14).
+   * Consumption older than this many calendar months at settlement time is never billed, neither
+   * on a first invoice nor as an adjustment, only reported (default 14).
    */
   readonly backBillingMonths: number;
   /** This process's name in period leases, unique per running instance. */
@@ -34,14 +34,20 @@ export interface SettlementResult {
   readonly closed: number;
   /** Periods settled into invoices. */
   readonly settled: number;
-  /** Periods held (newly or still): no reading after their end, or no rate in force. */
+  /**
+   * Periods held (newly or still) for a reason staff can act on: no reading after their end, or no
+   * rate in force. A period held beyond the back-billing cap is counted in `notBilled` instead.
+   */
   readonly held: number;
   /** Periods that failed for a transient reason (store or ledger down) and will be retried. */
   readonly failed: number;
   /** Adjustments recorded for settled periods that late readings changed. */
   readonly adjusted: number;
   /**
-   * Settled periods changed by late readings older than the back-billing cap: reported, not billed.
+   * What the back-billing cap kept off invoices in this run: settled periods changed by late
+   * readings that ended before the cap (reported, not billed), and periods never invoiced that
+   * this run held for good because they ended at or before the cap (each counted once, by the run
+   * that holds it).
    */
   readonly notBilled: number;
 }

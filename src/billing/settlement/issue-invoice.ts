@@ -13,8 +13,9 @@ import type { BillingDeps } from './billing-deps.js';
  * closed or held, which makes settlement idempotent per (contract, period) and refuses a period
  * another runner settled first (on PostgreSQL that runner's row lock makes this wait, then see 0
  * rows) — take the next invoice number, write the invoice with the contract's pending adjustment
- * lines after the period's lines, mark those adjustments billed and write the audit row. Answers
- * undefined when the period was no longer open to settlement.
+ * lines after the period's lines, mark those adjustments billed and write the audit row. The
+ * invoice covers the range the bill prices, which starts after the period start when the
+ * back-billing cap cut it. Answers undefined when the period was no longer open to settlement.
  */
 export async function issuePeriodInvoice(
   deps: BillingDeps,
@@ -56,7 +57,8 @@ export async function issuePeriodInvoice(
       contractId: ctx.contractId,
       customerId: ctx.customerId,
       periodId: period.id,
-      period: { start: period.start, end: period.end },
+      // The range the bill prices: the period, or its part inside the back-billing cap.
+      period: { start: bill.range.start, end: bill.range.end },
       currency: bill.bill.currency,
       lines: [...bill.bill.lines, ...adjustmentLines],
       subtotal: bill.bill.subtotal,
@@ -93,6 +95,9 @@ export async function issuePeriodInvoice(
           currency: invoice.currency,
           start: toRfc3339(period.start),
           end: toRfc3339(period.end),
+          ...(bill.range.start > period.start
+            ? { billedFrom: toRfc3339(bill.range.start), reason: 'back-billing cap' }
+            : {}),
           method: bill.basis.method,
           adjustments: pending.map((a) => a.id),
         },

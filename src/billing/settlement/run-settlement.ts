@@ -10,7 +10,7 @@ import { settleDuePeriods } from './settle-periods.js';
  * 1. recompute settled periods that late readings changed → adjustments;
  * 2. close every period that has ended;
  * 3. settle the closed and held periods whose grace window has passed (`force`: extrapolate missing
- *    end indexes instead of holding);
+ *    end indexes instead of holding), never billing consumption older than the back-billing cap;
  * 4. bill adjustments of contracts that have no period left on an adjustment invoice.
  * Safe to run from any number of instances at once, and idempotent.
  */
@@ -36,7 +36,7 @@ export async function runSettlement(
     held: counts.held,
     failed: counts.failed + adjusting.failed,
     adjusted: adjusting.adjusted,
-    notBilled: adjusting.notBilled,
+    notBilled: adjusting.notBilled + counts.notBilled,
   };
   deps.log.info(
     {

@@ -13,18 +13,21 @@ export type Decision =
 /**
  * Settle on measured data; or hold; or, with `force`, settle on an extrapolated end
  * index (docs/design.md §5). `folded` holds the period's measured usage, then (when
- * forcing) its extrapolated usage.
+ * forcing) its extrapolated usage, both over the billed range: the period, or its part from
+ * `cappedAt` (the back-billing cap) when the cap cuts it.
  */
 export function decide(
   ctx: BillingContext,
   period: StoredPeriod,
   folded: FoldedBill | undefined,
   force: boolean,
+  cappedAt?: number,
 ): Decision {
   const frame = {
     tariff: ctx.tariff,
     tz: ctx.timezone,
     period: { start: period.start, end: period.end },
+    cappedAt,
   };
   try {
     const [measured, extrapolated] = usagesOf(folded, period.id);

@@ -4,9 +4,11 @@ import { settlementWays } from '../bills/period-bill.js';
 import { type FoldedBill, foldBills } from '../bills/fold-bills.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
 import { periodsDue, type StoredPeriod } from '../records/periods-repo.js';
-import { claimPeriod, releaseClaim } from '../records/period-leases.js';
+import { claimPeriod, LEASE_MS, releaseClaim } from '../records/period-leases.js';
 import { holdPeriod } from '../records/period-transitions.js';
+import { backBillingCapStart, billableRange, capCut } from './back-billing-cap.js';
 import type { BillingDeps, BillingOptions } from './billing-deps.js';
+import { holdBeyondCap } from './hold-beyond-cap.js';
 import { issuePeriodInvoice } from './issue-invoice.js';
 import { decide } from './settle-decision.js';
 
@@ -19,8 +21,6 @@ import { decide } from './settle-decision.js';
 const CHUNK = 50;
 /** Chunks read ahead of the one being written. */
 const AHEAD = 2;
-/** A runner's lease on a period: far longer than pricing one chunk takes. */
-export const LEASE_MS = 5 * 60_000;
 
 /** Due periods in chunks holding at most one period per contract, oldest end first. */
 function chunks(due: readonly StoredPeriod[]): StoredPeriod[][] {
@@ -44,16 +44,20 @@ interface Prepared {
 /** Counts of one settle pass. */
 export interface SettleCounts {
   settled: number;
+  /** Held for a reason staff can act on; a period beyond the back-billing cap is `notBilled`. */
   held: number;
   failed: number;
+  /** Periods this pass held for good because they ended at or before the back-billing cap. */
+  notBilled: number;
 }
 
 /**
  * Settle every period due at `now` (closed or held, ended at least the grace window ago): price it
- * from measured readings and issue its invoice in one transaction, or hold it. Reading the
- * store for the next chunk overlaps pricing and writing the current one. A period another
- * runner holds a lease on is skipped; one another runner settled first is refused by the
- * settling transaction itself.
+ * from measured readings and issue its invoice in one transaction, or hold it. The back-billing cap
+ * comes first: a period that ended at or before it is held for good and never read, and one that
+ * straddles it is priced from the cap only. Reading the store for the next chunk overlaps pricing
+ * and writing the current one. A period another runner holds a lease on is skipped; one another
+ * runner settled first is refused by the settling transaction itself.
  */
 export async function settleDuePeriods(
   deps: BillingDeps,
@@ -67,8 +71,9 @@ export async function settleDuePeriods(
     contractId: input.contractId,
     limit: 1_000_000,
   });
-  const counts: SettleCounts = { settled: 0, held: 0, failed: 0 };
+  const counts: SettleCounts = { settled: 0, held: 0, failed: 0, notBilled: 0 };
   const force = input.force === true;
+  const capStart = backBillingCapStart(now, opts.backBillingMonths);
 
   async function prepare(periods: readonly StoredPeriod[]): Promise<Prepared> {
     const mine: StoredPeriod[] = [];
@@ -83,12 +88,18 @@ export async function settleDuePeriods(
       // has its month of readings in memory at once.
       const requests = mine.map((p) => {
         const ctx = contexts.get(p.contractId);
-        const frame = { tz: ctx?.timezone ?? 'UTC', period: { start: p.start, end: p.end } };
+        const cappedAt = capCut(p, capStart);
+        const frame = {
+          tz: ctx?.timezone ?? 'UTC',
+          period: { start: p.start, end: p.end },
+          cappedAt,
+        };
+        const from = cappedAt ?? p.start;
         return {
           key: p.id,
           meterIds: ctx?.meterIds ?? [],
           // A baseline is needed only to extrapolate a missing end index.
-          from: p.status === 'held' || force ? p.start - BASELINE_MS : p.start,
+          from: p.status === 'held' || force ? from - BASELINE_MS : from,
           to: p.end,
           ways: settlementWays(frame, force),
         };
@@ -107,7 +118,7 @@ export async function settleDuePeriods(
         const ctx = prep.contexts.get(p.contractId);
         if (ctx === undefined)
           throw new Error(`contract ${p.contractId} of period ${p.id} is missing`);
-        const d = decide(ctx, p, prep.usages.get(p.id), force);
+        const d = decide(ctx, p, prep.usages.get(p.id), force, capCut(p, capStart));
         if (d.kind === 'hold') {
           if (await holdPeriod(deps.db, p, d.reason, now)) {
             await recordAudit(deps.db, now, [
@@ -144,10 +155,24 @@ export async function settleDuePeriods(
     }
   }
 
+  for (const period of due) {
+    if (billableRange(period, capStart) !== undefined) continue;
+    try {
+      if (await holdBeyondCap(deps, opts, { period, capStart, actor: input.actor, now }))
+        counts.notBilled += 1;
+    } catch (err) {
+      counts.failed += 1;
+      deps.log.warn(
+        { err, periodId: period.id, contractId: period.contractId },
+        'holding a period beyond the back-billing cap failed; the next run retries it',
+      );
+    }
+  }
+
   // Reads run ahead of pricing and writing by AHEAD chunks, so the store is never idle while
   // the ledger works; chunks still commit in order (one period per contract per chunk keeps
   // invoices in period order).
-  const list = chunks(due);
+  const list = chunks(due.filter((p) => billableRange(p, capStart) !== undefined));
   const inFlight: (Promise<Prepared> | undefined)[] = list.slice(0, AHEAD).map(prepare);
   for (let i = 0; i < list.length; i += 1) {
     const current = await inFlight[i];

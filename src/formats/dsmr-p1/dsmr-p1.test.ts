@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fixture as formatFixture } from '../shared/format-result.test-support.js';
+import { RECEIVED, fixture as formatFixture } from '../shared/format-result.test-support.js';
 import { crc16Arc, crcText } from './crc16.js';
 import { dsmrP1Format } from './dsmr-p1.js';
 
 const fixture = (name: string) => formatFixture('dsmr-p1', name);
-const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
 
 const parse = (payload: Buffer | string, timezone = 'Europe/Amsterdam') =>
   dsmrP1Format.parse({

@@ -1,10 +1,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { DeviceReading, FormatRejection, FormatResult } from '../device-format.js';
 
 /** Shared by the device formats' tests: fixtures, and what any parse result must be. */
+
+/** The fuzz tests' seed: fixed, so that every run tries the same inputs. */
+export const FUZZ_SEED = 20261206;
+
+/** When the tests' messages are received, unless a test says otherwise. */
+export const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
 
 const FIXTURES = new URL('../../../test/fixtures/formats/', import.meta.url);
 
@@ -79,3 +86,12 @@ export const anyPayload = (...more: fc.Arbitrary<Buffer>[]): fc.Arbitrary<Buffer
     fc.string({ unit: 'binary' }).map((s) => Buffer.from(s)),
     ...more,
   );
+
+/**
+ * Payloads with a value nested 100,000 deep: each template with `$` replaced by such an array. A
+ * rejection detail that serialised the value would overflow the stack and make `parse` throw.
+ */
+export const deeplyNested = (templates: readonly string[]): string[] => {
+  const deep = nestedArray(100_000);
+  return templates.map((t) => t.replaceAll('$', deep));
+};

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fixture as formatFixture } from '../shared/format-result.test-support.js';
+import { RECEIVED, fixture as formatFixture } from '../shared/format-result.test-support.js';
 import { shellyGen2Format, type ShellyGen2Source } from './shelly-gen2.js';
 
 const fixture = (name: string) => formatFixture('shelly-gen2', name);
-const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
 
 const parse = (topic: string, payload: Buffer | string, source: ShellyGen2Source = {}) =>
   shellyGen2Format.parse({

@@ -1,16 +1,14 @@
-import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import type { FormatResult } from '../device-format.js';
 import {
+  FUZZ_SEED as SEED,
   anyPayload,
+  deeplyNested,
   expectWellFormed as expectFormatResult,
+  fixturesOf,
 } from '../shared/format-result.test-support.js';
-import { RECEIVED, fixture, parse } from './tasmota.test-support.js';
-
-/** Fixed, so every run tries the same inputs; bounded, so the suite stays fast. */
-const SEED = 20261206;
+import { RECEIVED, parse } from './tasmota.test-support.js';
 
 /** A TIC frame's registers, when kept, add up to importWh; a reading without a time is at receipt. */
 const expectWellFormed = (res: FormatResult) =>
@@ -178,13 +176,14 @@ describe('tasmota parse is total', () => {
   });
 
   it('survives deep nesting and mangled fixtures', () => {
-    const deep = nestedArray(100_000);
     for (const payload of [
-      deep,
-      `{"TIC":${deep}}`,
-      `{"ENERGY":{"Total":${deep},"Power":${deep}}}`,
-      `{"Time":${deep},"ENERGY":{"Total":1}}`,
-      `{"SML":{"Total_in":${deep}}}`,
+      ...deeplyNested([
+        '$',
+        '{"TIC":$}',
+        '{"ENERGY":{"Total":$,"Power":$}}',
+        '{"Time":$,"ENERGY":{"Total":1}}',
+        '{"SML":{"Total_in":$}}',
+      ]),
       '{"ENERGY":{"Total":1e400,"Power":-1e400}}',
       '{"ENERGY":{"Total":9007199254740993}}',
       '{"TIC":{"OPTARIF":"HC..","HCHC":9007199254740991,"HCHP":9007199254740991}}',
@@ -193,14 +192,14 @@ describe('tasmota parse is total', () => {
       expectWellFormed(parse(payload, { source: { sensor: 'SML' } }));
       expectWellFormed(parse(payload));
     }
-    const names = readdirSync(new URL('../../../test/fixtures/formats/tasmota/', import.meta.url));
+    // Every file of the fixture folder, its README included.
+    const fixtures = fixturesOf('tasmota', '');
     fc.assert(
       fc.property(
-        fc.constantFrom(...names),
+        fc.constantFrom(...fixtures),
         fc.nat(),
         fc.uint8Array({ minLength: 1, maxLength: 4 }),
-        (name, at, bytes) => {
-          const original = fixture(name);
+        (original, at, bytes) => {
           const cut = at % original.length;
           const mangled = Buffer.concat([
             original.subarray(0, cut),

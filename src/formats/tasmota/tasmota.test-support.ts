@@ -1,10 +1,10 @@
 import type { FormatResult } from '../device-format.js';
-import { fixture as formatFixture } from '../shared/format-result.test-support.js';
+import { RECEIVED, fixture as formatFixture } from '../shared/format-result.test-support.js';
 import { tasmotaFormat, type TasmotaSource } from './tasmota.js';
 
 /** Shared by the tasmota tests: fixture bytes and one way to call the parser. */
 
-export const RECEIVED = Date.UTC(2026, 10, 29, 18, 20, 0);
+export { RECEIVED };
 
 /** A fixture's bytes, exactly as published. */
 export const fixture = (name: string): Buffer => formatFixture('tasmota', name);

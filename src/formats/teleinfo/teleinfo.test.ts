@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import type { FormatResult } from '../device-format.js';
 import {
   anyPayload,
+  deeplyNested,
   expectWellFormed,
   fixture as formatFixture,
   readingOf as reading,
@@ -298,17 +298,15 @@ describe('teleinfo parse is total', () => {
   });
 
   it('rejects deep nesting under any label, never throws', () => {
-    // A rejection detail that serialised the value would overflow the stack.
-    const deep = nestedArray(100_000);
-    for (const payload of [
-      `{"BASE":${deep}}`,
-      `{"EAST":{"value":${deep}}}`,
-      `{"EAST":{"raw":${deep}}}`,
-      `{"BASE":{"value":1},"DATE":${deep}}`,
-      `{"EAST":{"value":1},"DATE":{"timestamp":${deep}}}`,
-      `{"EAST":{"value":1},"DATE":{"timestamp":{"date":${deep}}}}`,
-      `{"EAST":{"value":1},"DATE":{"raw":${deep}}}`,
-    ]) {
+    for (const payload of deeplyNested([
+      '{"BASE":$}',
+      '{"EAST":{"value":$}}',
+      '{"EAST":{"raw":$}}',
+      '{"BASE":{"value":1},"DATE":$}',
+      '{"EAST":{"value":1},"DATE":{"timestamp":$}}',
+      '{"EAST":{"value":1},"DATE":{"timestamp":{"date":$}}}',
+      '{"EAST":{"value":1},"DATE":{"raw":$}}',
+    ])) {
       expect(rejection(parse(payload)).reason).toBe('invalid_schema');
     }
   });

@@ -1,3 +1,4 @@
+import { DEFAULT_COUNTER_RESETS } from '../../src/formats/counter-defaults.js';
 import type { FaultPayloads } from '../fault-payloads.js';
 import type { OutgoingItem } from '../injected-faults.js';
 import type { PlannedMessage } from '../message-plan.js';
@@ -102,7 +103,9 @@ export function planDeviceMessages(
 /**
  * A meter's faulty messages in its device's format. A fault whose message the format would read at
  * receipt, or not as a lower register, is not injected (undefined): the receiver could not be
- * expected to reject it for that reason.
+ * expected to reject it for that reason. Nor is a register decrease on a family whose meters take a
+ * lower counter for a restarted one by default (`counterResets: new-span`): it would be stored as
+ * the start of a new span.
  */
 export function deviceFaultPayloads(sender: DeviceSender): FaultPayloads {
   const renderer = rendererOf(sender.device.format);
@@ -119,6 +122,8 @@ export function deviceFaultPayloads(sender: DeviceSender): FaultPayloads {
     timed: timedOf(probe) !== undefined,
     malformed: (r, u) => renderer.malformed(r, stale, u),
     registerDecrease(r, ts, importWh) {
+      // Where a lower counter means the device restarted it (a new span, stored), by default.
+      if (DEFAULT_COUNTER_RESETS[sender.device.format] === 'new-span') return undefined;
       const current = timedOf(r);
       if (current?.outcome.kind !== 'stored') return undefined;
       const shown = current.outcome.reading.importWh;

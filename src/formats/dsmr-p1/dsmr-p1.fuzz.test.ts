@@ -6,6 +6,7 @@ import {
   RECEIVED,
   anyPayload,
   fixturesOf,
+  parseMessage,
   expectWellFormed as expectFormatResult,
 } from '../shared/format-result.test-support.js';
 import { crc16Arc, crcText } from './crc16.js';
@@ -14,11 +15,11 @@ import { dsmrP1Format } from './dsmr-p1.js';
 const fixtures = fixturesOf('dsmr-p1', '.txt');
 
 const parse = (payload: Buffer, timezone = 'Europe/Amsterdam') =>
-  dsmrP1Format.parse({
+  parseMessage(dsmrP1Format, {
     topic: 'dsmr/raw',
     payload,
+    encoding: 'latin1',
     meter: { id: 'p1-1', timezone, source: {} },
-    receivedAt: RECEIVED,
   });
 
 /** importWh is the sum of the registers read; a telegram without a clock line is at receipt. */

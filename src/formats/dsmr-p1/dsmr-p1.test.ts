@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { RECEIVED, fixture as formatFixture } from '../shared/format-result.test-support.js';
+import {
+  RECEIVED,
+  fixture as formatFixture,
+  parseMessage,
+} from '../shared/format-result.test-support.js';
 import { crc16Arc, crcText } from './crc16.js';
 import { dsmrP1Format } from './dsmr-p1.js';
 
 const fixture = (name: string) => formatFixture('dsmr-p1', name);
 
 const parse = (payload: Buffer | string, timezone = 'Europe/Amsterdam') =>
-  dsmrP1Format.parse({
+  parseMessage(dsmrP1Format, {
     topic: 'dsmr/raw',
-    payload: typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload,
+    payload,
+    encoding: 'latin1',
     meter: { id: 'p1-1', timezone, source: {} },
-    receivedAt: RECEIVED,
   });
 
 /** A DSMR 5 style telegram around `lines`, with CRLF line ends and its CRC16 (or none). */

@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { nestedArray } from '../../../test/ingest/adversarial-payloads.js';
 import { REJECTION_REASONS } from '../../ingest/rejection.js';
-import type { DeviceReading, FormatRejection, FormatResult } from '../device-format.js';
+import type {
+  DeviceFormat,
+  DeviceReading,
+  FormatMeter,
+  FormatRejection,
+  FormatResult,
+} from '../device-format.js';
 
 /** Shared by the device formats' tests: fixtures, and what any parse result must be. */
 
@@ -24,6 +30,25 @@ export const fixturesOf = (format: string, ext: string): Buffer[] =>
   readdirSync(new URL(`${format}/`, FIXTURES))
     .filter((name) => name.endsWith(ext))
     .map((name) => fixture(format, name));
+
+/** A message as a test hands it to a format. */
+export interface TestMessage<S> {
+  readonly topic: string;
+  /** Text is turned into bytes with `encoding`. */
+  readonly payload: Buffer | string;
+  /** UTF-8 unless the format reads bytes of another charset (a P1 telegram is latin1). */
+  readonly encoding?: BufferEncoding;
+  readonly meter: FormatMeter<S>;
+  /** `RECEIVED` unless the test says otherwise. */
+  readonly receivedAt?: number;
+}
+
+/** A format's `parse`, called as ingest calls it. */
+export function parseMessage<S>(format: DeviceFormat<S>, message: TestMessage<S>): FormatResult {
+  const { payload, encoding = 'utf8', receivedAt = RECEIVED, topic, meter } = message;
+  const bytes = typeof payload === 'string' ? Buffer.from(payload, encoding) : payload;
+  return format.parse({ topic, payload: bytes, meter, receivedAt });
+}
 
 export interface WellFormedOptions {
   /** The receive time of the message: a reading at the time of receipt must carry exactly it. */

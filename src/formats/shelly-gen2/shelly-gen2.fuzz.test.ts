@@ -7,6 +7,7 @@ import {
   anyPayload,
   deeplyNested,
   fixturesOf,
+  parseMessage,
   expectWellFormed as expectFormatResult,
 } from '../shared/format-result.test-support.js';
 import { shellyGen2Format, type ShellyGen2Source } from './shelly-gen2.js';
@@ -14,11 +15,10 @@ import { shellyGen2Format, type ShellyGen2Source } from './shelly-gen2.js';
 const fixtures = fixturesOf('shelly-gen2', '.json');
 
 const parse = (topic: string, payload: Buffer, source: ShellyGen2Source) =>
-  shellyGen2Format.parse({
+  parseMessage(shellyGen2Format, {
     topic,
     payload,
     meter: { id: 'plug-1', timezone: 'Europe/Paris', source },
-    receivedAt: RECEIVED,
   });
 
 /** A status, or a notification without ts, is read at receipt. */

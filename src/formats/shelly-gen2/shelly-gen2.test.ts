@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { RECEIVED, fixture as formatFixture } from '../shared/format-result.test-support.js';
+import {
+  RECEIVED,
+  fixture as formatFixture,
+  parseMessage,
+} from '../shared/format-result.test-support.js';
 import { shellyGen2Format, type ShellyGen2Source } from './shelly-gen2.js';
 
 const fixture = (name: string) => formatFixture('shelly-gen2', name);
 
 const parse = (topic: string, payload: Buffer | string, source: ShellyGen2Source = {}) =>
-  shellyGen2Format.parse({
+  parseMessage(shellyGen2Format, {
     topic,
-    payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+    payload,
     meter: { id: 'plug-1', timezone: 'Europe/Paris', source },
-    receivedAt: RECEIVED,
   });
 
 // The topics the fixtures were published on (a prefix may have several levels).

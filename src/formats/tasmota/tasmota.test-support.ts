@@ -1,5 +1,9 @@
 import type { FormatResult } from '../device-format.js';
-import { RECEIVED, fixture as formatFixture } from '../shared/format-result.test-support.js';
+import {
+  RECEIVED,
+  fixture as formatFixture,
+  parseMessage,
+} from '../shared/format-result.test-support.js';
 import { tasmotaFormat, type TasmotaSource } from './tasmota.js';
 
 /** Shared by the tasmota tests: fixture bytes and one way to call the parser. */
@@ -17,20 +21,14 @@ export function parse(
   payload: Buffer | string | object,
   opts: { timezone?: string; source?: TasmotaSource | Record<string, unknown> } = {},
 ): FormatResult {
-  const bytes =
-    typeof payload === 'string'
-      ? Buffer.from(payload, 'utf8')
-      : Buffer.isBuffer(payload)
-        ? payload
-        : Buffer.from(JSON.stringify(payload), 'utf8');
-  return tasmotaFormat.parse({
+  return parseMessage(tasmotaFormat, {
     topic: 'tele/tasmota/SENSOR',
-    payload: bytes,
+    payload:
+      typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
     meter: {
       id: 'm-1',
       timezone: opts.timezone ?? 'Europe/Paris',
       source: (opts.source ?? {}) as TasmotaSource,
     },
-    receivedAt: RECEIVED,
   });
 }

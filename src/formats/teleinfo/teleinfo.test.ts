@@ -6,6 +6,7 @@ import {
   deeplyNested,
   expectWellFormed,
   fixture as formatFixture,
+  parseMessage,
   readingOf as reading,
   rejectionOf as rejection,
 } from '../shared/format-result.test-support.js';
@@ -19,12 +20,7 @@ const TOPIC = 'teleinfo/012345678912';
 const fixture = (name: string): Buffer => formatFixture('teleinfo', name);
 
 const parse = (payload: Buffer | string, receivedAt = at): FormatResult =>
-  teleinfoFormat.parse({
-    topic: TOPIC,
-    payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
-    meter,
-    receivedAt,
-  });
+  parseMessage(teleinfoFormat, { topic: TOPIC, payload, meter, receivedAt });
 
 /** The published three-phase frame (standard mode, DATE 2022-10-16 18:15:02 summer) as an object to vary. */
 const threePhase = (): Record<string, unknown> =>

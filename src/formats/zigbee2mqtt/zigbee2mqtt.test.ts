@@ -5,6 +5,7 @@ import {
   deeplyNested,
   expectWellFormed,
   fixture as formatFixture,
+  parseMessage,
   readingOf as reading,
   rejectionOf as rejection,
 } from '../shared/format-result.test-support.js';
@@ -16,12 +17,7 @@ const meter = { id: 'plug-1', timezone: 'Europe/Paris', source: {} };
 const fixture = (name: string): Buffer => formatFixture('zigbee2mqtt', name);
 
 const parse = (payload: Buffer | string, receivedAt = at, topic = 'zigbee2mqtt/plug-1') =>
-  zigbee2mqttFormat.parse({
-    topic,
-    payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
-    meter,
-    receivedAt,
-  });
+  parseMessage(zigbee2mqttFormat, { topic, payload, meter, receivedAt });
 
 /** The logged Lexman plug state with `last_seen` set to a value under test. */
 const seen = (lastSeen: unknown): string =>

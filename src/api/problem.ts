@@ -13,6 +13,7 @@ const TITLES: { readonly [K in AppErrorCode]: string } = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   conflict: 'Conflict',
+  unprocessable: 'Cannot be taken as it is',
   rate_limited: 'Too many requests',
   overloaded: 'Server busy',
   store_unavailable: 'Readings store unavailable',

@@ -15,7 +15,10 @@ export type AuditAction =
   // Privacy: a consent changed, readings reduced by retention, a customer erased.
   | 'consent_change'
   | 'retention'
-  | 'customer_erase';
+  | 'customer_erase'
+  // Meters: one replaced by another, its counter rules changed by staff.
+  | 'meter_exchange'
+  | 'meter_rules_change';
 
 /** One audit row: who did what to which contract, period or invoice, and when. */
 export interface AuditEntry {

@@ -13,6 +13,7 @@ export type AppErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'conflict'
+  | 'unprocessable'
   | 'rate_limited'
   | 'overloaded'
   | 'store_unavailable'
@@ -31,6 +32,8 @@ const STATUS: { readonly [K in AppErrorCode]: number } = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   conflict: 409,
+  // Well-formed, but the data cannot be taken as it is (a register below the stored index).
+  unprocessable: 422,
   rate_limited: 429,
   // Too many heavy queries are queued already: retry later, as with an unavailable store.
   overloaded: 503,

@@ -45,6 +45,7 @@ const PROBLEMS = {
   409: 'The resource exists already, or its state does not allow this now (e.g. erasing a customer with a running contract or an unsettled period)',
   413: 'The body is larger than 1 MiB',
   415: 'The body is not `application/json`',
+  422: 'Well-formed, but the data cannot be taken as it is (e.g. an index below the stored one); `detail` says why',
   503: 'A backing service (readings store or ledger) did not answer; retry later',
 } as const;
 

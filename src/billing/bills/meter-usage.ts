@@ -1,6 +1,7 @@
 import { floorQuarter } from '../../consumption/edge-rule.js';
 import { sortedReadings } from '../../consumption/sorted-readings.js';
 import type { Reading } from '../../readings/reading.js';
+import { edgeTakenBy, type IndexSource } from './index-source.js';
 import { BASELINE_MS, projectIntervals, type ProjectionMethod } from '../estimate/projection.js';
 import type { PricedInterval, TimeRange } from '../pricing/bill.js';
 import { intervalsFromReadings } from '../pricing/intervals-from-readings.js';
@@ -15,6 +16,8 @@ export interface MeterUsage {
   readonly latestTs: number | undefined;
   /** True when the meter has a reading at or after the period end: its end index is known. */
   readonly endKnown: boolean;
+  /** Who took the readings its measured start and end indexes rest on, when a person did. */
+  readonly indexSource?: IndexSource | undefined;
 }
 
 /** The readings of one meter around a period: the window plus its nearest neighbours. */
@@ -46,13 +49,32 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
   const sorted = sortedReadings(m.readings);
   const { intervals } = intervalsFromReadings(sorted, period);
   const last = sorted.at(-1);
+  const endKnown = last !== undefined && last.ts >= period.end;
   return {
     meterId: m.meterId,
     measured: intervals,
     projected: [],
     method: 'none',
     latestTs: last?.ts,
-    endKnown: last !== undefined && last.ts >= period.end,
+    endKnown,
+    ...withIndexSource(sorted, period.start, endKnown ? period.end : undefined),
+  };
+}
+
+/** The `indexSource` of usage measured from `start` (and to `end`, when its index is known). */
+function withIndexSource(
+  sorted: readonly Reading[],
+  start: number,
+  end: number | undefined,
+): Pick<MeterUsage, 'indexSource'> {
+  const from = edgeTakenBy(sorted, start);
+  const to = end === undefined ? undefined : edgeTakenBy(sorted, end);
+  if (from === undefined && to === undefined) return {};
+  return {
+    indexSource: {
+      ...(from === undefined ? {} : { start: from }),
+      ...(to === undefined ? {} : { end: to }),
+    },
   };
 }
 
@@ -96,6 +118,8 @@ export function projectedUsage(
     method: projection.method,
     latestTs: last.ts,
     endKnown: false,
+    // The end is projected: only the start index can rest on a reading.
+    ...withIndexSource(sorted, period.start, undefined),
   };
 }
 
@@ -109,6 +133,7 @@ export interface MeterSummary {
   readonly projectedMwh: bigint;
   /** Quarter hours projected rather than measured. */
   readonly projectedIntervals: number;
+  readonly indexSource?: IndexSource | undefined;
 }
 
 /**
@@ -155,6 +180,7 @@ export class UsageFold {
       measuredMwh: sumOf(u.measured),
       projectedMwh: sumOf(u.projected),
       projectedIntervals: u.projected.length,
+      ...(u.indexSource === undefined ? {} : { indexSource: u.indexSource }),
     });
   }
 

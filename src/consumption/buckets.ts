@@ -6,10 +6,18 @@ import {
   type MeterIndex,
   registerSeries,
   type RegisterSeries,
+  takenByAt,
 } from './meter-index.js';
 import { assertColumns } from '../readings/register-columns.js';
 import { milliWhToWh } from './milli-wh.js';
-import { bucketQuality, DEFAULT_GAP_MS, findGaps, gapOverlap, type Quality } from './quality.js';
+import {
+  bucketQuality,
+  DEFAULT_GAP_MS,
+  findGaps,
+  gapOverlap,
+  type Quality,
+  strongerTakenBy,
+} from './quality.js';
 import { sortedReadings } from './sorted-readings.js';
 
 /** Consumption over one bucket `[start, end)` (epoch ms), in Wh with at most three decimals. */
@@ -86,16 +94,21 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
   let importTotal = 0n;
   let exportTotal: bigint | null = null;
   let atStart = edges[0] === undefined ? undefined : indexAt(edges[0]);
+  // Who took the readings each edge rests on; only looked up when people took any.
+  const byPeople = series.takenBy !== undefined && series.takenBy.size > 0;
+  let takenAtStart = byPeople && edges[0] !== undefined ? takenByAt(series, edges[0]) : undefined;
   for (let k = 1; k < edges.length; k++) {
     const start = edges[k - 1] ?? 0;
     const end = edges[k] ?? 0;
     const atEnd = indexAt(end);
+    const takenAtEnd = byPeople ? takenByAt(series, end) : undefined;
     const quality = bucketQuality({
       start,
       end,
       first: firstTs,
       latest: latestTs,
       inGap: inGap(start, end),
+      takenBy: strongerTakenBy(takenAtStart, takenAtEnd),
     });
     let importMwh: bigint | null = null;
     let exportMwh: bigint | null = null;
@@ -124,6 +137,7 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
       exportWh: exportMwh === null ? null : milliWhToWh(exportMwh),
     });
     atStart = atEnd;
+    takenAtStart = takenAtEnd;
   }
   return {
     start: edges[0] ?? input.from,

@@ -1,5 +1,6 @@
 import type { Reading } from '../readings/reading.js';
-import { columnsOf, type RegisterColumns } from '../readings/register-columns.js';
+import { columnsOf, type RegisterColumns, type TakenBy } from '../readings/register-columns.js';
+import { strongerTakenBy } from './quality.js';
 import { divRoundHalfUp, whToMilliWh } from './milli-wh.js';
 
 /** The cumulative registers of a meter at one instant, in exact milli-Wh. */
@@ -91,4 +92,21 @@ export function indexWalker(series: RegisterSeries): (t: number) => MeterIndex |
     while (i < series.ts.length && (series.ts[i] ?? Infinity) < t) i++;
     return indexBetween(series, i, t);
   };
+}
+
+/**
+ * Who took a reading that the index at `t` rests on, when a person did: the reading at `t`, or the
+ * two around it that the index is interpolated between (`staff` when either is staff's). Undefined
+ * when the meter took them, or when there is no index at `t`.
+ */
+export function takenByAt(series: RegisterSeries, t: number): TakenBy | undefined {
+  const takenBy = series.takenBy;
+  if (takenBy === undefined || takenBy.size === 0) return undefined;
+  const i = lowerBound(series.ts, t, 0);
+  const at = series.ts[i];
+  if (at === undefined) return undefined;
+  if (at === t) return takenBy.get(at);
+  const before = series.ts[i - 1];
+  if (before === undefined) return undefined;
+  return strongerTakenBy(takenBy.get(before), takenBy.get(at));
 }

@@ -1,5 +1,19 @@
-/** How a bucket's value was obtained (docs/design.md §1). */
-export type Quality = 'measured' | 'interpolated' | 'partial' | 'missing';
+/**
+ * How a bucket's value was obtained (docs/design.md §1): from the meter's readings (`measured`,
+ * `interpolated`), resting on a reading a person took (`self-read`: the customer's, `manual`:
+ * staff's), or incomplete (`partial`, `missing`).
+ */
+export type Quality = 'measured' | 'interpolated' | 'self-read' | 'manual' | 'partial' | 'missing';
+
+/** Every quality, in the order of precedence `bucketQuality` applies (strongest first). */
+export const QUALITIES = [
+  'missing',
+  'partial',
+  'manual',
+  'self-read',
+  'interpolated',
+  'measured',
+] as const satisfies readonly Quality[];
 
 /** Default longest stretch between two consecutive readings that still counts as measured. */
 export const DEFAULT_GAP_MS = 3_600_000;
@@ -43,15 +57,35 @@ export interface BucketFacts {
   readonly latest: number | undefined;
   /** Part of the bucket lies inside a gap (see `gapOverlap`). */
   readonly inGap: boolean;
+  /**
+   * Who took a reading the value rests on, when a person did: the readings that give the index at
+   * the bucket's edges (the one at the edge, or the two the edge lies between). `staff` when any
+   * of them is staff's.
+   */
+  readonly takenBy?: 'customer' | 'staff' | undefined;
 }
 
 /**
- * The quality of a bucket: `missing` without a reading at or before its start, `partial` when it
- * reaches past the latest reading, else `interpolated` when part of it lies in a gap, else
- * `measured`.
+ * The quality of a bucket, the first that applies: `missing` without a reading at or before its
+ * start; `partial` when it reaches past the latest reading; `manual` when its value rests on a
+ * reading staff entered, `self-read` on one the customer entered; `interpolated` when part of it
+ * lies in a gap; else `measured`. What is incomplete is said first; then what the value rests on,
+ * since a reading typed in by a person usually stands in for missing telemetry and outweighs the
+ * gap it closes; a staff value outranks a customer's because it was entered (often as a
+ * correction) by whoever answers for the invoice.
  */
 export function bucketQuality(b: BucketFacts): Quality {
   if (b.first === undefined || b.latest === undefined || b.first > b.start) return 'missing';
   if (b.end > b.latest) return 'partial';
+  if (b.takenBy === 'staff') return 'manual';
+  if (b.takenBy === 'customer') return 'self-read';
   return b.inGap ? 'interpolated' : 'measured';
+}
+
+/** The stronger of two `takenBy`: staff's outranks the customer's. */
+export function strongerTakenBy(
+  a: 'customer' | 'staff' | undefined,
+  b: 'customer' | 'staff' | undefined,
+): 'customer' | 'staff' | undefined {
+  return a === 'staff' || b === 'staff' ? 'staff' : (a ?? b);
 }

@@ -76,7 +76,7 @@ function completePart(
   unit: ConsumptionRange['groupBy'],
 ): Bucket {
   const units = computeConsumption({ ...input, from: b.start, to: b.end, groupBy: unit }).buckets;
-  const done = units.filter((u) => u.quality === 'measured' || u.quality === 'interpolated');
+  const done = units.filter((u) => u.quality !== 'partial' && u.quality !== 'missing');
   if (done.length === 0) return { ...b, importWh: null, exportWh: null };
   const exports = done.map((u) => u.exportWh);
   return {

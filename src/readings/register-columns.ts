@@ -10,6 +10,24 @@ export interface RegisterColumns {
   readonly ts: ArrayLike<number>;
   readonly importWh: ArrayLike<number>;
   readonly exportWh: ArrayLike<number> | undefined;
+  /**
+   * Who took the readings that people took, by `ts`; absent when the meter took them all. Sparse
+   * (people's readings are few) and keyed by time rather than position, so columns cut out of a
+   * longer run can share one map; a key that is not one of `ts` means nothing.
+   */
+  readonly takenBy?: ReadonlyMap<number, TakenBy> | undefined;
+}
+
+/** Who took a reading that the meter did not send itself (`Reading['source']`). */
+export type TakenBy = NonNullable<Reading['source']>;
+
+/** The `takenBy` map of readings, or undefined when the meter took them all. */
+export function takenByOf(
+  readings: Iterable<Reading | undefined>,
+): Map<number, TakenBy> | undefined {
+  let out: Map<number, TakenBy> | undefined;
+  for (const r of readings) if (r?.source !== undefined) (out ??= new Map()).set(r.ts, r.source);
+  return out;
 }
 
 /** The columns of readings already ascending by `ts` without duplicates (see `sortedReadings`). */
@@ -21,7 +39,8 @@ export function columnsOf(sorted: readonly Reading[]): RegisterColumns {
   const exportWh = sorted.some((r) => r.exportWh !== undefined)
     ? sorted.map((r) => r.exportWh ?? Number.NaN)
     : undefined;
-  return { ts, importWh, exportWh };
+  const takenBy = takenByOf(sorted);
+  return takenBy === undefined ? { ts, importWh, exportWh } : { ts, importWh, exportWh, takenBy };
 }
 
 /**

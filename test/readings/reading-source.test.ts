@@ -5,12 +5,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { openSpool } from '../../src/ingest/spool.js';
+import { createCachedStore } from '../../src/readings/cache/cached-store.js';
 import { createInfluxClient } from '../../src/readings/influx/influx-client.js';
 import { createInfluxStore } from '../../src/readings/influx/influx-store.js';
 import { encodeReading } from '../../src/readings/influx/line-protocol.js';
 import type { Reading } from '../../src/readings/reading.js';
 import type { ReadingStore } from '../../src/readings/reading-store.js';
 import { createSqliteStore } from '../../src/readings/sqlite/sqlite-store.js';
+import { manualClock } from '../../src/shared/clock.js';
 import { haveInfluxd } from '../harness/services.js';
 
 const T0 = Date.UTC(2026, 2, 1);
@@ -76,6 +78,39 @@ describe('who took a reading', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('registers-only windows and register columns keep it, from the store and from the API cache', async () => {
+    const inner = createSqliteStore({ path: ':memory:' });
+    // Days before 2026-03-05 are sealed: the cache holds them.
+    const store = createCachedStore(inner, {
+      maxBytes: 1 << 20,
+      clock: manualClock('2026-03-05T12:00:00Z'),
+    });
+    try {
+      await store.init();
+      await store.writeBatch([meter, customer, staff]);
+      for (const s of [inner, store]) {
+        for (const [from, to] of [
+          [T0, T0 + 2 * HOUR],
+          [T0 + 30 * 60_000, T0 + 90 * 60_000],
+        ] as const) {
+          const w = (await s.windows([{ meterId: 'src-1', from, to, fields: 'registers' }])).get(
+            'src-1',
+          );
+          const all = [w?.before, ...(w?.inside ?? []), w?.after].filter((r) => r !== undefined);
+          expect(all.map((r) => r.source)).toEqual([undefined, 'customer', 'staff']);
+          const columns = await s.registers('src-1', from, to);
+          expect([...(columns.takenBy ?? [])].sort()).toEqual([
+            [T0 + HOUR, 'customer'],
+            [T0 + 2 * HOUR, 'staff'],
+          ]);
+        }
+      }
+      expect(store.cache.bytes).toBeGreaterThan(0);
+    } finally {
+      await store.close();
     }
   });
 

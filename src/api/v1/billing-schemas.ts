@@ -56,6 +56,17 @@ export const basisSchema = z
         description:
           '`measured`: readings only; `baseline-7d`: measured so far plus the average power of the 7 days before the latest reading (under `day` consent, before the last local midnight); `baseline-month` (estimate under `month` consent): the average power of the last whole local month, spread evenly; `extrapolated-7d`: a forced settlement extrapolated the end index; `none`: an estimate without a baseline (nothing projected)',
       }),
+    indexSource: z
+      .object({
+        start: z.enum(['customer', 'staff']).optional(),
+        end: z.enum(['customer', 'staff']).optional(),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Present when the start or end index rests on a reading taken by a person (the reading at that instant, or one of the two it is interpolated between): `customer` (a self-read), `staff` (entered or corrected by staff; it wins when both apply). An edge given by the meters’ own readings is left out.',
+        example: { end: 'customer' },
+      }),
   })
   .openapi('BillBasis');
 

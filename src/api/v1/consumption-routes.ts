@@ -1,4 +1,5 @@
-import { tsSourceOf } from '../../readings/reading.js';
+import { QUALITIES } from '../../consumption/quality.js';
+import { readingSourceOf, tsSourceOf } from '../../readings/reading.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { isValidTimeZone } from '../../consumption/group-by.js';
 import { AppError } from '../../shared/app-error.js';
@@ -45,6 +46,10 @@ const latestReading = z
           'A multi-register meter’s own counters by their device names (e.g. HCHC, HCHP, EASF01), in Wh; their sum is `importWh`. Null for a single-register meter.',
         example: { HCHC: 5_321_012, HCHP: 7_104_233 },
       }),
+    source: z.enum(['meter', 'customer', 'staff']).openapi({
+      description:
+        'Who took the reading: `meter` (the device sent it), `customer` (read off the meter by the customer and entered in the app) or `staff` (entered or corrected by staff).',
+    }),
   })
   .openapi('LatestReading');
 
@@ -54,7 +59,10 @@ const bucket = z
     end: z.string(),
     importWh: z.number().nullable(),
     exportWh: z.number().nullable(),
-    quality: z.enum(['measured', 'interpolated', 'partial', 'missing']),
+    quality: z.enum(QUALITIES).openapi({
+      description:
+        '`missing`: no reading at or before the bucket start, no value. `partial`: the bucket runs past the latest reading; its value stops there. `manual`: the value rests on a reading staff entered (or corrected); `self-read`: on one the customer entered. `interpolated`: part of the bucket lies in a gap of more than an hour between readings. `measured`: otherwise. When several apply, the first in this list is answered.',
+    }),
     registers: z.record(z.string(), z.number().nullable()).optional().openapi({
       description:
         'With `registers=true`: the Wh counted on each of the meter’s own registers in this bucket (e.g. HCHC, HCHP), so its off-peak count can sit beside the tariff’s bands.',
@@ -149,6 +157,7 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
         receivedAt: toRfc3339(latest.receivedAt),
         tsSource: tsSourceOf(latest),
         registers: latest.registers === undefined ? null : { ...latest.registers },
+        source: readingSourceOf(latest),
       },
       200,
     );

@@ -4,7 +4,7 @@ import { listContracts } from '../../fleet/contracts.js';
 import { getCustomer } from '../../fleet/customers.js';
 import type { LedgerDatabase } from '../../ledger/schema.js';
 import type { ReadingStore } from '../../readings/reading-store.js';
-import { tsSourceOf, type Reading } from '../../readings/reading.js';
+import { readingSourceOf, tsSourceOf, type Reading } from '../../readings/reading.js';
 import type { Clock } from '../../shared/clock.js';
 import { toRfc3339 } from '../../shared/time.js';
 import { consentHistory } from '../consent-repo.js';
@@ -32,11 +32,15 @@ export interface ExportData {
 
 const iso = (ms: number | null) => (ms === null ? null : toRfc3339(ms));
 
-/** A meter's latest reading as the archive shows it: where its time came from, and its registers. */
+/**
+ * A meter's latest reading as the archive shows it: where its time came from, who took it, and its
+ * registers.
+ */
 function latestReadingRecord(r: Reading): Record<string, unknown> {
   return {
     ts: toRfc3339(r.ts),
     tsSource: tsSourceOf(r),
+    source: readingSourceOf(r),
     receivedAt: toRfc3339(r.receivedAt),
     importWh: r.importWh,
     exportWh: r.exportWh ?? null,

@@ -1,4 +1,5 @@
 import type { Reading } from '../reading.js';
+import { takenByOf, type TakenBy } from '../register-columns.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -17,6 +18,8 @@ export interface Span {
   readonly n: number;
   readonly hasExports: boolean;
   readonly data: Float64Array;
+  /** Who took the span's readings that people took, by `ts` (a handful at most, usually none). */
+  readonly takenBy?: ReadonlyMap<number, TakenBy> | undefined;
 }
 
 /** The readings of one UTC day: positions `[at, at + n)` of a span. */
@@ -41,12 +44,13 @@ export const exportAt = (b: DayBlock, i: number): number =>
 export const blockBytes = (b: DayBlock): number => 160 + b.n * (b.span.hasExports ? 24 : 16);
 
 /**
- * Reading `i` of a block as a registers reading: no power, `receivedAt` is `ts` (see
- * WindowRequest.fields).
+ * Reading `i` of a block as a registers reading: no power, `receivedAt` is `ts`, and who took it
+ * when a person did (see WindowRequest.fields).
  */
 export function unpack(meterId: string, b: DayBlock, i: number): Reading {
   const ts = tsAt(b, i);
   const e = exportAt(b, i);
+  const source = b.span.takenBy?.get(ts);
   return {
     meterId,
     ts,
@@ -54,6 +58,7 @@ export function unpack(meterId: string, b: DayBlock, i: number): Reading {
     exportWh: Number.isNaN(e) ? undefined : e,
     powerW: undefined,
     receivedAt: ts,
+    ...(source === undefined ? {} : { source }),
   };
 }
 
@@ -88,7 +93,9 @@ export function packDays(
     data[n + i] = r.importWh;
     if (hasExports) data[2 * n + i] = r.exportWh ?? Number.NaN;
   });
-  const span: Span = { n, hasExports, data };
+  const takenBy = takenByOf(inside);
+  const span: Span =
+    takenBy === undefined ? { n, hasExports, data } : { n, hasExports, data, takenBy };
   const out: DayBlock[] = [];
   let i = 0;
   for (let day = firstDay; day <= lastDay; day += DAY_MS) {

@@ -1,5 +1,5 @@
 import type { Reading, ReadingWindow } from '../reading.js';
-import type { RegisterColumns } from '../register-columns.js';
+import { takenByOf, type RegisterColumns, type TakenBy } from '../register-columns.js';
 import { exportAt, importAt, tsAt, unpack } from './day-block.js';
 import type { Pieces } from './sealed-reader.js';
 
@@ -51,11 +51,23 @@ function viewOf(p: Pieces): RegisterColumns | undefined {
     exports ||= p.after.exportWh !== undefined;
   }
   const { n, data } = span;
-  return {
+  const columns = {
     ts: data.subarray(start, end),
     importWh: data.subarray(n + start, n + end),
     exportWh: exports ? data.subarray(2 * n + start, 2 * n + end) : undefined,
   };
+  // The span's own map: keys outside the view mean nothing (see RegisterColumns.takenBy).
+  return span.takenBy === undefined ? columns : { ...columns, takenBy: span.takenBy };
+}
+
+/** Who took the pieces' readings that people took, by `ts`, or undefined when none did. */
+function takenByOfPieces(p: Pieces): ReadonlyMap<number, TakenBy> | undefined {
+  const maps = p.slices.flatMap((s) => s.block.span.takenBy ?? []);
+  const around = takenByOf([p.before, ...p.tail, p.after]);
+  if (around === undefined && maps.length <= 1) return maps[0];
+  const out = new Map(around);
+  for (const m of new Set(maps)) for (const [ts, who] of m) out.set(ts, who);
+  return out;
 }
 
 function copyOf(p: Pieces): RegisterColumns {
@@ -82,7 +94,8 @@ function copyOf(p: Pieces): RegisterColumns {
     for (let i = from; i < to; i += 1) put(tsAt(block, i), importAt(block, i), exportAt(block, i));
   p.tail.forEach(putReading);
   if (p.after !== undefined) putReading(p.after);
-  return { ts, importWh, exportWh };
+  const takenBy = takenByOfPieces(p);
+  return takenBy === undefined ? { ts, importWh, exportWh } : { ts, importWh, exportWh, takenBy };
 }
 
 /**

@@ -83,6 +83,16 @@ function reference(fields: LocalFields, zone: string, dst?: boolean): LocalResol
   return { kind: 'instant', ts: dst ? sorted[0]! : sorted[sorted.length - 1]! };
 }
 
+const fieldsOf = (d: DateTime): LocalFields => ({
+  year: d.year,
+  month: d.month,
+  day: d.day,
+  hour: d.hour,
+  minute: d.minute,
+  second: d.second,
+  millisecond: 0,
+});
+
 /** The wall-clock times within 2.5 hours of every clock change of `year` in `zone`. */
 function aroundChanges(zone: string, year: number): LocalFields[] {
   const out: LocalFields[] = [];
@@ -98,9 +108,9 @@ function aroundChanges(zone: string, year: number): LocalFields[] {
       }
       for (let m = -150; m <= 150; m += 15) {
         const w = before.plus({ minutes: m });
-        out.push({ ...w.toObject(), millisecond: 0 });
+        out.push(fieldsOf(w));
         // The same wall time written one hour on: inside a gap, or the repeated hour.
-        out.push({ ...w.plus({ hours: 1 }).toObject(), hour: w.hour, millisecond: 0 });
+        out.push({ ...fieldsOf(w.plus({ hours: 1 })), hour: w.hour });
       }
     }
     day = next;

@@ -18,7 +18,10 @@ export type AuditAction =
   | 'customer_erase'
   // Meters: one replaced by another, its counter rules changed by staff.
   | 'meter_exchange'
-  | 'meter_rules_change';
+  | 'meter_rules_change'
+  // Readings taken by people: a customer's or staff's reading entered, a reading corrected by staff.
+  | 'reading_entered'
+  | 'reading_corrected';
 
 /** One audit row: who did what to which contract, period or invoice, and when. */
 export interface AuditEntry {

@@ -8,6 +8,7 @@ import { readingChanges } from './migrations/0005-reading-changes.js';
 import { readingChangeCursors } from './migrations/0006-reading-change-cursors.js';
 import { meterIdCase } from './migrations/0007-meter-id-case.js';
 import { deviceFormats } from './migrations/0008-device-formats.js';
+import { manualReadings } from './migrations/0009-manual-readings.js';
 import { counterRules } from './migrations/0010-counter-rules.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
@@ -21,6 +22,7 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0006-reading-change-cursors': readingChangeCursors(dialect),
     '0007-meter-id-case': meterIdCase(dialect),
     '0008-device-formats': deviceFormats(),
+    '0009-manual-readings': manualReadings(dialect),
     '0010-counter-rules': counterRules(),
   };
 }

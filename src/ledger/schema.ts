@@ -190,6 +190,28 @@ export interface AuditLogTable {
   detail: string;
 }
 
+/**
+ * A reading taken by a person, or a staff correction (migration 0009). The reading itself is in the
+ * readings store; this row keeps who entered it, when, why, and what a correction replaced.
+ */
+export interface ManualReadingTable {
+  id: Generated<number>;
+  meter_id: string;
+  ts: string;
+  kind: 'reading' | 'correction';
+  source: 'customer' | 'staff';
+  /** bigint: PostgreSQL answers it as a string. */
+  import_wh: ColumnType<number | string, number, number>;
+  export_wh: ColumnType<number | string | null, number | null, number | null>;
+  /** A reading's note, or a correction's reason. */
+  note: string | null;
+  /** JSON: the stored reading a correction replaced; null when none was stored at `ts`. */
+  replaced: string | null;
+  /** The audit name of who entered it (`key:<id>`). */
+  entered_by: string;
+  entered_at: string;
+}
+
 /** What the retention job last reduced a meter's settled period to, so that later runs skip it. */
 export interface RetentionMarkTable {
   meter_id: string;
@@ -213,4 +235,5 @@ export interface LedgerDatabase {
   retention_marks: RetentionMarkTable;
   reading_changes: ReadingChangeTable;
   reading_change_cursors: ReadingChangeCursorTable;
+  manual_readings: ManualReadingTable;
 }

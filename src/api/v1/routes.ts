@@ -5,6 +5,7 @@ import { createRouter } from '../router.js';
 import { billRoutes } from './bill-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
+import { manualReadingRoutes } from './manual-reading-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
 import { mqttCredentialRoutes } from './mqtt-credentials-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
@@ -22,5 +23,6 @@ export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   v1.route('/', billingRoutes(deps));
   v1.route('/', privacyRoutes(deps, meters, keys));
   v1.route('/', mqttCredentialRoutes(deps));
+  v1.route('/', manualReadingRoutes(deps));
   return v1;
 }

@@ -102,6 +102,7 @@ export function continueCounter(
   }
   const events = [imp.event, exp?.event].filter((e) => e !== undefined);
   const event = events.sort((a, b) => EVENT_RANK[b] - EVENT_RANK[a])[0];
+  // A redelivered reading keeps the event its first delivery recorded.
   const span: CounterSpan = {
     ...(event === undefined ? {} : { event }),
     ...(imp.offset === 0 ? {} : { importOffsetWh: imp.offset }),

@@ -29,6 +29,12 @@ export interface ReadingStore {
    */
   registers(meterId: string, from: number, to: number): Promise<RegisterColumns>;
   /**
+   * The readings of `meterId` in [from, to] (bounds included) where its counter did something
+   * (`span.event` reset, wrap, dip, installed or removed), ascending: where its register spans
+   * begin and end. Nearly every reading has none, so this reads far less than a window.
+   */
+  counterEvents(meterId: string, from: number, to: number): Promise<Reading[]>;
+  /**
    * Remove the readings of `meterId` whose meter time lies in any of `ranges` (bounds included) and
    * answer how many there were. Idempotent: what is gone stays gone and counts nothing. Only
    * retention (many small gaps between the readings it keeps, one round trip) and erasure

@@ -37,6 +37,16 @@ export interface Reading {
 }
 
 /**
+ * What a meter's counter did at a reading: restarted from 0 (`reset`), wrapped past its maximum
+ * (`wrap`), dipped within the tolerance (`dip`); or, set by a meter exchange, the new meter's start
+ * index (`installed`) and the old meter's final index (`removed`).
+ */
+export type CounterEvent = 'reset' | 'wrap' | 'dip' | 'installed' | 'removed';
+
+/** The events that begin a register span, as `GET /v1/meters/{id}/spans` lists them. */
+export const SPAN_STARTS: readonly CounterEvent[] = ['installed', 'reset', 'wrap'];
+
+/**
  * A reading's place in its meter's register spans (docs/design.md §8 "Register spans").
  * `event`: the counter restarted from 0 here (`reset`), wrapped past its maximum (`wrap`), or dipped
  * within the tolerance so the index held (`dip`). The offsets turn the device's later values into
@@ -44,7 +54,7 @@ export interface Reading {
  * is the device's own reset marker (Tasmota's `TotalStartTime`).
  */
 export interface CounterSpan {
-  readonly event?: 'reset' | 'wrap' | 'dip' | undefined;
+  readonly event?: CounterEvent | undefined;
   readonly importOffsetWh?: number | undefined;
   readonly exportOffsetWh?: number | undefined;
   readonly deviceImportWh?: number | undefined;

@@ -117,6 +117,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.latest('span-a')).toEqual(reset);
       const w = await store.windows([{ meterId: 'span-a', from: T0 - MIN, to: T0 + 20 * MIN }]);
       expect(w.get('span-a')?.inside.map((x) => x.span)).toEqual([undefined, reset.span]);
+      // Only the reading where the counter did something, and only inside the range.
+      expect(await store.counterEvents('span-a', T0 - MIN, T0 + 20 * MIN)).toEqual([reset]);
+      expect(await store.counterEvents('span-a', T0 - MIN, T0 + MIN)).toEqual([]);
+      expect(await store.counterEvents('span-b', T0 - MIN, T0 + 20 * MIN)).toEqual([]);
     });
 
     it('refuses a register name that a store would have to escape', async () => {

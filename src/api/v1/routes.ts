@@ -8,6 +8,7 @@ import { fleetRoutes } from './fleet-routes.js';
 import { manualReadingRoutes } from './manual-reading-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
 import { mqttCredentialRoutes } from './mqtt-credentials-routes.js';
+import { meterChangeRoutes } from './meter-change-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
 
@@ -24,5 +25,6 @@ export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   v1.route('/', privacyRoutes(deps, meters, keys));
   v1.route('/', mqttCredentialRoutes(deps));
   v1.route('/', manualReadingRoutes(deps));
+  v1.route('/', meterChangeRoutes(deps));
   return v1;
 }

@@ -20,6 +20,9 @@ export interface MeterUsage {
   readonly indexSource?: IndexSource | undefined;
 }
 
+/** The final index of a meter an exchange took out: the meter counts nothing after it. */
+const isFinalIndex = (r: Reading): boolean => r.span?.event === 'removed';
+
 /** The readings of one meter around a period: the window plus its nearest neighbours. */
 export interface MeterReadings {
   readonly meterId: string;
@@ -49,7 +52,8 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
   const sorted = sortedReadings(m.readings);
   const { intervals } = intervalsFromReadings(sorted, period);
   const last = sorted.at(-1);
-  const endKnown = last !== undefined && last.ts >= period.end;
+  // A meter taken out by an exchange ends at its final index: nothing more is awaited from it.
+  const endKnown = last !== undefined && (last.ts >= period.end || isFinalIndex(last));
   return {
     meterId: m.meterId,
     measured: intervals,
@@ -93,7 +97,9 @@ export function projectedUsage(
   const sorted = sortedReadings(m.readings.filter((r) => r.ts <= asOfLimit));
   const last = sorted.at(-1);
   if (last === undefined) return noUsage(m.meterId);
-  if (last.ts >= period.end) return measuredUsage({ meterId: m.meterId, readings: sorted }, period);
+  // Nothing to project past the period end, nor past a meter's final index.
+  if (last.ts >= period.end || isFinalIndex(last))
+    return measuredUsage({ meterId: m.meterId, readings: sorted }, period);
   // Measured up to the quarter hour before the latest reading; the projection takes over there.
   const cut = Math.max(period.start, floorQuarter(last.ts));
   const measured = intervalsFromReadings(sorted, { start: period.start, end: cut }).intervals;

@@ -109,6 +109,7 @@ export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions)
       }
     },
     latest: (meterId) => inner.latest(meterId),
+    counterEvents: (meterId, from, to) => inner.counterEvents(meterId, from, to),
     windows,
     registers,
     async deleteRanges(meterId, ranges) {

@@ -20,6 +20,8 @@ export interface Span {
   readonly data: Float64Array;
   /** Who took the span's readings that people took, by `ts` (a handful at most, usually none). */
   readonly takenBy?: ReadonlyMap<number, TakenBy> | undefined;
+  /** The `ts` of the meter's final index, when an exchange took it out inside the span. */
+  readonly finalAt?: number | undefined;
 }
 
 /** The readings of one UTC day: positions `[at, at + n)` of a span. */
@@ -59,6 +61,8 @@ export function unpack(meterId: string, b: DayBlock, i: number): Reading {
     powerW: undefined,
     receivedAt: ts,
     ...(source === undefined ? {} : { source }),
+    // Billing must know the final index of a meter taken out: nothing is awaited from it after.
+    ...(ts === b.span.finalAt ? { span: { event: 'removed' as const } } : {}),
   };
 }
 
@@ -94,8 +98,14 @@ export function packDays(
     if (hasExports) data[2 * n + i] = r.exportWh ?? Number.NaN;
   });
   const takenBy = takenByOf(inside);
-  const span: Span =
-    takenBy === undefined ? { n, hasExports, data } : { n, hasExports, data, takenBy };
+  const finalAt = inside.find((r) => r.span?.event === 'removed')?.ts;
+  const span: Span = {
+    n,
+    hasExports,
+    data,
+    ...(takenBy === undefined ? {} : { takenBy }),
+    ...(finalAt === undefined ? {} : { finalAt }),
+  };
   const out: DayBlock[] = [];
   let i = 0;
   for (let day = firstDay; day <= lastDay; day += DAY_MS) {

@@ -21,9 +21,10 @@ export const WRITE_CHUNK = 5000;
 export const WINDOW_CHUNK = 300;
 
 const FIELDS = `import_wh, export_wh, power_w, received_at, ts_source, source, span, /^${REGISTER_FIELD_PREFIX}/`;
-// `source` too: consumption quality and a bill's basis say which values rest on a reading taken by
-// a person. Null on nearly every point, it adds a few bytes a row.
-const REGISTER_FIELDS = 'import_wh, export_wh, source';
+// `source` and `span` too: consumption quality and a bill's basis say which values rest on a reading
+// taken by a person, and billing must know a meter's final index. Null on nearly every point, they
+// add a few bytes a row.
+const REGISTER_FIELDS = 'import_wh, export_wh, source, span';
 
 function select(
   meterId: string,
@@ -201,6 +202,16 @@ export function createInfluxStore(opts: InfluxStoreOptions): ReadingStore {
     windows,
     registers: async (meterId, from, to) =>
       columnsOfWindow((await windows([{ meterId, from, to, fields: 'registers' }])).get(meterId)),
+    async counterEvents(meterId, from, to) {
+      const [result] = await client.query(
+        select(
+          meterId,
+          `span =~ /"event":/ AND time >= ${msLiteral(from, 'from')} AND time <= ${msLiteral(to, 'to')}`,
+          'ASC',
+        ),
+      );
+      return toReadings(meterId, result).filter((r) => r.span?.event !== undefined);
+    },
     deleteRanges: (meterId, ranges) => deleteInfluxRanges(client, meterId, ranges),
     ping: () => client.ping(),
     close: async () => {},

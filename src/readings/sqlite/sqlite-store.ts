@@ -163,7 +163,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
     const deleteRanges = db.transaction((meterId: string, ranges: readonly ReadingRange[]) =>
       ranges.reduce((n, r) => n + remove.run(meterId, r.from, r.to).changes, 0),
     );
-    return { write, latest, windows, deleteRanges };
+    const counterEvents = db.prepare<[string, number, number], Row>(
+      `SELECT ${COLS} FROM meter_reading WHERE meter_id = ? AND ts >= ? AND ts <= ?
+        AND span IS NOT NULL AND json_extract(span, '$.event') IS NOT NULL ORDER BY ts ASC`,
+    );
+    return { write, latest, windows, deleteRanges, counterEvents };
   }
   function stmts() {
     if (prepared === undefined) throw new Error('sqlite store: init() was not called');
@@ -215,6 +219,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): ReadingStore {
           .windows([{ meterId, from, to, fields: 'registers' }])
           .get(meterId),
       );
+    },
+    async counterEvents(meterId, from, to) {
+      return stmts()
+        .counterEvents.all(meterId, from, to)
+        .map((row) => toReading(row) as Reading);
     },
     async deleteRanges(meterId, ranges) {
       for (const r of ranges) {

@@ -42,6 +42,16 @@ async function expectSourcesKept(store: ReadingStore): Promise<void> {
   const w = (await store.windows([{ meterId: 'src-1', from: T0, to: T0 + 2 * HOUR }])).get('src-1');
   expect(w?.inside.map((r) => r.source)).toEqual([undefined, 'customer', 'staff']);
   expect(w?.inside[0]).not.toHaveProperty('source');
+  // Registers-only reads too: consumption quality and a bill's basis rest on them.
+  const regs = (
+    await store.windows([{ meterId: 'src-1', from: T0, to: T0 + 2 * HOUR, fields: 'registers' }])
+  ).get('src-1');
+  expect(regs?.inside.map((r) => r.source)).toEqual([undefined, 'customer', 'staff']);
+  const columns = await store.registers('src-1', T0, T0 + 2 * HOUR);
+  expect([...(columns.takenBy ?? [])].sort()).toEqual([
+    [T0 + HOUR, 'customer'],
+    [T0 + 2 * HOUR, 'staff'],
+  ]);
 }
 
 describe('who took a reading', () => {

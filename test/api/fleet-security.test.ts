@@ -21,10 +21,11 @@ interface World {
    * there, out of a's and b's way.
    */
   readonly spare: Household;
+  readonly api: TestApi;
 }
 
 interface RouteCase {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly path: string;
   /**
    * The request as `who` makes it (fresh ids for creations); `{id}` style placeholders filled in.
@@ -126,6 +127,33 @@ const ROUTES: readonly RouteCase[] = [
     allowed: ['customer', 'staff', 'admin'],
   },
   {
+    method: 'PATCH',
+    path: '/v1/meters/{meterId}',
+    url: (w) => `/v1/meters/${w.a.meterId}`,
+    body: () => ({ decreaseToleranceWh: 10 }),
+    allowed: ['staff', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/meters/{meterId}/exchange',
+    // Each exchange takes a meter out: every request exchanges a meter of its own.
+    url: async (w) => {
+      const id = fresh('to-exchange');
+      await create(w.api, '/v1/meters', {
+        id,
+        contractId: w.spare.contractId,
+        installedAt: '2026-06-01T00:00:00Z',
+      });
+      return `/v1/meters/${id}/exchange`;
+    },
+    body: () => ({
+      at: '2026-11-01T00:00:00Z',
+      finalIndex: { importWh: 0 },
+      newMeter: { id: fresh('exchanged-in'), startIndex: { importWh: 0 } },
+    }),
+    allowed: ['staff', 'admin'],
+  },
+  {
     method: 'GET',
     path: '/v1/meters/{meterId}/mqtt-credentials',
     url: (w) => `/v1/meters/${w.a.meterId}/mqtt-credentials`,
@@ -164,6 +192,7 @@ describe('fleet route security', () => {
       spare,
       staffKey: await createKey(api, 'staff'),
       spareKeyId: idOf(await create(api, '/v1/api-keys', { role: 'staff' })),
+      api,
     };
   });
   afterAll(async () => {

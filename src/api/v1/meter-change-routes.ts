@@ -20,7 +20,7 @@ const exchangeRoute = createRoute({
   path: '/meters/{meterId}/exchange',
   tags: ['fleet'],
   security: BEARER,
-  middleware: requireRole('staff'),
+  middleware: requireRole('staff', 'admin'),
   summary: 'Replace a meter by a new one (staff, admin)',
   description:
     "The old meter ends at `at` with its final index (stored as a staff reading; later readings are refused), the new one starts there with its start index on the same contract. Consumption, bills and invoices run across both without gap or spike. Audited. 409 when the meter was exchanged already, has readings after `at`, or the new id exists; 422 when the final index is below the old meter's last reading.",
@@ -36,7 +36,7 @@ const patchRoute = createRoute({
   path: '/meters/{meterId}',
   tags: ['fleet'],
   security: BEARER,
-  middleware: requireRole('staff'),
+  middleware: requireRole('staff', 'admin'),
   summary: "Change how a meter's registers may go down (staff, admin)",
   description:
     '`counterResets` (`reject` or `new-span`), `registerMaxWh` (where the register wraps, or null), `decreaseToleranceWh` (rounding dips held). They apply to readings checked from now on. Audited.',

@@ -77,6 +77,9 @@ describe('who may read readings and consumption', () => {
       exportWh: null,
       powerW: null,
       receivedAt: '2026-11-01T00:00:00Z',
+      tsSource: 'meter',
+      registers: null,
+      source: 'meter',
     });
   });
 

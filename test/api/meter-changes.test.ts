@@ -143,4 +143,18 @@ describe('meter changes over the API: counter rules, spans, exchange', () => {
       },
     });
   });
+
+  it('answers a contract’s consumption across its meters, to its owner and staff only', async () => {
+    const path = `/v1/contracts/${a.contractId}/consumption?groupBy=month&from=2026-11-01T00:00:00%2B01:00&to=2026-11-02T00:00:00%2B01:00`;
+    const got = await expectCall(api, 200, 'GET', path, { key: a.key });
+    expect(got).toMatchObject({ contractId: a.contractId, unit: 'Wh', groupBy: 'month' });
+    expect(got.meters).toEqual([
+      { meterId: 'chg-a', from: '2026-02-28T23:00:00Z', to: '2026-11-02T06:00:00Z' },
+      { meterId: 'chg-a2', from: '2026-11-02T06:00:00Z', to: null },
+    ]);
+    await expectCall(api, 200, 'GET', path, { key: staff });
+    await expectCall(api, 404, 'GET', path, { key: b.key });
+    // The consent applies as to a meter's: `month` allows no day buckets.
+    await expectCall(api, 403, 'GET', path.replace('groupBy=month', 'groupBy=day'), { key: a.key });
+  });
 });

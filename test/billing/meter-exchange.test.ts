@@ -7,6 +7,8 @@ import { exchangeSchema } from '../../src/fleet/exchange/exchange-schema.js';
 import { findMeters } from '../../src/fleet/meters-repo.js';
 import { createInfluxStore } from '../../src/readings/influx/influx-store.js';
 import { AppError } from '../../src/shared/app-error.js';
+import { changeConsent } from '../../src/privacy/consent-repo.js';
+import { contractConsumption } from '../../src/privacy/contract-consumption.js';
 import { billingWorld, HOUR, t, type BillingWorld } from '../support/billing-fixture.js';
 import { describeOnPostgres } from '../support/postgres-suite.js';
 
@@ -84,6 +86,54 @@ function describeExchange(name: string, open: () => Promise<BillingWorld>): void
       expect(invoice!.subtotal).toBe('29.07');
       const audit = await auditOf(w.ledger.db, contractId);
       expect(audit.map((a) => a.action)).toContain('meter_exchange');
+    });
+
+    it('answers the contract’s consumption across both meters, hour by hour and for the month', async () => {
+      w = await open();
+      const contractId = await exchangeMidMonth(w);
+      await changeConsent(
+        { db: w.ledger.db, clock: w.clock },
+        { visibility: { all: true }, actor: 'test', role: 'admin' },
+        contractId,
+        'interval',
+      );
+      const deps = { db: w.ledger.db, store: w.store };
+      const around = await contractConsumption(deps, {
+        visibility: { all: true },
+        contractId,
+        from: t('2026-09-15T07:00:00Z'),
+        to: t('2026-09-15T13:00:00Z'),
+        groupBy: 'hour',
+      });
+      // 100 Wh every hour, the exchange hour included: no gap, no spike.
+      expect(around.buckets.map((b) => b.importWh)).toEqual([100, 100, 100, 100, 100, 100]);
+      expect(around.meters.map((m) => m.meterId)).toEqual(['ex-new', 'ex-old']);
+      // The hours whose edge rests on the staff's final and start index say so.
+      expect(around.buckets.map((b) => b.quality)).toEqual([
+        'measured',
+        'measured',
+        'manual',
+        'manual',
+        'measured',
+        'measured',
+      ]);
+      const month = await contractConsumption(deps, {
+        visibility: { all: true },
+        contractId,
+        from: t(MONTH_START),
+        to: t(NEXT_MONTH) - 1,
+        groupBy: 'month',
+      });
+      expect(month.buckets.map((b) => b.importWh)).toEqual([72_000]);
+      await expect(
+        contractConsumption(deps, {
+          visibility: { all: false, customerId: 'someone-else' },
+          contractId,
+          from: t(MONTH_START),
+          to: t(NEXT_MONTH) - 1,
+          groupBy: 'month',
+        }),
+      ).rejects.toMatchObject({ code: 'not_found' });
     });
 
     it('keeps the old meter out: a period after the exchange waits for the new meter only', async () => {

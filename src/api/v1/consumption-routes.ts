@@ -16,7 +16,8 @@ import { BEARER, json, meterIdParam, problems } from './schemas.js';
 
 /** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */
 const plusRestored = (s: string) => s.replace(/ (\d{2}:\d{2})$/, '+$1');
-const instant = (name: string) =>
+/** A query instant (`from`, `to`): RFC 3339, with a `+` that arrived as a space restored. */
+export const instant = (name: string) =>
   z
     .string()
     .transform(plusRestored)
@@ -53,7 +54,7 @@ const latestReading = z
   })
   .openapi('LatestReading');
 
-const bucket = z
+export const bucket = z
   .object({
     start: z.string(),
     end: z.string(),

@@ -9,6 +9,7 @@ import { manualReadingRoutes } from './manual-reading-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
 import { mqttCredentialRoutes } from './mqtt-credentials-routes.js';
 import { meterChangeRoutes } from './meter-change-routes.js';
+import { contractConsumptionRoutes } from './contract-consumption-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
 
@@ -26,5 +27,6 @@ export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   v1.route('/', mqttCredentialRoutes(deps));
   v1.route('/', manualReadingRoutes(deps));
   v1.route('/', meterChangeRoutes(deps));
+  v1.route('/', contractConsumptionRoutes(deps));
   return v1;
 }

@@ -74,10 +74,15 @@ export async function connectPublisher(opts: PublisherOptions): Promise<Publishe
     waiters = [];
     for (const f of w) f();
   };
+  // Each wait leaves the signal as it found it: a long run waits for room thousands of times.
   const waitForChange = (signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
-      waiters.push(resolve);
-      signal?.addEventListener('abort', () => resolve(), { once: true });
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      waiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
 
   return {

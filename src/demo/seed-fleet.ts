@@ -3,11 +3,12 @@ import { tariffSchema } from '../billing/tariff-schema.js';
 import { createApiKey } from '../fleet/api-keys.js';
 import { createContract } from '../fleet/contracts.js';
 import { createCustomer } from '../fleet/customers.js';
-import { createMeter } from '../fleet/meters-repo.js';
+import { addMeter, createMeter } from '../fleet/meters-repo.js';
 import type { FleetDeps } from '../fleet/fleet-deps.js';
 import { createTariff } from '../fleet/tariffs.js';
 import type { Consent } from '../privacy/consent.js';
 import { changeConsent } from '../privacy/consent-repo.js';
+import type { DemoDevice } from './demo-devices.js';
 
 /**
  * The keys the demo prints, kept in DATA_DIR so a restarted demo can print them again (demo data
@@ -61,14 +62,16 @@ const DEMO_CONSENTS: readonly Consent[] = ['interval', 'day', 'month'];
 
 /**
  * Seed one household per meter: a customer, a contract in Europe/Paris on the demo tariff starting
- * at the meter's installation with a consent of every level in turn, and the meter; plus an admin,
- * a staff and a customer key (of the first household, which allows interval data).
+ * at the meter's installation with a consent of every level in turn, and the meter, bound to its
+ * device's topic when `devices` names one; plus an admin, a staff and a customer key (of the first
+ * household, which allows interval data).
  */
 export async function seedDemoFleet(
   deps: FleetDeps,
   meterIds: readonly string[],
   installedAt: number,
   keysFile: string,
+  devices: ReadonlyMap<string, DemoDevice> = new Map(),
 ): Promise<DemoKeys> {
   const tariff = await createTariff(deps, tariffSchema.parse(DEMO_TARIFF));
   let firstCustomer: string | undefined;
@@ -91,7 +94,26 @@ export async function seedDemoFleet(
       contract.id,
       DEMO_CONSENTS[i % DEMO_CONSENTS.length] ?? 'month',
     );
-    await createMeter(deps, { id: meterId, contractId: contract.id, installedAt, maxPowerW: null });
+    const device = devices.get(meterId);
+    if (device === undefined)
+      await createMeter(deps, {
+        id: meterId,
+        contractId: contract.id,
+        installedAt,
+        maxPowerW: null,
+      });
+    // A bound meter goes through the API's checks: its topic and login as an admin would give them.
+    else
+      await addMeter(deps, {
+        id: meterId,
+        contractId: contract.id,
+        installedAt: new Date(installedAt).toISOString(),
+        format: device.format,
+        source: {
+          topic: device.topic,
+          ...(device.login === undefined ? {} : { login: device.login }),
+        },
+      });
   }
   const keys: DemoKeys = {
     admin: (await createApiKey(deps, { role: 'admin', customerId: null })).key,

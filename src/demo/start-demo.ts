@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { makeFleet } from '../../simulators/fleet.js';
 import { runSimulation } from '../../simulators/run-simulation.js';
 import { countMeters } from '../fleet/meters-repo.js';
+import { demoDeviceBindings, type DemoDevice } from './demo-devices.js';
+import { bindAsLedger } from './demo-simulated-fleet.js';
 import { readDemoKeys, seedDemoFleet, type DemoKeys } from './seed-fleet.js';
 import type { MeterDirectory } from '../ingest/meter-directory.js';
 import type { LedgerDatabase } from '../ledger/schema.js';
@@ -17,6 +19,13 @@ export interface DemoDeps {
    * `api`).
    */
   readonly meters?: Pick<MeterDirectory, 'invalidate'> | undefined;
+  /**
+   * The device bindings of this process's ingest, read again right after seeding: the simulator
+   * sends a device's backlog within seconds, and a broker refuses (and drops) what a device
+   * publishes before its binding is known. Without them (no ingest here, or an external simulator)
+   * every demo meter speaks wattledger's own format.
+   */
+  readonly bindings?: { refresh(): Promise<void> } | undefined;
 }
 
 export interface DemoOptions {
@@ -45,8 +54,10 @@ const DEMO_SEED = 2026;
 /**
  * The zero-configuration demo: on an empty ledger, seed a small fleet of households
  * installed 61 days ago (customers, contracts on a time-of-use tariff, meters, and
- * admin/staff/customer keys); then run the simulator for it, which backfills 60 days of readings
- * (so charts and past periods have data at once) and goes on publishing live every 15 minutes.
+ * admin/staff/customer keys), the last few bound to devices of each format (demo-devices.ts); then
+ * run the simulator for it, which backfills 60 days of readings (so charts and past periods have
+ * data at once) and goes on publishing live every 15 minutes, each meter in its own format. A
+ * device without a clock of its own (teleinfo) sends only live readings.
  */
 export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo> {
   const now = deps.clock.now();
@@ -55,25 +66,27 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
   const empty = (await countMeters(deps.db)) === 0;
   let keys = readDemoKeys(opts.keysFile);
   if (opts.seed && empty) {
-    keys = await seedDemoFleet(
-      deps,
-      fleet.map((m) => m.meterId),
-      installedAt,
-      opts.keysFile,
-    );
+    const ids = fleet.map((m) => m.meterId);
+    const devices =
+      opts.simulate && deps.bindings !== undefined
+        ? demoDeviceBindings(ids)
+        : new Map<string, DemoDevice>();
+    keys = await seedDemoFleet(deps, ids, installedAt, opts.keysFile, devices);
     deps.meters?.invalidate();
+    await deps.bindings?.refresh();
     deps.log.info(
-      { meters: fleet.length },
-      'seeded the demo fleet: one household, contract and meter each',
+      { meters: fleet.length, devices: Object.fromEntries(devices) },
+      'seeded the demo fleet: one household, contract and meter each, a few behind devices',
     );
   }
   if (!opts.simulate) return { keys, stop: async () => undefined };
+  const simulated = await bindAsLedger(deps.db, fleet);
   const abort = new AbortController();
   const run = runSimulation(
     {
       mqttUrl: opts.mqttUrl,
-      meters: fleet.length,
-      fleet,
+      meters: simulated.length,
+      fleet: simulated,
       interval: '15m',
       speed: 1,
       seed: DEMO_SEED,

@@ -14,6 +14,7 @@ import {
 import { startDemoServer, until, type DemoServer } from './demo-fleet.js';
 import { consentJourney } from './consent-journey.js';
 import { customerJourney } from './customer-journey.js';
+import { meterReadingJourney } from './meter-reading-journey.js';
 
 const available = haveChromium();
 
@@ -99,6 +100,10 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
 
   it("disables a view the contract's consent does not allow, with the API's reason, until the customer allows it", async () => {
     await consentJourney({ browser, demo });
+  }, 180_000);
+
+  it('lets a customer submit a meter reading and staff list it by source', async () => {
+    await meterReadingJourney({ browser, demo });
   }, 180_000);
 
   it('lets staff record a move-out, settle, see the invoice, force-settle a held period and read rejections', async () => {

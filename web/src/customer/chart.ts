@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatKwh } from '../shared/format.js';
+import type { Quality } from '../shared/types.js';
 
 /** One bar of the chart. */
 export interface ChartBar {
@@ -9,7 +10,7 @@ export interface ChartBar {
   /** Full name for the cursor readout ("29 Nov, 18:00 – 19:00"). */
   readonly name: string;
   readonly wh: number | null;
-  readonly quality: 'measured' | 'interpolated' | 'partial' | 'missing';
+  readonly quality: Quality;
 }
 
 /** The chart's colours; the CSS legend uses the same ones (app.css `.swatch-*`). */
@@ -128,11 +129,14 @@ export function createBarChart(container: HTMLElement, readout: HTMLElement): Ba
   return {
     update(next) {
       bars = next;
-      const pick = (q: ChartBar['quality']) => next.map((b) => (b.quality === q ? b.wh : null));
+      const pick = (...q: ChartBar['quality'][]) =>
+        next.map((b) => (q.includes(b.quality) ? b.wh : null));
+      // A value resting on a reading a person took is striped like an interpolated one: not the
+      // meter's own measurement (the readout and the table name its quality).
       plot.setData([
         next.map((_, i) => i),
         pick('measured'),
-        pick('interpolated'),
+        pick('interpolated', 'self-read', 'manual'),
         pick('partial'),
       ]);
     },

@@ -9,6 +9,7 @@ import { renderConsent } from './consent.js';
 import { mountConsumption } from './consumption.js';
 import { renderInvoices } from './invoices.js';
 import { startLivePower } from './live-power.js';
+import { mountMeterReading, unmountMeterReading } from './meter-reading.js';
 
 const SLOT = 'wattledger.customerKey';
 let stopPolling: (() => void) | undefined;
@@ -38,6 +39,7 @@ function signOut(message?: string): void {
   replace(byId('who'), '');
   unmountConsumption?.();
   unmountConsumption = undefined;
+  unmountMeterReading();
   for (const id of [
     'now-body',
     'consumption-body',
@@ -121,6 +123,7 @@ async function showContract(api: Api, contract: Contract): Promise<void> {
     replace(byId('now-body'), notice('No meter is attached to this contract yet.'));
   } else {
     stopPolling = startLivePower(byId('now-body'), api, meter.id, tz);
+    mountMeterReading({ api, meterId: meter.id, tz, consent: contract.consent });
     unmountConsumption = mountConsumption(consumption, {
       api,
       meterId: meter.id,

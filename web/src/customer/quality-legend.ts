@@ -4,6 +4,8 @@ import type { Quality } from '../shared/types.js';
 const QUALITY_TEXT: Record<Quality, string> = {
   measured: 'Measured',
   interpolated: 'Interpolated: part of it lies in a gap of more than an hour between readings',
+  'self-read': 'Self-read: rests on an index you entered',
+  manual: 'Manual: rests on an index our staff entered or corrected',
   partial: 'Partial: runs past the latest reading, so it covers up to that reading',
   missing: 'Missing: no reading before it',
 };
@@ -13,13 +15,14 @@ export function qualityLegend(): HTMLUListElement {
   return h(
     'ul',
     { class: 'legend', 'aria-label': 'Legend' },
-    ...(['measured', 'interpolated', 'partial', 'missing'] as const).map((q) =>
-      h(
-        'li',
-        {},
-        h('span', { class: `swatch swatch-${q}`, 'aria-hidden': 'true' }),
-        QUALITY_TEXT[q],
-      ),
+    ...(['measured', 'interpolated', 'self-read', 'manual', 'partial', 'missing'] as const).map(
+      (q) =>
+        h(
+          'li',
+          {},
+          h('span', { class: `swatch swatch-${q}`, 'aria-hidden': 'true' }),
+          QUALITY_TEXT[q],
+        ),
     ),
   );
 }

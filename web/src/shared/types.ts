@@ -25,9 +25,11 @@ export interface LatestReading {
   readonly receivedAt: string;
   readonly powerW: number | null;
   readonly importWh: number;
+  /** Who took the reading: the meter, or a person (`customer`, `staff`). */
+  readonly source?: 'meter' | 'customer' | 'staff';
 }
 
-export type Quality = 'measured' | 'interpolated' | 'partial' | 'missing';
+export type Quality = 'measured' | 'interpolated' | 'self-read' | 'manual' | 'partial' | 'missing';
 
 export interface Bucket {
   readonly start: string;

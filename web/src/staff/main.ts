@@ -8,6 +8,7 @@ import { renderActions } from './actions.js';
 import { loadFleetState } from './fleet-state.js';
 import { renderLatestInvoices } from './invoices.js';
 import { renderPeriods } from './periods.js';
+import { mountPeopleReadings } from './people-readings.js';
 import { renderRejections } from './rejections.js';
 import { currentMonth, mountSummary } from './summary.js';
 
@@ -58,6 +59,7 @@ function start(api: Api): void {
   byId('sign-out').hidden = false;
   byId('who').textContent = 'Billing staff';
   const summary = mountSummary(byId('summary-body'), api);
+  const peopleReadings = mountPeopleReadings(api);
   const refresh = async (): Promise<void> => {
     const root = byId('console');
     root.dataset.state = 'loading';
@@ -77,7 +79,12 @@ function start(api: Api): void {
           ),
         );
       });
-    await Promise.all([summary.refresh(), fleet, renderRejections(byId('rejections-body'), api)]);
+    await Promise.all([
+      summary.refresh(),
+      fleet,
+      renderRejections(byId('rejections-body'), api),
+      peopleReadings.refresh(),
+    ]);
     root.dataset.state = 'ready';
   };
   const act = createAct(api, refresh);

@@ -4,7 +4,7 @@ import type { MeterLookup } from '../fleet/meter-lookup.js';
 import type { Visibility } from '../fleet/visibility.js';
 import { fromStore } from '../readings/from-store.js';
 import type { ReadingStore } from '../readings/reading-store.js';
-import { registerColumnsOfWindow } from '../readings/register-columns.js';
+import { registerColumnsOfWindow, type SpanEvent } from '../readings/register-columns.js';
 import { consentedConsumption, requireConsentFor } from './consented-consumption.js';
 
 /** What a meter's consumption is read from. */
@@ -39,6 +39,25 @@ export interface MeterConsumption extends Consumption {
   readonly tz: string;
   /** When asked for: the consumption of each device register, bucket by bucket. */
   readonly registers?: RegisterConsumption | undefined;
+  /** Per bucket, where a register span began inside it (a reset or a wrap); usually all empty. */
+  readonly counterEvents: readonly (readonly SpanEvent[])[];
+}
+
+/**
+ * The counter events inside each bucket. A reset or wrap at a reading happened between that reading
+ * and the one before: it belongs to the bucket ending at or after it, `(start, end]`.
+ */
+function eventsPerBucket(
+  buckets: readonly { start: number; end: number }[],
+  events: ReadonlyMap<number, SpanEvent> | undefined,
+): SpanEvent[][] {
+  const out = buckets.map((): SpanEvent[] => []);
+  if (events === undefined) return out;
+  for (const [ts, event] of events) {
+    const i = buckets.findIndex((b) => ts > b.start && ts <= b.end);
+    if (i >= 0 && !out[i]!.includes(event)) out[i]!.push(event);
+  }
+  return out;
 }
 
 /**
@@ -63,7 +82,9 @@ export async function meterConsumption(
   const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
   const cut = { ...facts, from: start, to: end, groupBy: input.groupBy, tz };
   const result = consentedConsumption({ ...cut, series });
-  if (input.registers !== true) return { meterId: meter.id, groupBy: input.groupBy, tz, ...result };
+  const counterEvents = eventsPerBucket(result.buckets, series.counterEvents);
+  if (input.registers !== true)
+    return { meterId: meter.id, groupBy: input.groupBy, tz, ...result, counterEvents };
   const windows = await fromStore(
     'the readings',
     deps.store.windows([{ meterId: meter.id, from: start, to: end, fields: 'all' }]),
@@ -77,5 +98,5 @@ export async function meterConsumption(
     ),
     totals: Object.fromEntries(perRegister.map(([name, c]) => [name, c.totals.importWh])),
   };
-  return { meterId: meter.id, groupBy: input.groupBy, tz, ...result, registers };
+  return { meterId: meter.id, groupBy: input.groupBy, tz, ...result, registers, counterEvents };
 }

@@ -16,18 +16,50 @@ export interface RegisterColumns {
    * longer run can share one map; a key that is not one of `ts` means nothing.
    */
   readonly takenBy?: ReadonlyMap<number, TakenBy> | undefined;
+  /** Where the counter restarted (`reset`) or wrapped (`wrap`), by `ts`; sparse like `takenBy`. */
+  readonly counterEvents?: ReadonlyMap<number, SpanEvent> | undefined;
 }
+
+/** The counter events a consumption bucket reports: where a register span began inside it. */
+export type SpanEvent = 'reset' | 'wrap';
 
 /** Who took a reading that the meter did not send itself (`Reading['source']`). */
 export type TakenBy = NonNullable<Reading['source']>;
 
-/** The `takenBy` map of readings, or undefined when the meter took them all. */
-export function takenByOf(
+/** A sparse map by `ts` of what `pick` finds on readings, or undefined when it finds nothing. */
+function sparseOf<T>(
   readings: Iterable<Reading | undefined>,
-): Map<number, TakenBy> | undefined {
-  let out: Map<number, TakenBy> | undefined;
-  for (const r of readings) if (r?.source !== undefined) (out ??= new Map()).set(r.ts, r.source);
+  pick: (r: Reading) => T | undefined,
+): Map<number, T> | undefined {
+  let out: Map<number, T> | undefined;
+  for (const r of readings) {
+    const v = r === undefined ? undefined : pick(r);
+    if (v !== undefined) (out ??= new Map()).set(r!.ts, v);
+  }
   return out;
+}
+
+/** The `takenBy` map of readings, or undefined when the meter took them all. */
+export const takenByOf = (readings: Iterable<Reading | undefined>) =>
+  sparseOf(readings, (r) => r.source);
+
+/** The `counterEvents` map of readings, or undefined when no register span began among them. */
+export const counterEventsOf = (readings: Iterable<Reading | undefined>) =>
+  sparseOf(readings, (r): SpanEvent | undefined =>
+    r.span?.event === 'reset' || r.span?.event === 'wrap' ? r.span.event : undefined,
+  );
+
+/** The sparse maps of the readings' marks, only those present (spread into columns). */
+export function marksOf(readings: readonly (Reading | undefined)[]): {
+  takenBy?: ReadonlyMap<number, TakenBy>;
+  counterEvents?: ReadonlyMap<number, SpanEvent>;
+} {
+  const takenBy = takenByOf(readings);
+  const counterEvents = counterEventsOf(readings);
+  return {
+    ...(takenBy === undefined ? {} : { takenBy }),
+    ...(counterEvents === undefined ? {} : { counterEvents }),
+  };
 }
 
 /** The columns of readings already ascending by `ts` without duplicates (see `sortedReadings`). */
@@ -39,8 +71,7 @@ export function columnsOf(sorted: readonly Reading[]): RegisterColumns {
   const exportWh = sorted.some((r) => r.exportWh !== undefined)
     ? sorted.map((r) => r.exportWh ?? Number.NaN)
     : undefined;
-  const takenBy = takenByOf(sorted);
-  return takenBy === undefined ? { ts, importWh, exportWh } : { ts, importWh, exportWh, takenBy };
+  return { ts, importWh, exportWh, ...marksOf(sorted) };
 }
 
 /**

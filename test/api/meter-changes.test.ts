@@ -89,6 +89,16 @@ describe('meter changes over the API: counter rules, spans, exchange', () => {
       (await expectCall(api, 200, 'GET', '/v1/meters/chg-a/spans', { key: staff })).items,
     ).toEqual(spans.items);
     await expectCall(api, 404, 'GET', '/v1/meters/chg-a/spans', { key: b.key });
+    // The month's consumption counts across the reset, and its bucket says one happened.
+    const month = await expectCall(
+      api,
+      200,
+      'GET',
+      '/v1/meters/chg-a/consumption?groupBy=month&from=2026-11-01T00:00:00%2B01:00&to=2026-11-02T00:00:00%2B01:00',
+      { key: a.key },
+    );
+    expect((month.buckets as Json[])[0]).toMatchObject({ counterEvents: ['reset'] });
+    expect((month.buckets as Json[])[0]).toHaveProperty('importWh', null);
   });
 
   it('exchanges a meter: the old one ends there, the new one starts on the same contract', async () => {

@@ -199,6 +199,9 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
           exportWh: b.exportWh,
           quality: b.quality,
           ...(perRegister === undefined ? {} : { registers: perRegister.buckets[i] ?? {} }),
+          ...((result.counterEvents[i]?.length ?? 0) === 0
+            ? {}
+            : { counterEvents: [...result.counterEvents[i]!] }),
         })),
         totals:
           perRegister === undefined

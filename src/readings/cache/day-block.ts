@@ -1,5 +1,5 @@
 import type { Reading } from '../reading.js';
-import { takenByOf, type TakenBy } from '../register-columns.js';
+import { marksOf, type SpanEvent, type TakenBy } from '../register-columns.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -20,6 +20,8 @@ export interface Span {
   readonly data: Float64Array;
   /** Who took the span's readings that people took, by `ts` (a handful at most, usually none). */
   readonly takenBy?: ReadonlyMap<number, TakenBy> | undefined;
+  /** Where register spans began among the span's readings, by `ts` (usually none). */
+  readonly counterEvents?: ReadonlyMap<number, SpanEvent> | undefined;
   /** The `ts` of the meter's final index, when an exchange took it out inside the span. */
   readonly finalAt?: number | undefined;
 }
@@ -61,9 +63,18 @@ export function unpack(meterId: string, b: DayBlock, i: number): Reading {
     powerW: undefined,
     receivedAt: ts,
     ...(source === undefined ? {} : { source }),
-    // Billing must know the final index of a meter taken out: nothing is awaited from it after.
-    ...(ts === b.span.finalAt ? { span: { event: 'removed' as const } } : {}),
+    ...spanAt(b, ts),
   };
+}
+
+/**
+ * What a cached reading keeps of its counter span: billing must know the final index of a meter
+ * taken out (nothing is awaited from it after), consumption where a span began.
+ */
+function spanAt(b: DayBlock, ts: number): Pick<Reading, 'span'> {
+  if (ts === b.span.finalAt) return { span: { event: 'removed' } };
+  const event = b.span.counterEvents?.get(ts);
+  return event === undefined ? {} : { span: { event } };
 }
 
 /** Index (within the block) of the first reading with ts >= t (b.n when none). */
@@ -97,13 +108,12 @@ export function packDays(
     data[n + i] = r.importWh;
     if (hasExports) data[2 * n + i] = r.exportWh ?? Number.NaN;
   });
-  const takenBy = takenByOf(inside);
   const finalAt = inside.find((r) => r.span?.event === 'removed')?.ts;
   const span: Span = {
     n,
     hasExports,
     data,
-    ...(takenBy === undefined ? {} : { takenBy }),
+    ...marksOf(inside),
     ...(finalAt === undefined ? {} : { finalAt }),
   };
   const out: DayBlock[] = [];

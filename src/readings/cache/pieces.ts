@@ -1,6 +1,6 @@
 import type { Reading, ReadingWindow } from '../reading.js';
-import { takenByOf, type RegisterColumns, type TakenBy } from '../register-columns.js';
-import { exportAt, importAt, tsAt, unpack } from './day-block.js';
+import { counterEventsOf, takenByOf, type RegisterColumns } from '../register-columns.js';
+import { exportAt, importAt, tsAt, unpack, type Span } from './day-block.js';
 import type { Pieces } from './sealed-reader.js';
 
 /** Pieces as a store window: one reading object each. */
@@ -56,17 +56,28 @@ function viewOf(p: Pieces): RegisterColumns | undefined {
     importWh: data.subarray(n + start, n + end),
     exportWh: exports ? data.subarray(2 * n + start, 2 * n + end) : undefined,
   };
-  // The span's own map: keys outside the view mean nothing (see RegisterColumns.takenBy).
-  return span.takenBy === undefined ? columns : { ...columns, takenBy: span.takenBy };
+  // The span's own maps: keys outside the view mean nothing (see RegisterColumns.takenBy).
+  return {
+    ...columns,
+    ...(span.takenBy === undefined ? {} : { takenBy: span.takenBy }),
+    ...(span.counterEvents === undefined ? {} : { counterEvents: span.counterEvents }),
+  };
 }
 
-/** Who took the pieces' readings that people took, by `ts`, or undefined when none did. */
-function takenByOfPieces(p: Pieces): ReadonlyMap<number, TakenBy> | undefined {
-  const maps = p.slices.flatMap((s) => s.block.span.takenBy ?? []);
-  const around = takenByOf([p.before, ...p.tail, p.after]);
+/**
+ * A sparse map of the pieces (who took readings, where spans began), by `ts`, or undefined when
+ * none of them has one.
+ */
+function sparseOfPieces<T>(
+  p: Pieces,
+  ofSpan: (span: Span) => ReadonlyMap<number, T> | undefined,
+  ofReadings: (rs: (Reading | undefined)[]) => ReadonlyMap<number, T> | undefined,
+): ReadonlyMap<number, T> | undefined {
+  const maps = p.slices.flatMap((s) => ofSpan(s.block.span) ?? []);
+  const around = ofReadings([p.before, ...p.tail, p.after]);
   if (around === undefined && maps.length <= 1) return maps[0];
   const out = new Map(around);
-  for (const m of new Set(maps)) for (const [ts, who] of m) out.set(ts, who);
+  for (const m of new Set(maps)) for (const [ts, v] of m) out.set(ts, v);
   return out;
 }
 
@@ -94,8 +105,15 @@ function copyOf(p: Pieces): RegisterColumns {
     for (let i = from; i < to; i += 1) put(tsAt(block, i), importAt(block, i), exportAt(block, i));
   p.tail.forEach(putReading);
   if (p.after !== undefined) putReading(p.after);
-  const takenBy = takenByOfPieces(p);
-  return takenBy === undefined ? { ts, importWh, exportWh } : { ts, importWh, exportWh, takenBy };
+  const takenBy = sparseOfPieces(p, (s) => s.takenBy, takenByOf);
+  const counterEvents = sparseOfPieces(p, (s) => s.counterEvents, counterEventsOf);
+  return {
+    ts,
+    importWh,
+    exportWh,
+    ...(takenBy === undefined ? {} : { takenBy }),
+    ...(counterEvents === undefined ? {} : { counterEvents }),
+  };
 }
 
 /**

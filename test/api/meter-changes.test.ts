@@ -135,6 +135,15 @@ describe('meter changes over the API: counter rules, spans, exchange', () => {
         startIndex: { importWh: 5, exportWh: null },
       },
     ]);
+    // Not between quarter hours: each interval is priced from one meter's index.
+    await expectCall(api, 400, 'POST', '/v1/meters/chg-b/exchange', {
+      key: staff,
+      body: {
+        at: '2026-11-02T07:05:00Z',
+        finalIndex: { importWh: 500 },
+        newMeter: { id: 'chg-b2', startIndex: { importWh: 0 } },
+      },
+    });
     // Once out, it cannot be exchanged again; a customer may not exchange at all.
     await expectCall(api, 409, 'POST', '/v1/meters/chg-a/exchange', {
       key: staff,

@@ -14,7 +14,10 @@ export const indexSchema = z.strictObject({ importWh: register, exportWh: regist
  * installation time, which the exchange fixes.
  */
 export const exchangeSchema = z.strictObject({
-  at: boundedInstantSchema,
+  // On an interval edge: billing prices quarter hours, and one meter must own each of them whole.
+  at: boundedInstantSchema.refine((t) => t % 900_000 === 0, {
+    message: 'must be on a quarter hour (:00, :15, :30 or :45)',
+  }),
   finalIndex: indexSchema,
   newMeter: meterFieldsSchema
     .omit({ contractId: true, installedAt: true })

@@ -155,6 +155,7 @@ export async function startWattledger(
           config.ADMIN_API_KEY === undefined ? undefined : hashApiKey(config.ADMIN_API_KEY),
         onMeterAdded: (id) => ingest?.meterChanged(id),
         meterSecret,
+        defaultMaxPowerW: config.DEFAULT_MAX_POWER_W,
       });
   const server = await listen(app.fetch, config.HOST, config.PORT);
   const jobs = parts.jobs

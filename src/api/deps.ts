@@ -27,6 +27,11 @@ export interface AppDeps {
   readonly onMeterAdded?: ((meterId: string) => void | Promise<void>) | undefined;
   /** Master secret of the meters' MQTT passwords; without it their credentials are unknown. */
   readonly meterSecret?: string | undefined;
+  /**
+   * `DEFAULT_MAX_POWER_W`: readings entered over HTTP are checked by it, as ingest checks the
+   * meters', for meters that declare no maximum (100 kW when absent).
+   */
+  readonly defaultMaxPowerW?: number | undefined;
 }
 
 /** Context variables every authenticated route can read: those authentication sets. */

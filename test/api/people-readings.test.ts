@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOf } from '../../src/audit/audit-log.js';
 import { createTestApi, type TestApi } from '../support/api.js';
@@ -240,6 +241,37 @@ describe('readings taken by people', () => {
       body: { ts: '2026-11-05T00:00:00Z', importWh: 16_000, reason: 'too high' },
     });
     expect(refused).toMatchObject({ status: 422, body: { reason: 'register_decrease' } });
+  });
+
+  it('consumption and the export say which values rest on a reading staff entered', async () => {
+    // Daily meter readings to 20 November, then staff's corrected reading on the 28th at 08:30Z:
+    // every day whose end edge is interpolated towards it is manual.
+    const days = await expectCall(
+      api,
+      200,
+      'GET',
+      '/v1/meters/ppl-a/consumption?groupBy=day&tz=UTC&from=2026-11-19T00:00:00Z&to=2026-11-28T00:00:00Z',
+      { key: home.key },
+    );
+    expect((days.buckets as Json[]).map((b) => b.quality)).toEqual([
+      'interpolated',
+      ...Array.from({ length: 8 }, () => 'manual'),
+    ]);
+    const res = await api.app.request('/v1/customers/me/export', {
+      headers: { authorization: `Bearer ${home.key}` },
+    });
+    expect(res.status).toBe(200);
+    const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
+    const contracts = JSON.parse(strFromU8(files['contracts.json']!)) as Json[];
+    const [meter] = contracts[0]?.meters as Json[];
+    expect(meter?.latestReading).toMatchObject({
+      ts: '2026-11-28T08:30:00Z',
+      importWh: 36_300,
+      source: 'staff',
+    });
+    const csv = strFromU8(files['readings.csv']!).split('\n');
+    const quarter = csv.find((l) => l.includes(',2026-11-25T12:00:00Z,'));
+    expect(quarter?.split(',').at(-1)).toBe('manual');
   });
 
   it('lists by source and meter, newest first, page by page', async () => {

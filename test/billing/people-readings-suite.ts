@@ -24,6 +24,8 @@ const customerOf = (customerId: string): Principal => ({
   role: 'customer',
   customerId,
 });
+/** What entering and correcting readings use, from the world's parts. */
+const manual = (w: BillingWorld) => ({ db: w.ledger.db, store: w.store, clock: w.clock });
 const lineSummary = (lines: readonly { kind: string; quantity: string; amount: string }[]) =>
   lines.map((l) => [l.kind, l.quantity, l.amount]);
 const addsUp = (lines: readonly { amount: string }[], total: string) =>
@@ -62,7 +64,7 @@ export function describePeopleReadings(name: string, open: () => Promise<Billing
       // the last reading, 125 Wh an hour. The end index of September is interpolated there:
       // 120 h x 125 = 15,000 Wh after the last reading.
       w.clock.set('2026-10-06T08:00:00Z');
-      const stored = await enterReading(w.deps, customerOf(customerId), 'self-1', {
+      const stored = await enterReading(manual(w), customerOf(customerId), 'self-1', {
         ts: t('2026-10-05T22:00:00Z'),
         importWh: S + 90_000,
         note: 'photo of the display',
@@ -168,7 +170,7 @@ export function describePeopleReadings(name: string, open: () => Promise<Billing
       // The customer's photo of the display at the month's end turns up; staff correct the
       // rejected reading: 9,600 Wh in those two days (200 Wh an hour), HC 3.200, HP 6.400.
       w.clock.set('2026-10-10T00:00:00Z');
-      const { reading, entry } = await correctReading(w.deps, staff, 'fix-1', {
+      const { reading, entry } = await correctReading(manual(w), staff, 'fix-1', {
         ts: t(MONTH_END),
         importWh: S + 76_800,
         reason: 'index on the customer’s photo; the meter’s reading was rejected',

@@ -14,7 +14,7 @@ export type FrameRegisters =
       readonly ok: true;
       readonly importWh: number;
       readonly exportWh?: number;
-      readonly registers: Readonly<Record<string, number>>;
+      readonly registers?: Readonly<Record<string, number>>;
     }
   | ({ readonly ok: false } & FormatRejection);
 
@@ -67,9 +67,10 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
 
 /**
  * The frame's registers. History mode: `registers` holds the index labels present and `importWh`
- * is their sum. Standard mode: `registers` holds the supplier registers EASF01–EASF10 present, and
- * `importWh` is EAST (the meter's own total, which the supplier registers add up to; their sum
- * when EAST is missing); EAIT becomes `exportWh`. The distributor registers EASD01–EASD04 split the
+ * is their sum. Standard mode: `importWh` is EAST (the meter's own total; the sum of the supplier
+ * registers EASF01–EASF10 when EAST is missing), and `registers` holds those supplier registers
+ * when they add up to it, as a reading's registers always do (a frame read while the meter counts
+ * may catch them a step apart: EAST alone is then the truth); EAIT becomes `exportWh`. The distributor registers EASD01–EASD04 split the
  * same energy a second way and are ignored, so that nothing is counted twice.
  */
 export function frameRegisters(frame: object): FrameRegisters {
@@ -106,10 +107,11 @@ export function frameRegisters(frame: object): FrameRegisters {
       return invalid('the sum of the EASFxx registers is not a safe integer of Wh');
     }
     const exportWh = totals.registers[STANDARD_EXPORT];
+    const complete = sum(Object.values(supplier.registers)) === importWh;
     return {
       ok: true,
       importWh,
-      registers: supplier.registers,
+      ...(complete ? { registers: supplier.registers } : {}),
       ...(exportWh === undefined ? {} : { exportWh }),
     };
   }

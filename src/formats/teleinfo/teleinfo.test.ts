@@ -103,6 +103,20 @@ describe('teleinfo registers', () => {
     expect(reading(parse(JSON.stringify(frame))).importWh).toBe(20_966_534);
   });
 
+  it('keeps EAST without the supplier registers when they do not add up to it', () => {
+    // A frame read while the meter counts: EASF02 already a step ahead of EAST.
+    const r = reading(
+      parse(
+        JSON.stringify({
+          EAST: { raw: '000001234', value: 1234 },
+          EASF01: { raw: '000001000', value: 1000 },
+          EASF02: { raw: '000000235', value: 235 },
+        }),
+      ),
+    );
+    expect(r).toEqual({ ts: at, tsSource: 'received', importWh: 1234 });
+  });
+
   it('keeps EAST alone without registers', () => {
     const r = reading(parse(JSON.stringify({ EAST: { raw: '000001234', value: 1234 } })));
     expect(r).toEqual({ ts: at, tsSource: 'received', importWh: 1234 });

@@ -53,8 +53,11 @@ export const teleinfoFormat: DeviceFormat<TeleinfoSource> = {
         ...time.value,
         importWh: registers.importWh,
         exportWh: registers.exportWh,
-        // EAST alone (no supplier register in the frame) leaves nothing to split it by.
-        registers: Object.keys(registers.registers).length > 0 ? registers.registers : undefined,
+        // EAST alone, or supplier registers that do not add up to it, leave nothing to split it by.
+        registers:
+          registers.registers !== undefined && Object.keys(registers.registers).length > 0
+            ? registers.registers
+            : undefined,
       },
     ]);
   },

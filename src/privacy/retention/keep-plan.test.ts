@@ -73,6 +73,35 @@ describe('neededInstants', () => {
       [],
     );
   });
+
+  it('an invoice cut by the back-billing cap: the index where it starts, and band changes from there only', () => {
+    // The cap cut October at 13:00 local on the 15th, which is no band edge.
+    const billedFrom = t('2026-10-15T11:00:00Z');
+    const month = neededInstants({
+      period: OCTOBER,
+      tz: 'Europe/Paris',
+      level: 'month',
+      tariff,
+      billedFrom,
+    });
+    expect(month.map(iso)).toContain('2026-10-15T11:00:00Z');
+    // The period start, the cut, the band changes at 22:00 on the 15th and at 06:00 and 22:00
+    // from the 16th to the 31st, the period end: nothing of the part left off is priced again.
+    expect(month).toHaveLength(2 + 1 + 16 * 2 + 1);
+    expect(month.filter((x) => x > OCTOBER.start && x < billedFrom)).toEqual([]);
+    // Without a tariff (past the cap) the cut is kept all the same; a cut on an edge adds nothing.
+    expect(
+      neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level: 'month', billedFrom }),
+    ).toEqual([OCTOBER.start, billedFrom, OCTOBER.end]);
+    expect(
+      neededInstants({
+        period: OCTOBER,
+        tz: 'Europe/Paris',
+        level: 'month',
+        billedFrom: OCTOBER.start,
+      }),
+    ).toEqual([OCTOBER.start, OCTOBER.end]);
+  });
 });
 
 describe('removalPlan', () => {
@@ -132,6 +161,33 @@ describe('removalPlan', () => {
       expect(
         measuredBill({ ...input, meters: [{ meterId: 'm', readings: bare }] }).bill.total,
       ).not.toBe(before.bill.total);
+    },
+  );
+
+  it.each(['day', 'month'] as const)(
+    '%s level, an invoice cut by the back-billing cap: the billed part re-priced from what is left matches',
+    (level) => {
+      const cappedAt = t('2026-10-15T11:00:00Z');
+      const readings = household(OCTOBER.start - 2 * 3_600_000, OCTOBER.end + 2 * 3_600_000);
+      const input = { tariff, tz: 'Europe/Paris', period: OCTOBER, cappedAt };
+      const before = measuredBill({ ...input, meters: [{ meterId: 'm', readings }] });
+      const keep = (billedFrom?: number) => {
+        const plan = removalPlan(
+          readings.map((r) => r.ts),
+          neededInstants({ period: OCTOBER, tz: 'Europe/Paris', level, tariff, billedFrom }),
+          { from: OCTOBER.start, to: OCTOBER.end },
+        );
+        return readings.filter((r) => !plan.ranges.some((x) => r.ts >= x.from && r.ts <= x.to));
+      };
+      const after = measuredBill({
+        ...input,
+        meters: [{ meterId: 'm', readings: keep(cappedAt) }],
+      });
+      expect(after.bill).toEqual(before.bill);
+      expect(after.basis).toEqual(before.basis);
+      // Without the index at the cut, the first hours of the billed part would be interpolated.
+      const uncut = measuredBill({ ...input, meters: [{ meterId: 'm', readings: keep() }] });
+      expect(uncut.bill.total).not.toBe(before.bill.total);
     },
   );
 });

@@ -25,25 +25,43 @@ export interface KeepPlanInput {
    * index too.
    */
   readonly tariff?: Tariff | undefined;
+  /**
+   * Where the period's invoice starts when the back-billing cap cut it (the invoice's
+   * `period.start`, after the period start): an adjustment re-prices the invoice from there, so
+   * the index there must not move, and price changes before it are never priced again.
+   */
+  readonly billedFrom?: number | undefined;
 }
 
 /**
  * The instants at which the meter's index must stay exactly what it was (ascending, no duplicates):
- * the period edges; local midnights for `day`; and with a tariff, each version change and each
- * change of time-of-use band. Pricing sums intervals that are differences of indexes at quarter
- * hours, so a band's energy telescopes to the index at its last edge minus the index at its first:
- * keeping those indexes keeps every line of the invoice, whatever is interpolated in between.
+ * the period edges; the start of a cut invoice's billed part; local midnights for `day`; and with a
+ * tariff, each version change and each change of time-of-use band inside the billed part. Pricing
+ * sums intervals that are differences of indexes at quarter hours, so a band's energy telescopes
+ * to the index at its last edge minus the index at its first: keeping those indexes keeps every
+ * line of the invoice, whatever is interpolated in between. An invoice the back-billing cap cut
+ * begins at `billedFrom`, which is rarely a band edge: without its index, re-pricing would
+ * interpolate there and an adjustment would bill a difference no reading made.
  */
 export function neededInstants(input: KeepPlanInput): number[] {
   const { period, tz, level, tariff } = input;
   const out = new Set<number>([period.start, period.end]);
+  const billed = billedPart(period, input.billedFrom);
+  out.add(billed.start);
   if (level === 'day') {
     const days = calendarRule('day', tz);
     for (let edge = days.floor(period.start); edge < period.end; edge = days.next(edge))
       if (edge > period.start) out.add(edge);
   }
-  if (tariff !== undefined) for (const t of tariffEdges(tariff, period, tz)) out.add(t);
+  if (tariff !== undefined) for (const t of tariffEdges(tariff, billed, tz)) out.add(t);
   return [...out].sort((a, b) => a - b);
+}
+
+/** The part of `period` its invoice billed: from `billedFrom` when that lies inside it. */
+function billedPart(period: TimeRange, billedFrom: number | undefined): TimeRange {
+  return billedFrom !== undefined && billedFrom > period.start && billedFrom < period.end
+    ? { start: billedFrom, end: period.end }
+    : { start: period.start, end: period.end };
 }
 
 /**

@@ -54,6 +54,7 @@ export async function reduceMeterPeriods(
         tz: w.ctx.timezone,
         level: w.level,
         tariff: w.keepTariff ? w.ctx.tariff : undefined,
+        billedFrom: w.period.billedFrom,
       });
       const plan = removalPlan(timestamps, instants, { from: w.period.start, to: w.period.end });
       // The whole period goes in the feed, so a run that retries after a lost

@@ -11,6 +11,11 @@ export interface SettledPeriodRow {
   readonly contractId: string;
   readonly start: number;
   readonly end: number;
+  /**
+   * Where its invoice starts: after `start` when the back-billing cap cut the invoice, which an
+   * adjustment then re-prices from there.
+   */
+  readonly billedFrom: number;
 }
 
 /** What a meter's period was last reduced to, and when. */
@@ -39,7 +44,7 @@ export async function contractPage(
 
 /**
  * Settled, not extrapolated periods of some contracts that ended at or before `endedBy`, oldest
- * first.
+ * first, with where their invoices start.
  */
 export async function settledPeriodsOf(
   db: Kysely<LedgerDatabase>,
@@ -48,19 +53,21 @@ export async function settledPeriodsOf(
 ): Promise<SettledPeriodRow[]> {
   if (contractIds.length === 0) return [];
   const rows = await db
-    .selectFrom('billing_periods')
-    .select(['id', 'contract_id', 'start_at', 'end_at'])
-    .where('contract_id', 'in', [...contractIds])
-    .where('status', '=', 'settled')
-    .where('end_extrapolated', '=', 0)
-    .where('end_at', '<=', toIso(endedBy))
-    .orderBy('start_at')
+    .selectFrom('billing_periods as p')
+    .leftJoin('invoices as i', 'i.number', 'p.invoice_number')
+    .select(['p.id', 'p.contract_id', 'p.start_at', 'p.end_at', 'i.period_start'])
+    .where('p.contract_id', 'in', [...contractIds])
+    .where('p.status', '=', 'settled')
+    .where('p.end_extrapolated', '=', 0)
+    .where('p.end_at', '<=', toIso(endedBy))
+    .orderBy('p.start_at')
     .execute();
   return rows.map((r) => ({
     id: r.id,
     contractId: r.contract_id,
     start: Date.parse(r.start_at),
     end: Date.parse(r.end_at),
+    billedFrom: Date.parse(r.period_start ?? r.start_at),
   }));
 }
 

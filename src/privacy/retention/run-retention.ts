@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { BASELINE_MS } from '../../billing/estimate/projection.js';
+import { backBillingCapStart, billableRange } from '../../billing/settlement/back-billing-cap.js';
 import { loadBillingContexts } from '../../billing/records/billing-context.js';
 import { type Consent, coarser } from '../consent.js';
 import { type MeterPeriodWork, reduceMeterPeriods } from './reduce-meter-periods.js';
@@ -42,7 +43,9 @@ export async function runRetention(
   const started = performance.now();
   const now = deps.clock.now();
   const windowEnd = minusMonths(now, opts.retentionMonths);
-  const billingStart = minusMonths(now, opts.backBillingMonths);
+  // The instant settlement and adjustments compute, so that retention keeps the price changes of
+  // exactly the periods an adjustment may still re-price.
+  const capStart = backBillingCapStart(now, opts.backBillingMonths);
   const byMeter: Record<string, number> = {};
   let failed = 0;
   for (let after = ''; ;) {
@@ -71,7 +74,7 @@ export async function runRetention(
         consents.get(period.contractId) ?? 'month',
         period,
         windowEnd,
-        billingStart,
+        capStart,
       );
       if (target === undefined) continue;
       for (const meterId of ctx.meterIds) {
@@ -105,15 +108,17 @@ export async function runRetention(
 
 /**
  * The level a settled period is reduced to, or undefined when its consent allows it all to stay.
+ * Its price changes keep an index while an adjustment may still bill it: while something of it lies
+ * after the back-billing cap start `capStart`.
  */
 function targetOf(
   consent: Consent,
   period: SettledPeriodRow,
   windowEnd: number,
-  billingStart: number,
+  capStart: number,
 ): Pick<MeterPeriodWork, 'level' | 'keepTariff' | 'kept'> | undefined {
   const level = period.end <= windowEnd ? coarser(consent, 'day') : consent;
   if (level === 'interval') return undefined;
-  const keepTariff = period.end > billingStart;
+  const keepTariff = billableRange(period, capStart) !== undefined;
   return { level, keepTariff, kept: keepTariff ? `${level}+tariff` : level };
 }

@@ -13,6 +13,7 @@ import { lateSpans } from '../readings/changes/late-readings.js';
 import { recordReadingChanges, type ReadingChange } from '../readings/changes/reading-changes.js';
 import { readingChangesOf } from './reading-changes-of.js';
 import type { Spool, SpoolBatch } from './spool.js';
+import { peopleWrittenMeters } from './people-written.js';
 import { validateBatch } from './validate-batch.js';
 import { writeIsolating } from './write-isolating.js';
 
@@ -54,6 +55,7 @@ export interface Flusher {
 export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
   const { spool, metrics, log } = deps;
   const latest = opts.exclusiveWriter ? new Map<string, Reading>() : undefined;
+  const writtenByPeople = peopleWrittenMeters(deps.db);
   let wake: (() => void) | undefined;
   let stopping = false;
   let draining = false;
@@ -73,6 +75,7 @@ export function startFlusher(deps: FlusherDeps, opts: FlusherOptions): Flusher {
   async function flush(batch: SpoolBatch): Promise<void> {
     const started = performance.now();
     const idOf = (r: Reading) => rejectionIdOf(spool.instanceId, r);
+    if (latest !== undefined) for (const id of await writtenByPeople()) latest.delete(id);
     const v = await validateBatch(
       { ...deps, defaultMaxPowerW: opts.defaultMaxPowerW, latest },
       batch.readings,

@@ -58,7 +58,7 @@ describe('HTTP hygiene', () => {
   it('answers 405 problem+json with Allow for a known path under another method', async () => {
     for (const [method, path, allow] of [
       ['DELETE', '/v1/customers', 'GET, HEAD, POST'],
-      ['PATCH', '/v1/meters/m-1', 'GET, HEAD'],
+      ['PUT', '/v1/meters/m-1', 'GET, HEAD, PATCH'],
       ['POST', '/v1/contracts/ctr_1/bill', 'GET, HEAD'],
       ['PUT', '/healthz', 'GET, HEAD'],
       ['POST', '/docs', 'GET, HEAD'],

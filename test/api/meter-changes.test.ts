@@ -98,6 +98,11 @@ describe('meter changes over the API: counter rules, spans, exchange', () => {
       { key: a.key },
     );
     expect((month.buckets as Json[])[0]).toMatchObject({ counterEvents: ['reset'] });
+    // And /openapi.json documents it.
+    const doc = (await api.call('GET', '/openapi.json', { key: null })).body as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    expect(doc.components.schemas.ConsumptionBucket?.properties).toHaveProperty('counterEvents');
     expect((month.buckets as Json[])[0]).toHaveProperty('importWh', null);
   });
 

@@ -1,31 +1,21 @@
-import { QUALITIES } from '../../consumption/quality.js';
 import { readingSourceOf, tsSourceOf } from '../../readings/reading.js';
 import { createRoute, z } from '@hono/zod-openapi';
-import { isValidTimeZone } from '../../consumption/group-by.js';
 import { AppError } from '../../shared/app-error.js';
-import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
+import { toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
-import { boundedInstantText } from '../../fleet/input-rules.js';
 import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { requireConsent } from '../../privacy/consent.js';
 import { meterConsumption } from '../../privacy/meter-consumption.js';
 import { fromStore } from '../../readings/from-store.js';
 import { BEARER, json, meterIdParam, problems } from './schemas.js';
-
-/** An un-encoded `+` in a query string arrives as a space: `...T00:00:00 02:00` means `+02:00`. */
-const plusRestored = (s: string) => s.replace(/ (\d{2}:\d{2})$/, '+$1');
-/** A query instant (`from`, `to`): RFC 3339, with a `+` that arrived as a space restored. */
-export const instant = (name: string) =>
-  z
-    .string()
-    .transform(plusRestored)
-    .refine((s) => parseRfc3339(s) !== undefined, {
-      message: `${name} must be an RFC 3339 instant with Z or an offset, e.g. 2026-11-01T00:00:00Z`,
-    })
-    .pipe(boundedInstantText)
-    .openapi({ example: '2026-11-01T00:00:00Z' });
+import {
+  consumptionFields,
+  consumptionQuery,
+  presentBucket,
+  queryRange,
+} from './consumption-shapes.js';
 
 const latestReading = z
   .object({
@@ -54,40 +44,6 @@ const latestReading = z
   })
   .openapi('LatestReading');
 
-export const bucket = z
-  .object({
-    start: z.string(),
-    end: z.string(),
-    importWh: z.number().nullable(),
-    exportWh: z.number().nullable(),
-    quality: z.enum(QUALITIES).openapi({
-      description:
-        '`missing`: no reading at or before the bucket start, no value. `partial`: the bucket runs past the latest reading; its value stops there. `manual`: the value rests on a reading staff entered (or corrected); `self-read`: on one the customer entered. `interpolated`: part of the bucket lies in a gap of more than an hour between readings. `measured`: otherwise. When several apply, the first in this list is answered.',
-    }),
-    registers: z.record(z.string(), z.number().nullable()).optional().openapi({
-      description:
-        'With `registers=true`: the Wh counted on each of the meter’s own registers in this bucket (e.g. HCHC, HCHP), so its off-peak count can sit beside the tariff’s bands.',
-    }),
-  })
-  .openapi('ConsumptionBucket');
-
-const consumption = z
-  .object({
-    meterId: z.string(),
-    unit: z.literal('Wh'),
-    groupBy: z.enum(['15m', 'hour', 'day', 'month']),
-    tz: z.string(),
-    start: z.string(),
-    end: z.string(),
-    buckets: z.array(bucket),
-    totals: z.object({
-      importWh: z.number(),
-      exportWh: z.number().nullable(),
-      registers: z.record(z.string(), z.number()).optional(),
-    }),
-  })
-  .openapi('Consumption');
-
 const latestRoute = createRoute({
   method: 'get',
   path: '/meters/{meterId}/readings/latest',
@@ -103,6 +59,18 @@ const latestRoute = createRoute({
   },
 });
 
+const consumption = z
+  .object({
+    meterId: z.string(),
+    ...consumptionFields,
+    totals: z.object({
+      importWh: z.number(),
+      exportWh: z.number().nullable(),
+      registers: z.record(z.string(), z.number()).optional(),
+    }),
+  })
+  .openapi('Consumption');
+
 const consumptionRoute = createRoute({
   method: 'get',
   path: '/meters/{meterId}/consumption',
@@ -115,10 +83,7 @@ const consumptionRoute = createRoute({
   request: {
     params: meterIdParam,
     query: z.object({
-      from: instant('from'),
-      to: instant('to'),
-      groupBy: z.enum(['15m', 'hour', 'day', 'month']).default('hour'),
-      tz: z.string().optional().openapi({ example: 'Europe/Paris' }),
+      ...consumptionQuery,
       registers: z
         .enum(['true', 'false'])
         .default('false')
@@ -165,12 +130,7 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
   });
   r.openapi(consumptionRoute, async (c) => {
     const q = c.req.valid('query');
-    const from = parseRfc3339(q.from)!;
-    const to = parseRfc3339(q.to)!;
-    if (from > to)
-      throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
-    if (q.tz !== undefined && !isValidTimeZone(q.tz))
-      throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
+    const { from, to } = queryRange(q);
     const result = await meterConsumption(
       { store: deps.store, meters },
       {
@@ -193,11 +153,7 @@ export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
         start: toRfc3339(result.start),
         end: toRfc3339(result.end),
         buckets: result.buckets.map((b, i) => ({
-          start: toRfc3339(b.start),
-          end: toRfc3339(b.end),
-          importWh: b.importWh,
-          exportWh: b.exportWh,
-          quality: b.quality,
+          ...presentBucket(b),
           ...(perRegister === undefined ? {} : { registers: perRegister.buckets[i] ?? {} }),
           ...((result.counterEvents[i]?.length ?? 0) === 0
             ? {}

@@ -1,23 +1,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isValidTimeZone } from '../../consumption/group-by.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { contractConsumption } from '../../privacy/contract-consumption.js';
-import { AppError } from '../../shared/app-error.js';
-import { parseRfc3339, toRfc3339 } from '../../shared/time.js';
+import { toRfc3339 } from '../../shared/time.js';
 import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
-import { bucket, instant } from './consumption-routes.js';
+import {
+  consumptionFields,
+  consumptionQuery,
+  presentBucket,
+  queryRange,
+} from './consumption-shapes.js';
 import { BEARER, idParam, json, problems } from './schemas.js';
 
 const contractConsumptionSchema = z
   .object({
     contractId: z.string(),
-    unit: z.literal('Wh'),
-    groupBy: z.enum(['15m', 'hour', 'day', 'month']),
-    tz: z.string(),
-    start: z.string(),
-    end: z.string(),
-    buckets: z.array(bucket),
+    ...consumptionFields,
     totals: z.object({ importWh: z.number(), exportWh: z.number().nullable() }),
     meters: z.array(
       z.object({ meterId: z.string(), from: z.string(), to: z.string().nullable() }).openapi({
@@ -37,12 +35,7 @@ const route = createRoute({
     'The same parameters and rules as a meter’s consumption. Each meter counts while it was in service: across a meter exchange the old meter counts up to its final index and the new one from its start index, so the buckets run on without gap or spike. A bucket’s quality is the weakest of the meters in service in it.',
   request: {
     params: idParam,
-    query: z.object({
-      from: instant('from'),
-      to: instant('to'),
-      groupBy: z.enum(['15m', 'hour', 'day', 'month']).default('hour'),
-      tz: z.string().optional().openapi({ example: 'Europe/Paris' }),
-    }),
+    query: z.object(consumptionQuery),
   },
   responses: {
     200: json('Consumption buckets and totals of the contract', contractConsumptionSchema),
@@ -55,12 +48,7 @@ export function contractConsumptionRoutes(deps: AppDeps) {
   const r = createRouter();
   r.openapi(route, async (c) => {
     const q = c.req.valid('query');
-    const from = parseRfc3339(q.from)!;
-    const to = parseRfc3339(q.to)!;
-    if (from > to)
-      throw new AppError('validation_failed', `from (${q.from}) is after to (${q.to})`);
-    if (q.tz !== undefined && !isValidTimeZone(q.tz))
-      throw new AppError('validation_failed', `tz: unknown IANA time zone ${JSON.stringify(q.tz)}`);
+    const { from, to } = queryRange(q);
     const result = await contractConsumption(deps, {
       visibility: visibilityOf(c.get('principal')),
       contractId: c.req.valid('param').id,
@@ -77,13 +65,7 @@ export function contractConsumptionRoutes(deps: AppDeps) {
         tz: result.tz,
         start: toRfc3339(result.start),
         end: toRfc3339(result.end),
-        buckets: result.buckets.map((b) => ({
-          start: toRfc3339(b.start),
-          end: toRfc3339(b.end),
-          importWh: b.importWh,
-          exportWh: b.exportWh,
-          quality: b.quality,
-        })),
+        buckets: result.buckets.map(presentBucket),
         totals: result.totals,
         meters: result.meters.map((m) => ({
           meterId: m.meterId,

@@ -183,6 +183,34 @@ export interface RetentionMarkTable {
   done_at: string;
 }
 
+/** A customer's monthly budget for a contract (migration 0010): what the app warns against. */
+export interface ContractBudgetTable {
+  contract_id: string;
+  /** Exact decimal text with the currency's minor digits. */
+  amount: string;
+  currency: string;
+  updated_at: string;
+  /** `key:<id>` of whoever set it. */
+  updated_by: string;
+}
+
+/**
+ * An unsettled bill's figures as they stood at a whole UTC hour (migration 0010): what the state of
+ * revenue sums. Never updated.
+ */
+export interface RevenueMarkTable {
+  contract_id: string;
+  period_start: string;
+  marked_at: string;
+  period_end: string;
+  status: 'estimated' | 'provisional' | 'held';
+  currency: string;
+  p10: string;
+  p50: string;
+  p90: string;
+  created_at: string;
+}
+
 export interface LedgerDatabase {
   meters: MeterTable;
   rejections: RejectionTable;
@@ -198,4 +226,6 @@ export interface LedgerDatabase {
   retention_marks: RetentionMarkTable;
   reading_changes: ReadingChangeTable;
   reading_change_cursors: ReadingChangeCursorTable;
+  contract_budgets: ContractBudgetTable;
+  revenue_marks: RevenueMarkTable;
 }

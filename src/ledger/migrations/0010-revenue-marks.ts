@@ -1,0 +1,32 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * `revenue_marks`: the figures of an unsettled bill (estimated, provisional or held) as they stood
+ * at a whole UTC hour, written the first time anyone needs them. The state of revenue for a month
+ * then sums one row per contract instead of pricing every bill from the readings store, and the
+ * answer for a past instant is what was known then. Rows are never updated. Money as exact decimal
+ * text.
+ */
+export const revenueMarks = (): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('revenue_marks')
+      .addColumn('contract_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('period_start', 'varchar(32)', (c) => c.notNull())
+      // The whole UTC hour the figures are as of.
+      .addColumn('marked_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('period_end', 'varchar(32)', (c) => c.notNull())
+      // estimated | provisional | held, as the bill stood at `marked_at`.
+      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('currency', 'varchar(3)', (c) => c.notNull())
+      .addColumn('p10', 'varchar(40)', (c) => c.notNull())
+      .addColumn('p50', 'varchar(40)', (c) => c.notNull())
+      .addColumn('p90', 'varchar(40)', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('revenue_marks_pk', ['marked_at', 'period_start', 'contract_id'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('revenue_marks').execute();
+  },
+});

@@ -4,11 +4,14 @@ import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
 import { billRoutes } from './bill-routes.js';
 import { billingRoutes } from './billing-routes.js';
+import { budgetRoutes } from './budget-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { consumptionRoutes } from './consumption-routes.js';
+import { fleetListRoutes } from './fleet-list-routes.js';
 import { mqttCredentialRoutes } from './mqtt-credentials-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
 import { rejectionRoutes } from './rejection-routes.js';
+import { revenueRoutes } from './revenue-routes.js';
 
 /** Every `/v1` route, grouped by feature. */
 export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
@@ -22,5 +25,8 @@ export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   v1.route('/', billingRoutes(deps));
   v1.route('/', privacyRoutes(deps, meters, keys));
   v1.route('/', mqttCredentialRoutes(deps));
+  v1.route('/', revenueRoutes(deps));
+  v1.route('/', fleetListRoutes(deps));
+  v1.route('/', budgetRoutes(deps));
   return v1;
 }

@@ -109,7 +109,10 @@ function estimateAndSettle(
   });
   if (settled.meterIdsWithoutEnd.length > 0)
     throw new Error(`${meterId} ${period.label}: no end reading`);
-  if (estimate.basis.method !== 'baseline-7d')
+  if (
+    estimate.basis.method !== 'household-bootstrap' &&
+    estimate.basis.method !== 'fleet-bootstrap'
+  )
     throw new Error(`${meterId} ${period.label}: estimate method ${estimate.basis.method}`);
   return { estimate, settled };
 }

@@ -18,6 +18,7 @@ import {
   type PeriodHistoryItem,
 } from './bill-status.js';
 import { foldBills, usagesOf } from './bills/fold-bills.js';
+import { priorFleetResiduals, type FleetResiduals } from './estimate/fleet-residuals.js';
 import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 import { findInvoice, invoicesOf, type Invoice } from './records/invoices-repo.js';
@@ -48,6 +49,7 @@ export async function priceBills(
   store: Pick<ReadingStore, 'windows'>,
   bills: readonly PlannedBill[],
   now: number,
+  fleet: FleetResiduals = priorFleetResiduals(),
 ): Promise<Map<string, BillView>> {
   let folded;
   try {
@@ -78,7 +80,7 @@ export async function priceBills(
     bills.map(({ ctx, plan }) => {
       const [usage] = usagesOf(folded.get(ctx.contractId), ctx.contractId);
       if (usage === undefined) throw new Error(`the bill of ${ctx.contractId} has no usage`);
-      return [ctx.contractId, pricedView(ctx, plan, usage)];
+      return [ctx.contractId, pricedView(ctx, plan, usage, fleet)];
     }),
   );
 }

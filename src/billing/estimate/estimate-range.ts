@@ -1,0 +1,180 @@
+import type { Bill, PricedInterval } from '../pricing/bill.js';
+import { Dec } from '../pricing/decimal.js';
+import type { Tariff } from '../tariff-schema.js';
+import { ratioOf, scaleExactly } from './apportion.js';
+import type { DayTotal } from './day-totals.js';
+import type { FleetResiduals } from './fleet-residuals.js';
+import { bootstrapRange, dailyResiduals, type Deviation } from './residual-bootstrap.js';
+
+const QUARTERS_PER_DAY = 96;
+
+/**
+ * Whole days of its own history a household needs before its range rests on them: two weeks hold
+ * both kinds of day several times over; with fewer, the fleet's residuals stand in.
+ */
+export const MIN_HISTORY_DAYS = 14;
+
+/**
+ * Where an estimate's range comes from: `household` (a block bootstrap of the household's own
+ * daily residuals), `fleet` (its history is short, or the consent allows no daily figures: the
+ * fleet's residuals, scaled to the household's level), `none` (nothing projected: the bill is as
+ * certain as its measured part).
+ */
+export type RangeSource = 'household' | 'fleet' | 'none';
+
+/** The range of an estimated bill: money strings, `p50` the bill's own total. */
+export interface EstimateRange {
+  readonly p10: string;
+  readonly p50: string;
+  readonly p90: string;
+}
+
+/** What the range of one estimate is drawn from. */
+export interface RangeInput {
+  readonly tariff: Tariff;
+  /** The p50 bill (its lines and total are the estimate's). */
+  readonly bill: Bill;
+  /** Measured and projected intervals together, and the projected ones alone. */
+  readonly intervals: readonly PricedInterval[];
+  readonly projected: readonly PricedInterval[];
+  /** Whole days before the cut (empty when the consent allows no daily figures). */
+  readonly history: readonly DayTotal[];
+  /** Days the projection's level rests on: 14, or the last month's days under `month` consent. */
+  readonly levelDays: number;
+  readonly fleet: FleetResiduals;
+  /** Prices the same bill on other intervals (the p10 and p90 scenarios). */
+  readonly price: (intervals: readonly PricedInterval[]) => Bill;
+}
+
+/**
+ * The spread factor applied to the bootstrap's deviations, by the days left: calibrated on the
+ * simulated fleet of `bench:estimate` so that p10–p90 holds the settled total in about 80 % of bills
+ * on day 3, 10, 15 and 25 alike (docs/estimates.md). The bootstrap sees the noise of days and of
+ * the level; what it cannot see — the season moving under a long horizon — grows with the days
+ * left, hence the slope.
+ */
+export function spreadFactor(remainingDays: number): number {
+  return SPREAD_AT_END + SPREAD_SLOPE * Math.min(1, remainingDays / 31);
+}
+const SPREAD_AT_END = 1.25;
+const SPREAD_SLOPE = 0.25;
+
+/**
+ * Rough money per kWh of import and of export credit under `tariff` (average energy rate plus
+ * per-kWh taxes, times the percent taxes): only ranks the bootstrap's scenarios; the range's
+ * figures come from pricing them exactly.
+ */
+export function moneyWeights(
+  tariff: Tariff,
+  at: number,
+): { importValue: number; exportValue: number } {
+  const version =
+    [...tariff.versions].reverse().find((v) => Date.parse(v.validFrom) <= at) ??
+    tariff.versions[0]!;
+  const e = version.energy;
+  const rates =
+    e.type === 'flat'
+      ? [e.rate]
+      : e.type === 'tou'
+        ? Object.values(e.bands)
+        : e.tiers.map((t) => t.rate);
+  const energy = rates.reduce((a, r) => a + Number(r), 0) / Math.max(1, rates.length);
+  let perKwh = 0;
+  let percent = 0;
+  for (const t of version.taxes) {
+    if ('perKwh' in t) perKwh += Number(t.perKwh);
+    else percent += Number(t.percent);
+  }
+  const gross = 1 + percent / 100;
+  return {
+    importValue: (energy + perKwh) * gross,
+    exportValue: Number(version.exportRate ?? '0') * gross,
+  };
+}
+
+const sumKwh = (xs: readonly PricedInterval[], f: (i: PricedInterval) => bigint | null) =>
+  xs.reduce((a, i) => a + Number(f(i) ?? 0n), 0) / 1_000_000;
+
+/** The projected intervals moved by `d` (each register scaled, never below zero). */
+function scenario(
+  intervals: readonly PricedInterval[],
+  projected: readonly PricedInterval[],
+  d: Deviation,
+): PricedInterval[] {
+  const imp = sumKwh(projected, (i) => i.importMwh);
+  const exp = sumKwh(projected, (i) => i.exportMwh);
+  const impShares = scaleExactly(
+    projected.map((i) => i.importMwh),
+    ratioOf(imp > 0 ? Math.max(0, 1 + d.importKwh / imp) : 1),
+  );
+  const expShares = scaleExactly(
+    projected.map((i) => i.exportMwh ?? 0n),
+    ratioOf(exp > 0 ? Math.max(0, 1 + d.exportKwh / exp) : 1),
+  );
+  const moved = new Map(
+    projected.map((p, k) => [
+      p.start,
+      {
+        importDelta: impShares[k]! - p.importMwh,
+        exportDelta: expShares[k]! - (p.exportMwh ?? 0n),
+      },
+    ]),
+  );
+  return intervals.map((i) => {
+    const m = moved.get(i.start);
+    if (m === undefined) return i;
+    return {
+      start: i.start,
+      importMwh: i.importMwh + m.importDelta,
+      exportMwh: i.exportMwh === null ? null : i.exportMwh + m.exportDelta,
+    };
+  });
+}
+
+/**
+ * The range of an estimated bill (docs/estimates.md): the projection's error is simulated by a
+ * block bootstrap of daily residuals — the household's own when it has at least two weeks of whole
+ * days, else the fleet's, scaled to the household's projected daily import and export — widened by
+ * the calibrated spread factor; the 10th and 90th percentile scenarios move the projected import
+ * and export and are priced exactly like the bill itself. So p10 and p90 are real bills of the
+ * same tariff, lines and taxes included, and `p10 <= p50 <= p90` with p50 the bill's total.
+ */
+export function estimateRange(input: RangeInput): { range: EstimateRange; source: RangeSource } {
+  const p50 = input.bill.total;
+  const quarters = input.projected.length;
+  if (quarters === 0) return { range: { p10: p50, p50, p90: p50 }, source: 'none' };
+  const remainingDays = quarters / QUARTERS_PER_DAY;
+  const own = input.history.length >= MIN_HISTORY_DAYS;
+  const perDay = (f: (i: PricedInterval) => bigint | null) =>
+    sumKwh(input.projected, f) / remainingDays;
+  const importLevel = perDay((i) => i.importMwh);
+  const exportLevel = perDay((i) => i.exportMwh);
+  const residuals = own
+    ? dailyResiduals(input.history)
+    : input.fleet.residuals.map((r) => ({
+        importKwh: r.importKwh * importLevel,
+        exportKwh: r.exportKwh * exportLevel,
+      }));
+  const start = input.projected[0]!.start;
+  const weights = moneyWeights(input.tariff, start);
+  const { low, high } = bootstrapRange({
+    residuals,
+    levelDays: input.levelDays,
+    remainingDays,
+    ...weights,
+  });
+  const k = spreadFactor(remainingDays);
+  const widen = (d: Deviation) => ({ importKwh: k * d.importKwh, exportKwh: k * d.exportKwh });
+  const total = (d: Deviation) =>
+    input.price(scenario(input.intervals, input.projected, widen(d))).total;
+  const cmp = (a: string, b: string) => new Dec(a).cmp(new Dec(b));
+  const [p10, p90] = [total(low), total(high)].sort(cmp) as [string, string];
+  return {
+    range: {
+      p10: cmp(p10, p50) > 0 ? p50 : p10,
+      p50,
+      p90: cmp(p90, p50) < 0 ? p50 : p90,
+    },
+    source: own ? 'household' : 'fleet',
+  };
+}

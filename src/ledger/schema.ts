@@ -195,7 +195,7 @@ export interface ContractBudgetTable {
 }
 
 /**
- * An unsettled bill's figures as they stood at a whole UTC hour (migration 0010): what the state of
+ * An unsettled bill's figures as they stood at an instant (migration 0010): what the state of
  * revenue sums. Never updated.
  */
 export interface RevenueMarkTable {

@@ -53,8 +53,8 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
           whPerStep: 200,
         });
 
-        // The bills as the bill endpoint answers them at 08:00.
-        w.clock.set('2026-10-10T08:00:00Z');
+        // The bills as the bill endpoint answers them at 08:10.
+        w.clock.set('2026-10-10T08:10:00Z');
         const septBills = await Promise.all(
           [a, b, c].map((id) => contractBill(deps, ALL, id, t('2026-09-15T00:00:00Z'))),
         );
@@ -66,8 +66,7 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         ]);
         expect(octBills.map((x) => x.status)).toEqual(['estimated', 'estimated', 'estimated']);
 
-        // 08:10: nothing settled; September provisional, October estimated (valued at 08:00).
-        w.clock.set('2026-10-10T08:10:00Z');
+        // 08:10: nothing settled; September provisional, October estimated.
         const sep0 = await monthRevenue(deps, '2026-09');
         const oct0 = await monthRevenue(deps, '2026-10');
         expect(sep0.asOf).toBe(t('2026-10-10T08:10:00Z'));
@@ -88,6 +87,25 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         expect(eur(oct0)).toMatchObject({ settled: '0.00', provisional: '0.00', held: '0.00' });
         // A month nobody was billed in.
         expect((await monthRevenue(deps, '2026-07')).currencies).toEqual([]);
+
+        // A valuation stands for 15 minutes: at 08:20 the bills are not priced again...
+        const marksAt = async (iso: string) =>
+          (
+            await w.ledger.db
+              .selectFrom('revenue_marks')
+              .select('contract_id')
+              .where('marked_at', '=', new Date(t(iso)).toISOString())
+              .execute()
+          ).length;
+        expect(await marksAt('2026-10-10T08:10:00Z')).toBe(6);
+        w.clock.set('2026-10-10T08:20:00Z');
+        const oct20 = await monthRevenue(deps, '2026-10');
+        expect(oct20.currencies).toEqual(oct0.currencies);
+        expect(await marksAt('2026-10-10T08:20:00Z')).toBe(0);
+        // ...at 08:26 they are, from the readings received by then.
+        w.clock.set('2026-10-10T08:26:00Z');
+        await monthRevenue(deps, '2026-10');
+        expect(await marksAt('2026-10-10T08:26:00Z')).toBe(3);
 
         // 09:00: settlement settles a and b, holds c.
         w.clock.set('2026-10-10T09:00:00Z');
@@ -145,8 +163,7 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         const d = (await w.contract('2026-09-01T00:00:00+02:00', ['rv-d'])).contractId;
         await w.readings('rv-d', '2026-08-25T00:00:00Z', '2026-10-10T10:00:00Z');
 
-        // Valued at 11:00, the first whole hour contract d existed at.
-        w.clock.set('2026-10-10T11:05:00Z');
+        w.clock.set('2026-10-10T10:30:00Z');
         const sep2 = eur(await monthRevenue(deps, '2026-09'));
         expect(sep2).toMatchObject({
           settled: sum([invA!.total, invB!.total]),
@@ -160,6 +177,7 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         // The past instant, asked again: the same answer, from the marks taken then...
         expect(await monthRevenue(deps, '2026-09', t('2026-10-10T08:10:00Z'))).toEqual(sep0);
         expect(await monthRevenue(deps, '2026-10', t('2026-10-10T08:10:00Z'))).toEqual(oct0);
+        expect(await monthRevenue(deps, '2026-10', t('2026-10-10T08:20:00Z'))).toEqual(oct20);
         // ...and, with every mark gone, from the ledger's history and the readings received by
         // then: the late night, the 10:00 readings, the invoices, the hold, the adjustment and
         // contract d all came later.

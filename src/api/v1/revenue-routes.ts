@@ -83,7 +83,7 @@ const revenueRoute = createRoute({
   summary:
     "The state of a month's revenue at an instant: settled, provisional, held, estimated (staff)",
   description:
-    "Every contract whose billing period overlaps the calendar month (in the contract's time zone) counts once. Invoices and adjustments count up to `asOf` exactly; unsettled bills are valued as they stood at the whole UTC hour before `asOf`, from the readings received by then, and that valuation is kept, so asking again about the same instant gives the same answer. The sum of `settled`, `provisional`, `held`, `estimated.p50` and `adjustmentsPending` is the month's most likely revenue; only `settled` is final.",
+    "Every contract whose billing period overlaps the calendar month (in the contract's time zone) counts once. Invoices and adjustments count up to `asOf` exactly; an unsettled bill is valued from the readings received by `asOf`, or by its valuation of the 15 minutes before when one was taken, and every valuation is kept, so asking again about the same instant gives the same answer. The sum of `settled`, `provisional`, `held`, `estimated.p50` and `adjustmentsPending` is the month's most likely revenue; only `settled` is final.",
   request: {
     query: z.object({
       month: monthQuery,

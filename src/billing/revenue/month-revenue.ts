@@ -9,8 +9,8 @@ import { billRange, sumOfIndependent, type MoneyRange } from './money-range.js';
 import { periodAt } from './plan-at.js';
 import { receivedBy } from './received-by.js';
 import { monthLedger } from './revenue-ledger.js';
-import { insertMarks, markKey, marksAt, type RevenueMark } from './revenue-marks-repo.js';
-import { hourOf, revenueMonth, type RevenueMonth } from './revenue-month.js';
+import { insertMarks, latestMarks, markKey, type RevenueMark } from './revenue-marks-repo.js';
+import { MARK_REUSE_MS, revenueMonth, type RevenueMonth } from './revenue-month.js';
 import { settledMoney } from './settled-money.js';
 
 /** The state of one currency's revenue of a month (decimal strings, the currency's minor digits). */
@@ -32,21 +32,32 @@ export interface MonthRevenue {
 }
 
 /**
- * The marks of the month's unsettled bills at hour `at`, taking the missing ones: the bills are
- * priced through the readings received by `at` (one batched store read for all of them) and their
- * marks written, so the next question about that hour is answered from the ledger alone.
+ * The valuation of each of the month's unsettled bills as it stood at `at`: its latest mark of the
+ * 15 minutes before, when it had the same status and period then; otherwise the bills are priced
+ * now through the readings received by `at` (one batched store read for all of them) and recorded
+ * as marks at `at`. Marks are only ever added where none stood in the 15 minutes before, so the
+ * valuation an instant was once answered with stays its valuation (docs/revenue.md).
  */
-async function marksOf(
+async function valuations(
   deps: BillViewDeps,
   m: RevenueMonth,
   at: number,
   bills: readonly PlannedBill[],
-): Promise<Map<string, RevenueMark>> {
-  const marks = await marksAt(deps.db, at, m.from, m.to);
-  const missing = bills.filter((b) => !marks.has(markKey(b.ctx.contractId, b.plan.period.start)));
-  if (missing.length === 0) return marks;
+): Promise<RevenueMark[]> {
+  const find = async () => {
+    const marks = await latestMarks(deps.db, at - MARK_REUSE_MS, at, m.from, m.to);
+    return bills.map(({ ctx, plan }) => {
+      const mark = marks.get(markKey(ctx.contractId, plan.period.start));
+      return mark !== undefined && mark.status === plan.status && mark.periodEnd === plan.period.end
+        ? mark
+        : undefined;
+    });
+  };
+  const found = await find();
+  const missing = bills.filter((_, i) => found[i] === undefined);
+  if (missing.length === 0) return found as RevenueMark[];
   const priced = await priceBills(receivedBy(deps.store, at), missing, at);
-  const taken: RevenueMark[] = missing.map(({ ctx, plan }) => {
+  const taken = missing.map(({ ctx, plan }): RevenueMark => {
     const view = priced.get(ctx.contractId);
     if (view === undefined || plan.status === 'settled')
       throw new Error(`the bill of ${ctx.contractId} was not priced`);
@@ -61,19 +72,24 @@ async function marksOf(
     };
   });
   await insertMarks(deps.db, taken, deps.clock.now());
-  // What stands is what the ledger holds: another process may have written the same hour first.
-  return marksAt(deps.db, at, m.from, m.to);
+  // What stands is what the ledger holds: another process may have valued the same instant first.
+  const stood = await find();
+  return stood.map((mark, i) => {
+    if (mark === undefined)
+      throw new Error(`the valuation of ${bills[i]?.ctx.contractId} is missing`);
+    return mark;
+  });
 }
 
 /**
  * The state of a month's revenue as it stood at `asOf` (default now), per currency: `settled`
  * (invoiced by `asOf`), `provisional` and `held` (ended periods not settled, at their measured
- * bill), `estimated` (open periods, a range) and `adjustmentsPending`. Invoices and adjustments
- * count to the instant; unsettled bills are valued as they stood at the whole UTC hour before
- * `asOf`, from the readings received by then, and that valuation is recorded once taken (a revenue
- * mark), so the answer for any instant stays what it was and a fleet of thousands is answered from
- * a few set queries. Contracts whose period overlaps the local month in their own zone count, as in
- * the billing summary.
+ * bill), `estimated` (open periods, a range) and `adjustmentsPending`. Which contracts, periods and
+ * statuses count is what the ledger said at `asOf`; each unsettled bill is valued from the readings
+ * received by then, or by its valuation of the 15 minutes before, recorded once taken (a revenue
+ * mark): asking about an instant again gives the answer it gave, and a fleet of thousands valued
+ * recently is answered from a few set queries. Contracts whose period overlaps the local month in
+ * their own zone count, as in the billing summary.
  *
  * @throws AppError `validation_failed` for a month not written YYYY-MM or an `asOf` in the future;
  *   `store_unavailable` when bills must be priced and the store fails.
@@ -85,17 +101,16 @@ export async function monthRevenue(
 ): Promise<MonthRevenue> {
   const m = revenueMonth(month);
   const now = deps.clock.now();
-  const when = asOf ?? now;
-  if (when > now)
+  const at = asOf ?? now;
+  if (at > now)
     throw new AppError(
       'validation_failed',
-      `asOf: ${toRfc3339(when)} is in the future; revenue is known up to now (${toRfc3339(now)})`,
+      `asOf: ${toRfc3339(at)} is in the future; revenue is known up to now (${toRfc3339(now)})`,
     );
-  const at = hourOf(when);
   const [contexts, ledger, money] = await Promise.all([
     loadBillingContexts(deps.db),
     monthLedger(deps.db, m, at),
-    settledMoney(deps.db, m, when),
+    settledMoney(deps.db, m, at),
   ]);
 
   const rules = new Map<string, EdgeRule>();
@@ -117,23 +132,21 @@ export async function monthRevenue(
       monthEnd,
       row,
       at,
-      when,
+      at,
       ledger.moveOutsAfter.get(ctx.contractId),
     );
     if (state?.kind === 'unsettled') bills.push({ ctx: then, plan: state.plan });
   }
-  const marks = await marksOf(deps, m, at, bills);
+  const unsettled = await valuations(deps, m, at, bills);
 
-  const currencies = new Set([...money.settled.keys(), ...money.adjustmentsPending.keys()]);
-  const unsettled = bills.flatMap(({ ctx, plan }) => {
-    const mark = marks.get(markKey(ctx.contractId, plan.period.start));
-    if (mark === undefined) throw new Error(`the mark of ${ctx.contractId} is missing`);
-    currencies.add(mark.currency);
-    return [mark];
-  });
+  const currencies = new Set([
+    ...money.settled.keys(),
+    ...money.adjustmentsPending.keys(),
+    ...unsettled.map((x) => x.currency),
+  ]);
   return {
     month,
-    asOf: when,
+    asOf: at,
     currencies: [...currencies].sort().map((currency) => {
       const digits = minorDigits(currency);
       const mine = unsettled.filter((x) => x.currency === currency);

@@ -24,8 +24,8 @@ export type PeriodAt =
 
 /**
  * The period of `ctx` in the local month `[monthStart, monthEnd)` as it stood: settled if its
- * invoice was issued by `asOf`, otherwise the bill plan it had at `at` (the whole hour unsettled
- * bills are valued at, `at <= asOf`): no row yet if it was closed later, `held` only if settlement
+ * invoice was issued by `asOf`, otherwise the bill plan it had at `at` (the instant unsettled bills
+ * are valued at, `at <= asOf`): no row yet if it was closed later, `held` only if settlement
  * had held it by then, the calendar month uncut by a move-out recorded later. Undefined when the
  * contract has no period in the month that had started by `at`.
  *

@@ -3,12 +3,12 @@ import type { LedgerDatabase, RevenueMarkTable } from '../../ledger/schema.js';
 import { toIso } from '../../shared/time.js';
 import type { MoneyRange } from './money-range.js';
 
-/** An unsettled bill's figures as they stood at a whole UTC hour. */
+/** An unsettled bill's figures as they stood at an instant. */
 export interface RevenueMark {
   readonly contractId: string;
   readonly periodStart: number;
   readonly periodEnd: number;
-  /** The whole UTC hour the figures are as of. */
+  /** The instant the figures are as of. */
   readonly markedAt: number;
   readonly status: RevenueMarkTable['status'];
   readonly currency: string;
@@ -21,41 +21,45 @@ export const markKey = (contractId: string, periodStart: number): string =>
   `${contractId}\u0000${periodStart}`;
 
 /**
- * The marks taken at `markedAt` of periods starting in `[from, to)`, by `markKey`: one range query
- * on the primary key, whatever the number of contracts.
+ * The latest mark of each period starting in `[from, to)` taken in `(after, upTo]`, by `markKey`:
+ * one range query on the primary key, whatever the number of contracts.
  */
-export async function marksAt(
+export async function latestMarks(
   db: Kysely<LedgerDatabase>,
-  markedAt: number,
+  after: number,
+  upTo: number,
   from: number,
   to: number,
 ): Promise<Map<string, RevenueMark>> {
   const rows = await db
     .selectFrom('revenue_marks')
     .selectAll()
-    .where('marked_at', '=', toIso(markedAt))
+    .where('marked_at', '>', toIso(after))
+    .where('marked_at', '<=', toIso(upTo))
     .where('period_start', '>=', toIso(from))
     .where('period_start', '<', toIso(to))
     .execute();
-  return new Map(
-    rows.map((r) => {
-      const mark: RevenueMark = {
-        contractId: r.contract_id,
-        periodStart: Date.parse(r.period_start),
-        periodEnd: Date.parse(r.period_end),
-        markedAt: Date.parse(r.marked_at),
-        status: r.status,
-        currency: r.currency,
-        range: { p10: r.p10, p50: r.p50, p90: r.p90 },
-      };
-      return [markKey(mark.contractId, mark.periodStart), mark];
-    }),
-  );
+  const out = new Map<string, RevenueMark>();
+  for (const r of rows) {
+    const mark: RevenueMark = {
+      contractId: r.contract_id,
+      periodStart: Date.parse(r.period_start),
+      periodEnd: Date.parse(r.period_end),
+      markedAt: Date.parse(r.marked_at),
+      status: r.status,
+      currency: r.currency,
+      range: { p10: r.p10, p50: r.p50, p90: r.p90 },
+    };
+    const key = markKey(mark.contractId, mark.periodStart);
+    const seen = out.get(key);
+    if (seen === undefined || seen.markedAt < mark.markedAt) out.set(key, mark);
+  }
+  return out;
 }
 
 /**
- * Record marks. A mark is never replaced: when two processes value the same bill at the same hour
- * at once, the first one written stands, and both answer it from then on.
+ * Record marks. A mark is never replaced: when two processes value the same bill at the same
+ * instant, the first one written stands.
  */
 export async function insertMarks(
   db: Kysely<LedgerDatabase>,

@@ -37,7 +37,9 @@ export function inLocalMonth(ms: number, tz: string, month: string): boolean {
   return DateTime.fromMillis(ms, { zone: tz }).toFormat('yyyy-MM') === month;
 }
 
-/** The whole UTC hour at or before `ms`: the instant unsettled bills are valued at. */
-export function hourOf(ms: number): number {
-  return Math.floor(ms / 3_600_000) * 3_600_000;
-}
+/**
+ * How long a valuation of an unsettled bill stands for: a question about an instant takes each
+ * bill's latest valuation of the 15 minutes before it, the interval of meter readings and of the
+ * settlement schedule.
+ */
+export const MARK_REUSE_MS = 15 * 60_000;

@@ -2,7 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * `revenue_marks`: the figures of an unsettled bill (estimated, provisional or held) as they stood
- * at a whole UTC hour, written the first time anyone needs them. The state of revenue for a month
+ * at an instant, written when the state of revenue first needs them. The state of revenue for a month
  * then sums one row per contract instead of pricing every bill from the readings store, and the
  * answer for a past instant is what was known then. Rows are never updated. Money as exact decimal
  * text. Indexes for the set queries of that sum: the periods and invoices of a month by their start,
@@ -14,7 +14,7 @@ export const revenueMarks = (): Migration => ({
       .createTable('revenue_marks')
       .addColumn('contract_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('period_start', 'varchar(32)', (c) => c.notNull())
-      // The whole UTC hour the figures are as of.
+      // The instant the figures are as of.
       .addColumn('marked_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('period_end', 'varchar(32)', (c) => c.notNull())
       // estimated | provisional | held, as the bill stood at `marked_at`.

@@ -3,7 +3,9 @@ import {
   consentedUsage,
   consentHorizon,
   HISTORY_MS,
+  type SeasonalLookup,
 } from './bills/consented-usage.js';
+import { lastYearWindows, type LastYearWindows } from './estimate/seasonal-factors.js';
 import {
   type ContractUsage,
   measuredUsage,
@@ -128,10 +130,30 @@ export function meterUsageOf(
   ctx: BillingContext,
   plan: BillPlan,
   now: number,
+  seasonal?: SeasonalLookup,
 ): (m: MeterReadings) => MeterUsage {
   return plan.status === 'estimated'
-    ? (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent)
+    ? (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent, seasonal)
     : (m) => measuredUsage(m, plan.period);
+}
+
+/**
+ * Last year's windows the seasonal correction of an estimate at `now` compares, resting on no
+ * finer data than the consent (see `lastYearWindows`); undefined for a bill that is no estimate.
+ */
+export function lastYearOf(
+  ctx: BillingContext,
+  plan: BillPlan,
+  now: number,
+): LastYearWindows | undefined {
+  if (plan.status !== 'estimated') return undefined;
+  return lastYearWindows(
+    ctx.consent,
+    ctx.timezone,
+    consentHorizon(ctx.consent, ctx.timezone, now),
+    plan.period.start,
+    plan.period.end,
+  );
 }
 
 /**

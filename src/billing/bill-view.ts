@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { toRfc3339 } from '../shared/time.js';
 import {
   invoiceView,
+  lastYearOf,
   meterUsageOf,
   periodHistory,
   planBill,
@@ -18,6 +19,7 @@ import {
   type PeriodHistoryItem,
 } from './bill-status.js';
 import { foldBills, usagesOf } from './bills/fold-bills.js';
+import { readLastYear } from './bills/read-last-year.js';
 import { priorFleetResiduals, type FleetResiduals } from './estimate/fleet-residuals.js';
 import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
@@ -53,10 +55,20 @@ export async function priceBills(
 ): Promise<Map<string, BillView>> {
   let folded;
   try {
+    const lastYear = await readLastYear(
+      store,
+      bills.flatMap(({ ctx, plan }) => {
+        const windows = lastYearOf(ctx, plan, now);
+        return windows === undefined
+          ? []
+          : [{ key: ctx.contractId, meterIds: ctx.meterIds, windows }];
+      }),
+    );
     folded = await foldBills(
       store,
       bills.flatMap(({ ctx, plan }) => {
         const read = readWindowOf(ctx, plan, now);
+        const seasonal = lastYear.get(ctx.contractId);
         return read === undefined
           ? []
           : [
@@ -65,7 +77,7 @@ export async function priceBills(
                 meterIds: ctx.meterIds,
                 from: read.start,
                 to: read.end,
-                ways: [meterUsageOf(ctx, plan, now)],
+                ways: [meterUsageOf(ctx, plan, now, (m) => seasonal?.get(m))],
               },
             ];
       }),

@@ -161,6 +161,7 @@ export function estimatedBillOf(
     projected: usage.projected,
     history: usage.history,
     levelDays,
+    projection,
     fleet,
     price: (intervals) => priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals }),
   });

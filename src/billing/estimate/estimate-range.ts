@@ -4,6 +4,7 @@ import type { Tariff } from '../tariff-schema.js';
 import { ratioOf, scaleExactly } from './apportion.js';
 import type { DayTotal } from './day-totals.js';
 import type { FleetResiduals } from './fleet-residuals.js';
+import type { ProjectionKind } from './recent-projection.js';
 import { bootstrapRange, dailyResiduals, type Deviation } from './residual-bootstrap.js';
 
 const QUARTERS_PER_DAY = 96;
@@ -41,23 +42,31 @@ export interface RangeInput {
   readonly history: readonly DayTotal[];
   /** Days the projection's level rests on: 14, or the last month's days under `month` consent. */
   readonly levelDays: number;
+  /** How the projection was made: the spread factor depends on it. */
+  readonly projection: ProjectionKind;
   readonly fleet: FleetResiduals;
   /** Prices the same bill on other intervals (the p10 and p90 scenarios). */
   readonly price: (intervals: readonly PricedInterval[]) => Bill;
 }
 
 /**
- * The spread factor applied to the bootstrap's deviations, by the days left: calibrated on the
- * simulated fleet of `bench:estimate` so that p10–p90 holds the settled total in about 80 % of bills
- * on day 3, 10, 15 and 25 alike (docs/estimates.md). The bootstrap sees the noise of days and of
- * the level; what it cannot see — the season moving under a long horizon — grows with the days
- * left, hence the slope.
+ * The spread factor applied to the bootstrap's deviations, by projection and days left: calibrated
+ * on the simulated fleet of `bench:estimate` so that p10–p90 holds the settled total in about 80 %
+ * of bills on day 3, 10, 15 and 25 alike (docs/estimates.md). The bootstrap sees the noise of days
+ * and of the level; what it cannot see — the season moving under a long horizon — grows with the
+ * days left, hence the slope, steep where no last year corrects for the season.
  */
-export function spreadFactor(remainingDays: number): number {
-  return SPREAD_AT_END + SPREAD_SLOPE * Math.min(1, remainingDays / 31);
+export function spreadFactor(projection: ProjectionKind, remainingDays: number): number {
+  const [atEnd, slope] = SPREAD[projection];
+  return atEnd + slope * Math.min(1, remainingDays / 31);
 }
-const SPREAD_AT_END = 1.25;
-const SPREAD_SLOPE = 0.25;
+const SPREAD: Record<ProjectionKind, readonly [number, number]> = {
+  seasonal: [1.15, 0.25],
+  'recent-weeks': [1.1, 1.3],
+  'month-seasonal': [1.3, 1.4],
+  'month-average': [1.3, 3.0],
+  none: [1, 0],
+};
 
 /**
  * Rough money per kWh of import and of export credit under `tariff` (average energy rate plus
@@ -163,7 +172,7 @@ export function estimateRange(input: RangeInput): { range: EstimateRange; source
     remainingDays,
     ...weights,
   });
-  const k = spreadFactor(remainingDays);
+  const k = spreadFactor(input.projection, remainingDays);
   const widen = (d: Deviation) => ({ importKwh: k * d.importKwh, exportKwh: k * d.exportKwh });
   const total = (d: Deviation) =>
     input.price(scenario(input.intervals, input.projected, widen(d))).total;

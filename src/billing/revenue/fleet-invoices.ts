@@ -35,6 +35,7 @@ export async function fleetInvoices(
     if (m === null) throw new AppError('validation_failed', 'before: not a cursor from nextCursor');
     cursor = { year: Number(m[1]), seq: Number(m[2]) };
   }
+  const inMonth = month === undefined ? undefined : inLocalMonth(month);
   const found: string[] = [];
   // The month's window is a day wider than any zone's month on each side; the few invoices of a
   // neighbouring month inside it are dropped here, and the next batch fills their place.
@@ -62,7 +63,7 @@ export async function fleetInvoices(
       .limit(batch)
       .execute();
     for (const r of rows)
-      if (q.month === undefined || inLocalMonth(Date.parse(r.period_start), r.timezone, q.month))
+      if (inMonth === undefined || inMonth(Date.parse(r.period_start), r.timezone))
         found.push(r.number);
     const last = rows.at(-1);
     if (rows.length < batch || last === undefined || found.length > q.limit) break;

@@ -15,7 +15,7 @@ import {
   type BillingPeriod,
 } from '../periods/billing-periods.js';
 import { decodeCursor, encodeCursor, type Page } from './list-cursor.js';
-import { inLocalMonth, revenueMonth } from './revenue-month.js';
+import { inLocalMonth, monthEdges, revenueMonth, type MonthEdges } from './revenue-month.js';
 
 /** One period of the fleet-wide list: a contract's period as its own history shows it. */
 export interface FleetPeriod extends PeriodHistoryItem {
@@ -38,7 +38,12 @@ interface ContractRow {
 }
 
 /** The calendar periods of a contract the query may list (the open one alone for `open`). */
-function calendarOf(c: ContractRow, q: FleetPeriodQuery, now: number): BillingPeriod[] {
+function calendarOf(
+  c: ContractRow,
+  q: FleetPeriodQuery,
+  month: ((tz: string) => MonthEdges) | undefined,
+  now: number,
+): BillingPeriod[] {
   const span = {
     startsAt: Date.parse(c.starts_at),
     endsAt: c.ends_at === null ? null : Date.parse(c.ends_at),
@@ -49,9 +54,14 @@ function calendarOf(c: ContractRow, q: FleetPeriodQuery, now: number): BillingPe
     const p = periodContaining(span, now);
     return p === undefined ? [] : [p];
   }
-  if (q.month !== undefined) {
-    const { from, to } = revenueMonth(q.month);
-    return periodsBetween(span, from, Math.min(to, now + 1));
+  if (month !== undefined) {
+    // The local month cut to the contract, as periodsBetween makes it, from edges known per zone.
+    const e = month(c.timezone);
+    const p = {
+      start: Math.max(e.start, span.startsAt),
+      end: span.endsAt === null ? e.end : Math.min(e.end, span.endsAt),
+    };
+    return p.start < p.end && p.start <= now ? [p] : [];
   }
   return periodsBetween(span, span.startsAt, now + 1);
 }
@@ -108,10 +118,12 @@ export async function fleetPeriods(
     });
     rowsOf.set(r.contract_id, list);
   }
+  const inMonth = month === undefined ? undefined : inLocalMonth(month);
+  const edgesOf = month === undefined ? undefined : monthEdges(month);
   const all = contracts.flatMap((c) =>
-    periodHistory(calendarOf(c, q, now), rowsOf.get(c.id) ?? [], now)
+    periodHistory(calendarOf(c, q, edgesOf, now), rowsOf.get(c.id) ?? [], now)
       .filter((p) => q.status === undefined || p.status === q.status)
-      .filter((p) => q.month === undefined || inLocalMonth(p.start, c.timezone, q.month))
+      .filter((p) => inMonth === undefined || inMonth(p.start, c.timezone))
       .map((p): FleetPeriod => ({ ...p, contractId: c.id })),
   );
   all.sort((a, b) => b.start - a.start || (a.contractId < b.contractId ? -1 : 1));

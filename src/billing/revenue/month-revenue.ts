@@ -1,5 +1,3 @@
-import { calendarRule } from '../../consumption/calendar-edges.js';
-import type { EdgeRule } from '../../consumption/edge-rule.js';
 import { AppError } from '../../shared/app-error.js';
 import { toRfc3339 } from '../../shared/time.js';
 import { priceBills, type BillViewDeps, type PlannedBill } from '../bill-view.js';
@@ -10,7 +8,7 @@ import { periodAt } from './plan-at.js';
 import { receivedBy } from './received-by.js';
 import { monthLedger } from './revenue-ledger.js';
 import { insertMarks, latestMarks, markKey, type RevenueMark } from './revenue-marks-repo.js';
-import { MARK_REUSE_MS, revenueMonth, type RevenueMonth } from './revenue-month.js';
+import { MARK_REUSE_MS, monthEdges, revenueMonth, type RevenueMonth } from './revenue-month.js';
 import { settledMoney } from './settled-money.js';
 
 /** The state of one currency's revenue of a month (decimal strings, the currency's minor digits). */
@@ -113,14 +111,11 @@ export async function monthRevenue(
     settledMoney(deps.db, m, at),
   ]);
 
-  const rules = new Map<string, EdgeRule>();
-  const ruleOf = (tz: string) => rules.get(tz) ?? rules.set(tz, calendarRule('month', tz)).get(tz)!;
+  const edgesOf = monthEdges(m);
   const bills: PlannedBill[] = [];
   for (const ctx of contexts.values()) {
     if (ledger.contractsAfter.has(ctx.contractId)) continue;
-    const rule = ruleOf(ctx.timezone);
-    const monthStart = rule.floor(m.mid);
-    const monthEnd = rule.next(monthStart);
+    const { start: monthStart, end: monthEnd } = edgesOf(ctx.timezone);
     const row = ledger.rows.get(markKey(ctx.contractId, Math.max(monthStart, ctx.startsAt)));
     const then: BillingContext = {
       ...ctx,

@@ -1,5 +1,4 @@
 import { planBill, type BillPlan } from '../bill-status.js';
-import { periodsBetween } from '../periods/billing-periods.js';
 import type { BillingContext } from '../records/billing-context.js';
 import type { StoredPeriodStatus } from '../records/periods-repo.js';
 
@@ -47,8 +46,13 @@ export function periodAt(
     return { kind: 'settled', invoiceNumber: row.invoiceNumber };
   }
   const endsAt = moveOutRecordedAt !== undefined && moveOutRecordedAt > at ? null : ctx.endsAt;
-  const period = periodsBetween({ ...ctx, endsAt }, monthStart, monthEnd)[0];
-  if (period === undefined || period.start > at) return undefined;
+  // The local month cut to the contract (docs/design.md §1), as periodsBetween makes it: plain
+  // arithmetic on the month's edges, which a fleet of thousands shares per zone.
+  const period = {
+    start: Math.max(monthStart, ctx.startsAt),
+    end: endsAt === null ? monthEnd : Math.min(monthEnd, endsAt),
+  };
+  if (period.start >= period.end || period.start > at) return undefined;
   const known = row !== undefined && row.closedAt <= at ? row : undefined;
   const plan = planBill(
     ctx.contractId,

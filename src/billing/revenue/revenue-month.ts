@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { calendarRule } from '../../consumption/calendar-edges.js';
 import { AppError } from '../../shared/app-error.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -32,9 +32,37 @@ export function revenueMonth(month: string): RevenueMonth {
   return { month, mid, from: mid - 20 * DAY_MS, to: mid + 20 * DAY_MS };
 }
 
-/** Whether instant `ms` lies in `month` on the local calendar of `tz`. */
-export function inLocalMonth(ms: number, tz: string, month: string): boolean {
-  return DateTime.fromMillis(ms, { zone: tz }).toFormat('yyyy-MM') === month;
+/** The edges of a month in one zone: `[start, end)`. */
+export interface MonthEdges {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The edges of `m` in each zone, computed once per zone: calendar arithmetic is the dearest step a
+ * fleet-wide answer takes per contract, and a fleet has few zones.
+ */
+export function monthEdges(m: RevenueMonth): (tz: string) => MonthEdges {
+  const known = new Map<string, MonthEdges>();
+  return (tz) => {
+    let e = known.get(tz);
+    if (e === undefined) {
+      const rule = calendarRule('month', tz);
+      const start = rule.floor(m.mid);
+      e = { start, end: rule.next(start) };
+      known.set(tz, e);
+    }
+    return e;
+  };
+}
+
+/** Whether an instant lies in the month on the local calendar of a zone. */
+export function inLocalMonth(m: RevenueMonth): (ms: number, tz: string) => boolean {
+  const edgesOf = monthEdges(m);
+  return (ms, tz) => {
+    const e = edgesOf(tz);
+    return ms >= e.start && ms < e.end;
+  };
 }
 
 /**

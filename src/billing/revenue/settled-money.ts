@@ -62,16 +62,17 @@ export async function settledMoney(
       .where('a.created_at', '<=', by)
       .execute(),
   ]);
+  const inMonth = inLocalMonth(m);
   const carriedBy = new Map<string, Dec>();
   for (const c of carried) add(carriedBy, c.number, c.total);
   const settled = new Map<string, Dec>();
   const pending = new Map<string, Dec>();
   for (const i of invoices) {
-    if (!inLocalMonth(Date.parse(i.period_start), i.timezone, m.month)) continue;
+    if (!inMonth(Date.parse(i.period_start), i.timezone)) continue;
     add(settled, i.currency, new Dec(i.total).minus(carriedBy.get(i.number) ?? 0));
   }
   for (const a of adjustments) {
-    if (!inLocalMonth(Date.parse(a.start_at), a.timezone, m.month)) continue;
+    if (!inMonth(Date.parse(a.start_at), a.timezone)) continue;
     const billed = a.issued_at !== null && a.issued_at <= by;
     add(billed ? settled : pending, a.currency, a.total);
   }

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { contractBill } from '../../src/billing/bill-view.js';
 import { invoicesOf } from '../../src/billing/records/invoices-repo.js';
 import { monthRevenue, type MonthRevenue } from '../../src/billing/revenue/month-revenue.js';
+import { valueRecentMonths } from '../../src/billing/revenue/value-recent-months.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
 import { readingChangesOf } from '../../src/ingest/reading-changes-of.js';
 import type { LedgerDatabase } from '../../src/ledger/schema.js';
@@ -234,6 +235,29 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         await w.close();
       }
     }, 120_000);
+
+    it('values the current and previous month ahead of the questions, as a schedule would', async () => {
+      const w = await open();
+      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
+      try {
+        await w.contract('2026-09-01T00:00:00+02:00', ['vr-a']);
+        w.clock.set('2026-10-01T05:00:00Z');
+        await w.readings('vr-a', '2026-08-25T00:00:00Z', '2026-10-01T05:00:00Z');
+        expect(await valueRecentMonths(deps)).toEqual(['2026-09', '2026-10']);
+        const marks = async () =>
+          (await w.ledger.db.selectFrom('revenue_marks').selectAll().execute()).length;
+        // September provisional, October estimated: one valuation each.
+        expect(await marks()).toBe(2);
+        w.clock.set('2026-10-01T05:14:00Z');
+        const oct = await monthRevenue(deps, '2026-10');
+        const sep = await monthRevenue(deps, '2026-09');
+        expect(await marks()).toBe(2);
+        expect(Number(eur(oct).estimated.p50)).toBeGreaterThan(0);
+        expect(Number(eur(sep).provisional)).toBeGreaterThan(0);
+      } finally {
+        await w.close();
+      }
+    });
 
     it('refuses a month not written YYYY-MM and an instant in the future', async () => {
       const w = await open();

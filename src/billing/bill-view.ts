@@ -18,6 +18,7 @@ import {
   type BillView,
   type PeriodHistoryItem,
 } from './bill-status.js';
+import { recordShownEstimate } from './accuracy/estimate-records.js';
 import { foldBills, usagesOf } from './bills/fold-bills.js';
 import { readLastYear } from './bills/read-last-year.js';
 import { priorFleetResiduals, type FleetResiduals } from './estimate/fleet-residuals.js';
@@ -114,7 +115,7 @@ export async function visibleContext(
 /**
  * The bill of the period of contract `contractId` containing `at` (default now), docs/design.md §4:
  * the invoice of a settled period, the measured bill of a held or ended one, the estimate of the
- * open one.
+ * open one, which is recorded as shown (`recordShownEstimate`) before it is answered.
  *
  * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
  *   `validation_failed` for a period that has not started; `store_unavailable` when the store
@@ -163,6 +164,8 @@ export async function contractBill(
   }
   const priced = (await priceBills(deps.store, [{ ctx, plan }], now)).get(contractId);
   if (priced === undefined) throw new Error(`the bill of ${contractId} was not priced`);
+  // The daily record of what was shown (docs/estimates.md): estimates only, on change.
+  await recordShownEstimate(deps.db, priced, ctx.timezone, v.all ? 'staff' : 'customer', now);
   return priced;
 }
 

@@ -7,6 +7,7 @@ import { privacy } from './migrations/0004-privacy.js';
 import { readingChanges } from './migrations/0005-reading-changes.js';
 import { readingChangeCursors } from './migrations/0006-reading-change-cursors.js';
 import { meterIdCase } from './migrations/0007-meter-id-case.js';
+import { estimateRecords } from './migrations/0009-estimate-records.js';
 import { budgets } from './migrations/0010-budgets.js';
 import { revenueMarks } from './migrations/0010-revenue-marks.js';
 
@@ -20,6 +21,7 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0005-reading-changes': readingChanges(dialect),
     '0006-reading-change-cursors': readingChangeCursors(dialect),
     '0007-meter-id-case': meterIdCase(dialect),
+    '0009-estimate-records': estimateRecords(dialect),
     '0010-budgets': budgets(),
     '0010-revenue-marks': revenueMarks(),
   };

@@ -183,6 +183,28 @@ export interface RetentionMarkTable {
   done_at: string;
 }
 
+/**
+ * An estimate the bill route showed (migration 0009): a row per contract, local day and viewer
+ * whenever the figures differ from the last ones shown. Never updated.
+ */
+export interface EstimateRecordTable {
+  id: Generated<number>;
+  contract_id: string;
+  /** Local date YYYY-MM-DD in the contract's zone. */
+  day: string;
+  shown_at: string;
+  viewer: 'customer' | 'staff';
+  period_start: string;
+  period_end: string;
+  as_of: string | null;
+  method: string;
+  projection: string | null;
+  currency: string;
+  p10: string;
+  p50: string;
+  p90: string;
+}
+
 /** A customer's monthly budget for a contract (migration 0010): what the app warns against. */
 export interface ContractBudgetTable {
   contract_id: string;
@@ -226,6 +248,7 @@ export interface LedgerDatabase {
   retention_marks: RetentionMarkTable;
   reading_changes: ReadingChangeTable;
   reading_change_cursors: ReadingChangeCursorTable;
+  estimate_records: EstimateRecordTable;
   contract_budgets: ContractBudgetTable;
   revenue_marks: RevenueMarkTable;
 }

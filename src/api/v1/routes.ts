@@ -2,6 +2,7 @@ import type { Authenticator } from '../../auth/authenticate.js';
 import { meterLookup } from '../../fleet/meter-lookup.js';
 import type { AppDeps } from '../deps.js';
 import { createRouter } from '../router.js';
+import { accuracyRoutes } from './accuracy-routes.js';
 import { billRoutes } from './bill-routes.js';
 import { billingRoutes } from './billing-routes.js';
 import { budgetRoutes } from './budget-routes.js';
@@ -28,5 +29,6 @@ export function v1Routes(deps: AppDeps, keys: Pick<Authenticator, 'forget'>) {
   v1.route('/', revenueRoutes(deps));
   v1.route('/', fleetListRoutes(deps));
   v1.route('/', budgetRoutes(deps));
+  v1.route('/', accuracyRoutes(deps));
   return v1;
 }

@@ -71,6 +71,7 @@ describe('UsageFold', () => {
     const day = (start: number, importMwh: bigint, exportMwh: bigint | null) => ({
       start,
       weekend: false,
+      quarters: 96,
       importMwh,
       exportMwh,
     });

@@ -8,6 +8,8 @@ export interface DayTotal {
   /** Local midnight the day starts at (epoch ms). */
   readonly start: number;
   readonly weekend: boolean;
+  /** Quarter hours in the day: 92, 96 or 100 across clock changes. */
+  readonly quarters: number;
   readonly importMwh: bigint;
   /** Null when the export register is unknown on any quarter hour of the day. */
   readonly exportMwh: bigint | null;
@@ -36,7 +38,9 @@ export function dayTotals(
     let importMwh = 0n;
     let exportMwh: bigint | null = 0n;
     let complete = true;
+    let quarters = 0;
     for (let q = day; q < next; q += QUARTER_MS) {
+      quarters += 1;
       const i = byStart.get(q);
       if (i === undefined) {
         complete = false;
@@ -45,7 +49,8 @@ export function dayTotals(
       importMwh += i.importMwh;
       exportMwh = exportMwh === null || i.exportMwh === null ? null : exportMwh + i.exportMwh;
     }
-    if (complete) out.push({ start: day, weekend: clock(day).weekday >= 5, importMwh, exportMwh });
+    if (complete)
+      out.push({ start: day, weekend: clock(day).weekday >= 5, quarters, importMwh, exportMwh });
     day = next;
   }
   return out;

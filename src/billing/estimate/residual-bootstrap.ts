@@ -55,9 +55,9 @@ function generator(seed: number): () => number {
 const kwh = (mwh: bigint) => Number(mwh) / 1_000_000;
 
 /**
- * Each day's import and export less the mean of the days of its kind (weekday or weekend), kWh:
- * what the projection, which follows those means, cannot know in advance. Export counts as 0 on a
- * day whose export register is unknown.
+ * Each day's import and export less the mean of the days of its kind (weekday or weekend), kWh per
+ * 24 hours (a 23- or 25-hour day is no change of habits): what the projection, which follows those
+ * means, cannot know in advance. Export counts as 0 on a day whose export register is unknown.
  */
 export function dailyResiduals(days: readonly DayTotal[]): Residual[] {
   const mean = (weekend: boolean, f: (d: DayTotal) => number) => {
@@ -65,8 +65,9 @@ export function dailyResiduals(days: readonly DayTotal[]): Residual[] {
     const xs = of.length > 0 ? of : days;
     return xs.reduce((a, d) => a + f(d), 0) / Math.max(1, xs.length);
   };
-  const imp = (d: DayTotal) => kwh(d.importMwh);
-  const exp = (d: DayTotal) => kwh(d.exportMwh ?? 0n);
+  const perDay = (d: DayTotal) => 96 / d.quarters;
+  const imp = (d: DayTotal) => kwh(d.importMwh) * perDay(d);
+  const exp = (d: DayTotal) => kwh(d.exportMwh ?? 0n) * perDay(d);
   const means = [false, true].map((w) => ({ imp: mean(w, imp), exp: mean(w, exp) }));
   return days.map((d) => {
     const m = means[d.weekend ? 1 : 0]!;

@@ -47,6 +47,9 @@ export interface EstimateSample {
   readonly covered: boolean;
   /** (p90 − p10) / |p50|, percent. */
   readonly widthPct: number;
+  readonly p10: number;
+  readonly p50: number;
+  readonly p90: number;
   readonly method: string;
   readonly projection: string;
 }
@@ -110,6 +113,9 @@ async function sampleMeter(
         settled: s,
         covered: s >= p10 && s <= p90,
         widthPct: ((p90 - p10) / Math.abs(e)) * 100,
+        p10,
+        p50: e,
+        p90,
         method: view.basis.method,
         projection: view.basis.projection ?? 'none',
       });

@@ -11,6 +11,8 @@
 // BENCH_LAST_YEAR=0 installs it on 1 January 2026 (no last year), BENCH_REVENUE_CONTRACTS sizes
 // the revenue fleet (default 2000, 0 skips it). The last line printed is one JSON object
 // (docs/estimates.md).
+// First: it loads the app, whose @hono/zod-openapi must extend zod before billing builds schemas.
+import { measureRevenue } from './estimate-revenue.js';
 import { parseConsent } from '../src/privacy/consent.js';
 import { localMonth, TZ, type Month } from './billing-fleet.js';
 import {
@@ -20,7 +22,6 @@ import {
   sampleEstimates,
   type EstimateSample,
 } from './estimate-fleet.js';
-import { measureRevenue } from './estimate-revenue.js';
 
 const METERS = Number(process.env.BENCH_METERS ?? 200);
 const SEED = Number(process.env.BENCH_SEED ?? 20260315);
@@ -135,6 +136,25 @@ async function main(): Promise<void> {
   const worst = [...mid].sort((a, b) => Math.abs(b.signedPct) - Math.abs(a.signedPct)).slice(0, 5);
   log(
     `worst at day ${MID}: ${worst.map((s) => `${s.meterId} ${s.month}${s.solar ? ' solar' : ''} ${s.signedPct.toFixed(0)} % (${s.eur.toFixed(2)} on ${s.settled.toFixed(2)} EUR)`).join('; ')}`,
+  );
+
+  // The fleet's total, month by month and stage by stage, against the bills' ranges summed as
+  // independent (p50s add, deviations in quadrature): households share the weather and the
+  // season, so their errors are not independent, and this shows by how much.
+  const fleet = MONTHS.flatMap((m) =>
+    DAYS.map((day) => {
+      const xs = samples.filter((s) => s.month === m.label && s.day === day);
+      const settled = xs.reduce((a, s) => a + s.settled, 0);
+      const p50 = xs.reduce((a, s) => a + s.p50, 0);
+      const rss = (f: (s: EstimateSample) => number) =>
+        Math.sqrt(xs.reduce((a, s) => a + f(s) ** 2, 0));
+      const low = p50 - rss((s) => s.p50 - s.p10);
+      const high = p50 + rss((s) => s.p90 - s.p50);
+      return { label: `${m.label} d${day}`, settled, p50, low, high };
+    }),
+  );
+  log(
+    `fleet totals within the independent sum of ranges: ${fleet.filter((f) => f.settled >= f.low && f.settled <= f.high).length} of ${fleet.length} (month, day); ${fleet.map((f) => `${f.label} ${(((f.settled - f.p50) / (f.settled >= f.p50 ? f.high - f.p50 : f.p50 - f.low)) * 1).toFixed(1)}`).join(', ')} (error in half-widths)`,
   );
 
   const revenueMs =

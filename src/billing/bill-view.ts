@@ -43,16 +43,36 @@ export interface PlannedBill {
 }
 
 /**
+ * Bills priced per round: a round's usages (a month of quarter hours per contract) are held until
+ * priced, so a fleet is priced a slice at a time rather than all of it held at once.
+ */
+const PRICE_CHUNK = 100;
+
+/**
  * Price unsettled bills from the readings store, each meter summed into its bill as it arrives, so
- * that neither a contract of many meters nor a fleet of contracts is in memory at once. Answers by
- * contract. A store failure (outage, timeout) becomes AppError `store_unavailable` (503): the
- * caller may retry, and nothing is wrong with its request.
+ * that neither a contract of many meters nor a fleet of contracts is in memory at once (bills go
+ * 100 at a time). Answers by contract. A store failure (outage, timeout) becomes AppError
+ * `store_unavailable` (503): the caller may retry, and nothing is wrong with its request.
  */
 export async function priceBills(
   store: Pick<ReadingStore, 'windows'>,
   bills: readonly PlannedBill[],
   now: number,
   fleet: FleetResiduals = priorFleetResiduals(),
+): Promise<Map<string, BillView>> {
+  const out = new Map<string, BillView>();
+  for (let i = 0; i < bills.length; i += PRICE_CHUNK) {
+    const chunk = bills.slice(i, i + PRICE_CHUNK);
+    for (const [k, v] of await priceChunk(store, chunk, now, fleet)) out.set(k, v);
+  }
+  return out;
+}
+
+async function priceChunk(
+  store: Pick<ReadingStore, 'windows'>,
+  bills: readonly PlannedBill[],
+  now: number,
+  fleet: FleetResiduals,
 ): Promise<Map<string, BillView>> {
   let folded;
   try {

@@ -41,13 +41,3 @@ export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
   }
   return shares;
 }
-
-/** Every value scaled by `r`, exactly apportioned so the result sums to `round(Σ values × r)`. */
-export function scaleExactly(values: readonly bigint[], r: Ratio): bigint[] {
-  const sum = values.reduce((a, v) => a + v, 0n);
-  const den = r.den;
-  const num = sum * r.num;
-  // Round half away from zero; values are non-negative energies.
-  const total = (num + den / 2n) / den;
-  return apportion(total, values);
-}

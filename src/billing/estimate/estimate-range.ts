@@ -1,7 +1,7 @@
 import type { Bill, PricedInterval } from '../pricing/bill.js';
 import { Dec } from '../pricing/decimal.js';
 import type { Tariff } from '../tariff-schema.js';
-import { ratioOf, scaleExactly } from './apportion.js';
+import { ratioOf, type Ratio } from './apportion.js';
 import type { DayTotal } from './day-totals.js';
 import type { FleetResiduals } from './fleet-residuals.js';
 import type { ProjectionKind } from './recent-projection.js';
@@ -101,43 +101,51 @@ export function moneyWeights(
   };
 }
 
-const sumKwh = (xs: readonly PricedInterval[], f: (i: PricedInterval) => bigint | null) =>
-  xs.reduce((a, i) => a + Number(f(i) ?? 0n), 0) / 1_000_000;
+const kwhOf = (mwh: bigint) => Number(mwh) / 1_000_000;
 
-/** The projected intervals moved by `d` (each register scaled, never below zero). */
+/** Projected import and export, kWh. */
+function projectedKwh(projected: readonly PricedInterval[]): { imp: number; exp: number } {
+  let imp = 0n;
+  let exp = 0n;
+  for (const i of projected) {
+    imp += i.importMwh;
+    exp += i.exportMwh ?? 0n;
+  }
+  return { imp: kwhOf(imp), exp: kwhOf(exp) };
+}
+
+/** `v × r`, rounded half up: a scenario's energy needs no exact apportioning, only its pricing. */
+const scaled = (v: bigint, r: Ratio) => (v * r.num + r.den / 2n) / r.den;
+
+/**
+ * The intervals with the projected ones moved by `d` (each register scaled, never below zero).
+ * Both lists are ascending, so one pass merges them.
+ */
 function scenario(
   intervals: readonly PricedInterval[],
   projected: readonly PricedInterval[],
+  totals: { imp: number; exp: number },
   d: Deviation,
 ): PricedInterval[] {
-  const imp = sumKwh(projected, (i) => i.importMwh);
-  const exp = sumKwh(projected, (i) => i.exportMwh);
-  const impShares = scaleExactly(
-    projected.map((i) => i.importMwh),
-    ratioOf(imp > 0 ? Math.max(0, 1 + d.importKwh / imp) : 1),
-  );
-  const expShares = scaleExactly(
-    projected.map((i) => i.exportMwh ?? 0n),
-    ratioOf(exp > 0 ? Math.max(0, 1 + d.exportKwh / exp) : 1),
-  );
-  const moved = new Map(
-    projected.map((p, k) => [
-      p.start,
-      {
-        importDelta: impShares[k]! - p.importMwh,
-        exportDelta: expShares[k]! - (p.exportMwh ?? 0n),
-      },
-    ]),
-  );
-  return intervals.map((i) => {
-    const m = moved.get(i.start);
-    if (m === undefined) return i;
-    return {
+  const ri = ratioOf(totals.imp > 0 ? Math.max(0, 1 + d.importKwh / totals.imp) : 1);
+  const re = ratioOf(totals.exp > 0 ? Math.max(0, 1 + d.exportKwh / totals.exp) : 1);
+  const out: PricedInterval[] = new Array<PricedInterval>(intervals.length);
+  let k = 0;
+  intervals.forEach((i, n) => {
+    while (k < projected.length && projected[k]!.start < i.start) k++;
+    const p = projected[k];
+    if (p === undefined || p.start !== i.start) {
+      out[n] = i;
+      return;
+    }
+    const pe = p.exportMwh ?? 0n;
+    out[n] = {
       start: i.start,
-      importMwh: i.importMwh + m.importDelta,
-      exportMwh: i.exportMwh === null ? null : i.exportMwh + m.exportDelta,
+      importMwh: i.importMwh - p.importMwh + scaled(p.importMwh, ri),
+      exportMwh: i.exportMwh === null ? null : i.exportMwh - pe + scaled(pe, re),
     };
   });
+  return out;
 }
 
 /**
@@ -154,10 +162,9 @@ export function estimateRange(input: RangeInput): { range: EstimateRange; source
   if (quarters === 0) return { range: { p10: p50, p50, p90: p50 }, source: 'none' };
   const remainingDays = quarters / QUARTERS_PER_DAY;
   const own = input.history.length >= MIN_HISTORY_DAYS;
-  const perDay = (f: (i: PricedInterval) => bigint | null) =>
-    sumKwh(input.projected, f) / remainingDays;
-  const importLevel = perDay((i) => i.importMwh);
-  const exportLevel = perDay((i) => i.exportMwh);
+  const totals = projectedKwh(input.projected);
+  const importLevel = totals.imp / remainingDays;
+  const exportLevel = totals.exp / remainingDays;
   const residuals = own
     ? dailyResiduals(input.history)
     : input.fleet.residuals.map((r) => ({
@@ -175,7 +182,7 @@ export function estimateRange(input: RangeInput): { range: EstimateRange; source
   const k = spreadFactor(input.projection, remainingDays);
   const widen = (d: Deviation) => ({ importKwh: k * d.importKwh, exportKwh: k * d.exportKwh });
   const total = (d: Deviation) =>
-    input.price(scenario(input.intervals, input.projected, widen(d))).total;
+    input.price(scenario(input.intervals, input.projected, totals, widen(d))).total;
   const cmp = (a: string, b: string) => new Dec(a).cmp(new Dec(b));
   const [p10, p90] = [total(low), total(high)].sort(cmp) as [string, string];
   return {

@@ -139,22 +139,21 @@ async function main(): Promise<void> {
   );
 
   // The fleet's total, month by month and stage by stage, against the bills' ranges summed as
-  // independent (p50s add, deviations in quadrature): households share the weather and the
-  // season, so their errors are not independent, and this shows by how much.
+  // independent (p50s add, deviations in quadrature) and as moving together (deviations add):
+  // households share the weather and the season, so their errors are not independent.
   const fleet = MONTHS.flatMap((m) =>
     DAYS.map((day) => {
       const xs = samples.filter((s) => s.month === m.label && s.day === day);
       const settled = xs.reduce((a, s) => a + s.settled, 0);
       const p50 = xs.reduce((a, s) => a + s.p50, 0);
-      const rss = (f: (s: EstimateSample) => number) =>
-        Math.sqrt(xs.reduce((a, s) => a + f(s) ** 2, 0));
-      const low = p50 - rss((s) => s.p50 - s.p10);
-      const high = p50 + rss((s) => s.p90 - s.p50);
-      return { label: `${m.label} d${day}`, settled, p50, low, high };
+      const dev = (s: EstimateSample) => (settled >= p50 ? s.p90 - s.p50 : s.p50 - s.p10);
+      const rss = Math.sqrt(xs.reduce((a, s) => a + dev(s) ** 2, 0));
+      const linear = xs.reduce((a, s) => a + dev(s), 0);
+      return { label: `${m.label} d${day}`, miss: Math.abs(settled - p50), rss, linear };
     }),
   );
   log(
-    `fleet totals within the independent sum of ranges: ${fleet.filter((f) => f.settled >= f.low && f.settled <= f.high).length} of ${fleet.length} (month, day); ${fleet.map((f) => `${f.label} ${(((f.settled - f.p50) / (f.settled >= f.p50 ? f.high - f.p50 : f.p50 - f.low)) * 1).toFixed(1)}`).join(', ')} (error in half-widths)`,
+    `fleet totals within the ranges summed as independent: ${fleet.filter((f) => f.miss <= f.rss).length} of ${fleet.length} (month, day); as moving together: ${fleet.filter((f) => f.miss <= f.linear).length} of ${fleet.length}; error in independent half-widths: ${fleet.map((f) => `${f.label} ${(f.miss / f.rss).toFixed(1)}`).join(', ')}`,
   );
 
   const revenueMs =

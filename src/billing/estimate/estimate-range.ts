@@ -63,8 +63,8 @@ export function spreadFactor(projection: ProjectionKind, remainingDays: number):
 const SPREAD: Record<ProjectionKind, readonly [number, number]> = {
   seasonal: [1.15, 0.25],
   'recent-weeks': [1.1, 1.3],
-  'month-seasonal': [1.3, 1.4],
-  'month-average': [1.3, 3.0],
+  'month-seasonal': [1.2, 1.1],
+  'month-average': [1.2, 2.6],
   none: [1, 0],
 };
 

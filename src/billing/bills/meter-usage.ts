@@ -71,9 +71,9 @@ export function measuredUsage(m: MeterReadings, period: TimeRange): MeterUsage {
 
 /**
  * Measured intervals of `period` up to the meter's latest reading at or before `asOfLimit`, then
- * the 7-day baseline projection of docs/design.md §5 from there to the period end: an open period's
- * estimate, or a forced settlement's extrapolated end index. Readings after `asOfLimit` are
- * ignored.
+ * the 7-day baseline projection of docs/design.md §5 from there to the period end: a forced
+ * settlement's extrapolated end index (estimates project by `consentedUsage`). Readings after
+ * `asOfLimit` are ignored.
  */
 export function projectedUsage(
   m: MeterReadings,

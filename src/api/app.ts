@@ -17,11 +17,17 @@ import { isApiPath, securityHeaders } from './security-headers.js';
 import { v1Routes } from './v1/routes.js';
 import { webRoutes } from '../web/web-routes.js';
 
-/** Consumption, bills and the customer's export: the requests that read many readings. */
+/**
+ * Consumption, bills, the customer's export, and the fleet-wide figures (accuracy, revenue): the
+ * requests that read many readings.
+ */
 const HEAVY_PATHS = [
   '/v1/meters/:meterId/consumption',
+  '/v1/contracts/:id/consumption',
   '/v1/contracts/:id/bill',
   '/v1/customers/me/export',
+  '/v1/billing/accuracy',
+  '/v1/billing/revenue',
 ] as const;
 
 /**

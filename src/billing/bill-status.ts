@@ -1,5 +1,11 @@
-import { consentBaselineStart, consentedUsage, consentHorizon } from './bills/consented-usage.js';
-import { BASELINE_MS } from './estimate/projection.js';
+import {
+  consentBaselineStart,
+  consentedUsage,
+  consentHorizon,
+  HISTORY_MS,
+  type SeasonalLookup,
+} from './bills/consented-usage.js';
+import { lastYearWindows, type LastYearWindows } from './estimate/seasonal-factors.js';
 import {
   type ContractUsage,
   measuredUsage,
@@ -7,12 +13,16 @@ import {
   type MeterUsage,
 } from './bills/meter-usage.js';
 import { estimatedBillOf, measuredBillOf, type BillBasis } from './bills/period-bill.js';
+import type { EstimateRange } from './estimate/estimate-range.js';
+import type { FleetResiduals } from './estimate/fleet-residuals.js';
 import type { BillingPeriod } from './periods/billing-periods.js';
 import type { TimeRange } from './pricing/bill.js';
 import type { BillingContext } from './records/billing-context.js';
 import type { InvoiceLine } from './records/invoice-line.js';
 import type { Invoice } from './records/invoices-repo.js';
 import type { StoredPeriodStatus } from './records/periods-repo.js';
+
+const DAY_MS = 86_400_000;
 
 /** Bill status (docs/design.md §1). */
 export type BillStatus = 'estimated' | 'provisional' | 'settled' | 'held';
@@ -35,6 +45,8 @@ export interface BillView {
   readonly subtotal: string;
   readonly total: string;
   readonly basis: BillBasis;
+  /** An estimated bill's range (docs/estimates.md): `p50` equals `total`. */
+  readonly estimate?: EstimateRange;
   /** The invoice of a settled period. */
   readonly invoiceNumber?: string;
   /** Why a held period could not be settled. */
@@ -69,8 +81,8 @@ export interface BillPlan {
  * Decide how the bill of `period` is made at `now` (docs/design.md §1, §5): its ledger row rules
  * when there is one (a move-out row may end before the calendar month does); an ended period
  * without a settlement is `provisional`, priced from measured data only; the open period is
- * `estimated`, and reads 7 days before its start too, so that the baseline of an early-month
- * estimate has data.
+ * `estimated`, and reads four weeks before `now` too, so that an early-month estimate has its
+ * level window and the range its daily history.
  */
 export function planBill(
   contractId: string,
@@ -104,7 +116,8 @@ export function planBill(
     contractId,
     period: p,
     status: 'estimated',
-    read: { start: p.start - BASELINE_MS, end: Math.min(p.end, now) },
+    // The period so far, and the four weeks of history before the cut (at most a day before now).
+    read: { start: Math.min(p.start, now - HISTORY_MS - DAY_MS), end: Math.min(p.end, now) },
   };
 }
 
@@ -117,10 +130,30 @@ export function meterUsageOf(
   ctx: BillingContext,
   plan: BillPlan,
   now: number,
+  seasonal?: SeasonalLookup,
 ): (m: MeterReadings) => MeterUsage {
   return plan.status === 'estimated'
-    ? (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent)
+    ? (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent, seasonal)
     : (m) => measuredUsage(m, plan.period);
+}
+
+/**
+ * Last year's windows the seasonal correction of an estimate at `now` compares, resting on no
+ * finer data than the consent (see `lastYearWindows`); undefined for a bill that is no estimate.
+ */
+export function lastYearOf(
+  ctx: BillingContext,
+  plan: BillPlan,
+  now: number,
+): LastYearWindows | undefined {
+  if (plan.status !== 'estimated') return undefined;
+  return lastYearWindows(
+    ctx.consent,
+    ctx.timezone,
+    consentHorizon(ctx.consent, ctx.timezone, now),
+    plan.period.start,
+    plan.period.end,
+  );
 }
 
 /**
@@ -143,11 +176,21 @@ export function readWindowOf(
   return { start: Math.min(plan.read.start, start), end: plan.read.end };
 }
 
-/** Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`). */
-export function pricedView(ctx: BillingContext, plan: BillPlan, usage: ContractUsage): BillView {
+/**
+ * Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`); an
+ * estimate's range falls back to `fleet`'s residuals when the household's history is short.
+ */
+export function pricedView(
+  ctx: BillingContext,
+  plan: BillPlan,
+  usage: ContractUsage,
+  fleet: FleetResiduals,
+): BillView {
   const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: plan.period };
-  const { bill, basis } =
-    plan.status === 'estimated' ? estimatedBillOf(frame, usage) : measuredBillOf(frame, usage);
+  const { bill, basis, estimate } =
+    plan.status === 'estimated'
+      ? estimatedBillOf(frame, usage, fleet)
+      : measuredBillOf(frame, usage);
   return {
     contractId: plan.contractId,
     period: plan.period,
@@ -157,6 +200,7 @@ export function pricedView(ctx: BillingContext, plan: BillPlan, usage: ContractU
     subtotal: bill.subtotal,
     total: bill.total,
     basis,
+    ...(estimate === undefined ? {} : { estimate }),
     ...(plan.holdReason === undefined ? {} : { holdReason: plan.holdReason }),
   };
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { toRfc3339 } from '../shared/time.js';
 import {
   invoiceView,
+  lastYearOf,
   meterUsageOf,
   periodHistory,
   planBill,
@@ -17,7 +18,10 @@ import {
   type BillView,
   type PeriodHistoryItem,
 } from './bill-status.js';
+import { recordShownEstimate } from './accuracy/estimate-records.js';
 import { foldBills, usagesOf } from './bills/fold-bills.js';
+import { readLastYear } from './bills/read-last-year.js';
+import { priorFleetResiduals, type FleetResiduals } from './estimate/fleet-residuals.js';
 import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 import { findInvoice, invoicesOf, type Invoice } from './records/invoices-repo.js';
@@ -39,22 +43,53 @@ export interface PlannedBill {
 }
 
 /**
+ * Bills priced per round: a round's usages (a month of quarter hours per contract) are held until
+ * priced, so a fleet is priced a slice at a time rather than all of it held at once.
+ */
+const PRICE_CHUNK = 100;
+
+/**
  * Price unsettled bills from the readings store, each meter summed into its bill as it arrives, so
- * that neither a contract of many meters nor a fleet of contracts is in memory at once. Answers by
- * contract. A store failure (outage, timeout) becomes AppError `store_unavailable` (503): the
- * caller may retry, and nothing is wrong with its request.
+ * that neither a contract of many meters nor a fleet of contracts is in memory at once (bills go
+ * 100 at a time). Answers by contract. A store failure (outage, timeout) becomes AppError
+ * `store_unavailable` (503): the caller may retry, and nothing is wrong with its request.
  */
 export async function priceBills(
   store: Pick<ReadingStore, 'windows'>,
   bills: readonly PlannedBill[],
   now: number,
+  fleet: FleetResiduals = priorFleetResiduals(),
+): Promise<Map<string, BillView>> {
+  const out = new Map<string, BillView>();
+  for (let i = 0; i < bills.length; i += PRICE_CHUNK) {
+    const chunk = bills.slice(i, i + PRICE_CHUNK);
+    for (const [k, v] of await priceChunk(store, chunk, now, fleet)) out.set(k, v);
+  }
+  return out;
+}
+
+async function priceChunk(
+  store: Pick<ReadingStore, 'windows'>,
+  bills: readonly PlannedBill[],
+  now: number,
+  fleet: FleetResiduals,
 ): Promise<Map<string, BillView>> {
   let folded;
   try {
+    const lastYear = await readLastYear(
+      store,
+      bills.flatMap(({ ctx, plan }) => {
+        const windows = lastYearOf(ctx, plan, now);
+        return windows === undefined
+          ? []
+          : [{ key: ctx.contractId, meterIds: ctx.meterIds, windows }];
+      }),
+    );
     folded = await foldBills(
       store,
       bills.flatMap(({ ctx, plan }) => {
         const read = readWindowOf(ctx, plan, now);
+        const seasonal = lastYear.get(ctx.contractId);
         return read === undefined
           ? []
           : [
@@ -63,7 +98,7 @@ export async function priceBills(
                 meterIds: ctx.meterIds,
                 from: read.start,
                 to: read.end,
-                ways: [meterUsageOf(ctx, plan, now)],
+                ways: [meterUsageOf(ctx, plan, now, (m) => seasonal?.get(m))],
               },
             ];
       }),
@@ -78,7 +113,7 @@ export async function priceBills(
     bills.map(({ ctx, plan }) => {
       const [usage] = usagesOf(folded.get(ctx.contractId), ctx.contractId);
       if (usage === undefined) throw new Error(`the bill of ${ctx.contractId} has no usage`);
-      return [ctx.contractId, pricedView(ctx, plan, usage)];
+      return [ctx.contractId, pricedView(ctx, plan, usage, fleet)];
     }),
   );
 }
@@ -100,7 +135,7 @@ export async function visibleContext(
 /**
  * The bill of the period of contract `contractId` containing `at` (default now), docs/design.md §4:
  * the invoice of a settled period, the measured bill of a held or ended one, the estimate of the
- * open one.
+ * open one, which is recorded as shown (`recordShownEstimate`) before it is answered.
  *
  * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
  *   `validation_failed` for a period that has not started; `store_unavailable` when the store
@@ -149,6 +184,8 @@ export async function contractBill(
   }
   const priced = (await priceBills(deps.store, [{ ctx, plan }], now)).get(contractId);
   if (priced === undefined) throw new Error(`the bill of ${contractId} was not priced`);
+  // The daily record of what was shown (docs/estimates.md): estimates only, on change.
+  await recordShownEstimate(deps.db, priced, ctx.timezone, v.all ? 'staff' : 'customer', now);
   return priced;
 }
 

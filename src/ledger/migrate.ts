@@ -10,6 +10,9 @@ import { meterIdCase } from './migrations/0007-meter-id-case.js';
 import { deviceFormats } from './migrations/0008-device-formats.js';
 import { manualReadings } from './migrations/0009-manual-readings.js';
 import { counterRules } from './migrations/0010-counter-rules.js';
+import { estimateRecords } from './migrations/0011-estimate-records.js';
+import { budgets } from './migrations/0012-budgets.js';
+import { revenueMarks } from './migrations/0013-revenue-marks.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
@@ -24,6 +27,9 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0008-device-formats': deviceFormats(),
     '0009-manual-readings': manualReadings(dialect),
     '0010-counter-rules': counterRules(),
+    '0011-estimate-records': estimateRecords(dialect),
+    '0012-budgets': budgets(),
+    '0013-revenue-marks': revenueMarks(),
   };
 }
 

@@ -220,6 +220,56 @@ export interface RetentionMarkTable {
   done_at: string;
 }
 
+/**
+ * An estimate the bill route showed (migration 0011): a row per contract, local day and viewer
+ * whenever the figures differ from the last ones shown. Never updated.
+ */
+export interface EstimateRecordTable {
+  id: Generated<number>;
+  contract_id: string;
+  /** Local date YYYY-MM-DD in the contract's zone. */
+  day: string;
+  shown_at: string;
+  viewer: 'customer' | 'staff';
+  period_start: string;
+  period_end: string;
+  as_of: string | null;
+  method: string;
+  projection: string | null;
+  currency: string;
+  p10: string;
+  p50: string;
+  p90: string;
+}
+
+/** A customer's monthly budget for a contract (migration 0012): what the app warns against. */
+export interface ContractBudgetTable {
+  contract_id: string;
+  /** Exact decimal text with the currency's minor digits. */
+  amount: string;
+  currency: string;
+  updated_at: string;
+  /** `key:<id>` of whoever set it. */
+  updated_by: string;
+}
+
+/**
+ * An unsettled bill's figures as they stood at an instant (migration 0013): what the state of
+ * revenue sums. Never updated.
+ */
+export interface RevenueMarkTable {
+  contract_id: string;
+  period_start: string;
+  marked_at: string;
+  period_end: string;
+  status: 'estimated' | 'provisional' | 'held';
+  currency: string;
+  p10: string;
+  p50: string;
+  p90: string;
+  created_at: string;
+}
+
 export interface LedgerDatabase {
   meters: MeterTable;
   rejections: RejectionTable;
@@ -236,4 +286,7 @@ export interface LedgerDatabase {
   reading_changes: ReadingChangeTable;
   reading_change_cursors: ReadingChangeCursorTable;
   manual_readings: ManualReadingTable;
+  estimate_records: EstimateRecordTable;
+  contract_budgets: ContractBudgetTable;
+  revenue_marks: RevenueMarkTable;
 }

@@ -106,7 +106,7 @@ export function describeBillingRoutes(
     const settle = (body?: Json) =>
       expectCall(api, 200, 'POST', '/v1/billing/settle', body === undefined ? {} : { body });
 
-    it('estimates the open period: measured so far plus the 7-day baseline, standing charge for the full month, lines adding up', async () => {
+    it('estimates the open period: measured so far plus the projection, standing charge for the full month, lines adding up', async () => {
       const c = await contract('m-est');
       // Down to the latest reading needs `interval` consent; month and day consent estimates are
       // in test/billing/consented-estimate.test.ts.
@@ -121,14 +121,18 @@ export function describeBillingRoutes(
         period: { start: NOV, end: DEC },
         status: 'estimated',
         currency: 'EUR',
-        // 14 days 13 h measured, 15 days 11 h projected at the baseline's 250 W: 30 days of 6 kWh.
+        // 14 days 13 h measured, 15 days 11 h projected at the level window's 250 W: 30 days of
+        // 6 kWh.
         basis: {
           measuredImportWh: 87_250,
           projectedImportWh: 92_750,
           asOf: '2026-11-15T12:00:00Z',
-          method: 'baseline-7d',
+          method: 'household-bootstrap',
+          projection: 'recent-weeks',
         },
       });
+      // Two weeks of a steady load: the household's own residuals are zero, so is the range.
+      expect(b.estimate).toEqual({ p10: b.total, p50: b.total, p90: b.total });
       expect(b).not.toHaveProperty('invoiceNumber');
       const lines = b.lines as Json[];
       expect(lines.find((l) => l.kind === 'standing_charge')).toMatchObject({

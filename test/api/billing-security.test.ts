@@ -91,6 +91,12 @@ const ROUTES: readonly RouteCase[] = [
     url: () => '/v1/billing/summary?month=2026-10',
     allowed: ['staff', 'admin'],
   },
+  {
+    method: 'GET',
+    path: '/v1/billing/accuracy',
+    url: () => '/v1/billing/accuracy?month=2026-10',
+    allowed: ['staff', 'admin'],
+  },
 ];
 
 describe('billing route security', () => {

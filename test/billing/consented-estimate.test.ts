@@ -83,7 +83,12 @@ function estimateSuite(name: string, ledgerUrl: () => Promise<string | undefined
       const first = await bill();
       expect(first).toMatchObject({
         status: 'estimated',
-        basis: { measuredImportWh: 0, asOf: NOV, method: 'baseline-month' },
+        basis: {
+          measuredImportWh: 0,
+          asOf: NOV,
+          method: 'fleet-bootstrap',
+          projection: 'month-average',
+        },
       });
       expect((first.basis as Json).projectedImportWh).toBeGreaterThan(0);
       // Staff see the same bill as the customer.
@@ -105,7 +110,11 @@ function estimateSuite(name: string, ledgerUrl: () => Promise<string | undefined
       // Local midnight of 15 November in Paris (UTC+1).
       expect(first).toMatchObject({
         status: 'estimated',
-        basis: { asOf: '2026-11-14T23:00:00Z', method: 'baseline-7d' },
+        basis: {
+          asOf: '2026-11-14T23:00:00Z',
+          method: 'household-bootstrap',
+          projection: 'recent-weeks',
+        },
       });
       expect((first.basis as Json).measuredImportWh).toBeGreaterThan(0);
       expect(await bill(c.staff)).toEqual(first);
@@ -116,7 +125,7 @@ function estimateSuite(name: string, ledgerUrl: () => Promise<string | undefined
       await at('2026-11-15T23:00:00Z');
       const next = await bill();
       expect(next).toMatchObject({
-        basis: { asOf: '2026-11-15T23:00:00Z', method: 'baseline-7d' },
+        basis: { asOf: '2026-11-15T23:00:00Z', method: 'household-bootstrap' },
       });
       expect((next.basis as Json).measuredImportWh).toBeGreaterThan(
         (first.basis as Json).measuredImportWh as number,
@@ -129,7 +138,7 @@ function estimateSuite(name: string, ledgerUrl: () => Promise<string | undefined
       await withConsent('interval');
       const first = await bill();
       expect(first).toMatchObject({
-        basis: { asOf: '2026-11-15T12:00:00Z', method: 'baseline-7d' },
+        basis: { asOf: '2026-11-15T12:00:00Z', method: 'household-bootstrap' },
       });
       await at('2026-11-15T12:15:00Z');
       const next = await bill();

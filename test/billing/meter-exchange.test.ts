@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { contractBill } from '../../src/billing/bill-view.js';
 import { invoicesOf } from '../../src/billing/records/invoices-repo.js';
 import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
 import { auditOf } from '../../src/audit/audit-log.js';
@@ -134,6 +135,32 @@ function describeExchange(name: string, open: () => Promise<BillingWorld>): void
           groupBy: 'month',
         }),
       ).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('estimates the open month without projecting the old meter past its final index', async () => {
+      w = await open();
+      const contractId = await exchangeMidMonth(w);
+      // On the 20th at 00:00Z: the new meter's readings so far, none of the old one's after the 15th.
+      w.clock.set('2026-09-20T00:00:00Z');
+      await changeConsent(
+        { db: w.ledger.db, clock: w.clock },
+        { visibility: { all: true }, actor: 'test', role: 'admin' },
+        contractId,
+        'interval',
+      );
+      const bill = await contractBill(
+        { db: w.ledger.db, store: w.store, clock: w.clock },
+        { all: true },
+        contractId,
+      );
+      expect(bill.status).toBe('estimated');
+      // 100 Wh an hour all month whichever meter counts it: 72 kWh, projected by one meter only
+      // (twice that if the old meter were projected too).
+      const kwh = bill.lines
+        .filter((l) => l.kind === 'energy')
+        .reduce((a, l) => a + Number(l.quantity), 0);
+      expect(kwh).toBeGreaterThan(65);
+      expect(kwh).toBeLessThan(80);
     });
 
     it('keeps the old meter out: a period after the exchange waits for the new meter only', async () => {

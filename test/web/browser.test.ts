@@ -12,6 +12,7 @@ import {
   unlabelledControls,
 } from './browser.js';
 import { startDemoServer, until, type DemoServer } from './demo-fleet.js';
+import { budgetJourney } from './budget-journey.js';
 import { consentJourney } from './consent-journey.js';
 import { customerJourney } from './customer-journey.js';
 import { meterReadingJourney } from './meter-reading-journey.js';
@@ -98,6 +99,10 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
     }
   }, 300_000);
 
+  it("shows a customer the estimate's range and warns when it passes the budget, in the contract's zone", async () => {
+    await budgetJourney({ browser, demo });
+  }, 180_000);
+
   it("disables a view the contract's consent does not allow, with the API's reason, until the customer allows it", async () => {
     await consentJourney({ browser, demo });
   }, 180_000);
@@ -161,6 +166,15 @@ describe.skipIf(!available)('web app in Chromium against the demo fleet', () => 
       await page.locator('#summary-body [data-revenue=estimated] strong').textContent(),
     ).toMatch(/EUR/);
     expect(await unlabelledControls(page)).toEqual([]);
+    // The month's revenue: the chart, the figures, and why they cannot be exact yet.
+    await page.locator('#revenue-body[data-state=ready] #revenue-chart canvas').first().waitFor();
+    expect(await page.locator('#revenue-why').textContent()).toMatch(
+      /cannot be exact yet: some of the month's billing periods are still open/,
+    );
+    expect(await page.locator('#revenue-now [data-revenue-now=total]').textContent()).toMatch(
+      /EUR \(between .* EUR and .* EUR\)/,
+    );
+    await screenshot(page, 'staff-revenue', 'desktop', '#revenue-body');
 
     await page.getByLabel('Contract').selectOption(meter.contractId);
     await page.getByLabel('Move-out date and time').fill(toLocalInput(moveOutAt, 'Europe/Paris'));

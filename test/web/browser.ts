@@ -55,16 +55,16 @@ const SCREENS: Record<Screen, Parameters<Browser['newContext']>[0]> = {
   desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
 };
 
-/** A page in a fresh context (own session storage) that records uncaught page errors. */
+/**
+ * A page in a fresh context (own session storage) that records uncaught page errors; the browser's
+ * zone is Paris, the demo contracts' own, unless given.
+ */
 export async function openPage(
   browser: Browser,
   screen: Screen,
+  timezoneId = 'Europe/Paris',
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({
-    ...SCREENS[screen],
-    locale: 'en-GB',
-    timezoneId: 'Europe/Paris',
-  });
+  const context = await browser.newContext({ ...SCREENS[screen], locale: 'en-GB', timezoneId });
   // Generous: the shared 2-core machine may be busy
   // with other suites; every wait is for a condition.
   context.setDefaultTimeout(45_000);

@@ -14,6 +14,7 @@ export const presentBill = (b: BillView) => ({
   subtotal: b.subtotal,
   total: b.total,
   basis: b.basis,
+  ...(b.estimate === undefined ? {} : { estimate: { ...b.estimate } }),
   ...(b.invoiceNumber === undefined ? {} : { invoiceNumber: b.invoiceNumber }),
   ...(b.holdReason === undefined ? {} : { holdReason: b.holdReason }),
 });

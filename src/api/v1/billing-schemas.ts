@@ -50,11 +50,22 @@ export const basisSchema = z
     asOf: instant
       .nullable()
       .openapi({ description: 'The latest reading the bill uses; null without any reading' }),
-    method: z
-      .enum(['measured', 'baseline-7d', 'baseline-month', 'extrapolated-7d', 'none'])
+    projectedExportWh: z.number().optional().openapi({
+      description:
+        'Estimated bills only: projected export to the period end (Wh), credited at the export rate',
+    }),
+    projection: z
+      .enum(['recent-weeks', 'seasonal', 'month-average', 'month-seasonal', 'none'])
+      .optional()
       .openapi({
         description:
-          '`measured`: readings only; `baseline-7d`: measured so far plus the average power of the 7 days before the latest reading (under `day` consent, before the last local midnight); `baseline-month` (estimate under `month` consent): the average power of the last whole local month, spread evenly; `extrapolated-7d`: a forced settlement extrapolated the end index; `none`: an estimate without a baseline (nothing projected)',
+          "Estimated bills only, how the energy to the period end was projected: `recent-weeks` (the 14 days before the cut, by weekday/weekend and quarter hour, import and export), `seasonal` (the same, scaled by how the same weeks moved last year), `month-average` (under `month` consent: the last whole month's average power, spread evenly), `month-seasonal` (the same, scaled by last year's move between those months), `none`",
+      }),
+    method: z
+      .enum(['measured', 'household-bootstrap', 'fleet-bootstrap', 'extrapolated-7d', 'none'])
+      .openapi({
+        description:
+          "`measured`: readings only; `household-bootstrap`: an estimate, measured so far plus a projection (see `projection`), its range from a block bootstrap of the household's own daily residuals; `fleet-bootstrap`: the same, the range from the fleet's residuals (under two weeks of history, or `month` consent); `extrapolated-7d`: a forced settlement extrapolated the end index from the 7-day baseline; `none`: an estimate with nothing to project from",
       }),
     indexSource: z
       .object({
@@ -70,6 +81,15 @@ export const basisSchema = z
   })
   .openapi('BillBasis');
 
+/** The range of an estimated bill. */
+export const estimateRangeSchema = z
+  .object({
+    p10: money.openapi({ description: 'The total falls below this in about 1 bill in 10' }),
+    p50: money.openapi({ description: 'The most likely total: equal to `total`' }),
+    p90: money.openapi({ description: 'The total falls above this in about 1 bill in 10' }),
+  })
+  .openapi('EstimateRange');
+
 /** `GET /v1/contracts/{id}/bill`. */
 export const billSchema = z
   .object({
@@ -84,6 +104,10 @@ export const billSchema = z
     subtotal: money.openapi({ description: 'Sum of the lines before percent taxes' }),
     total: money.openapi({ description: 'Sum of all lines' }),
     basis: basisSchema,
+    estimate: estimateRangeSchema.optional().openapi({
+      description:
+        'Estimated bills only: the range the settled total is expected in (p10–p90 holds it in about 8 bills in 10), `p50` equal to `total`; the lines are priced at p50',
+    }),
     invoiceNumber: z.string().optional().openapi({ example: 'INV-2026-000042' }),
     holdReason: z.string().optional(),
   })

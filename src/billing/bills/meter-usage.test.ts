@@ -30,6 +30,8 @@ describe('UsageFold', () => {
   it('sums the meters per quarter hour: imports exactly, exports where any meter has one', () => {
     expect(foldUsages([a, b, c])).toEqual({
       intervals: [iv(0, 110n, 1n), iv(1, 71n, 7n), iv(2, 52n, 3n), iv(3, 7n, null)],
+      projected: [iv(1, 50n, 2n), iv(2, 50n, null), iv(3, 7n, null)],
+      history: [],
       meters: [
         {
           meterId: 'a',
@@ -38,6 +40,7 @@ describe('UsageFold', () => {
           method: 'none',
           measuredMwh: 30n,
           projectedMwh: 0n,
+          projectedExportMwh: 0n,
           projectedIntervals: 0,
         },
         {
@@ -47,6 +50,7 @@ describe('UsageFold', () => {
           method: 'baseline-7d',
           measuredMwh: 3n,
           projectedMwh: 7n,
+          projectedExportMwh: 0n,
           projectedIntervals: 1,
         },
         {
@@ -56,10 +60,24 @@ describe('UsageFold', () => {
           method: 'baseline-7d',
           measuredMwh: 100n,
           projectedMwh: 100n,
+          projectedExportMwh: 2n,
           projectedIntervals: 2,
         },
       ],
     });
+  });
+
+  it('sums daily histories, keeping only the days every meter with a history has', () => {
+    const day = (start: number, importMwh: bigint, exportMwh: bigint | null) => ({
+      start,
+      weekend: false,
+      quarters: 96,
+      importMwh,
+      exportMwh,
+    });
+    const h1 = { ...a, history: [day(0, 10n, null), day(96 * Q, 20n, 1n)] };
+    const h2 = { ...b, history: [day(96 * Q, 5n, 2n), day(192 * Q, 7n, null)] };
+    expect(foldUsages([h1, h2, c]).history).toEqual([day(96 * Q, 25n, 3n)]);
   });
 
   it('gives the same answer whatever order the meters arrive in', () => {
@@ -79,6 +97,6 @@ describe('UsageFold', () => {
 
   it("keeps one meter's intervals as they are, and has nothing without meters", () => {
     expect(foldUsages([c]).intervals).toEqual([...c.measured, ...c.projected]);
-    expect(foldUsages([])).toEqual({ intervals: [], meters: [] });
+    expect(foldUsages([])).toEqual({ intervals: [], projected: [], history: [], meters: [] });
   });
 });

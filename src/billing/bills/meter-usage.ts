@@ -2,16 +2,29 @@ import { floorQuarter } from '../../consumption/edge-rule.js';
 import { sortedReadings } from '../../consumption/sorted-readings.js';
 import type { Reading } from '../../readings/reading.js';
 import { edgeTakenBy, type IndexSource } from './index-source.js';
+import type { DayTotal } from '../estimate/day-totals.js';
 import { BASELINE_MS, projectIntervals, type ProjectionMethod } from '../estimate/projection.js';
+import type { ProjectionKind } from '../estimate/recent-projection.js';
 import type { PricedInterval, TimeRange } from '../pricing/bill.js';
 import { intervalsFromReadings } from '../pricing/intervals-from-readings.js';
+
+/**
+ * How a meter's projected intervals were obtained: an estimate's projection (`ProjectionKind`), or
+ * the 7-day baseline that extrapolates a forced settlement's end index (`baseline-7d`).
+ */
+export type UsageMethod = ProjectionKind | ProjectionMethod;
 
 /** One meter's measured (and, for an estimate, projected) intervals of a period. */
 export interface MeterUsage {
   readonly meterId: string;
   readonly measured: readonly PricedInterval[];
   readonly projected: readonly PricedInterval[];
-  readonly method: ProjectionMethod;
+  readonly method: UsageMethod;
+  /**
+   * An estimate's whole local days before its cut (up to four weeks), from which its range is
+   * drawn; absent when the consent allows no daily figures or for any other usage.
+   */
+  readonly history?: readonly DayTotal[];
   /** The meter's latest reading at or before the evaluation instant (epoch ms). */
   readonly latestTs: number | undefined;
   /** True when the meter has a reading at or after the period end: its end index is known. */
@@ -21,7 +34,7 @@ export interface MeterUsage {
 }
 
 /** The final index of a meter an exchange took out: the meter counts nothing after it. */
-const isFinalIndex = (r: Reading): boolean => r.span?.event === 'removed';
+export const isFinalIndex = (r: Reading): boolean => r.span?.event === 'removed';
 
 /** The readings of one meter around a period: the window plus its nearest neighbours. */
 export interface MeterReadings {
@@ -84,9 +97,9 @@ function withIndexSource(
 
 /**
  * Measured intervals of `period` up to the meter's latest reading at or before `asOfLimit`, then
- * the 7-day baseline projection of docs/design.md §5 from there to the period end: an open period's
- * estimate, or a forced settlement's extrapolated end index. Readings after `asOfLimit` are
- * ignored.
+ * the 7-day baseline projection of docs/design.md §5 from there to the period end: a forced
+ * settlement's extrapolated end index (estimates project by `consentedUsage`). Readings after
+ * `asOfLimit` are ignored.
  */
 export function projectedUsage(
   m: MeterReadings,
@@ -134,9 +147,10 @@ export interface MeterSummary {
   readonly meterId: string;
   readonly latestTs: number | undefined;
   readonly endKnown: boolean;
-  readonly method: ProjectionMethod;
+  readonly method: UsageMethod;
   readonly measuredMwh: bigint;
   readonly projectedMwh: bigint;
+  readonly projectedExportMwh: bigint;
   /** Quarter hours projected rather than measured. */
   readonly projectedIntervals: number;
   readonly indexSource?: IndexSource | undefined;
@@ -148,9 +162,39 @@ export interface MeterSummary {
  */
 export interface ContractUsage {
   readonly intervals: readonly PricedInterval[];
+  /** The projected part of `intervals` alone, summed per quarter hour: an estimate's range scales it. */
+  readonly projected: readonly PricedInterval[];
+  /**
+   * The meters' daily history summed per local day, keeping only the days every meter with a
+   * history has; empty when no meter has one.
+   */
+  readonly history: readonly DayTotal[];
   /** By meter id. */
   readonly meters: readonly MeterSummary[];
 }
+
+const plusExport = (a: bigint | null, b: bigint | null): bigint | null =>
+  a === null ? b : b === null ? a : a + b;
+
+/** Add an interval into a per-quarter-hour sum: imports exactly, exports where any meter has one. */
+function addTo(
+  m: Map<number, { importMwh: bigint; exportMwh: bigint | null }>,
+  i: PricedInterval,
+): void {
+  const seen = m.get(i.start);
+  if (seen === undefined) m.set(i.start, { importMwh: i.importMwh, exportMwh: i.exportMwh });
+  else {
+    seen.importMwh += i.importMwh;
+    seen.exportMwh = plusExport(seen.exportMwh, i.exportMwh);
+  }
+}
+
+const sortedIntervals = (
+  m: ReadonlyMap<number, { importMwh: bigint; exportMwh: bigint | null }>,
+): PricedInterval[] =>
+  [...m.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, v]) => ({ start, importMwh: v.importMwh, exportMwh: v.exportMwh }));
 
 /**
  * Meter usages summed one meter at a time: a contract's meters never need to be in memory together
@@ -159,23 +203,28 @@ export interface ContractUsage {
  */
 export class UsageFold {
   private readonly byStart = new Map<number, { importMwh: bigint; exportMwh: bigint | null }>();
+  private readonly projected = new Map<number, { importMwh: bigint; exportMwh: bigint | null }>();
+  private readonly days = new Map<number, { day: DayTotal; meters: number }>();
+  private withHistory = 0;
   private readonly summaries: MeterSummary[] = [];
 
   add(u: MeterUsage): void {
-    for (const list of [u.measured, u.projected]) {
-      for (const i of list) {
-        const seen = this.byStart.get(i.start);
-        if (seen === undefined)
-          this.byStart.set(i.start, { importMwh: i.importMwh, exportMwh: i.exportMwh });
-        else {
-          seen.importMwh += i.importMwh;
-          seen.exportMwh =
-            seen.exportMwh === null
-              ? i.exportMwh
-              : i.exportMwh === null
-                ? seen.exportMwh
-                : seen.exportMwh + i.exportMwh;
-        }
+    for (const list of [u.measured, u.projected]) for (const i of list) addTo(this.byStart, i);
+    for (const i of u.projected) addTo(this.projected, i);
+    if (u.history !== undefined) {
+      this.withHistory += 1;
+      for (const d of u.history) {
+        const seen = this.days.get(d.start);
+        if (seen === undefined) this.days.set(d.start, { day: d, meters: 1 });
+        else
+          this.days.set(d.start, {
+            meters: seen.meters + 1,
+            day: {
+              ...seen.day,
+              importMwh: seen.day.importMwh + d.importMwh,
+              exportMwh: plusExport(seen.day.exportMwh, d.exportMwh),
+            },
+          });
       }
     }
     this.summaries.push({
@@ -185,6 +234,7 @@ export class UsageFold {
       method: u.method,
       measuredMwh: sumOf(u.measured),
       projectedMwh: sumOf(u.projected),
+      projectedExportMwh: u.projected.reduce((a, i) => a + (i.exportMwh ?? 0n), 0n),
       projectedIntervals: u.projected.length,
       ...(u.indexSource === undefined ? {} : { indexSource: u.indexSource }),
     });
@@ -192,9 +242,12 @@ export class UsageFold {
 
   result(): ContractUsage {
     return {
-      intervals: [...this.byStart.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([start, v]) => ({ start, importMwh: v.importMwh, exportMwh: v.exportMwh })),
+      intervals: sortedIntervals(this.byStart),
+      projected: sortedIntervals(this.projected),
+      history: [...this.days.values()]
+        .filter((d) => d.meters === this.withHistory)
+        .map((d) => d.day)
+        .sort((a, b) => a.start - b.start),
       meters: [...this.summaries].sort((a, b) =>
         a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0,
       ),

@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
+import { ruleFor } from '../../consumption/group-by.js';
 import { milliWhToWh } from '../../consumption/milli-wh.js';
 import { toRfc3339 } from '../../shared/time.js';
+import { estimateRange, type EstimateRange, type RangeSource } from '../estimate/estimate-range.js';
+import { priorFleetResiduals, type FleetResiduals } from '../estimate/fleet-residuals.js';
+import { LEVEL_DAYS, type ProjectionKind } from '../estimate/recent-projection.js';
 import type { Bill, BillLine, TimeRange } from '../pricing/bill.js';
 import { priceBill } from '../pricing/price-bill.js';
 import { splitByVersion } from '../pricing/tariff-parts.js';
@@ -14,21 +18,27 @@ import {
   type MeterUsage,
   projectedUsage,
 } from './meter-usage.js';
+import { consentedUsage } from './consented-usage.js';
 
 /**
- * How a bill's energy was obtained (docs/design.md §4 `basis`): `measured` (readings only),
- * `baseline-7d` (measured so far plus the 7-day baseline projection), `baseline-month` (under
- * `month` consent: the previous whole local month's average power, spread evenly),
- * `extrapolated-7d` (a forced settlement whose end index was extrapolated by the baseline), `none`
- * (an estimate with no baseline: nothing projected).
+ * How a bill's figures were obtained (docs/design.md §4 `basis`): `measured` (readings only),
+ * `household-bootstrap` (an estimate: measured so far plus a projection, its range from a block
+ * bootstrap of the household's own daily residuals), `fleet-bootstrap` (the same, the range from
+ * the fleet's residuals: the household's history is short, or its consent allows no daily
+ * figures), `extrapolated-7d` (a forced settlement whose end index was extrapolated by the 7-day
+ * baseline), `none` (an estimate with nothing to project from).
  */
 export type BasisMethod =
-  'measured' | 'baseline-7d' | 'baseline-month' | 'extrapolated-7d' | 'none';
+  'measured' | 'household-bootstrap' | 'fleet-bootstrap' | 'extrapolated-7d' | 'none';
 
 export interface BillBasis {
   /** Import measured over the bill's range (Wh): the period, or its part inside the cap. */
   readonly measuredImportWh: number;
   readonly projectedImportWh: number;
+  /** An estimate's projected export (Wh); absent on other bills. */
+  readonly projectedExportWh?: number;
+  /** How an estimate projected (docs/estimates.md); absent on other bills. */
+  readonly projection?: ProjectionKind;
   /**
    * The latest reading the bill uses (RFC 3339), or null with no reading at all; for an estimate
    * below `interval` consent, the last local midnight (`day`) or month start (`month`) its data
@@ -56,6 +66,8 @@ export interface PeriodBill {
    * Meters whose end index is unknown (no reading at or after the period end); empty when complete.
    */
   readonly meterIdsWithoutEnd: readonly string[];
+  /** An estimate's range, `p50` equal to `bill.total`; absent on other bills. */
+  readonly estimate?: EstimateRange;
 }
 
 /** What pricing a period needs besides usage: the contract's tariff and zone, and the period. */
@@ -153,33 +165,79 @@ export function measuredBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
 }
 
 /**
- * The estimate of an open period at `now` (docs/design.md §5): measured consumption from the period
- * start to each meter's latest reading, plus the baseline projection to the period end; the
- * standing charge for the full period.
+ * The estimate of an open period at `now` under `interval` consent (docs/estimates.md): measured
+ * consumption from the period start to each meter's latest reading, plus the projection to the
+ * period end, the standing charge for the full period, and the range.
  */
-export function estimatedBill(input: PeriodBillInput, now: number): PeriodBill {
+export function estimatedBill(
+  input: PeriodBillInput,
+  now: number,
+  fleet: FleetResiduals = priorFleetResiduals(),
+): PeriodBill {
   const range = billedRange(input);
   return estimatedBillOf(
     input,
-    foldUsages(input.meters.map((m) => projectedUsage(m, range, input.tz, now))),
+    foldUsages(input.meters.map((m) => consentedUsage(m, range, input.tz, now, 'interval'))),
+    fleet,
   );
 }
 
-/** `estimatedBill` of usage folded from each meter's `projectedUsage` at `now`. */
-export function estimatedBillOf(f: BillFrame, usage: ContractUsage): PeriodBill {
+const METHOD_OF: Record<RangeSource, BasisMethod> = {
+  household: 'household-bootstrap',
+  fleet: 'fleet-bootstrap',
+  none: 'none',
+};
+
+/**
+ * `estimatedBill` of usage folded from each meter's `consentedUsage` at `now`: the p50 bill, its
+ * range, and the basis naming how both were made.
+ */
+export function estimatedBillOf(
+  f: BillFrame,
+  usage: ContractUsage,
+  fleet: FleetResiduals,
+): PeriodBill {
   const { meters } = usage;
-  // A contract's meters share its consent, hence their projection method.
-  const projecting = meters.find((u) => u.method !== 'none')?.method;
-  const method = projecting
-    ? projecting
-    : meters.every((u) => u.endKnown) && meters.length > 0
-      ? 'measured'
-      : 'none';
+  const bill = priced(f, usage);
+  // A contract's meters share its consent, hence their projection kind.
+  const projection = meters.find((u) => u.method !== 'none')?.method as ProjectionKind | undefined;
+  if (projection === undefined) {
+    const method = meters.every((u) => u.endKnown) && meters.length > 0 ? 'measured' : 'none';
+    return {
+      bill,
+      basis: basisOf(usage, method),
+      range: billedRange(f),
+      meterIdsWithoutEnd: withoutEnd(usage),
+      estimate: { p10: bill.total, p50: bill.total, p90: bill.total },
+    };
+  }
+  const monthly = projection === 'month-average' || projection === 'month-seasonal';
+  const monthRule = ruleFor('month', f.tz);
+  const levelDays = monthly
+    ? (f.period.start - monthRule.floor(f.period.start - 1)) / 86_400_000
+    : LEVEL_DAYS;
+  const { range, source } = estimateRange({
+    tariff: f.tariff,
+    bill,
+    intervals: usage.intervals,
+    projected: usage.projected,
+    history: usage.history,
+    levelDays,
+    projection,
+    fleet,
+    price: (intervals) => priceBill({ tariff: f.tariff, period: f.period, tz: f.tz, intervals }),
+  });
+  const projectedExportMwh = meters.reduce((a, m) => a + m.projectedExportMwh, 0n);
   return {
-    bill: priced(f, usage),
-    basis: basisOf(usage, method),
+    bill,
+    basis: {
+      ...basisOf(usage, METHOD_OF[source]),
+      projectedExportWh: milliWhToWh(projectedExportMwh),
+      projection,
+    },
     range: billedRange(f),
     meterIdsWithoutEnd: withoutEnd(usage),
+    estimate: range,
   };
 }
 

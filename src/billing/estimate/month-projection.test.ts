@@ -8,7 +8,7 @@ describe('monthProjection', () => {
   it('spreads the average of the baseline evenly, exactly, earlier quarters taking the remainder', () => {
     // 3 intervals of 10, 20 and 41 milli-Wh: 71/3 per quarter, 4 quarters: 94.67 → 95.
     const p = monthProjection([at(0, 10n), at(1, 20n), at(2, 41n)], 100 * Q, 104 * Q);
-    expect(p.method).toBe('baseline-month');
+    expect(p.kind).toBe('month-average');
     expect(p.projectedImportMwh).toBe(95n);
     expect(p.intervals.map((i) => i.importMwh)).toEqual([24n, 24n, 24n, 23n]);
     expect(p.intervals.map((i) => i.start)).toEqual([100 * Q, 101 * Q, 102 * Q, 103 * Q]);
@@ -24,7 +24,8 @@ describe('monthProjection', () => {
     expect(monthProjection([], 0, 4 * Q)).toEqual({
       intervals: [],
       projectedImportMwh: 0n,
-      method: 'none',
+      projectedExportMwh: 0n,
+      kind: 'none',
     });
   });
 });

@@ -4,15 +4,15 @@ import { divRoundHalfUp } from '../../consumption/milli-wh.js';
 import type { PricedInterval } from '../pricing/bill.js';
 import { localClock } from '../pricing/local-clock.js';
 
-/** The baseline window: the 7 days before the latest reading (docs/design.md §5). */
+/**
+ * The baseline window: the 7 days before the latest reading (docs/design.md §5). Since estimates
+ * project from `recent-projection.ts`, this projection extrapolates only a forced settlement's
+ * missing end index, whose invoice lines say "extrapolated from the 7-day baseline".
+ */
 export const BASELINE_MS = 7 * 86_400_000;
 
-/**
- * `baseline-7d`: average import power of the baseline, shaped by it; `baseline-month`: average
- * import power of the last whole local month, spread evenly (`month` consent); `none`: no
- * baseline, nothing projected.
- */
-export type ProjectionMethod = 'baseline-7d' | 'baseline-month' | 'none';
+/** `baseline-7d`: average import power of the baseline, shaped by it; `none`: nothing projected. */
+export type ProjectionMethod = 'baseline-7d' | 'none';
 
 /** What the projection of an open period starts from. */
 export interface ProjectionInput {

@@ -2,10 +2,13 @@ import type { Api } from '../shared/api.js';
 import { basisList, linesTable, STATUS_TEXT, statusBadge } from '../shared/bill-parts.js';
 import { h, notice, replace, scrollBox } from '../shared/dom.js';
 import { formatMoney, formatPeriod } from '../shared/format.js';
-import type { Bill } from '../shared/types.js';
+import type { Bill, Budget } from '../shared/types.js';
+import { renderBudget } from './budget.js';
+import { rangeText } from './estimate-text.js';
 
 /**
- * "Current bill": the bill of the period containing now, with its status badge, lines and basis.
+ * "Current bill": the bill of the period containing now, with its status badge, an estimate's
+ * range, the customer's budget against it, lines and basis.
  */
 export async function renderBill(
   body: HTMLElement,
@@ -14,8 +17,14 @@ export async function renderBill(
   tz: string,
 ): Promise<void> {
   let bill: Bill;
+  let budget: Budget | undefined;
+  const id = encodeURIComponent(contractId);
   try {
-    bill = await api.get<Bill>(`/v1/contracts/${encodeURIComponent(contractId)}/bill`);
+    [bill, budget] = await Promise.all([
+      api.get<Bill>(`/v1/contracts/${id}/bill`),
+      // The bill is worth showing without the budget.
+      api.get<Budget>(`/v1/contracts/${id}/budget`).catch(() => undefined),
+    ]);
   } catch (e) {
     replace(
       body,
@@ -29,6 +38,9 @@ export async function renderBill(
       : bill.status === 'settled'
         ? 'Total'
         : `${STATUS_TEXT[bill.status].badge} total`;
+  const budgetBox = h('div', { id: 'budget', class: 'budget' });
+  if (budget !== undefined)
+    renderBudget(budgetBox, api, budget, bill.status === 'estimated' ? bill.estimate : undefined);
   replace(
     body,
     h(
@@ -50,6 +62,19 @@ export async function renderBill(
       h('span', { class: 'muted' }, `${label} `),
       h('strong', { id: 'bill-total' }, formatMoney(bill.total, bill.currency)),
     ),
+    bill.estimate === undefined
+      ? null
+      : h(
+          'p',
+          { id: 'bill-range', class: 'bill-range' },
+          `The final bill should be ${rangeText(bill.estimate, bill.currency)}.`,
+          h(
+            'span',
+            { class: 'muted' },
+            ' (8 bills in 10 land inside such a range; the rest fall outside it.)',
+          ),
+        ),
+    budget === undefined ? null : budgetBox,
     h('h3', {}, 'Basis'),
     basisList(bill.basis, tz),
     h(

@@ -1,6 +1,6 @@
 import { ApiProblem, type Api } from '../shared/api.js';
 import { h, notice, replace } from '../shared/dom.js';
-import { ago, formatDateTime, formatPower } from '../shared/format.js';
+import { ago, formatDateTime, formatPower, formatTime } from '../shared/format.js';
 import type { LatestReading } from '../shared/types.js';
 
 /**
@@ -72,7 +72,13 @@ export function startLivePower(
       h(
         'p',
         { class: 'muted' },
-        `Received ${formatDateTime(Date.parse(r.receivedAt), tz)} · updated ${new Date(now).toLocaleTimeString()}`,
+        `Received ${formatDateTime(Date.parse(r.receivedAt), tz)} · updated `,
+        // In the contract's zone like every other time of the app, not the browser's.
+        h(
+          'time',
+          { id: 'updated-time', datetime: new Date(now).toISOString() },
+          formatTime(now, tz),
+        ),
       ),
     );
   }

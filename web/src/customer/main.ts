@@ -3,7 +3,7 @@ import { ApiProblem, createApi, query, type Api } from '../shared/api.js';
 import { byId, h, notice, replace } from '../shared/dom.js';
 import { clearKey, storedKey, storeKey } from '../shared/session.js';
 import { showSignIn } from '../shared/sign-in.js';
-import type { Contract, Customer, List, Meter } from '../shared/types.js';
+import type { Contract, List, Me, Meter } from '../shared/types.js';
 import { renderBill } from './bill.js';
 import { renderConsent } from './consent.js';
 import { mountConsumption } from './consumption.js';
@@ -20,14 +20,10 @@ let unmountConsumption: (() => void) | undefined;
  * and is sent to the console.
  */
 async function verify(key: string): Promise<string | undefined> {
-  try {
-    await createApi(key).get<Customer>('/v1/customers/me');
-    return undefined;
-  } catch (e) {
-    if (e instanceof ApiProblem && e.status === 403)
-      return 'This is a staff or admin key. Billing staff use the staff console at /staff.';
-    throw e;
-  }
+  const me = await createApi(key).get<Me>('/v1/me');
+  return me.role === 'customer'
+    ? undefined
+    : `This is a ${me.role} key. Billing staff use the staff console at /staff.`;
 }
 
 function signOut(message?: string): void {
@@ -61,8 +57,10 @@ async function start(api: Api): Promise<void> {
   byId('app').hidden = false;
   byId('sign-out').hidden = false;
   try {
-    const me = await api.get<Customer>('/v1/customers/me');
-    replace(byId('who'), `Signed in as ${me.name}`);
+    const me = await api.get<Me>('/v1/me');
+    if (me.customer === undefined)
+      return replace(byId('now-body'), notice('This key belongs to no customer.', 'error'));
+    replace(byId('who'), `Signed in as ${me.customer.name}`);
     const contracts = (await api.get<List<Contract>>('/v1/contracts')).items;
     // The current contract first: the one without a move-out, else the latest.
     const ordered = [...contracts].sort(

@@ -72,15 +72,36 @@ export function linesTable(
   return t;
 }
 
-const METHOD_TEXT: Record<string, string> = {
-  measured: 'readings only',
-  'baseline-7d': 'measured so far, plus the average of the 7 days before the latest reading',
-  'extrapolated-7d': 'the missing end reading was extrapolated from the 7 days before',
-  none: 'no baseline yet: nothing projected',
+/** How an estimate's energy to the period end was projected (`basis.projection`). */
+const PROJECTION_TEXT: Record<string, string> = {
+  'recent-weeks':
+    'measured so far, plus the two weeks before, by weekday and weekend and time of day',
+  seasonal:
+    'measured so far, plus the two weeks before, scaled by how the same weeks moved last year',
+  'month-average':
+    'the average of your last whole month, spread evenly (your data is shared by month)',
+  'month-seasonal':
+    'the average of your last whole month, scaled by how the same months moved last year',
+  none: 'no history yet: nothing projected',
 };
 
-/** What a bill stands on: measured vs projected kWh. */
+/** What a bill's figures rest on (`basis.method`). */
+const METHOD_TEXT: Record<string, string> = {
+  measured: 'readings only',
+  'household-bootstrap': 'its range from how your own past days varied',
+  'fleet-bootstrap':
+    'its range from how households like yours vary (too little history of yours yet)',
+  'extrapolated-7d': 'the missing end reading was extrapolated from the 7 days before',
+  none: 'no history yet: nothing projected',
+};
+
+/** What a bill stands on: measured vs projected kWh, and how the rest was projected. */
 export function basisList(basis: Basis, tz: string): HTMLDListElement {
+  const exported =
+    basis.projectedExportWh === undefined || basis.projectedExportWh === 0
+      ? ''
+      : `, and ${formatKwh(basis.projectedExportWh)} of export credited`;
+  const projection = basis.projection === undefined ? undefined : PROJECTION_TEXT[basis.projection];
   return h(
     'dl',
     { class: 'basis' },
@@ -99,9 +120,15 @@ export function basisList(basis: Basis, tz: string): HTMLDListElement {
       { 'data-basis': 'projected' },
       basis.projectedImportWh === 0
         ? 'none'
-        : `${formatKwh(basis.projectedImportWh)} to the end of the period`,
+        : `${formatKwh(basis.projectedImportWh)} to the end of the period${exported}`,
     ),
     h('dt', {}, 'Method'),
-    h('dd', {}, METHOD_TEXT[basis.method] ?? basis.method),
+    h(
+      'dd',
+      { 'data-basis': 'method' },
+      projection === undefined
+        ? (METHOD_TEXT[basis.method] ?? basis.method)
+        : `${projection}; ${METHOD_TEXT[basis.method] ?? basis.method}`,
+    ),
   );
 }

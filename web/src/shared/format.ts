@@ -18,7 +18,12 @@ export function formatPower(w: number): string {
  * is shown as it is (never through a binary float), with the currency code after it.
  */
 export function formatMoney(amount: string, currency: string): string {
-  return `${amount.replace(/^-/, '−')} ${currency}`;
+  return `${formatAmount(amount)} ${currency}`;
+}
+
+/** A money amount without its currency, with a true minus sign: "−3.10". */
+export function formatAmount(amount: string): string {
+  return amount.replace(/^-/, '−');
 }
 
 /** Date and time of an instant in the contract's zone, e.g. "29 Nov 2026, 18:15". */
@@ -28,6 +33,11 @@ export function formatDateTime(ms: number, tz: string): string {
     dateStyle: 'medium',
     timeStyle: 'short',
   }).format(ms);
+}
+
+/** Time of day of an instant in the contract's zone, e.g. "18:15:03". */
+export function formatTime(ms: number, tz: string): string {
+  return new Intl.DateTimeFormat(undefined, { timeZone: tz, timeStyle: 'medium' }).format(ms);
 }
 
 /** A local date of an instant, e.g. "1 Nov 2026". */

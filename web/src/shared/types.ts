@@ -57,11 +57,23 @@ export interface BillLine {
 export interface Basis {
   readonly measuredImportWh: number;
   readonly projectedImportWh: number;
+  /** Estimates: export projected to the period end, credited. */
+  readonly projectedExportWh?: number;
   readonly asOf: string | null;
+  /** `measured`, `household-bootstrap`, `fleet-bootstrap`, `extrapolated-7d`, `none`. */
   readonly method: string;
+  /** Estimates: how the energy to the period end was projected. */
+  readonly projection?: string;
 }
 
 export type BillStatus = 'estimated' | 'provisional' | 'settled' | 'held';
+
+/** A money figure not known yet: 1 outcome in 10 below `p10`, 1 in 10 above `p90`. */
+export interface MoneyRange {
+  readonly p10: string;
+  readonly p50: string;
+  readonly p90: string;
+}
 
 export interface Bill {
   readonly period: { readonly start: string; readonly end: string };
@@ -71,8 +83,42 @@ export interface Bill {
   readonly subtotal: string;
   readonly total: string;
   readonly basis: Basis;
+  /** An estimated bill's range, `p50` equal to `total`; absent on other bills. */
+  readonly estimate?: MoneyRange;
   readonly invoiceNumber?: string;
   readonly holdReason?: string;
+}
+
+/** `GET /v1/me`. */
+export interface Me {
+  readonly role: 'customer' | 'staff' | 'admin';
+  readonly customer?: Customer;
+}
+
+/** `GET`/`PUT /v1/contracts/{id}/budget`. */
+export interface Budget {
+  readonly contractId: string;
+  readonly amount: string | null;
+  readonly currency: string;
+  readonly updatedAt: string | null;
+}
+
+/** One currency of `GET /v1/billing/revenue`. */
+export interface CurrencyRevenue {
+  readonly currency: string;
+  readonly settled: string;
+  readonly provisional: string;
+  readonly held: string;
+  readonly estimated: MoneyRange;
+  readonly adjustmentsPending: string;
+}
+
+/** `GET /v1/billing/revenue`. */
+export interface Revenue {
+  readonly month: string;
+  readonly asOf: string;
+  readonly graceHours: number;
+  readonly currencies: readonly CurrencyRevenue[];
 }
 
 export interface Invoice {
@@ -96,6 +142,11 @@ export interface Period {
   readonly status: 'open' | 'closed' | 'held' | 'settled';
   readonly holdReason: string | null;
   readonly invoiceNumber: string | null;
+}
+
+/** A period of the fleet-wide list. */
+export interface FleetPeriod extends Period {
+  readonly contractId: string;
 }
 
 export interface Rejection {
@@ -128,7 +179,8 @@ export interface SettlementResult {
   readonly notBilled: number;
 }
 
-/** `{items: [...]}` list answers. */
+/** `{items: [...]}` list answers; paged ones say where the next page starts. */
 export interface List<T> {
   readonly items: readonly T[];
+  readonly nextCursor?: string;
 }

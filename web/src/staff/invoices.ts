@@ -2,9 +2,9 @@ import { notice, replace, scrollBox, table } from '../shared/dom.js';
 import { formatDateTime, formatMoney, formatPeriod } from '../shared/format.js';
 import { contractName, type FleetState } from './fleet-state.js';
 
-/** "Latest invoices": the 15 most recently issued, over all contracts. */
+/** "Latest invoices": the most recently issued, over all contracts. */
 export function renderLatestInvoices(body: HTMLElement, state: FleetState): void {
-  const latest = state.invoices.slice(0, 15);
+  const latest = state.invoices;
   const tz = (id: string) => state.contracts.find((c) => c.id === id)?.timezone ?? 'UTC';
   replace(
     body,
@@ -12,7 +12,7 @@ export function renderLatestInvoices(body: HTMLElement, state: FleetState): void
       ? notice('No invoice has been issued yet.')
       : scrollBox(
           table(
-            `The ${latest.length} latest of ${state.invoices.length} invoices`,
+            `The ${latest.length} latest invoices`,
             ['Invoice', 'Contract', 'Period', 'Total', 'Issued'],
             latest.map((i) => [
               i.number,

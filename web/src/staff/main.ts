@@ -1,8 +1,9 @@
 import '../shared/app.css';
-import { ApiProblem, createApi, query, type Api } from '../shared/api.js';
+import { createApi, type Api } from '../shared/api.js';
 import { byId, notice, replace } from '../shared/dom.js';
 import { clearKey, storedKey, storeKey } from '../shared/session.js';
 import { showSignIn } from '../shared/sign-in.js';
+import type { Me } from '../shared/types.js';
 import { createAct } from './act.js';
 import { renderActions } from './actions.js';
 import { loadFleetState } from './fleet-state.js';
@@ -10,27 +11,19 @@ import { renderLatestInvoices } from './invoices.js';
 import { renderPeriods } from './periods.js';
 import { mountPeopleReadings } from './people-readings.js';
 import { renderRejections } from './rejections.js';
-import { currentMonth, mountSummary } from './summary.js';
+import { mountRevenue } from './revenue.js';
+import { mountSummary } from './summary.js';
 
 const SLOT = 'wattledger.staffKey';
 const REFUSAL =
   'This key belongs to a customer, and the staff console is for billing staff: it needs a staff or admin key. Customers see their consumption and bills in the customer app.';
 
-/**
- * A staff-only read decides: a customer key gets 403 from the API, and the console refuses
- * it before showing anything.
- */
+/** The API says whose key it is: a customer key is refused before anything is shown. */
 async function verify(key: string): Promise<string | null | undefined> {
-  try {
-    await createApi(key).get(`/v1/billing/summary${query({ month: currentMonth() })}`);
-    return undefined;
-  } catch (e) {
-    if (e instanceof ApiProblem && e.status === 403) {
-      showRefusal();
-      return null;
-    }
-    throw e;
-  }
+  const me = await createApi(key).get<Me>('/v1/me');
+  if (me.role !== 'customer') return undefined;
+  showRefusal();
+  return null;
 }
 
 function showRefusal(): void {
@@ -57,20 +50,27 @@ function signedIn(key: string): void {
 function start(api: Api): void {
   byId('console').hidden = false;
   byId('sign-out').hidden = false;
-  byId('who').textContent = 'Billing staff';
-  const summary = mountSummary(byId('summary-body'), api);
+  void api
+    .get<Me>('/v1/me')
+    .then((me) => {
+      if (me.role === 'customer') return showRefusal();
+      byId('who').textContent = me.role === 'admin' ? 'Billing staff (admin)' : 'Billing staff';
+    })
+    .catch(() => undefined);
+  const revenue = mountRevenue(byId('revenue-body'), api);
+  const summary = mountSummary(byId('summary-body'), api, () => void refresh());
   const peopleReadings = mountPeopleReadings(api);
   const refresh = async (): Promise<void> => {
     const root = byId('console');
     root.dataset.state = 'loading';
-    const fleet = loadFleetState(api)
+    const month = summary.month();
+    const fleet = loadFleetState(api, month)
       .then((state) => {
         renderPeriods(byId('periods-body'), state, act);
         renderActions(byId('actions-body'), state, act);
         renderLatestInvoices(byId('latest-invoices-body'), state);
       })
       .catch((e: unknown) => {
-        if (e instanceof ApiProblem && e.status === 403) return showRefusal();
         replace(
           byId('periods-body'),
           notice(
@@ -81,6 +81,7 @@ function start(api: Api): void {
       });
     await Promise.all([
       summary.refresh(),
+      revenue.show(month),
       fleet,
       renderRejections(byId('rejections-body'), api),
       peopleReadings.refresh(),

@@ -12,20 +12,22 @@ function periodBadge(status: Period['status']): HTMLElement {
 }
 
 /**
- * "Billing periods": how many periods are in each status, and the held ones with their reason
- * and a force-settle action.
+ * "Billing periods": how many of the month's periods are in each status, and every held period with
+ * its reason and a force-settle action.
  */
 export function renderPeriods(body: HTMLElement, state: FleetState, act: Act): void {
-  const all = [...state.periods.entries()].flatMap(([contractId, list]) =>
-    list.map((p) => ({ contractId, p })),
-  );
-  const counts = STATUSES.map((s) => [periodBadge(s), all.filter((x) => x.p.status === s).length]);
-  const held = all.filter((x) => x.p.status === 'held');
+  const counts = STATUSES.map((s) => [
+    periodBadge(s),
+    state.periods.filter((p) => p.status === s).length,
+  ]);
+  const held = state.held.map((p) => ({ contractId: p.contractId, p }));
   const tz = (id: string) => state.contracts.find((c) => c.id === id)?.timezone ?? 'UTC';
   replace(
     body,
     scrollBox(
-      table('Periods by status, all contracts', ['Status', 'Periods'], counts, { numeric: [1] }),
+      table(`Periods of ${state.month} by status, all contracts`, ['Status', 'Periods'], counts, {
+        numeric: [1],
+      }),
     ),
     h('h3', { id: 'held-title', class: 'subhead' }, `Held periods (${held.length})`),
     held.length === 0

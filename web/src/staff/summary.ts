@@ -18,10 +18,14 @@ export function currentMonth(now = new Date()): string {
 }
 
 /**
- * "Bills of the month": a month picker, the count and total per status and
- * currency, and revenue by kind.
+ * "Bills of the month": a month picker (which the rest of the console follows: `onMonth`), the count
+ * and total per status and currency, and revenue by kind.
  */
-export function mountSummary(body: HTMLElement, api: Api): { refresh(): Promise<void> } {
+export function mountSummary(
+  body: HTMLElement,
+  api: Api,
+  onMonth: (month: string) => void,
+): { refresh(): Promise<void>; month(): string } {
   const input = h('input', {
     id: 'summary-month',
     type: 'month',
@@ -30,7 +34,9 @@ export function mountSummary(body: HTMLElement, api: Api): { refresh(): Promise<
   });
   const out = h('div', { 'aria-live': 'polite' });
   replace(body, h('label', { for: 'summary-month' }, 'Month'), input, out);
-  input.addEventListener('change', () => void refresh());
+  input.addEventListener('change', () => {
+    if (/^\d{4}-\d{2}$/.test(input.value)) onMonth(input.value);
+  });
 
   async function refresh(): Promise<void> {
     if (!/^\d{4}-\d{2}$/.test(input.value)) return replace(out, notice('Choose a month.', 'error'));
@@ -85,5 +91,5 @@ export function mountSummary(body: HTMLElement, api: Api): { refresh(): Promise<
     );
   }
 
-  return { refresh };
+  return { refresh, month: () => input.value };
 }

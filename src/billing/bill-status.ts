@@ -111,7 +111,7 @@ export function planBill(
       );
     return { contractId, period: p, status: 'settled', invoiceNumber: row.invoiceNumber };
   }
-  if (row?.status === 'held' || p.end <= now || row !== undefined) {
+  if (p.end <= now || row !== undefined) {
     const billed = capStart === undefined ? p : billableRange(p, capStart);
     if (billed === undefined || (row?.status === 'held' && row.holdReason === BACK_BILLING_CAP))
       return { contractId, period: p, status: 'held', holdReason: BACK_BILLING_CAP };

@@ -12,11 +12,18 @@ import {
   type MeterReadings,
   type MeterUsage,
 } from './bills/meter-usage.js';
-import { estimatedBillOf, measuredBillOf, type BillBasis } from './bills/period-bill.js';
+import {
+  billedRange,
+  estimatedBillOf,
+  measuredBillOf,
+  type BillBasis,
+} from './bills/period-bill.js';
 import type { EstimateRange } from './estimate/estimate-range.js';
 import type { FleetResiduals } from './estimate/fleet-residuals.js';
 import type { BillingPeriod } from './periods/billing-periods.js';
 import type { TimeRange } from './pricing/bill.js';
+import { fixed, minorDigits, Dec } from './pricing/decimal.js';
+import { BACK_BILLING_CAP, billableRange } from './settlement/back-billing-cap.js';
 import type { BillingContext } from './records/billing-context.js';
 import type { InvoiceLine } from './records/invoice-line.js';
 import type { Invoice } from './records/invoices-repo.js';
@@ -49,7 +56,10 @@ export interface BillView {
   readonly estimate?: EstimateRange;
   /** The invoice of a settled period. */
   readonly invoiceNumber?: string;
-  /** Why a held period could not be settled. */
+  /**
+   * Why a held period could not be settled. `back_billing_cap`: the period ended at or before the
+   * back-billing cap and will never be invoiced, so its bill has no lines and a zero total.
+   */
   readonly holdReason?: string;
 }
 
@@ -71,8 +81,13 @@ export interface BillPlan {
   readonly invoiceNumber?: string;
   readonly holdReason?: string;
   /**
+   * Where the back-billing cap cuts an ended, unsettled period: its bill prices from there to the
+   * period end only, as settling it now would.
+   */
+  readonly cappedAt?: number;
+  /**
    * Readings to fetch (the store adds each meter's neighbours outside); absent for a settled
-   * period.
+   * period, and for one that bills nothing (`billsNothing`).
    */
   readonly read?: TimeRange;
 }
@@ -83,12 +98,18 @@ export interface BillPlan {
  * without a settlement is `provisional`, priced from measured data only; the open period is
  * `estimated`, and reads four weeks before `now` too, so that an early-month estimate has its
  * level window and the range its daily history.
+ *
+ * An ended, unsettled period is billed as settling it now would, under the back-billing cap that
+ * starts at `capStart` (docs/billing.md): straddling it, only its part from the cap (`cappedAt`);
+ * ended at or before it, or already held for it, nothing: it is `held` with reason
+ * `back_billing_cap` even before a run holds it, since no run will ever invoice it.
  */
 export function planBill(
   contractId: string,
   period: BillingPeriod,
   row: PeriodRecord | undefined,
   now: number,
+  capStart?: number,
 ): BillPlan {
   const p: TimeRange =
     row === undefined
@@ -102,16 +123,20 @@ export function planBill(
       );
     return { contractId, period: p, status: 'settled', invoiceNumber: row.invoiceNumber };
   }
-  if (row?.status === 'held')
-    return {
+  if (p.end <= now || row !== undefined) {
+    const billed = capStart === undefined ? p : billableRange(p, capStart);
+    if (billed === undefined || (row?.status === 'held' && row.holdReason === BACK_BILLING_CAP))
+      return { contractId, period: p, status: 'held', holdReason: BACK_BILLING_CAP };
+    const ended = {
       contractId,
       period: p,
-      status: 'held',
-      holdReason: row.holdReason ?? 'held for review',
-      read: p,
+      read: billed,
+      ...(billed.start > p.start ? { cappedAt: billed.start } : {}),
     };
-  if (p.end <= now || row !== undefined)
-    return { contractId, period: p, status: 'provisional', read: p };
+    return row?.status === 'held'
+      ? { ...ended, status: 'held', holdReason: row.holdReason ?? 'held for review' }
+      : { ...ended, status: 'provisional' };
+  }
   return {
     contractId,
     period: p,
@@ -132,9 +157,10 @@ export function meterUsageOf(
   now: number,
   seasonal?: SeasonalLookup,
 ): (m: MeterReadings) => MeterUsage {
-  return plan.status === 'estimated'
-    ? (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent, seasonal)
-    : (m) => measuredUsage(m, plan.period);
+  if (plan.status === 'estimated')
+    return (m) => consentedUsage(m, plan.period, ctx.timezone, now, ctx.consent, seasonal);
+  const range = billedRange(plan);
+  return (m) => measuredUsage(m, range);
 }
 
 /**
@@ -177,8 +203,9 @@ export function readWindowOf(
 }
 
 /**
- * Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`); an
- * estimate's range falls back to `fleet`'s residuals when the household's history is short.
+ * Price a planned, unsettled bill from its meters' usage (each meter taken by `meterUsageOf`): from
+ * `plan.cappedAt` when the back-billing cap cuts it, whose lines then say so, as an invoice would;
+ * an estimate's range falls back to `fleet`'s residuals when the household's history is short.
  */
 export function pricedView(
   ctx: BillingContext,
@@ -186,7 +213,12 @@ export function pricedView(
   usage: ContractUsage,
   fleet: FleetResiduals,
 ): BillView {
-  const frame = { tariff: ctx.tariff, tz: ctx.timezone, period: plan.period };
+  const frame = {
+    tariff: ctx.tariff,
+    tz: ctx.timezone,
+    period: plan.period,
+    cappedAt: plan.cappedAt,
+  };
   const { bill, basis, estimate } =
     plan.status === 'estimated'
       ? estimatedBillOf(frame, usage, fleet)
@@ -202,6 +234,34 @@ export function pricedView(
     basis,
     ...(estimate === undefined ? {} : { estimate }),
     ...(plan.holdReason === undefined ? {} : { holdReason: plan.holdReason }),
+  };
+}
+
+/**
+ * A plan whose bill bills nothing: the period is held for the back-billing cap (or would be by the
+ * next run), and no run will ever invoice it.
+ */
+export const billsNothing = (plan: BillPlan): boolean =>
+  plan.status === 'held' && plan.holdReason === BACK_BILLING_CAP;
+
+/**
+ * The bill of a period that will never be invoiced (`billsNothing`): held `back_billing_cap`, no
+ * lines, totals at zero and nothing measured. Its consumption is money that will never be billed,
+ * so a measured total here would read as held revenue, in this bill and in the billing summary;
+ * the readings are not read at all (erasure may have removed them).
+ */
+export function unbilledView(ctx: BillingContext, plan: BillPlan): BillView {
+  const zero = fixed(new Dec(0), minorDigits(ctx.tariff.currency));
+  return {
+    contractId: plan.contractId,
+    period: plan.period,
+    status: 'held',
+    currency: ctx.tariff.currency,
+    lines: [],
+    subtotal: zero,
+    total: zero,
+    basis: { measuredImportWh: 0, projectedImportWh: 0, asOf: null, method: 'measured' },
+    holdReason: BACK_BILLING_CAP,
   };
 }
 

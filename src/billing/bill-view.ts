@@ -7,6 +7,7 @@ import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { toRfc3339 } from '../shared/time.js';
 import {
+  billsNothing,
   invoiceView,
   lastYearOf,
   meterUsageOf,
@@ -14,6 +15,7 @@ import {
   planBill,
   pricedView,
   readWindowOf,
+  unbilledView,
   type BillPlan,
   type BillView,
   type PeriodHistoryItem,
@@ -26,15 +28,31 @@ import { periodContaining, periodsBetween } from './periods/billing-periods.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 import { findInvoice, invoicesOf, type Invoice } from './records/invoices-repo.js';
 import { storedPeriodAt, storedPeriods } from './records/periods-repo.js';
+import { backBillingCapStart } from './settlement/back-billing-cap.js';
+import { DEFAULT_BILLING_OPTIONS, type BillingOptions } from './settlement/billing-deps.js';
 
 export type { BillStatus, BillView, PeriodHistoryItem } from './bill-status.js';
 
-/** What reading bills needs: the ledger, the readings store and the clock. */
+/**
+ * What reading bills needs: the ledger, the readings store, the clock, and the settlement settings
+ * (the back-billing cap; docs/design.md §5 defaults without them).
+ */
 export interface BillViewDeps {
   readonly db: Kysely<LedgerDatabase>;
   readonly store: Pick<ReadingStore, 'windows'>;
   readonly clock: Clock;
+  readonly billing?: Pick<BillingOptions, 'backBillingMonths'> | undefined;
 }
+
+/**
+ * Where the back-billing cap starts at `now` for these deps: an unsettled bill shows what settling
+ * it now would invoice, with the very instant settlement would use.
+ */
+export const billViewCapStart = (deps: Pick<BillViewDeps, 'billing'>, now: number): number =>
+  backBillingCapStart(
+    now,
+    deps.billing?.backBillingMonths ?? DEFAULT_BILLING_OPTIONS.backBillingMonths,
+  );
 
 /** An unsettled bill to price: its contract and plan (`plan.read` set). */
 export interface PlannedBill {
@@ -135,7 +153,9 @@ export async function visibleContext(
 /**
  * The bill of the period of contract `contractId` containing `at` (default now), docs/design.md §4:
  * the invoice of a settled period, the measured bill of a held or ended one, the estimate of the
- * open one, which is recorded as shown (`recordShownEstimate`) before it is answered.
+ * open one, which is recorded as shown (`recordShownEstimate`) before it is answered. An ended, unsettled period is billed as settling it now would under the back-billing
+ * cap: from the cap when it straddles it; when it ended at or before it, nothing (`held`,
+ * `back_billing_cap`, no lines, zero total), since it will never be invoiced.
  *
  * @throws AppError `not_found` for a contract `v` may not see, or an `at` outside the contract;
  *   `validation_failed` for a period that has not started; `store_unavailable` when the store
@@ -172,7 +192,9 @@ export async function contractBill(
     period,
     await storedPeriodAt(deps.db, contractId, period.start),
     now,
+    billViewCapStart(deps, now),
   );
+  if (billsNothing(plan)) return unbilledView(ctx, plan);
   if (plan.read === undefined) {
     const invoice =
       plan.invoiceNumber === undefined ? undefined : await findInvoice(deps.db, plan.invoiceNumber);

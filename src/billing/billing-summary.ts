@@ -4,14 +4,16 @@ import { AppError } from '../shared/app-error.js';
 import { toIso } from '../shared/time.js';
 import {
   BILL_STATUSES,
+  billsNothing,
   invoiceView,
   planBill,
+  unbilledView,
   type BillPlan,
   type BillStatus,
   type BillView,
   type PeriodRecord,
 } from './bill-status.js';
-import { priceBills, type BillViewDeps } from './bill-view.js';
+import { billViewCapStart, priceBills, type BillViewDeps } from './bill-view.js';
 import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
@@ -60,19 +62,23 @@ function planOf(
   mid: number,
   rows: ReadonlyMap<string, PeriodRecord>,
   now: number,
+  capStart: number,
 ): BillPlan | undefined {
   const monthStart = rule.floor(mid);
   // Periods are local months cut to the contract: at most one overlaps the month.
   const period = periodsBetween(ctx, monthStart, rule.next(monthStart))[0];
   if (period === undefined || period.start > now) return undefined;
-  return planBill(ctx.contractId, period, rows.get(`${ctx.contractId}\u0000${period.start}`), now);
+  const row = rows.get(`${ctx.contractId}\u0000${period.start}`);
+  return planBill(ctx.contractId, period, row, now, capStart);
 }
 
 /**
  * Count and total the bills of every contract active in `month` (its period overlapping that local
  * calendar month in the contract's time zone) by status and currency, each bill as `contractBill`
- * would answer it: a settled period counts its invoice, a held or ended one its measured bill, the
- * open one its estimate. All readings come in one batched store read.
+ * would answer it: a settled period counts its invoice, a held or ended one its measured bill (from
+ * the back-billing cap when it straddles it), the open one its estimate. A period beyond the cap
+ * counts as `held` with a zero total: it is money that will never be billed, so it adds nothing to
+ * the held money that may still be. All readings come in one batched store read.
  *
  * @throws AppError `validation_failed` for a month not written YYYY-MM; `store_unavailable` when
  *   the store fails.
@@ -105,8 +111,9 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
     ]),
   );
 
+  const capStart = billViewCapStart(deps, now);
   const planned = contexts.flatMap((ctx) => {
-    const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now);
+    const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now, capStart);
     return plan === undefined ? [] : [{ ctx, plan }];
   });
   const invoices = new Map(
@@ -124,6 +131,7 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
   );
 
   const bills: BillView[] = planned.map(({ ctx, plan }) => {
+    if (billsNothing(plan)) return unbilledView(ctx, plan);
     const view = priced.get(ctx.contractId);
     if (view !== undefined) return view;
     const invoice = invoices.get(plan.invoiceNumber ?? '');

@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kwhToWh, powerW, registerWh, whToWh } from './decimal-units.js';
@@ -63,5 +64,37 @@ describe('decimal units', () => {
     expect(powerW('0.850', 'kW')).toBe(850);
     expect(powerW(-1.25, 'W')).toBe(-1.25);
     expect(powerW('abc', 'W')).toBeUndefined();
+  });
+});
+
+describe('decimal units on plain digits', () => {
+  /** The scaling through Decimal alone, as first written: the digit path must agree with it. */
+  const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+  const reference = (text: string, shift: 0 | 3): number | undefined => {
+    const scaled = new Dec(text).times(shift === 3 ? 1000 : 1).toDecimalPlaces(0);
+    return scaled.abs().greaterThan(Number.MAX_SAFE_INTEGER) ? undefined : scaled.toNumber();
+  };
+
+  it('scales every plain decimal text exactly as Decimal does, signs and zeros included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', '-', '+'),
+        fc.stringMatching(/^[0-9]{0,18}$/),
+        fc.option(fc.stringMatching(/^[0-9]{0,8}$/), { nil: undefined }),
+        (sign, whole, fraction) => {
+          const text = `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}`;
+          if (!/\d/.test(text)) return;
+          expect(Object.is(kwhToWh(text), reference(text, 3)), `${text} kWh`).toBe(true);
+          expect(Object.is(whToWh(text), reference(text, 0)), `${text} Wh`).toBe(true);
+        },
+      ),
+      { numRuns: 5000, seed: 20261206 },
+    );
+    for (const text of ['-0.0004', '-0.0005', '0.0005', '.5', '5.', '-.5', '999999999999.9995'])
+      for (const shift of [0, 3] as const)
+        expect(
+          Object.is((shift === 3 ? kwhToWh : whToWh)(text), reference(text, shift)),
+          text,
+        ).toBe(true);
   });
 });

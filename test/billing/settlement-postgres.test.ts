@@ -10,11 +10,13 @@ import { runSettlement } from '../../src/billing/settlement/run-settlement.js';
 import { describeOnPostgres } from '../support/postgres-suite.js';
 import { billingWorld, type BillingWorld, t } from '../support/billing-fixture.js';
 import { describeBackBillingCap } from './back-billing-suite.js';
+import { describeBackBillingView } from './back-billing-view-suite.js';
 import { describeSettlement } from './settlement-suite.js';
 
 describeOnPostgres((url) => {
   describeSettlement('PostgreSQL ledger', async () => billingWorld(await url()));
   describeBackBillingCap('PostgreSQL ledger', async () => billingWorld(await url()));
+  describeBackBillingView('PostgreSQL ledger', async () => billingWorld(await url()));
 
   /** Runners of their own (own pool, own runner id) sharing one ledger and one readings store. */
   async function runners(n: number): Promise<BillingWorld[]> {

@@ -77,6 +77,22 @@ onBothSetups((setup, open) => {
       expect(
         (await expectCall(w.api, 200, 'GET', `/v1/contracts/${old.contractId}/invoices`)).items,
       ).toEqual([]);
+      // Its bill needs no reading: it bills nothing, and says why, to staff as to anyone.
+      const bill = await expectCall(
+        w.api,
+        200,
+        'GET',
+        `/v1/contracts/${old.contractId}/bill?at=2025-01-10T00:00:00Z`,
+        { key: await w.staffKey() },
+      );
+      expect(bill).toMatchObject({
+        status: 'held',
+        holdReason: 'back_billing_cap',
+        lines: [],
+        subtotal: '0.00',
+        total: '0.00',
+        basis: { measuredImportWh: 0, projectedImportWh: 0, asOf: null },
+      });
       // The next run leaves it alone: nothing is counted, held or failed for it.
       expect(await runSettlement(w.deps, w.billing, { actor: 'cron' })).toMatchObject({
         settled: 0,

@@ -41,9 +41,10 @@ export const billLineSchema = z
 /** What a bill stands on. */
 export const basisSchema = z
   .object({
-    measuredImportWh: z
-      .number()
-      .openapi({ description: 'Measured import of the period so far (Wh)' }),
+    measuredImportWh: z.number().openapi({
+      description:
+        'Measured import of what the bill prices so far (Wh): the period, or its part from the back-billing cap when the cap cuts it; 0 for a period held `back_billing_cap`',
+    }),
     projectedImportWh: z
       .number()
       .openapi({ description: 'Projected import to the period end (Wh); 0 unless estimated' }),
@@ -97,7 +98,7 @@ export const billSchema = z
     period: periodRange,
     status: billStatus.openapi({
       description:
-        '`estimated`: open period, measured so far plus a projection; `provisional`: ended, measured only, may still change; `settled`: the invoice, immutable; `held`: settlement could not run, staff review',
+        '`estimated`: open period, measured so far plus a projection; `provisional`: ended, measured only, may still change; `settled`: the invoice, immutable; `held`: settlement could not proceed, for the reason in `holdReason`. An ended, unsettled period is priced as settling it now would: when the back-billing cap cuts it, from the cap only (`period` stays the billing period; the lines of that part end with "(back-billing cap: from …)"). A period that ended at or before the back-billing cap is `held` with `holdReason` `back_billing_cap` (even before a settlement run holds it): it will never be invoiced, so it has no lines and a zero total',
     }),
     currency: z.string().openapi({ example: 'EUR' }),
     lines: z.array(billLineSchema),
@@ -109,7 +110,10 @@ export const billSchema = z
         'Estimated bills only: the range the settled total is expected in (p10–p90 holds it in about 8 bills in 10), `p50` equal to `total`; the lines are priced at p50',
     }),
     invoiceNumber: z.string().optional().openapi({ example: 'INV-2026-000042' }),
-    holdReason: z.string().optional(),
+    holdReason: z.string().optional().openapi({
+      description:
+        'Why a held period was not settled: a missing end reading (naming the meters), no meter, a bill that cannot be priced, which staff can act on; or `back_billing_cap`, which nothing lifts: the period is never invoiced',
+    }),
   })
   .openapi('Bill');
 
@@ -123,7 +127,10 @@ export const periodItemSchema = z
     start: instant,
     end: instant,
     status: z.enum(['open', 'closed', 'held', 'settled']),
-    holdReason: z.string().nullable(),
+    holdReason: z.string().nullable().openapi({
+      description:
+        'Why a held period was not settled; `back_billing_cap`: it ended at or before the back-billing cap and is never invoiced',
+    }),
     closedAt: instant.nullable().openapi({
       description:
         'When the period was closed; null for the open period and for an ended one not closed yet',
@@ -165,10 +172,10 @@ export const settlementResultSchema = z
   .object({
     closed: z.number().int().openapi({ description: 'Periods closed by this run' }),
     settled: z.number().int().openapi({ description: 'Periods settled into invoices' }),
-    held: z
-      .number()
-      .int()
-      .openapi({ description: 'Periods held (no reading after their end, or no rate in force)' }),
+    held: z.number().int().openapi({
+      description:
+        'Periods held (newly or still) for a reason staff can act on: no reading after their end, no meter, or no rate in force. A period held beyond the back-billing cap counts in `notBilled` instead',
+    }),
     failed: z.number().int().openapi({
       description: 'Periods that failed for a transient reason; retried by the next run',
     }),
@@ -177,7 +184,7 @@ export const settlementResultSchema = z
     }),
     notBilled: z.number().int().openapi({
       description:
-        'Settled periods changed by readings older than the back-billing cap: reported, not billed',
+        'What the back-billing cap kept off invoices in this run: settled periods that ended before the cap and that late readings changed (reported, not billed), and periods this run held for good with `back_billing_cap` because they ended at or before the cap (never invoiced; counted once, by the run that holds them)',
     }),
   })
   .openapi('SettlementResult');
@@ -195,6 +202,9 @@ export const summarySchema = z
           total: money,
         }),
       )
-      .openapi({ description: 'By status (estimated, provisional, settled, held), then currency' }),
+      .openapi({
+        description:
+          'By status (estimated, provisional, settled, held), then currency. A period held beyond the back-billing cap counts in `held` with a zero total: it will never be billed, so `held` totals only money that may still be',
+      }),
   })
   .openapi('BillingSummary');

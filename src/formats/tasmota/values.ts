@@ -45,6 +45,9 @@ export function energySumWh(value: unknown, field: string, unit: 'kWh' | 'Wh'): 
 
 /** Active power in W, from one value or per phase or channel (added). Negative means export. */
 export function powerSumW(value: unknown, field: string): Parsed<number> {
+  // One JSON number (every plug's Power): its own value, without a Decimal on ingest's path. `+ 0`
+  // reads -0 as 0, as the sum does.
+  if (typeof value === 'number' && Number.isFinite(value)) return ok(value + 0);
   const sum = decimalSum(Array.isArray(value) ? value : [value], field, 'W', true);
   if (!sum.ok) return sum;
   const w = sum.value.toNumber();

@@ -6,6 +6,19 @@ import type { Act } from './act.js';
 
 const STATUSES: readonly Period['status'][] = ['open', 'closed', 'held', 'settled'];
 
+/**
+ * Hold reasons that are codes rather than prose, in the words staff read. `back_billing_cap`:
+ * the period ended before the back-billing cap, and nothing, not even forcing, will invoice it.
+ */
+const HOLD_TEXT: Readonly<Record<string, string>> = {
+  back_billing_cap: 'beyond the back-billing cap: never invoiced',
+};
+
+/** A hold reason as staff read it: its label when it is a code, else the reason itself. */
+export function holdReasonText(reason: string | null): string {
+  return reason === null ? '' : (HOLD_TEXT[reason] ?? reason);
+}
+
 /** A period status badge (open, closed, held, settled). */
 function periodBadge(status: Period['status']): HTMLElement {
   return h('span', { class: `badge badge-${status}` }, status);
@@ -39,31 +52,34 @@ export function renderPeriods(body: HTMLElement, state: FleetState, act: Act): v
             held.map(({ contractId, p }) => [
               contractName(state, contractId),
               formatPeriod(p.start, p.end, tz(contractId)),
-              p.holdReason ?? '',
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'danger',
-                  'data-force-settle': contractId,
-                  onclick: () =>
-                    act(
-                      {
-                        title: 'Force settlement?',
-                        body: `Settle the held periods of ${contractName(state, contractId)} now. A missing end reading is extrapolated from the 7 days before it, and the invoice lines say so. An invoice cannot be edited afterwards.`,
-                        confirmLabel: 'Force settle',
-                      },
-                      async (api) => {
-                        const r = await api.post<SettlementResult>('/v1/billing/settle', {
-                          contractId,
-                          force: true,
-                        });
-                        return `Force settlement of ${contractName(state, contractId)}: ${r.settled} settled, ${r.held} still held, ${r.failed} failed.`;
-                      },
-                    ),
-                },
-                'Force settle…',
-              ),
+              holdReasonText(p.holdReason),
+              // Forcing invoices nothing beyond the back-billing cap: no button to promise it.
+              p.holdReason === 'back_billing_cap'
+                ? '—'
+                : h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'danger',
+                      'data-force-settle': contractId,
+                      onclick: () =>
+                        act(
+                          {
+                            title: 'Force settlement?',
+                            body: `Settle the held periods of ${contractName(state, contractId)} now. A missing end reading is extrapolated from the 7 days before it, and the invoice lines say so. An invoice cannot be edited afterwards.`,
+                            confirmLabel: 'Force settle',
+                          },
+                          async (api) => {
+                            const r = await api.post<SettlementResult>('/v1/billing/settle', {
+                              contractId,
+                              force: true,
+                            });
+                            return `Force settlement of ${contractName(state, contractId)}: ${r.settled} settled, ${r.held} still held, ${r.failed} failed.`;
+                          },
+                        ),
+                    },
+                    'Force settle…',
+                  ),
             ]),
             { captionHidden: true },
           ),

@@ -47,7 +47,7 @@ const billRoute = createRoute({
   security: BEARER,
   summary: 'The bill of the billing period containing `at` (its customer, staff, admin)',
   description:
-    "An open period answers its estimate (`estimated`: measured so far plus a projection of import and export, standing charge for the full period, and `estimate: {p10, p50, p90}`, the range the settled total is expected in; the estimate shown is recorded); an ended one its measured bill (`provisional`, or `held` with `holdReason`); a settled one its invoice (`settled`, with `invoiceNumber`). `lines` always add up to `total`. Another customer's contract answers 404.",
+    "An open period answers its estimate (`estimated`: measured so far plus a projection of import and export, standing charge for the full period, and `estimate: {p10, p50, p90}`, the range the settled total is expected in; the estimate shown is recorded); an ended one its measured bill (`provisional`, or `held` with `holdReason`), from the back-billing cap when the period straddles it, and nothing (`held`, `back_billing_cap`, zero total) when it ended before the cap, since it will never be invoiced; a settled one its invoice (`settled`, with `invoiceNumber`). `lines` always add up to `total`. Another customer's contract answers 404.",
   request: { params: idParam, query: atQuery },
   responses: { 200: json('the bill', billSchema), ...problems(400, 401, 403, 404, 503) },
 });

@@ -80,7 +80,7 @@ const postErase = createRoute({
   summary: 'Erase a customer whose contracts have ended and are settled (admin, right to erasure)',
   description:
     "Deletes every reading of the customer's meters from the readings store and the rejected messages of those meters, replaces the name by a pseudonym, removes the e-mail and revokes the customer's keys. " +
-    'Invoices are kept (a legal obligation), pseudonymised. Refused with 409 while a contract runs, a billing period is open, closed or held, or an adjustment awaits its invoice.',
+    'Invoices are kept (a legal obligation), pseudonymised. Refused with 409 while a contract runs, a billing period is open, closed or held (except a period held beyond the back-billing cap, which will never be invoiced), or an adjustment awaits its invoice.',
   request: { params: idParam },
   responses: { 200: json('what was erased', erasure), ...problems(400, 401, 403, 404, 409, 503) },
 });

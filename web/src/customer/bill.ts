@@ -54,7 +54,7 @@ export async function renderBill(
       { class: 'meaning' },
       STATUS_TEXT[bill.status].meaning,
       bill.invoiceNumber === undefined ? null : ` Invoice ${bill.invoiceNumber}.`,
-      bill.holdReason === undefined ? null : ` Reason: ${bill.holdReason}.`,
+      bill.holdReason === undefined ? null : ` Reason: ${holdReasonText(bill.holdReason)}.`,
     ),
     h(
       'p',
@@ -92,4 +92,11 @@ export async function renderBill(
       ),
     ),
   );
+}
+
+/** A hold reason in words: the cap's is a code, the others are sentences already. */
+function holdReasonText(reason: string): string {
+  return reason === 'back_billing_cap'
+    ? 'it ended before the back-billing cap, so it will never be invoiced'
+    : reason;
 }

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { CRON_ACTOR } from '../audit/audit-log.js';
 import type { BillingDeps, BillingOptions } from '../billing/settlement/billing-deps.js';
 import { runSettlement } from '../billing/settlement/run-settlement.js';
+import { valueRecentMonths } from '../billing/revenue/value-recent-months.js';
 import { runRetentionJob } from '../privacy/retention/retention-job.js';
 import type { ReadingStore } from '../readings/reading-store.js';
 
@@ -63,9 +64,16 @@ export function startJobs(
       cron.schedule(
         opts.settleCron,
         async () => {
-          const run = runSettlement(deps, opts, { actor: CRON_ACTOR }).catch((err: unknown) => {
-            deps.log.error({ err }, 'scheduled settlement failed; the next tick retries');
-          });
+          const run = runSettlement(deps, opts, { actor: CRON_ACTOR })
+            .catch((err: unknown) => {
+              deps.log.error({ err }, 'scheduled settlement failed; the next tick retries');
+            })
+            // Then value the recent months' unsettled bills, so that the state of revenue is
+            // answered from the ledger until the next tick, whatever the fleet's size.
+            .then(() => valueRecentMonths({ ...deps, billing: opts }))
+            .catch((err: unknown) => {
+              deps.log.warn({ err }, 'valuing recent months failed; revenue is valued on demand');
+            });
           running = run;
           await run;
         },

@@ -153,3 +153,15 @@ export function parseTopicTemplate(value: string): string {
     );
   return value;
 }
+
+/**
+ * Where the simulator asks for meter exchanges, from the environment, so the key need not appear
+ * in `ps`.
+ */
+export function apiEnvDefaults(env: Record<string, string | undefined> = process.env): {
+  url: string | undefined;
+  key: string | undefined;
+} {
+  const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+  return { url: nonEmpty(env.WATTLEDGER_API_URL), key: nonEmpty(env.WATTLEDGER_API_KEY) };
+}

@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { systemClock } from '../src/shared/clock.js';
 import {
+  apiEnvDefaults,
   mqttEnvDefaults,
   parseFaultRates,
   parseFormat,
@@ -15,6 +16,8 @@ import {
 } from './cli-options.js';
 import { defaultTopic, type SimFormat } from './formats/device.js';
 import type { FaultRates } from './injected-faults.js';
+import { apiExchanger } from './api-exchanger.js';
+import { parseMeterEvent, type MeterEvent } from './meter-events.js';
 import { DEFAULT_TIMEZONE, runSimulation } from './run-simulation.js';
 import type { SimulationReport } from './simulation-report.js';
 
@@ -35,6 +38,9 @@ interface SimulateCliOptions {
   username?: string;
   password?: string;
   clientId?: string;
+  event: string[];
+  api?: string;
+  apiKey?: string;
 }
 
 /** The end-of-run summary: counts only (the per-reading lists are for tests). */
@@ -42,6 +48,7 @@ export function summarize(report: SimulationReport): Record<string, unknown> {
   const {
     expectedStored: _expected,
     expectedAtReceipt: _atReceipt,
+    meterEvents,
     faults,
     quirks,
     simulated,
@@ -55,6 +62,8 @@ export function summarize(report: SimulationReport): Record<string, unknown> {
     },
     faults: faults.counts,
     quirks: quirks.counts,
+    meterEvents: meterEvents.events.length,
+    exchanged: meterEvents.exchanged.length,
   };
 }
 
@@ -65,6 +74,7 @@ export function summarize(report: SimulationReport): Record<string, unknown> {
  */
 export function registerSimulateCommand(program: Command): void {
   const env = mqttEnvDefaults();
+  const apiEnv = apiEnvDefaults();
   program
     .command('simulate')
     .description(
@@ -127,6 +137,24 @@ export function registerSimulateCommand(program: Command): void {
       env.password,
     )
     .option('--client-id <id>', 'MQTT client id (default: random)')
+    .option(
+      '--event <spec>',
+      'inject a meter event (repeatable): reset:<meter>@<when>, wrap:<meter>@<when>[,max=<Wh>], ' +
+        'jitter:<meter>@<when>[,dip=<Wh>], exchange:<meter>@<when>,new=<id>[,start=<Wh>]; set the ' +
+        "meter's counter rules to match (PATCH /v1/meters/{id})",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
+      '--api <url>',
+      'the API an exchange is asked of (default: WATTLEDGER_API_URL)',
+      apiEnv.url,
+    )
+    .option(
+      '--api-key <key>',
+      'a staff or admin key for exchanges (default: WATTLEDGER_API_KEY)',
+      apiEnv.key,
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const o = cmd.opts<SimulateCliOptions>();
       const now = systemClock.now();
@@ -140,6 +168,16 @@ export function registerSimulateCommand(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      let events: MeterEvent[];
+      try {
+        events = o.event.map((e) => parseMeterEvent(e, (w) => parseWhen(w, now)));
+      } catch (e) {
+        throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+      }
+      const exchanger =
+        o.api === undefined || o.apiKey === undefined
+          ? undefined
+          : apiExchanger({ apiUrl: o.api, apiKey: o.apiKey });
       try {
         const report = await runSimulation(
           {
@@ -161,6 +199,8 @@ export function registerSimulateCommand(program: Command): void {
             clientId: o.clientId,
             signal: controller.signal,
             track: false,
+            events,
+            exchanger,
           },
           {
             clock: systemClock,

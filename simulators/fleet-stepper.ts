@@ -7,6 +7,8 @@ import {
   type DeviceSender,
 } from './formats/device-plan.js';
 import { createMeterState, type MeterState } from './meter-state.js';
+import type { ExchangeRequest, MeterEvent } from './meter-events.js';
+import { alignDown } from './interval.js';
 import { REGISTER_EPOCH } from './register-model.js';
 import { planMessages, type PlannedMessage, type SenderFormat } from './message-plan.js';
 import { hashString, hashUnit } from './prng.js';
@@ -30,11 +32,18 @@ export interface FleetStepperOptions {
   readonly outageRate?: number | undefined;
   /** Keep the list of injected faults (default true). */
   readonly track?: boolean | undefined;
+  /** Meter events to inject (meter-events.ts); an exchange adds its new meter to the fleet. */
+  readonly events?: readonly MeterEvent[] | undefined;
 }
 
 /** The whole fleet moving through simulated time, turning readings into messages. */
 export interface FleetStepper {
   readonly injector: FaultInjector;
+  /**
+   * The exchanges of the run, by `at`: each must be carried out once the fleet has stepped to its
+   * `at` and before it steps further (the new meter reads from the next interval on).
+   */
+  readonly exchanges: readonly ExchangeRequest[];
   /** The earliest timestamp any meter will read next. */
   nextTs(): number;
   /** Timestamp of the latest reading produced, if any. */
@@ -68,6 +77,7 @@ interface Unit {
 }
 
 const OUTAGE_SALT = 31;
+const QUARTER_HOUR_MS = 900_000;
 
 /**
  * Build the stepper. Outage decisions, like fault decisions, are hashes of (seed, meter, ts), so a
@@ -78,8 +88,41 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
   let outages = 0;
   let unsent = 0;
   let lastTs: number | undefined;
-  const units: Unit[] = opts.fleet.map((meter) => ({
-    state: createMeterState(meter, { intervalMs: opts.intervalMs, startTs: opts.startTs }),
+  // Events happen at reading times; an exchange at a quarter hour too (billing prices whole ones).
+  const events = (opts.events ?? []).map((e) => ({
+    ...e,
+    at: alignDown(
+      e.at,
+      e.kind === 'exchange' ? Math.max(opts.intervalMs, QUARTER_HOUR_MS) : opts.intervalMs,
+    ),
+  }));
+  const exchangeOf = new Map(
+    events.flatMap((e) => (e.kind === 'exchange' ? [[e.meterId, e] as const] : [])),
+  );
+  // The new meter of an exchange: the same home, wattledger's own format, its index from the start
+  // index given at the exchange, reading from the interval after it.
+  const fleet: MeterDefinition[] = [...opts.fleet];
+  const starts = new Map<string, MeterEvent & { kind: 'exchange' }>();
+  for (const meter of opts.fleet) {
+    const x = exchangeOf.get(meter.meterId);
+    if (x === undefined) continue;
+    fleet.push({ ...meter, meterId: x.newMeterId, device: undefined });
+    starts.set(x.newMeterId, x);
+  }
+  const startOf = (x: (MeterEvent & { kind: 'exchange' }) | undefined) =>
+    x === undefined
+      ? { startTs: opts.startTs }
+      : {
+          startTs: Math.max(opts.startTs, x.at + opts.intervalMs),
+          rebase: { at: x.at, importWh: x.startImportWh, exportWh: 0 },
+        };
+  const units: Unit[] = fleet.map((meter) => ({
+    state: createMeterState(meter, {
+      intervalMs: opts.intervalMs,
+      ...startOf(starts.get(meter.meterId)),
+      events: events.filter((e) => e.meterId === meter.meterId && e.kind !== 'exchange'),
+      endTs: exchangeOf.get(meter.meterId)?.at,
+    }),
     sender: {
       meterId: meter.meterId,
       tsFormat: meter.tsFormat,
@@ -99,6 +142,23 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
     offlineUntil: undefined,
     buffer: [],
   }));
+  const exchanges: ExchangeRequest[] = [...exchangeOf.values()]
+    .sort((a, b) => a.at - b.at)
+    .flatMap((x) => {
+      const old = units.find((u) => u.sender.meterId === x.meterId);
+      if (old === undefined) return [];
+      const final = old.state.readingAt(x.at);
+      const solar = final.exportWh !== undefined;
+      return [
+        {
+          meterId: x.meterId,
+          at: x.at,
+          finalIndex: { importWh: final.importWh, ...(solar ? { exportWh: final.exportWh } : {}) },
+          newMeterId: x.newMeterId,
+          startIndex: { importWh: x.startImportWh, ...(solar ? { exportWh: 0 } : {}) },
+        },
+      ];
+    });
   const devices = new Map(
     units.flatMap((u) => (u.device === undefined ? [] : [[u.sender.meterId, u.device] as const])),
   );
@@ -159,6 +219,7 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
 
   return {
     injector,
+    exchanges,
     nextTs: () => units.reduce((min, u) => Math.min(min, u.state.nextTs), Number.POSITIVE_INFINITY),
     lastTs: () => lastTs,
     outages: () => outages,

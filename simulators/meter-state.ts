@@ -1,5 +1,6 @@
 import type { MeterDefinition } from './fleet.js';
 import { DEFAULT_INTERVAL_MS, alignDown } from './interval.js';
+import { applyMeterEvents, rebaseReadings, type MeterEvent } from './meter-events.js';
 import {
   REGISTER_EPOCH,
   createRegisterModel,
@@ -33,6 +34,13 @@ export interface MeterStateOptions {
   readonly intervalMs?: number;
   /** First reading time; aligned down to the interval (and never before the installation). */
   readonly startTs: number;
+  /** The meter's reset, wrap and jitter events: its readings are what its device shows. */
+  readonly events?: readonly MeterEvent[] | undefined;
+  /** No reading at or after this instant (a meter exchanged out); default none. */
+  readonly endTs?: number | undefined;
+  /** The registers read these values at `at` (the new meter of an exchange); default as counted. */
+  readonly rebase?:
+    { readonly at: number; readonly importWh: number; readonly exportWh: number } | undefined;
 }
 
 /**
@@ -51,10 +59,11 @@ export function createMeterState(meter: MeterDefinition, opts: MeterStateOptions
     meter.installedAt === undefined
       ? Number.NEGATIVE_INFINITY
       : -alignDown(-meter.installedAt, intervalMs);
+  const endTs = opts.endTs ?? Number.POSITIVE_INFINITY;
   let nextTs = Math.max(alignDown(opts.startTs, intervalMs), installed);
   let last: SimReading | undefined;
 
-  function readingAt(ts: number): SimReading {
+  function trueReadingAt(ts: number): SimReading {
     const now = model.exactAt(ts);
     const from = Math.max(model.epoch, ts - intervalMs);
     const before = model.exactAt(from);
@@ -75,18 +84,25 @@ export function createMeterState(meter: MeterDefinition, opts: MeterStateOptions
       : { meterId: meter.meterId, ts, importWh, powerW, ...exact };
   }
 
+  const events = opts.events ?? [];
+  const counted =
+    opts.rebase === undefined
+      ? trueReadingAt
+      : rebaseReadings(opts.rebase.at, opts.rebase, trueReadingAt);
+  const readingAt = events.length === 0 ? counted : applyMeterEvents(events, intervalMs, counted);
+
   return {
     meter,
     intervalMs,
     get nextTs() {
-      return nextTs;
+      return nextTs >= endTs ? Number.POSITIVE_INFINITY : nextTs;
     },
     get last() {
       return last;
     },
     advanceTo(simTime, max = Number.POSITIVE_INFINITY) {
       const out: SimReading[] = [];
-      while (nextTs <= simTime && out.length < max) {
+      while (nextTs <= simTime && nextTs < endTs && out.length < max) {
         last = readingAt(nextTs);
         out.push(last);
         nextTs += intervalMs;

@@ -6,6 +6,7 @@ import { bindFleet, deviceLoginsOf, type SimFormat } from './formats/device.js';
 import { createFleetStepper, type FleetStepper, type Phase } from './fleet-stepper.js';
 import { alignDown, parseInterval } from './interval.js';
 import { MAX_READINGS_PER_MESSAGE } from './message-plan.js';
+import type { ExchangeRequest, MeterEvent, MeterExchanger } from './meter-events.js';
 import { connectMeterPublishers } from './meter-publishers.js';
 import { connectPublisher } from './publisher.js';
 import { createSendTally, publishPlanned } from './send-tally.js';
@@ -35,6 +36,13 @@ export interface SimulationOptions {
   readonly faults?: FaultRates | undefined;
   /** Probability per live reading that the meter then goes offline for 2–48 intervals. */
   readonly outageRate?: number | undefined;
+  /** Meter events to inject: resets, wraps, jitter, exchanges (meter-events.ts). */
+  readonly events?: readonly MeterEvent[] | undefined;
+  /**
+   * Carries out the exchanges among `events` (`POST /v1/meters/{id}/exchange`); required when
+   * there are any.
+   */
+  readonly exchanger?: MeterExchanger | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly mqttUsername?: string | undefined;
   readonly mqttPassword?: string | undefined;
@@ -128,7 +136,12 @@ export async function runSimulation(
     faults: opts.faults,
     outageRate: opts.outageRate,
     track,
+    events: opts.events,
   });
+  const pending = [...stepper.exchanges];
+  const exchanger = opts.exchanger;
+  if (pending.length > 0 && exchanger === undefined)
+    throw new RangeError('a meter exchange needs the API: give an exchanger (--api, --api-key)');
   const tally = createSendTally(track);
   const pub =
     opts.meterSecret === undefined
@@ -150,6 +163,24 @@ export async function runSimulation(
         });
   const stepTo = (simTime: number, phase: Phase, max?: number) =>
     publishPlanned(pub, stepper.step(simTime, clock.now(), phase, max), tally, opts.signal);
+  // The fleet never steps past an exchange not yet made: its new meter must exist first.
+  const capped = (t: number) => Math.min(t, pending[0]?.at ?? Number.POSITIVE_INFINITY);
+  const exchanged: ExchangeRequest[] = [];
+  const exchangeDue = async () => {
+    for (let x = pending[0]; x !== undefined && stepper.nextTs() > x.at; x = pending[0]) {
+      pending.shift();
+      // The old meter's readings are stored (acked) before the exchange checks its final index.
+      await pub.drain(opts.drainTimeoutMs ?? 30_000);
+      await exchanger?.(x);
+      exchanged.push(x);
+      for (const [meterId, index] of [
+        [x.meterId, x.finalIndex],
+        [x.newMeterId, x.startIndex],
+      ] as const)
+        tally.expected?.set(`${meterId}@${x.at}`, { meterId, ts: x.at, ...index });
+      log(`exchanged meter ${x.meterId} for ${x.newMeterId} at ${rfc3339(x.at)}`);
+    }
+  };
   log(
     `simulating ${fleet.length} meters every ${intervalMs / 60_000} min from ${rfc3339(from)}${Number.isFinite(until) ? ` until ${rfc3339(until)}` : ''}`,
   );
@@ -157,7 +188,8 @@ export async function runSimulation(
   try {
     // Catch-up: windows of at most 1000 intervals, up to the wall clock (which moves meanwhile).
     for (;;) {
-      const target = Math.min(alignDown(clock.now(), intervalMs), until);
+      await exchangeDue();
+      const target = capped(Math.min(alignDown(clock.now(), intervalMs), until));
       const next = stepper.nextTs();
       if (aborted() || next > target) break;
       const windowEnd = Math.min(target, next + (MAX_READINGS_PER_MESSAGE - 1) * intervalMs);
@@ -173,9 +205,10 @@ export async function runSimulation(
     const simStart = Math.max(wallStart, from);
     let lastProgress = wallStart;
     while (!aborted() && stepper.nextTs() <= until) {
+      await exchangeDue();
       const simNow = simStart + (clock.now() - wallStart) * speed;
-      if (stepper.nextTs() <= Math.min(simNow, until))
-        await stepTo(Math.min(simNow, until), 'live');
+      if (stepper.nextTs() <= capped(Math.min(simNow, until)))
+        await stepTo(capped(Math.min(simNow, until)), 'live');
       if (clock.now() - lastProgress >= (opts.progressEveryMs ?? 60_000)) {
         lastProgress = clock.now();
         log(
@@ -210,6 +243,8 @@ export async function runSimulation(
     stepper,
     tally,
     stats: pub.stats(),
+    events: opts.events,
+    exchanged,
   });
   log(
     `done: ${report.readingsPublished} readings in ${report.messagesPublished} messages, ${report.acked} acked`,

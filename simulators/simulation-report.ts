@@ -1,6 +1,7 @@
 import type { FleetStepper } from './fleet-stepper.js';
 import type { QuirkKind } from './formats/device-message.js';
 import type { FaultKind, InjectedFault } from './injected-faults.js';
+import type { ExchangeRequest, MeterEvent } from './meter-events.js';
 import type { PublisherStats } from './publisher.js';
 import type { QuirkRejection, SendTally } from './send-tally.js';
 import type { ExpectedReading } from './wire-format.js';
@@ -60,6 +61,16 @@ export interface SimulationReport {
    * Its `ts` is when the simulated meter took it. Empty when `track` is false.
    */
   readonly expectedAtReceipt: readonly ExpectedReading[];
+  /**
+   * The meter events injected, and the exchanges carried out (their final and start indexes are
+   * in `expectedStored`). The receiver stores a reset, wrapped or jittered meter's readings on its
+   * continuous index, so `expectedStored` holds those meters' device values: compare them by key,
+   * and their consumption by the increases of the index.
+   */
+  readonly meterEvents: {
+    readonly events: readonly MeterEvent[];
+    readonly exchanged: readonly ExchangeRequest[];
+  };
 }
 
 /** The report of a finished run, from what its stepper, send tally and publisher counted. */
@@ -70,6 +81,8 @@ export function simulationReport(run: {
   readonly stepper: FleetStepper;
   readonly tally: SendTally;
   readonly stats: PublisherStats;
+  readonly events?: readonly MeterEvent[] | undefined;
+  readonly exchanged?: readonly ExchangeRequest[] | undefined;
 }): SimulationReport {
   const { stepper, tally, stats: s } = run;
   return {
@@ -91,5 +104,6 @@ export function simulationReport(run: {
     quirks: { counts: { ...tally.quirks }, rejections: tally.quirkRejections ?? [] },
     expectedStored: tally.expected ?? new Map(),
     expectedAtReceipt: tally.expectedAtReceipt ?? [],
+    meterEvents: { events: run.events ?? [], exchanged: run.exchanged ?? [] },
   };
 }

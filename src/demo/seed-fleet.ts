@@ -9,6 +9,7 @@ import { createTariff } from '../fleet/tariffs.js';
 import type { Consent } from '../privacy/consent.js';
 import { changeConsent } from '../privacy/consent-repo.js';
 import type { DemoDevice } from './demo-devices.js';
+import type { DemoCounterRules } from './demo-meter-events.js';
 
 /**
  * The keys the demo prints, kept in DATA_DIR so a restarted demo can print them again (demo data
@@ -63,7 +64,8 @@ const DEMO_CONSENTS: readonly Consent[] = ['interval', 'day', 'month'];
 /**
  * Seed one household per meter: a customer, a contract in Europe/Paris on the demo tariff starting
  * at the meter's installation with a consent of every level in turn, and the meter, bound to its
- * device's topic when `devices` names one; plus an admin, a staff and a customer key (of the first
+ * device's topic when `devices` names one, with the counter rules `rules` gives it (the demo's
+ * meters that reset, wrap or jitter); plus an admin, a staff and a customer key (of the first
  * household, which allows interval data).
  */
 export async function seedDemoFleet(
@@ -72,6 +74,7 @@ export async function seedDemoFleet(
   installedAt: number,
   keysFile: string,
   devices: ReadonlyMap<string, DemoDevice> = new Map(),
+  rules: ReadonlyMap<string, DemoCounterRules> = new Map(),
 ): Promise<DemoKeys> {
   const tariff = await createTariff(deps, tariffSchema.parse(DEMO_TARIFF));
   let firstCustomer: string | undefined;
@@ -95,12 +98,14 @@ export async function seedDemoFleet(
       DEMO_CONSENTS[i % DEMO_CONSENTS.length] ?? 'month',
     );
     const device = devices.get(meterId);
+    const counter = rules.get(meterId) ?? {};
     if (device === undefined)
       await createMeter(deps, {
         id: meterId,
         contractId: contract.id,
         installedAt,
         maxPowerW: null,
+        ...counter,
       });
     // A bound meter goes through the API's checks: its topic and login as an admin would give them.
     else
@@ -109,6 +114,7 @@ export async function seedDemoFleet(
         contractId: contract.id,
         installedAt: new Date(installedAt).toISOString(),
         format: device.format,
+        ...counter,
         source: {
           topic: device.topic,
           ...(device.login === undefined ? {} : { login: device.login }),

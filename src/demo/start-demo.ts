@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { makeFleet } from '../../simulators/fleet.js';
 import { runSimulation } from '../../simulators/run-simulation.js';
-import { countMeters } from '../fleet/meters-repo.js';
+import { countMeters, listMeters } from '../fleet/meters-repo.js';
 import { demoDeviceBindings, type DemoDevice } from './demo-devices.js';
+import { demoExchanger, demoMeterEvents, eventsAllowed } from './demo-meter-events.js';
 import { bindAsLedger } from './demo-simulated-fleet.js';
 import { readDemoKeys, seedDemoFleet, type DemoKeys } from './seed-fleet.js';
 import type { MeterDirectory } from '../ingest/meter-directory.js';
 import type { LedgerDatabase } from '../ledger/schema.js';
+import type { ReadingStore } from '../readings/reading-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -26,6 +28,11 @@ export interface DemoDeps {
    * every demo meter speaks wattledger's own format.
    */
   readonly bindings?: { refresh(): Promise<void> } | undefined;
+  /**
+   * The readings store, for the demo's meter exchange (its final and start indexes); without it
+   * the demo shows a reset, a wrap and a jitter but no exchange.
+   */
+  readonly store?: Pick<ReadingStore, 'windows' | 'writeBatch'> | undefined;
 }
 
 export interface DemoOptions {
@@ -49,7 +56,8 @@ export interface Demo {
 
 const DAY = 86_400_000;
 const BACKFILL_DAYS = 60;
-const DEMO_SEED = 2026;
+/** The seed of the demo fleet, its load curves and its faults. */
+export const DEMO_SEED = 2026;
 
 /**
  * The zero-configuration demo: on an empty ledger, seed a small fleet of households
@@ -57,7 +65,9 @@ const DEMO_SEED = 2026;
  * admin/staff/customer keys), the last few bound to devices of each format (demo-devices.ts); then
  * run the simulator for it, which backfills 60 days of readings (so charts and past periods have
  * data at once) and goes on publishing live every 15 minutes, each meter in its own format. A
- * device without a clock of its own (teleinfo) sends only live readings.
+ * device without a clock of its own (teleinfo) sends only live readings. In the backfill, one
+ * wattledger-format household's counter resets, one's register wraps, one's reading jitters and
+ * one's meter is exchanged (demo-meter-events.ts), their counter rules set at seeding.
  */
 export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo> {
   const now = deps.clock.now();
@@ -71,7 +81,9 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
       opts.simulate && deps.bindings !== undefined
         ? demoDeviceBindings(ids)
         : new Map<string, DemoDevice>();
-    keys = await seedDemoFleet(deps, ids, installedAt, opts.keysFile, devices);
+    const events = demoMeterEvents(ids, new Set(devices.keys()), installedAt);
+    const rules = new Map([...events].map(([id, e]) => [id, e.rules] as const));
+    keys = await seedDemoFleet(deps, ids, installedAt, opts.keysFile, devices, rules);
     deps.meters?.invalidate();
     await deps.bindings?.refresh();
     deps.log.info(
@@ -81,6 +93,28 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
   }
   if (!opts.simulate) return { keys, stop: async () => undefined };
   const simulated = await bindAsLedger(deps.db, fleet);
+  // One meter of each event (a reset, a wrap, a jitter, an exchange) in the backfill.
+  const planned = demoMeterEvents(
+    fleet.map((m) => m.meterId),
+    new Set(simulated.filter((d) => d.device !== undefined).map((d) => d.meterId)),
+    installedAt,
+  );
+  const store = deps.store;
+  const events = eventsAllowed(planned, await listMeters(deps.db), simulated).filter(
+    (e) => e.kind !== 'exchange' || store !== undefined,
+  );
+  const exchanger =
+    store === undefined
+      ? undefined
+      : demoExchanger({
+          db: deps.db,
+          clock: deps.clock,
+          store,
+          meterChanged: async () => {
+            deps.meters?.invalidate();
+            await deps.bindings?.refresh();
+          },
+        });
   const abort = new AbortController();
   const run = runSimulation(
     {
@@ -97,6 +131,8 @@ export async function startDemo(deps: DemoDeps, opts: DemoOptions): Promise<Demo
       signal: abort.signal,
       clientId: `wattledger-demo-sim-${process.pid}`,
       meterSecret: opts.meterSecret,
+      events,
+      exchanger,
     },
     { clock: deps.clock, log: (msg) => deps.log.debug({ component: 'simulator' }, msg) },
   ).catch((e: unknown) => deps.log.error({ err: e }, 'demo simulator stopped'));

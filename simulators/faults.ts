@@ -22,6 +22,11 @@ export interface FaultInjectorOptions {
   readonly track?: boolean | undefined;
   /** How each meter writes faulty messages; default the MQTT contract's format for every meter. */
   readonly payloadsFor?: ((meterId: string) => FaultPayloads | undefined) | undefined;
+  /**
+   * Meters whose rules store a decrease (a reset, wrap or jitter meter): a register decrease sent
+   * to them would be stored as a new span, a wrap or a dip, not rejected, so none is injected.
+   */
+  readonly decreaseStored?: ((meterId: string) => boolean) | undefined;
 }
 
 /** Turns each meter's stream of readings into what is actually sent. */
@@ -50,6 +55,7 @@ interface Held {
 interface MeterFaultState {
   readonly hash: number;
   readonly payloads: FaultPayloads;
+  readonly decreaseStored: boolean;
   held: Held[];
   skews: number;
 }
@@ -81,7 +87,13 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
     let s = meters.get(meterId);
     if (!s) {
       const payloads = opts.payloadsFor?.(meterId) ?? WATTLEDGER_FAULT_PAYLOADS;
-      s = { hash: hashString(meterId), payloads, held: [], skews: 0 };
+      s = {
+        hash: hashString(meterId),
+        payloads,
+        decreaseStored: opts.decreaseStored?.(meterId) ?? false,
+        held: [],
+        skews: 0,
+      };
       meters.set(meterId, s);
     }
     return s;
@@ -149,7 +161,7 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
       record(validFault('duplicate', r));
       out.push({ kind: 'reading', reading: r });
     }
-    const dec = roll('registerDecrease', m, r.ts);
+    const dec = m.decreaseStored ? undefined : roll('registerDecrease', m, r.ts);
     if (dec !== undefined && r.importWh > 0) {
       const ts = r.ts + Math.min(60_000, Math.floor(opts.intervalMs / 2));
       const importWh = r.importWh - 1 - Math.floor(dec * Math.min(5000, r.importWh - 1));

@@ -167,6 +167,7 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
     seed: opts.seed,
     intervalMs: opts.intervalMs,
     track: opts.track,
+    decreaseStored: (meterId) => events.some((e) => e.meterId === meterId && e.kind !== 'exchange'),
     payloadsFor: (meterId) => {
       const device = devices.get(meterId);
       return device === undefined ? undefined : deviceFaultPayloads(device);

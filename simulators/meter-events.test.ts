@@ -133,6 +133,24 @@ describe('meter events', () => {
   });
 });
 
+describe('faults on meters with events', () => {
+  it('injects no register decrease where the rules would store it', () => {
+    const stepper = createFleetStepper({
+      fleet: [plain, solar],
+      intervalMs: Q,
+      startTs: T0,
+      seed: 1,
+      faults: { registerDecrease: 1 },
+      events: [{ kind: 'jitter', meterId: plain.meterId, at: T0 + 4 * Q, dipWh: 3 }],
+    });
+    const faults = [...stepper.step(T0 + 10 * Q, T0 + DAY, 'catchUp')]
+      .flat()
+      .flatMap((m) => (m.fault === undefined ? [] : [m.fault.meterId]));
+    expect(faults).not.toContain(plain.meterId);
+    expect(faults).toContain(solar.meterId);
+  });
+});
+
 describe('parseMeterEvent', () => {
   const now = Date.UTC(2026, 9, 10, 12);
   const when = (s: string) => parseWhen(s, now);

@@ -27,6 +27,12 @@ export interface FaultInjectorOptions {
    * to them would be stored as a new span, a wrap or a dip, not rejected, so none is injected.
    */
   readonly decreaseStored?: ((meterId: string) => boolean) | undefined;
+  /**
+   * Readings never held back (late, out of order): the last reading before a meter event, which
+   * must be stored before the event's reading arrives, else that reading is checked against the
+   * reading before it and read as something else.
+   */
+  readonly keepInOrder?: ((meterId: string, ts: number) => boolean) | undefined;
 }
 
 /** Turns each meter's stream of readings into what is actually sent. */
@@ -142,8 +148,9 @@ export function createFaultInjector(opts: FaultInjectorOptions): FaultInjector {
       if (mal !== undefined) malformed(m, r, mal, out);
       return;
     }
-    const late = roll('late', m, r.ts);
-    const ooo = late === undefined ? roll('outOfOrder', m, r.ts) : undefined;
+    const inOrder = opts.keepInOrder?.(r.meterId, r.ts) ?? false;
+    const late = inOrder ? undefined : roll('late', m, r.ts);
+    const ooo = late === undefined && !inOrder ? roll('outOfOrder', m, r.ts) : undefined;
     if (late !== undefined || ooo !== undefined) {
       const delay =
         late !== undefined

@@ -162,11 +162,21 @@ export function createFleetStepper(opts: FleetStepperOptions): FleetStepper {
   const devices = new Map(
     units.flatMap((u) => (u.device === undefined ? [] : [[u.sender.meterId, u.device] as const])),
   );
+  // The reading before each event goes out in order: a reset after the reading at `at`, a wrap or
+  // a jitter at `at` after the one before.
+  const inOrder = new Set(
+    events.flatMap((e) =>
+      e.kind === 'exchange'
+        ? []
+        : [`${e.meterId}@${e.kind === 'reset' ? e.at : e.at - opts.intervalMs}`],
+    ),
+  );
   const injector = createFaultInjector({
     rates: opts.faults,
     seed: opts.seed,
     intervalMs: opts.intervalMs,
     track: opts.track,
+    keepInOrder: (meterId, ts) => inOrder.has(`${meterId}@${ts}`),
     decreaseStored: (meterId) => events.some((e) => e.meterId === meterId && e.kind !== 'exchange'),
     payloadsFor: (meterId) => {
       const device = devices.get(meterId);

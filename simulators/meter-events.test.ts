@@ -151,6 +151,28 @@ describe('faults on meters with events', () => {
   });
 });
 
+describe('the reading before an event', () => {
+  it('is never held back, so the event reading finds it stored', () => {
+    const events: MeterEvent[] = [
+      { kind: 'reset', meterId: plain.meterId, at: T0 + 4 * Q },
+      { kind: 'jitter', meterId: solar.meterId, at: T0 + 6 * Q, dipWh: 3 },
+    ];
+    const stepper = createFleetStepper({
+      fleet: [plain, solar],
+      intervalMs: Q,
+      startTs: T0,
+      seed: 1,
+      faults: { late: 0.5, outOfOrder: 1 },
+      events,
+    });
+    [...stepper.step(T0 + 10 * Q, T0 + DAY, 'catchUp')].flat();
+    const held = new Set(stepper.injector.injected.map((f) => f.key));
+    expect(held.has(`${plain.meterId}@${T0 + 4 * Q}`)).toBe(false);
+    expect(held.has(`${solar.meterId}@${T0 + 5 * Q}`)).toBe(false);
+    expect(held.has(`${plain.meterId}@${T0 + 3 * Q}`)).toBe(true);
+  });
+});
+
 describe('parseMeterEvent', () => {
   const now = Date.UTC(2026, 9, 10, 12);
   const when = (s: string) => parseWhen(s, now);

@@ -100,6 +100,8 @@ describe('simulated meter events -> aedes -> ingest -> SQLite', () => {
         from,
         until: Date.now() - 60_000,
         seed: 5,
+        // Redelivered, reordered and late readings around the events are still stored once.
+        faults: { duplicate: 0.03, outOfOrder: 0.03, late: 0.03 },
         events,
         exchanger: apiExchanger({ apiUrl: wl.running.httpUrl, apiKey }),
         meterSecret: TEST_METER_SECRET,

@@ -84,3 +84,18 @@ export async function publishAll(
   await Promise.all([...clients.values()].map((c) => c.endAsync()));
   return elapsed;
 }
+
+/**
+ * Discard the persistent session the broker keeps for `clientId` once its subscriber is gone: the
+ * broker would otherwise queue (and then drop) every later message on its topics for it, work
+ * that would weigh on the runs after it and not on the first.
+ */
+export async function dropSession(url: string, clientId: string): Promise<void> {
+  const client = await mqtt.connectAsync(url, {
+    clientId,
+    clean: true,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+  await client.endAsync();
+}

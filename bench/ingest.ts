@@ -1,13 +1,13 @@
 // npm run bench:ingest — readings/s through Mosquitto alone, through the whole pipeline into
-// InfluxDB (wattledger's own format, then each device format on bound topics, then 10,000 bound
-// topics), and through the embedded default (aedes + SQLite), with one publisher, message shape
-// and count. The last line printed is one JSON object with the figures. BENCH_READINGS and
-// BENCH_METERS resize it, BENCH_FORMATS picks device formats (comma-separated; `none` for none),
-// BENCH_BOUND_TOPICS sizes the bound-topics run (0 skips it). Each run also reports the ingest
-// process's own CPU per reading, which the other processes sharing the machine move far less than
-// they move the rates. The ingest runs compiled, with the heap limit `npm start` uses
-// (--max-old-space-size=128; BENCH_NODE_ARGS overrides), because V8 otherwise lets garbage from
-// 5,000-reading batches pile up to ~250 MB RSS.
+// InfluxDB (wattledger's own format, then each device format on bound topics, then 10,000 meters
+// without and with bound topics), and through the embedded default (aedes + SQLite), with one
+// publisher, message shape and count. The last line printed is one JSON object with the figures.
+// BENCH_READINGS and BENCH_METERS resize it, BENCH_FORMATS picks device formats (comma-separated;
+// `none` for none), BENCH_BOUND_TOPICS sizes the bound-topics runs (0 skips them). Each run also
+// reports the ingest process's own CPU per reading, which the other processes sharing the machine
+// move far less than they move the rates. The ingest runs compiled, with the heap limit `npm start`
+// uses (--max-old-space-size=128; BENCH_NODE_ARGS overrides), because V8 otherwise lets garbage
+// from 5,000-reading batches pile up to ~250 MB RSS.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,7 @@ import {
   malformedMessage,
   registerBoundMeters,
 } from './bench-formats.js';
-import { benchMessages, publishAll, type BenchMessage } from './bench-publisher.js';
+import { benchMessages, dropSession, publishAll, type BenchMessage } from './bench-publisher.js';
 
 /** The embedded broker checks meters' passwords: the bench derives them from this secret. */
 const BENCH_METER_SECRET = 'wattledger-bench-meter-secret-0123456789abcdef';
@@ -99,6 +99,7 @@ async function brokerRate(mqttUrl: string): Promise<number> {
     async () => done,
   );
   child.kill();
+  await dropSession(mqttUrl, `bare-${child.pid}`);
   return rate;
 }
 
@@ -119,6 +120,12 @@ const wattledgerWorkload: Workload = {
   messages,
   register: (ledgerUrl) => registerMeters(ledgerUrl, meterIds, '2020-01-01T00:00:00Z'),
 };
+
+/** `ids` in wattledger's own format, the same number of readings spread over them. */
+const unboundWorkload = (ids: readonly string[]): Workload => ({
+  messages: benchMessages(ids, Math.ceil((PER_METER * METERS) / ids.length)),
+  register: (ledgerUrl) => registerMeters(ledgerUrl, ids, '2020-01-01T00:00:00Z'),
+});
 
 /** `ids` bound to `format`, the readings of the wattledger run rendered in it. */
 function formatWorkload(format: DeviceFormatKey, ids: readonly string[]): Workload {
@@ -213,6 +220,7 @@ async function externalRun(
   if (stored.size !== run.count)
     throw new Error(`${name}: InfluxDB holds ${stored.size} readings, expected ${run.count}`);
   await run.wl.process.stop();
+  await dropSession(urls.mosquitto, `bench-ingest-${db}`);
   log(
     `${name.padEnd(12)} ${Math.round(run.rate)} readings/s, ingest ${run.cpuUs} us CPU per reading, peak RSS ${run.rssMb} MB`,
   );
@@ -241,6 +249,7 @@ async function main(): Promise<void> {
     const stored = await influxReadings(influx.url, 'bench');
     if (stored.size !== N) throw new Error(`InfluxDB holds ${stored.size} readings, expected ${N}`);
     await ext.wl.process.stop();
+    await dropSession(mosquitto.url, 'bench-ingest');
     log(
       `pipeline: ${Math.round(ext.rate)} readings/s (-> Mosquitto -> ingest -> spool -> InfluxDB), ingest ${ext.cpuUs} us CPU per reading, peak RSS ${ext.rssMb} MB`,
     );
@@ -254,11 +263,20 @@ async function main(): Promise<void> {
         urls,
         tmp.dir,
       );
+    // As many meters without a bound topic (wattledger's format), then all bound to one each.
+    const unbound =
+      BOUND_TOPICS > 0
+        ? await externalRun(
+            `${BOUND_TOPICS} meters`,
+            unboundWorkload(idsOf(BOUND_TOPICS, 'free-')),
+            urls,
+            tmp.dir,
+          )
+        : undefined;
     const bound =
       BOUND_TOPICS > 0
         ? await externalRun(
             `${BOUND_TOPICS} topics`,
-            // Meters of their own: the format runs' sessions, offline now, keep their topics.
             formatWorkload(BOUND_FORMAT, idsOf(BOUND_TOPICS, 'bound-')),
             urls,
             tmp.dir,
@@ -288,18 +306,22 @@ async function main(): Promise<void> {
         formatRates: byFormat((v) => r(v.rate)),
         formatRatios: byFormat((v) => ratio(v.rate, ext.rate)),
         ingestCpuUsPerReading: { wattledger: ext.cpuUs, ...byFormat((v) => v.cpuUs) },
-        ...(bound === undefined
+        ...(bound === undefined || unbound === undefined
           ? {}
           : {
               boundTopics: {
                 topics: BOUND_TOPICS,
                 format: BOUND_FORMAT,
                 rate: r(bound.rate),
-                ratio: ratio(bound.rate, ext.rate),
+                // Against the same number of meters with 0 bound topics (wattledger's format).
+                ratio: ratio(bound.rate, unbound.rate),
+                unboundRate: r(unbound.rate),
+                ratioToPipeline: ratio(bound.rate, ext.rate),
                 ...(sameFormat === undefined
                   ? {}
                   : { ratioToFormat: ratio(bound.rate, sameFormat.rate) }),
                 ingestCpuUsPerReading: bound.cpuUs,
+                unboundIngestCpuUsPerReading: unbound.cpuUs,
               },
             }),
         embeddedRate: r(emb.rate),

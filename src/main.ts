@@ -122,7 +122,14 @@ export async function startWattledger(
   let demo: Demo | undefined;
   if (config.demo || config.simulator) {
     demo = await startDemo(
-      { db: ledger.db, clock, log, meters: ingest?.meters },
+      {
+        db: ledger.db,
+        clock,
+        log,
+        meters: ingest?.meters,
+        bindings: ingest?.bindings,
+        store: cached ?? store,
+      },
       { ...demoOptions(config, mqttUrl), meterSecret },
     );
   }

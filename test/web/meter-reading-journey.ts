@@ -42,9 +42,13 @@ export async function meterReadingJourney(opts: {
   const customer = (
     await demo.staff<{ id: string; name: string }>('GET', `/v1/customers/${contract.customerId}`)
   ).body;
+  // The meter in service: a demo household may have had its meter exchanged.
   const meterId = (
-    await demo.staff<{ items: { id: string }[] }>('GET', `/v1/meters?contractId=${contract.id}`)
-  ).body.items[0]?.id;
+    await demo.staff<{ items: { id: string; removedAt: string | null }[] }>(
+      'GET',
+      `/v1/meters?contractId=${contract.id}`,
+    )
+  ).body.items.find((m) => m.removedAt === null)?.id;
   if (meterId === undefined) throw new Error(`contract ${contract.id} has no meter`);
   const key = (
     await demo.admin<{ key: string }>('POST', '/v1/api-keys', {

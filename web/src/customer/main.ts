@@ -116,7 +116,8 @@ async function showContract(api: Api, contract: Contract): Promise<void> {
   renderConsent(byId('privacy-body'), api, contract, (next) => void showContract(api, next));
   const meters = (await api.get<List<Meter>>(`/v1/meters${query({ contractId: contract.id })}`))
     .items;
-  const meter = meters[0];
+  // The meter in service: after an exchange the contract lists the old one too.
+  const meter = meters.find((m) => m.removedAt == null) ?? meters[0];
   if (meter === undefined) {
     replace(byId('now-body'), notice('No meter is attached to this contract yet.'));
   } else {

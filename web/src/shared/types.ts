@@ -18,6 +18,8 @@ export interface Customer {
 export interface Meter {
   readonly id: string;
   readonly contractId: string | null;
+  /** When an exchange took the meter out; null while in service. */
+  readonly removedAt?: string | null;
 }
 
 export interface LatestReading {

@@ -1,17 +1,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DEVICES } from '../../src/demo/demo-devices.js';
-import { startDemo, type Demo } from '../../src/demo/start-demo.js';
 import { listMeters } from '../../src/fleet/meters-repo.js';
 import type { Meter } from '../../src/fleet/meter.js';
 import { listRejections } from '../../src/ingest/rejections-repo.js';
 import { openLedger, type LedgerConnection } from '../../src/ledger/connect.js';
 import { createReadingStore } from '../../src/readings/create-store.js';
 import type { ReadingStore } from '../../src/readings/reading-store.js';
-import { systemClock } from '../../src/shared/clock.js';
 import { waitFor } from '../harness/process.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
-import { TEST_METER_SECRET } from '../support/publisher.js';
 
 const DAY = 86_400_000;
 
@@ -20,38 +17,23 @@ describe('the zero-configuration demo mixes device formats', () => {
   let store: ReadingStore;
   let meters: Meter[];
   let ledger: LedgerConnection;
-  let demo: Demo;
 
   beforeAll(async () => {
-    // What `npm start` runs, in this process: the demo seeded on the empty ledger of a running
-    // instance (embedded broker, ingest, SQLite), with six households: the first keeps
+    // `npm start` with nothing configured, in this process: the demo seeds the empty ledger and
+    // runs the simulator against the embedded broker. Six households: the first keeps
     // wattledger's format, the other five speak one device format each.
-    wl = await startInstance({ SETTLE_CRON: 'off' });
+    wl = await startInstance({
+      DEMO: 'on',
+      SIMULATOR: 'on',
+      SIMULATOR_METERS: '6',
+      SETTLE_CRON: 'off',
+    });
     ledger = openLedger(wl.ledgerUrl);
-    const { ingest, log, mqttUrl } = wl.running;
-    demo = await startDemo(
-      {
-        db: ledger.db,
-        clock: systemClock,
-        log,
-        meters: ingest?.meters,
-        bindings: ingest?.bindings,
-      },
-      {
-        seed: true,
-        simulate: true,
-        mqttUrl,
-        meters: 6,
-        meterSecret: TEST_METER_SECRET,
-        keysFile: path.join(wl.dataDir, 'demo-keys.json'),
-      },
-    );
     store = createReadingStore({ influxDb: '', sqlitePath: path.join(wl.dataDir, 'readings.db') });
     await store.init();
     meters = await listMeters(ledger.db);
   }, 60_000);
   afterAll(async () => {
-    await demo?.stop();
     await store?.close();
     await ledger?.close();
     await wl?.stop();

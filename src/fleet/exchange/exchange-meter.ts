@@ -53,10 +53,10 @@ export async function exchangeMeter(
   if ((await findMeterAccess(deps.db, x.newMeter.id)) !== undefined)
     throw new AppError('conflict', `meter ${x.newMeter.id} already exists`);
 
-  const window = (
-    await deps.store.windows([{ meterId: oldId, from: x.at, to: Number.MAX_SAFE_INTEGER }])
-  ).get(oldId);
-  const after = window?.inside.find((r) => r.ts > x.at);
+  // The window at `at` alone: its neighbours are the reading the final index follows and the first
+  // one after the exchange, if any (which refuses it); nothing more need be read.
+  const window = (await deps.store.windows([{ meterId: oldId, from: x.at, to: x.at }])).get(oldId);
+  const after = window?.after;
   if (after !== undefined)
     throw new AppError(
       'conflict',

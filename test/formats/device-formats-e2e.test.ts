@@ -1,3 +1,4 @@
+import { parisHousehold } from '../support/paris-household.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -7,24 +8,15 @@ import { meterCredentials } from '../../src/broker/meter-credentials.js';
 import { brokerAuthFiles } from '../../src/broker/mosquitto-auth.js';
 import type { DeviceFormatName } from '../../src/formats/device-format.js';
 import { deviceFormat, type DeviceFormatKey } from '../../src/formats/registry.js';
-import { createContract } from '../../src/fleet/contracts.js';
-import { createCustomer } from '../../src/fleet/customers.js';
-import { addMeter, listMeters } from '../../src/fleet/meters-repo.js';
-import { createTariff } from '../../src/fleet/tariffs.js';
+import { addMeter } from '../../src/fleet/meters-repo.js';
 import type { Meter } from '../../src/fleet/meter.js';
-import { changeConsent } from '../../src/privacy/consent-repo.js';
-import { openLedger } from '../../src/ledger/connect.js';
-import { migrateLedger } from '../../src/ledger/migrate.js';
 import { createReadingStore } from '../../src/readings/create-store.js';
 import type { Reading } from '../../src/readings/reading.js';
 import type { ReadingStore } from '../../src/readings/reading-store.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { tariffSchema } from '../../src/billing/tariff-schema.js';
 import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
 import { startInstance, tempDir, type TestInstance } from '../support/instance.js';
 import { TEST_METER_SECRET } from '../support/publisher.js';
-import { DESIGN_TARIFF } from '../support/design-tariff.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'formats');
 const ZONE = 'Europe/Paris';
@@ -96,45 +88,23 @@ function expected(c: Case, payload: Buffer): Omit<Reading, 'meterId' | 'received
 
 /** A customer in Paris with a contract, and each case's meter bound to its device topic. */
 async function bindMeters(ledgerUrl: string, list: readonly Case[]): Promise<Meter[]> {
-  const ledger = openLedger(ledgerUrl);
-  try {
-    await migrateLedger(ledger);
-    const deps = { db: ledger.db, clock: systemClock };
-    const customer = await createCustomer(deps, { name: 'Device owner', email: null });
-    // In force since 2000: the documented payloads were published over the years.
-    const tariff = await createTariff(
-      deps,
-      tariffSchema.parse({
-        ...DESIGN_TARIFF,
-        versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2000-01-01T00:00:00Z' }],
-      }),
-    );
-    const contract = await createContract(deps, {
-      customerId: customer.id,
-      tariffId: tariff.id,
-      timezone: ZONE,
-      startsAt: Date.parse('2000-01-01T00:00:00Z'),
-      endsAt: null,
-    });
-    // The latest reading (a register read at one moment) needs consent `interval`.
-    await changeConsent(
-      deps,
-      { visibility: { all: true }, actor: 'test', role: 'admin' },
-      contract.id,
-      'interval',
-    );
-    for (const c of list)
-      await addMeter(deps, {
-        id: c.meterId,
-        contractId: contract.id,
-        installedAt: '2000-01-01T00:00:00Z',
-        format: c.format,
-        source: { topic: c.topic, ...c.source },
-      });
-    return (await listMeters(ledger.db)).filter((m) => list.some((c) => c.meterId === m.id));
-  } finally {
-    await ledger.close();
-  }
+  // In force since 2000: the documented payloads were published over the years. The latest
+  // reading (a register read at one moment) needs consent `interval`.
+  const meters = await parisHousehold(
+    ledgerUrl,
+    { name: 'Device owner', since: '2000-01-01T00:00:00Z', consent: 'interval' },
+    async (deps, contractId) => {
+      for (const c of list)
+        await addMeter(deps, {
+          id: c.meterId,
+          contractId,
+          installedAt: '2000-01-01T00:00:00Z',
+          format: c.format,
+          source: { topic: c.topic, ...c.source },
+        });
+    },
+  );
+  return meters.filter((m) => list.some((c) => c.meterId === m.id));
 }
 
 const influxUrl = inject('influxUrl');

@@ -1,3 +1,4 @@
+import { parisHousehold } from '../support/paris-household.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,15 +7,10 @@ import { bindFleet, SIM_FORMATS } from '../../simulators/formats/device.js';
 import { runSimulation } from '../../simulators/run-simulation.js';
 import type { SimulationReport } from '../../simulators/simulation-report.js';
 import { decodeDeviceMessage, decodePayload } from '../../simulators/wire-check.js';
-import { tariffSchema } from '../../src/billing/tariff-schema.js';
-import { createContract } from '../../src/fleet/contracts.js';
-import { createCustomer } from '../../src/fleet/customers.js';
 import type { Meter } from '../../src/fleet/meter.js';
-import { addMeter, listMeters } from '../../src/fleet/meters-repo.js';
+import { addMeter } from '../../src/fleet/meters-repo.js';
 import { fleetLogins } from '../../src/broker/device-access.js';
 import { brokerAuthFiles } from '../../src/broker/mosquitto-auth.js';
-import { migrateLedger } from '../../src/ledger/migrate.js';
-import { createTariff } from '../../src/fleet/tariffs.js';
 import type { Rejection } from '../../src/ingest/rejection.js';
 import { listRejections } from '../../src/ingest/rejections-repo.js';
 import { openLedger } from '../../src/ledger/connect.js';
@@ -24,7 +20,6 @@ import type { ReadingStore } from '../../src/readings/reading-store.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { startMosquitto, type MosquittoHandle } from '../harness/mosquitto.js';
 import { waitFor } from '../harness/process.js';
-import { DESIGN_TARIFF } from '../support/design-tariff.js';
 import { startInstance, tempDir, type TestInstance } from '../support/instance.js';
 import { TEST_METER_SECRET } from '../support/publisher.js';
 
@@ -44,38 +39,21 @@ async function bindFleetInLedger(
   ledgerUrl: string,
   fleet: readonly MeterDefinition[],
 ): Promise<Meter[]> {
-  const ledger = openLedger(ledgerUrl);
-  try {
-    await migrateLedger(ledger);
-    const deps = { db: ledger.db, clock: systemClock };
-    const customer = await createCustomer(deps, { name: 'Simulated household', email: null });
-    const tariff = await createTariff(
-      deps,
-      tariffSchema.parse({
-        ...DESIGN_TARIFF,
-        versions: [{ ...DESIGN_TARIFF.versions[0], validFrom: '2020-01-01T00:00:00Z' }],
-      }),
-    );
-    const contract = await createContract(deps, {
-      customerId: customer.id,
-      tariffId: tariff.id,
-      timezone: ZONE,
-      startsAt: Date.parse('2020-01-01T00:00:00Z'),
-      endsAt: null,
-    });
-    for (const m of fleet)
-      await addMeter(deps, {
-        id: m.meterId,
-        contractId: contract.id,
-        installedAt: new Date(m.installedAt!).toISOString(),
-        ...(m.device === undefined
-          ? {}
-          : { format: m.device.format, source: { topic: m.device.topic, ...m.device.options } }),
-      });
-    return await listMeters(ledger.db);
-  } finally {
-    await ledger.close();
-  }
+  return parisHousehold(
+    ledgerUrl,
+    { name: 'Simulated household', since: '2020-01-01T00:00:00Z' },
+    async (deps, contractId) => {
+      for (const m of fleet)
+        await addMeter(deps, {
+          id: m.meterId,
+          contractId,
+          installedAt: new Date(m.installedAt!).toISOString(),
+          ...(m.device === undefined
+            ? {}
+            : { format: m.device.format, source: { topic: m.device.topic, ...m.device.options } }),
+        });
+    },
+  );
 }
 
 const registersOf = (r: Pick<Reading, 'importWh' | 'exportWh' | 'registers'>) => ({

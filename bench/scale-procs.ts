@@ -1,0 +1,122 @@
+// Part of bench:scale: wattledger roles as their own compiled processes, their memory high-water
+// marks, InfluxDB's, and what the jobs processes' logs say about their settlement runs.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnWattledger, type ChildInstance } from '../test/support/child-instance.js';
+
+/**
+ * Node flags of every measured process: the heap limit `npm start` uses, unless overridden; with
+ * BENCH_CPU_PROF=<folder>, each writes its CPU profile there.
+ */
+export const NODE_ARGS = [
+  ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
+  ...(process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : []),
+];
+
+/** Where a role's process reads its services, and the bench's instant for its clock. */
+export interface RoleEnv {
+  readonly influxUrl: string;
+  readonly influxDb: string;
+  readonly ledgerUrl: string;
+  /** CLOCK_START of the process: the instant the bench's data ends at. */
+  readonly now: number;
+  /** DATA_DIR and log folder of this process. */
+  readonly dir: string;
+}
+
+/**
+ * `wattledger serve` in `role`, compiled, with the clock the other processes of the run get and no
+ * crons unless `extra` sets them. Resolves once /readyz answers.
+ */
+export async function spawnRole(
+  role: 'api' | 'ingest' | 'jobs',
+  name: string,
+  base: RoleEnv,
+  extra: Record<string, string> = {},
+): Promise<ChildInstance> {
+  return spawnWattledger(
+    {
+      ROLE: role,
+      INFLUX_URL: base.influxUrl,
+      INFLUX_DB: base.influxDb,
+      DATABASE_URL: base.ledgerUrl,
+      CLOCK_START: new Date(base.now).toISOString(),
+      DATA_DIR: path.join(base.dir, name),
+      MQTT_CLIENT_ID: `scale-${name}`,
+      LOG_LEVEL: 'warn',
+      SETTLE_CRON: 'off',
+      RETENTION_CRON: 'off',
+      ...extra,
+    },
+    path.join(base.dir, `${name}.log`),
+    { compiled: true, nodeArgs: NODE_ARGS },
+  );
+}
+
+/** Peak resident memory (VmHWM) of a live process, MB; 0 once it is gone. */
+export function peakRssMb(pid: number | undefined): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Math.round(Number(m?.[1] ?? 0) / 102.4) / 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds a live process has used (user + system). */
+export function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The pid of the process whose command line names `marker` (a harness service's temp folder). */
+export function pidByCommandLine(marker: string): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(marker)) return Number(d);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** One `settlement run` line of a jobs process's log (pino JSON; `time` is the wall clock). */
+export interface SettlementRun {
+  readonly settled: number;
+  readonly held: number;
+  readonly closed: number;
+  readonly failed: number;
+  /** Wall-clock ms when the run began and ended. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The settlement runs a process logged that did something. */
+export function settlementRuns(logFile: string): SettlementRun[] {
+  const out: SettlementRun[] = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"msg":"settlement run"')) continue;
+    const r = JSON.parse(line) as {
+      settled: number;
+      held: number;
+      closed: number;
+      failed: number;
+      ms: number;
+      time: number;
+    };
+    if (r.settled + r.held + r.closed + r.failed === 0) continue;
+    out.push({
+      settled: r.settled,
+      held: r.held,
+      closed: r.closed,
+      failed: r.failed,
+      start: r.time - r.ms,
+      end: r.time,
+    });
+  }
+  return out;
+}

@@ -66,10 +66,14 @@ export function billingOptions(config: Readonly<Config>): BillingOptions {
 export function jobsOptions(
   config: Readonly<Config>,
   billing: BillingOptions,
-): BillingOptions & { readonly settleCron: string } & RetentionSchedule {
+): BillingOptions & {
+  readonly settleCron: string;
+  readonly daySummaryCron: string;
+} & RetentionSchedule {
   return {
     ...billing,
     settleCron: config.SETTLE_CRON,
+    daySummaryCron: config.DAY_SUMMARY_CRON,
     retentionCron: config.RETENTION_CRON,
     retentionMonths: config.RETENTION_MONTHS,
   };

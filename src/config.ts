@@ -132,6 +132,18 @@ export const configSchema = z.object({
       'must be a cron expression such as "*/15 * * * *", or "off"',
     )
     .default('*/15 * * * *'),
+  /**
+   * When the jobs process summarises sealed local days for the consumption API's cold path (cron
+   * syntax); `off` disables it in this process.
+   */
+  DAY_SUMMARY_CRON: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === 'off' || cron.validate(v),
+      'must be a cron expression such as "* * * * *", or "off"',
+    )
+    .default('* * * * *'),
   /** Grace window after a period ends, during which late readings are awaited before settlement. */
   GRACE_HOURS: z.coerce
     .number()

@@ -14,6 +14,7 @@ import {
   bucketQuality,
   DEFAULT_GAP_MS,
   findGaps,
+  type Gap,
   gapOverlap,
   type Quality,
   strongerTakenBy,
@@ -68,6 +69,15 @@ function seriesOf(input: ConsumptionInput): RegisterSeries {
   return input.series;
 }
 
+/** The series' gaps: found in its readings, or given when the series leaves readings out. */
+function gapsOf(series: RegisterSeries, gapMs: number): readonly Gap[] {
+  const known = series.knownGaps;
+  if (known === undefined) return findGaps(series.ts, gapMs);
+  if (known.gapMs !== gapMs)
+    throw new RangeError(`a thinned series knows its gaps of ${known.gapMs} ms, not ${gapMs}`);
+  return known.list;
+}
+
 const diff = (a: bigint | undefined, b: bigint | undefined): bigint | null =>
   a === undefined || b === undefined ? null : b - a;
 
@@ -84,7 +94,7 @@ export function computeConsumption(input: ConsumptionInput): Consumption {
   const edges = bucketEdges(input.from, input.to, groupBy, tz, maxBuckets);
   const series = seriesOf(input);
   const indexAt = indexWalker(series);
-  const inGap = gapOverlap(findGaps(series.ts, gapMs));
+  const inGap = gapOverlap(gapsOf(series, gapMs));
   const firstTs = series.ts[0];
   const lastAt = series.ts.length - 1;
   const latestTs = series.ts[lastAt];

@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import { CRON_ACTOR } from '../audit/audit-log.js';
 import type { BillingDeps, BillingOptions } from '../billing/settlement/billing-deps.js';
 import { runSettlement } from '../billing/settlement/run-settlement.js';
 import { valueRecentMonths } from '../billing/revenue/value-recent-months.js';
 import { runRetentionJob } from '../privacy/retention/retention-job.js';
+import { summariseDays } from '../readings/days/summarise-days.js';
 import type { ReadingStore } from '../readings/reading-store.js';
 
 /**
@@ -27,9 +29,31 @@ export interface Jobs {
  */
 export function startJobs(
   deps: BillingDeps & { readonly store: Pick<ReadingStore, 'windows' | 'deleteRanges'> },
-  opts: BillingOptions & { readonly settleCron: string } & Partial<RetentionSchedule>,
+  opts: BillingOptions & {
+    readonly settleCron: string;
+    /** When to summarise sealed days (absent or `off`: never in this process). */
+    readonly daySummaryCron?: string | undefined;
+  } & Partial<RetentionSchedule>,
 ): Jobs {
   const tasks: ScheduledTask[] = [];
+  let summarising: Promise<unknown> = Promise.resolve();
+  // Day summaries take a lease in the ledger, so every instance may run this schedule.
+  if (opts.daySummaryCron !== undefined && opts.daySummaryCron !== 'off') {
+    const holder = `${hostname()}:${process.pid}`;
+    tasks.push(
+      cron.schedule(
+        opts.daySummaryCron,
+        async () => {
+          const run = summariseDays({ ...deps, holder }).catch((err: unknown) => {
+            deps.log.error({ err }, 'summarising days failed; the next tick retries');
+          });
+          summarising = run;
+          await run;
+        },
+        { name: 'day-summaries', noOverlap: true },
+      ),
+    );
+  }
   let running: Promise<unknown> = Promise.resolve();
   let retaining: Promise<unknown> = Promise.resolve();
   // Retention deletes only what settled periods no longer need; any instance may run it (deletes
@@ -86,6 +110,7 @@ export function startJobs(
       for (const t of tasks) await t.destroy();
       await running;
       await retaining;
+      await summarising;
     },
   };
 }

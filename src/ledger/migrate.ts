@@ -13,6 +13,7 @@ import { counterRules } from './migrations/0010-counter-rules.js';
 import { estimateRecords } from './migrations/0011-estimate-records.js';
 import { budgets } from './migrations/0012-budgets.js';
 import { revenueMarks } from './migrations/0013-revenue-marks.js';
+import { readingDays } from './migrations/0014-reading-days.js';
 
 /** Every migration in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(dialect: LedgerDialect): Record<string, Migration> {
@@ -30,6 +31,7 @@ function migrations(dialect: LedgerDialect): Record<string, Migration> {
     '0011-estimate-records': estimateRecords(dialect),
     '0012-budgets': budgets(),
     '0013-revenue-marks': revenueMarks(),
+    '0014-reading-days': readingDays(),
   };
 }
 

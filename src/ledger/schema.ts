@@ -270,6 +270,31 @@ export interface RevenueMarkTable {
   created_at: string;
 }
 
+/**
+ * The readings of one meter's local day that consumption needs when it cuts at local midnights
+ * (migration 0014): see `src/readings/days/`. bigint columns come back as text from PostgreSQL.
+ */
+export interface ReadingDayTable {
+  meter_id: string;
+  day_start: ColumnType<number | string, number, number>;
+  day_end: ColumnType<number | string, number, number>;
+  timezone: string;
+  readings: number;
+  /** JSON array of [ts, importWh, exportWh | null, mark | null], ascending. */
+  points: string;
+  /** JSON array of [from, to]: the day's gaps longer than an hour. */
+  gaps: string;
+}
+
+/** How far `reading_days` is complete (one row, id `days`). */
+export interface ReadingDaysStateTable {
+  id: string;
+  from_ms: ColumnType<number | string, number, number>;
+  through_ms: ColumnType<number | string, number, number>;
+  lease_holder: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_until: ColumnType<number | string | null, number | null | undefined, number | null>;
+}
+
 export interface LedgerDatabase {
   meters: MeterTable;
   rejections: RejectionTable;
@@ -289,4 +314,6 @@ export interface LedgerDatabase {
   estimate_records: EstimateRecordTable;
   contract_budgets: ContractBudgetTable;
   revenue_marks: RevenueMarkTable;
+  reading_days: ReadingDayTable;
+  reading_days_state: ReadingDaysStateTable;
 }

@@ -2,6 +2,7 @@ import type { Consumption } from '../consumption/buckets.js';
 import { snapRange, type GroupBy } from '../consumption/group-by.js';
 import type { MeterLookup } from '../fleet/meter-lookup.js';
 import type { Visibility } from '../fleet/visibility.js';
+import type { DaySeriesSource } from '../readings/days/day-series-source.js';
 import { fromStore } from '../readings/from-store.js';
 import type { ReadingStore } from '../readings/reading-store.js';
 import { registerColumnsOfWindow, type SpanEvent } from '../readings/register-columns.js';
@@ -11,7 +12,12 @@ import { consentedConsumption, requireConsentFor } from './consented-consumption
 export interface MeterConsumptionDeps {
   readonly store: Pick<ReadingStore, 'registers' | 'windows'>;
   readonly meters: Pick<MeterLookup, 'get'>;
+  /** Day summaries: a cut at local midnights of the contract's zone reads them, not every reading. */
+  readonly days?: DaySeriesSource | undefined;
 }
+
+/** Cuts whose edges are all local midnights: day summaries can answer them. */
+const DAY_EDGED: readonly GroupBy[] = ['day', 'month'];
 
 /** A consumption request, already validated: `from` ≤ `to`, `tz` (when given) a known zone. */
 export interface MeterConsumptionInput {
@@ -79,7 +85,15 @@ export async function meterConsumption(
   const facts = { consent: meter.consent, contractTz: meter.timezone };
   requireConsentFor({ ...facts, groupBy: input.groupBy, tz });
   const { start, end } = snapRange(input.from, input.to, input.groupBy, tz);
-  const series = await fromStore('the readings', deps.store.registers(meter.id, start, end));
+  const summarised =
+    deps.days !== undefined &&
+    input.registers !== true &&
+    tz === meter.timezone &&
+    DAY_EDGED.includes(input.groupBy)
+      ? await fromStore('the readings', deps.days.series(meter.id, tz, start, end))
+      : undefined;
+  const series =
+    summarised ?? (await fromStore('the readings', deps.store.registers(meter.id, start, end)));
   const cut = { ...facts, from: start, to: end, groupBy: input.groupBy, tz };
   const result = consentedConsumption({ ...cut, series });
   const counterEvents = eventsPerBucket(result.buckets, series.counterEvents);

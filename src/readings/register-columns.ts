@@ -18,6 +18,18 @@ export interface RegisterColumns {
   readonly takenBy?: ReadonlyMap<number, TakenBy> | undefined;
   /** Where the counter restarted (`reset`) or wrapped (`wrap`), by `ts`; sparse like `takenBy`. */
   readonly counterEvents?: ReadonlyMap<number, SpanEvent> | undefined;
+  /**
+   * The gaps longer than `gapMs` between the meter's consecutive readings, ascending, when the
+   * columns leave readings out (a series thinned to the readings local days begin and end with):
+   * consumption then takes its gaps from here rather than from `ts`.
+   */
+  readonly knownGaps?: KnownGaps | undefined;
+}
+
+/** The gaps of a thinned series (see `RegisterColumns.knownGaps`). */
+export interface KnownGaps {
+  readonly gapMs: number;
+  readonly list: readonly { readonly from: number; readonly to: number }[];
 }
 
 /** The counter events a consumption bucket reports: where a register span began inside it. */

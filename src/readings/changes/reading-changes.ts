@@ -3,6 +3,9 @@ import type { LedgerDatabase } from '../../ledger/schema.js';
 import { toIso } from '../../shared/time.js';
 import type { ReadingRange } from '../reading.js';
 
+/** The feed reader that keeps day summaries (see `src/readings/days/`). */
+export const DAY_SUMMARIES_READER = 'day-summaries';
+
 /** One entry of the readings change feed: the readings of `meterId` in [from, to] changed. */
 export interface ReadingChange extends ReadingRange {
   readonly id: number;
@@ -87,7 +90,8 @@ export const DURABLY_READ_KINDS: readonly ReadingChange['kind'][] = ['late'];
 
 /**
  * Delete the feed rows recorded before `before` that every durable reader has passed: none of the
- * cursors in `reading_change_cursors` (settlement, retention) is below them, so a reader that has
+ * cursors in `reading_change_cursors` (settlement, retention, day summaries; the last reads
+ * deletions too) is below them, so a reader that has
  * not run for a while still finds what it has not read. The API cache followers keep no cursor: one
  * that fell behind rows this old could not read the feed for that long, and has cleared its cache.
  */
@@ -98,9 +102,21 @@ export async function pruneReadingChanges(
   const r = await db
     .deleteFrom('reading_changes')
     .where('recorded_at', '<', toIso(before))
-    .where(({ or, eb, not, exists, selectFrom }) =>
+    .where(({ and, or, eb, not, exists, selectFrom }) =>
       or([
-        eb('kind', 'not in', [...DURABLY_READ_KINDS]),
+        and([
+          eb('kind', 'not in', [...DURABLY_READ_KINDS]),
+          // Day summaries also read deletions: keep those it has not passed.
+          not(
+            exists(
+              selectFrom('reading_change_cursors')
+                .select('reader')
+                .where('reader', '=', DAY_SUMMARIES_READER)
+                .whereRef('reading_change_cursors.last_id', '<', 'reading_changes.id')
+                .where('reading_changes.kind', '=', 'deleted'),
+            ),
+          ),
+        ]),
         not(
           exists(
             selectFrom('reading_change_cursors')

@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely';
+import { bucketEdges } from '../../consumption/group-by.js';
+import type { LedgerDatabase } from '../../ledger/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ReadingStore } from '../reading-store.js';
+import type { RegisterColumns } from '../register-columns.js';
+import { type DayPoint, pointOf } from './day-points.js';
+import { thinnedColumns } from './day-series.js';
+import {
+  changedSince,
+  dayBefore,
+  daysBetween,
+  type DaysState,
+  firstDayBetween,
+  readDaysState,
+} from './reading-days-repo.js';
+
+/** How long an API process trusts the summaries' state it read (older is only more cautious). */
+export const DAYS_STATE_TTL_MS = 5_000;
+
+/** Consumption series of meters cut at local midnights, from day summaries. */
+export interface DaySeriesSource {
+  /**
+   * The series consumption needs for buckets whose edges are local midnights of `tz` over
+   * [start, end] (both local midnights): the summarised days thinned, the rest read from the
+   * store. Undefined when summaries cannot answer: none yet, in another zone, a feed row not yet
+   * applied to them, or nothing of the range summarised.
+   */
+  series(
+    meterId: string,
+    tz: string,
+    start: number,
+    end: number,
+  ): Promise<RegisterColumns | undefined>;
+}
+
+export interface DaySeriesDeps {
+  readonly db: Kysely<LedgerDatabase>;
+  readonly store: Pick<ReadingStore, 'registers' | 'windows'>;
+  readonly clock: Clock;
+}
+
+/** The last local midnight of `tz` inside [start, min(end, through)], or start when none. */
+function summarisedEnd(tz: string, start: number, end: number, through: number): number {
+  if (end <= through) return end;
+  if (through <= start) return start;
+  const edges = bucketEdges(start, through, 'day', tz, 200_000);
+  let cut = start;
+  for (const e of edges) if (e <= through) cut = e;
+  return cut;
+}
+
+/**
+ * Read a month of days as about 31 summary rows instead of about 2,976 readings: the cold path of
+ * a consumption request (no readings cache holds a million meters). Answers exactly what the
+ * readings would (see `thinnedColumns`); the few hours not yet summarised come from the store.
+ */
+export function daySeriesSource(
+  deps: DaySeriesDeps,
+  stateTtlMs = DAYS_STATE_TTL_MS,
+): DaySeriesSource {
+  let state: { value: DaysState | undefined; at: number } | undefined;
+  const currentState = async () => {
+    const now = deps.clock.now();
+    if (state === undefined || now - state.at >= stateTtlMs || now < state.at)
+      state = { value: await readDaysState(deps.db), at: now };
+    return state.value;
+  };
+
+  /** The nearest reading before `start`, from the day before it or the store. */
+  async function before(meterId: string, tz: string, start: number, from: number) {
+    const day = await dayBefore(deps.db, meterId, start);
+    if (day !== undefined && day.dayStart >= from)
+      return day.timezone === tz ? { point: day.points.at(-1) } : undefined;
+    const w = (
+      await deps.store.windows([{ meterId, from: start, to: start, fields: 'registers' }])
+    ).get(meterId);
+    return { point: w?.before === undefined ? undefined : pointOf(w.before) };
+  }
+
+  /** The nearest reading at or after `end`, from the next summarised day or the store. */
+  async function after(
+    meterId: string,
+    end: number,
+    through: number,
+  ): Promise<DayPoint | undefined> {
+    const day = await firstDayBetween(deps.db, meterId, end, through);
+    if (day !== undefined) return day.points[0];
+    const w = (
+      await deps.store.windows([{ meterId, from: end, to: end, fields: 'registers' }])
+    ).get(meterId);
+    const r = w?.inside[0] ?? w?.after;
+    return r === undefined ? undefined : pointOf(r);
+  }
+
+  return {
+    async series(meterId, tz, start, end) {
+      const s = await currentState();
+      if (s === undefined || start < s.from) return undefined;
+      const cut = summarisedEnd(tz, start, end, s.through);
+      if (cut <= start) return undefined;
+      if (await changedSince(deps.db, meterId, s.feedId)) return undefined;
+      const days = await daysBetween(deps.db, meterId, start, cut);
+      if (days.some((d) => d.timezone !== tz)) return undefined;
+      const first = days[0]?.points[0]?.[0];
+      const prior =
+        first === start ? { point: undefined } : await before(meterId, tz, start, s.from);
+      if (prior === undefined) return undefined;
+      if (cut < end) {
+        const tail = await deps.store.registers(meterId, cut, end);
+        return thinnedColumns({ before: prior.point, days, tail });
+      }
+      return thinnedColumns({
+        before: prior.point,
+        days,
+        after: await after(meterId, end, s.through),
+      });
+    },
+  };
+}

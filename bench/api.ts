@@ -3,7 +3,8 @@
 // the same run. Two request kinds, random meters: a month of day buckets, and a day of 15-minute
 // buckets. The last line printed is one JSON object. BENCH_METERS, BENCH_DAYS, BENCH_SECONDS,
 // BENCH_CONNECTIONS resize it; BENCH_CACHE_MB sets READINGS_CACHE_MB (0: no readings cache),
-// BENCH_NODE_ARGS the API's node flags.
+// BENCH_NODE_ARGS the API's node flags; BENCH_DAY_SUMMARIES=0 turns the day summaries off (every
+// cold request then reads its month of readings).
 import autocannon, { type Result } from 'autocannon';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { tempDir } from '../test/support/instance.js';
 import {
   benchMeterIds,
   DAY_MS as DAY,
+  awaitDaySummaries,
   loadMonth,
   MONTH_START,
   startApiBench,
@@ -21,6 +23,7 @@ const METERS = Number(process.env.BENCH_METERS ?? 1000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 31);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DAY_SUMMARIES = process.env.BENCH_DAY_SUMMARIES !== '0';
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 const meterIds = benchMeterIds('api', METERS);
 const randomMeter = () => meterIds[Math.floor(Math.random() * METERS)]!;
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
       meterIds,
       env: {
         ...(process.env.BENCH_CACHE_MB ? { READINGS_CACHE_MB: process.env.BENCH_CACHE_MB } : {}),
+        ...(DAY_SUMMARIES ? {} : { DAY_SUMMARY_CRON: 'off' }),
         ...(process.env.BENCH_INFLUX_CONCURRENCY
           ? { INFLUX_MAX_CONCURRENT_QUERIES: process.env.BENCH_INFLUX_CONCURRENCY }
           : {}),
@@ -111,6 +115,11 @@ async function main(): Promise<void> {
       ],
     });
 
+    // The jobs summarise the loaded days first, as they would have day by day in production.
+    const summariseSeconds = DAY_SUMMARIES
+      ? await awaitDaySummaries(tmp.dir, MONTH_START + DAYS * DAY)
+      : undefined;
+    if (summariseSeconds !== undefined) log(`days summarised in ${summariseSeconds} s`);
     const check = await fetch(`${wl.httpUrl}${apiMonth()}`, { headers });
     const body = (await check.json()) as { buckets?: unknown[] };
     if (check.status !== 200 || body.buckets?.length !== DAYS)
@@ -151,7 +160,10 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         monthOfDays: { p50Ms: apiMonthOnly.p50Ms, p99Ms: apiMonthOnly.p99Ms },
         dayOf15m: { p50Ms: apiDayOnly.p50Ms, p99Ms: apiDayOnly.p99Ms },
+        coldP99Ms: cold.p99Ms,
         coldCache: { reqPerSec: cold.reqPerSec, p50Ms: cold.p50Ms, p99Ms: cold.p99Ms },
+        daySummaries: DAY_SUMMARIES,
+        ...(summariseSeconds === undefined ? {} : { summariseSeconds }),
         errors: failures + raw.errors + raw.non2xx,
       }),
     );

@@ -163,6 +163,25 @@ export async function summariseDays(
     }
   }
 
+  /**
+   * Summarise newly sealed days of `ids` (one zone), from the day of the batch's first reading on:
+   * a fleet installed long before its meters spoke costs no read of the days between. Summaries
+   * of the skipped days (left by a pass that failed before moving the state) go.
+   */
+  async function sweep(tz: string, ids: readonly string[], list: readonly Day[]): Promise<void> {
+    const edge = list[0]!.start;
+    const probe = await deps.store.windows(
+      ids.map((meterId) => ({ meterId, from: edge, to: edge, fields: 'registers' as const })),
+    );
+    let first = Number.POSITIVE_INFINITY;
+    for (const w of probe.values())
+      first = Math.min(first, w.inside[0]?.ts ?? w.after?.ts ?? first);
+    const from = list.findIndex((d) => d.end > first);
+    const skipTo = from === -1 ? list.at(-1)!.end : list[from]!.start;
+    if (skipTo > edge) await replaceDays(db, ids, edge, skipTo, []);
+    if (from !== -1) await rebuild(tz, ids, list.slice(from));
+  }
+
   try {
     let state = (await readDaysState(db))!;
     // The feed first: what changed in the days already summarised.
@@ -186,7 +205,7 @@ export async function summariseDays(
         const list = localDays(tz, state.from, state.through, target);
         if (list.length === 0) continue;
         for (let i = 0; i < ids.length; i += meterBatch)
-          await rebuild(tz, ids.slice(i, i + meterBatch), list);
+          await sweep(tz, ids.slice(i, i + meterBatch), list);
       }
       await advanceDaysState(db, target);
       state = { ...state, through: target };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Selectable } from 'kysely';
+import type { CompiledQuery, Selectable } from 'kysely';
 import type { LedgerDatabase, ReadingDayTable } from '../../ledger/schema.js';
 import { DAY_SUMMARIES_READER } from '../changes/reading-changes.js';
 import type { DayGap, DayPoint, DaySummary } from './day-points.js';
@@ -150,6 +150,42 @@ export async function upsertDays(db: Ledger, days: readonly DaySummary[]): Promi
   }
 }
 
+const daysSelect = (db: Ledger, meterId: string, from: number, to: number) =>
+  db
+    .selectFrom('reading_days')
+    .selectAll()
+    .where('meter_id', '=', meterId)
+    .where('day_start', '>=', from)
+    .where('day_start', '<', to)
+    .orderBy('day_start');
+
+const changeSelect = (db: Ledger, meterId: string, afterId: number) =>
+  db
+    .selectFrom('reading_changes')
+    .select('id')
+    .where('id', '>', afterId)
+    .where('meter_id', '=', meterId)
+    .where('kind', 'in', ['late', 'deleted'])
+    .limit(1);
+
+/**
+ * The two queries of every cold consumption request, compiled once per ledger: building and
+ * compiling a query costs about as much as SQLite answering it. Only the parameters change.
+ */
+interface DayQueries {
+  readonly days: CompiledQuery<Selectable<ReadingDayTable>>;
+  readonly change: CompiledQuery<{ id: number }>;
+}
+const compiled = new WeakMap<Ledger, DayQueries>();
+function queriesOf(db: Ledger): DayQueries {
+  let q = compiled.get(db);
+  if (q === undefined) {
+    q = { days: daysSelect(db, '', 0, 0).compile(), change: changeSelect(db, '', 0).compile() };
+    compiled.set(db, q);
+  }
+  return q;
+}
+
 /** A meter's summaries of the days starting inside [from, to), ascending. */
 export async function daysBetween(
   db: Ledger,
@@ -157,14 +193,10 @@ export async function daysBetween(
   from: number,
   to: number,
 ): Promise<DaySummary[]> {
-  const rows = await db
-    .selectFrom('reading_days')
-    .selectAll()
-    .where('meter_id', '=', meterId)
-    .where('day_start', '>=', from)
-    .where('day_start', '<', to)
-    .orderBy('day_start')
-    .execute();
+  const { rows } = await db.executeQuery<Selectable<ReadingDayTable>>({
+    ...queriesOf(db).days,
+    parameters: [meterId, from, to],
+  });
   return rows.map(summaryOfRow);
 }
 
@@ -227,13 +259,10 @@ export async function firstDayBetween(
  * used.
  */
 export async function changedSince(db: Ledger, meterId: string, afterId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('reading_changes')
-    .select('id')
-    .where('id', '>', afterId)
-    .where('meter_id', '=', meterId)
-    .where('kind', 'in', ['late', 'deleted'])
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  const q = queriesOf(db).change;
+  const { rows } = await db.executeQuery({
+    ...q,
+    parameters: [afterId, meterId, ...q.parameters.slice(2)],
+  });
+  return rows.length > 0;
 }

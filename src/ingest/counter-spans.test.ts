@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../readings/reading.js';
-import { continueCounter, STRICT_COUNTER, type CounterRules } from './counter-spans.js';
+import {
+  carryCounterStarts,
+  continueCounter,
+  storedCounterStart,
+  STRICT_COUNTER,
+  type CounterRules,
+} from './counter-spans.js';
 
 const Q = 900_000;
 const r = (q: number, importWh: number, extra: Partial<Reading> = {}): Reading => ({
@@ -85,5 +91,44 @@ describe('continueCounter', () => {
       exportWh: 305,
       span: { event: 'reset', importOffsetWh: 500, exportOffsetWh: 300 },
     });
+  });
+});
+
+describe('storedCounterStart', () => {
+  const S1 = '2024-01-14T18:02:42';
+  const S2 = '2024-02-01T08:00:00';
+  const marked = (q: number, importWh: number, counterStart: string) =>
+    r(q, importWh, { span: { counterStart } });
+
+  it('keeps the device marker where it changes or a span begins, and nowhere else', () => {
+    const raws = [marked(0, 1000, S1), marked(1, 1100, S1), marked(2, 20, S2), marked(3, 70, S2)];
+    const stored: Reading[] = [];
+    let prev: Reading | undefined;
+    for (const raw of raws) {
+      const next = continueCounter(STRICT_COUNTER, prev, raw)!;
+      stored.push(storedCounterStart(next, prev));
+      prev = next;
+    }
+    expect(stored.map((x) => x.span)).toEqual([
+      { counterStart: S1 },
+      undefined,
+      { event: 'reset', importOffsetWh: 1100, counterStart: S2 },
+      // The offset stays with every reading of the span; the marker does not.
+      { importOffsetWh: 1100 },
+    ]);
+    // A wrap begins a span too, whatever the marker did.
+    const wrapped = { ...marked(4, 10, S2), span: { event: 'wrap' as const, counterStart: S2 } };
+    expect(storedCounterStart(wrapped, raws[3])).toBe(wrapped);
+  });
+
+  it('carries the marker in force to the stored readings that leave it out', () => {
+    const known = [r(0, 1), marked(1, 2, S1), r(2, 3, { span: { importOffsetWh: 5 } }), r(3, 4)];
+    expect(carryCounterStarts(known, undefined).map((x) => x.span)).toEqual([
+      undefined,
+      { counterStart: S1 },
+      { importOffsetWh: 5, counterStart: S1 },
+      { counterStart: S1 },
+    ]);
+    expect(carryCounterStarts([r(0, 1)], S2)[0]?.span).toEqual({ counterStart: S2 });
   });
 });

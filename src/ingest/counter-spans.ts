@@ -1,4 +1,4 @@
-import type { CounterSpan, Reading } from '../readings/reading.js';
+import { SPAN_STARTS, type CounterSpan, type Reading } from '../readings/reading.js';
 
 /**
  * How a meter's registers may go down (docs/design.md §8 "Register spans"):
@@ -75,24 +75,50 @@ function stepRegister(
 
 const EVENT_RANK = { dip: 1, wrap: 2, reset: 3 } as const;
 
+/** Whether a stored reading left the device's values as they were (no offset, no held dip). */
+const plainSpan = (span: CounterSpan | undefined): boolean =>
+  span === undefined ||
+  (!span.importOffsetWh &&
+    !span.exportOffsetWh &&
+    span.deviceImportWh === undefined &&
+    span.deviceExportWh === undefined);
+
+/** Whether a raw device reading's span holds nothing but the device's own marker. */
+const markerOnly = (span: CounterSpan): boolean =>
+  span.event === undefined &&
+  span.importOffsetWh === undefined &&
+  span.exportOffsetWh === undefined &&
+  span.deviceImportWh === undefined &&
+  span.deviceExportWh === undefined;
+
 /**
  * A device reading (registers as the device counts them) as the meter's continuous index, following
  * the stored reading `prev` (the latest before it in meter time): after a reset or a wrap the
  * index goes on from where it was, a dip within the tolerance holds it, and the reading carries
  * what happened (`span`). Undefined when a register went down beyond what the rules explain.
- * Without `prev` the device's values are the index.
+ * Without `prev` the device's values are the index. `prev.span.counterStart` must be the marker in
+ * force at `prev` (see `carryCounterStarts`): a reading that does not store it still has one.
  */
 export function continueCounter(
   rules: CounterRules,
   prev: Reading | undefined,
   raw: Reading,
 ): Reading | undefined {
-  const counterStart = raw.span?.counterStart;
   if (prev === undefined) return raw;
+  const counterStart = raw.span?.counterStart;
+  const prevStart = prev.span?.counterStart;
   const deviceReset =
-    counterStart !== undefined &&
-    prev.span?.counterStart !== undefined &&
-    prev.span.counterStart !== counterStart;
+    counterStart !== undefined && prevStart !== undefined && prevStart !== counterStart;
+  // Nearly every reading: a counter that went up after a reading that took the device's values as
+  // they were. The index is the device's value; nothing to build.
+  if (
+    !deviceReset &&
+    plainSpan(prev.span) &&
+    raw.importWh >= prev.importWh &&
+    (raw.exportWh === undefined || prev.exportWh === undefined || raw.exportWh >= prev.exportWh) &&
+    (raw.span === undefined || markerOnly(raw.span))
+  )
+    return raw.span === undefined || counterStart !== undefined ? raw : withoutSpan(raw);
   const imp = stepRegister(rules, prev, raw.importWh, 'import', deviceReset);
   if (imp === undefined) return undefined;
   let exp: Step | undefined;
@@ -118,4 +144,54 @@ export function continueCounter(
     ...(exp === undefined ? {} : { exportWh: exp.index }),
     ...(Object.keys(span).length === 0 ? {} : { span }),
   };
+}
+
+function withoutSpan(r: Reading): Reading {
+  const { span: _span, ...rest } = r;
+  return rest;
+}
+
+/**
+ * The reading as it is stored: its `counterStart` only where the store must hold it. That is where
+ * the marker changes (the first reading of the meter, a device reset, the first reading that
+ * carries one) and where a register span begins, so that whoever reads the store later (a
+ * restarted ingest) finds the marker in force at the latest counter event or the first reading
+ * after it (`counterStartBefore`). Everywhere else it is the marker of the reading before: Tasmota
+ * sends it in every message, and storing it with every reading cost a JSON span in the spool and
+ * a string field per point in InfluxDB. `indexed` is `continueCounter`'s answer after `prev`.
+ */
+export function storedCounterStart(indexed: Reading, prev: Reading | undefined): Reading {
+  const span = indexed.span;
+  const counterStart = span?.counterStart;
+  if (
+    span === undefined ||
+    counterStart === undefined ||
+    prev?.span?.counterStart !== counterStart ||
+    (span.event !== undefined && SPAN_STARTS.includes(span.event))
+  )
+    return indexed;
+  if (markerOnly(span)) return { ...indexed, span: undefined };
+  const { counterStart: _known, ...kept } = span;
+  return { ...indexed, span: kept };
+}
+
+/**
+ * Stored readings of one meter (ascending, as the store answers them) with the marker in force at
+ * each: a reading that does not store it has that of the reading before, `before` (the marker in
+ * force before the first) for the first ones. Readings without one stay as they are when none is
+ * known.
+ */
+export function carryCounterStarts(
+  known: readonly Reading[],
+  before: string | undefined,
+): Reading[] {
+  let inForce = before;
+  return known.map((r) => {
+    const own = r.span?.counterStart;
+    if (own !== undefined) {
+      inForce = own;
+      return r;
+    }
+    return inForce === undefined ? r : { ...r, span: { ...r.span, counterStart: inForce } };
+  });
 }

@@ -115,4 +115,39 @@ describe('checkReadings', () => {
     expect(out.accepted.map((x) => x.importWh)).toEqual([150]);
     expect(out.rejected.map((v) => v.reason)).toEqual(['after_removal']);
   });
+
+  it('stores the device marker only where it changes, and remembers the one in force', () => {
+    const marked = (hours: number, importWh: number, counterStart: string) =>
+      r(hours, importWh, { span: { counterStart } });
+    const incoming = [
+      marked(1, 110, 'A'),
+      marked(2, 120, 'A'),
+      marked(3, 5, 'B'),
+      marked(4, 9, 'B'),
+    ];
+    // The stored neighbour before carries the marker in force (carried over by validateBatch).
+    const out = checkReadings(rules, [marked(0, 100, 'A')], incoming);
+    expect(out.rejected).toEqual([]);
+    expect(out.accepted.map((x) => x.span)).toEqual([
+      undefined,
+      undefined,
+      { event: 'reset', importOffsetWh: 120, counterStart: 'B' },
+      { importOffsetWh: 120 },
+    ]);
+    expect(out.newest).toMatchObject({ importWh: 129, span: { counterStart: 'B' } });
+    // A process that shares its meters stores it with every reading.
+    const every = checkReadings(rules, [marked(0, 100, 'A')], incoming, {
+      everyCounterStart: true,
+    });
+    expect(every.accepted.map((x) => x.span?.counterStart)).toEqual(['A', 'A', 'B', 'B']);
+    // Redelivered, the reset is known again from the marker in force before it: a duplicate.
+    const resolved = [
+      marked(0, 100, 'A'),
+      marked(1, 110, 'A'),
+      marked(2, 120, 'A'),
+      out.accepted[2]!,
+    ];
+    const again = checkReadings(rules, resolved, [marked(3, 5, 'B')]);
+    expect([again.duplicates.length, again.rejected]).toEqual([1, []]);
+  });
 });

@@ -1,7 +1,12 @@
 import { sameSample, type Reading } from '../readings/reading.js';
 import { toIso } from '../shared/time.js';
 import type { RejectionReason } from './rejection.js';
-import { continueCounter, STRICT_COUNTER, type CounterRules } from './counter-spans.js';
+import {
+  continueCounter,
+  STRICT_COUNTER,
+  storedCounterStart,
+  type CounterRules,
+} from './counter-spans.js';
 
 /** How far ahead of the receiving clock a meter's timestamp may be (docs/design.md §3). */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
@@ -22,10 +27,25 @@ export interface Verdict {
 }
 
 export interface CheckOutcome {
+  /** The readings to store, on the meter's continuous index. */
   readonly accepted: Reading[];
   /** Identical resends of a reading already known: not stored again, not rejected. */
   readonly duplicates: Reading[];
   readonly rejected: Verdict[];
+  /**
+   * The newest of the known and accepted readings, with the device's counter marker in force
+   * there even where the stored reading leaves it out: what the next batch continues from.
+   */
+  newest?: Reading | undefined;
+}
+
+export interface CheckOptions {
+  /**
+   * Store the device's counter marker (`span.counterStart`) with every reading instead of only
+   * where it must be known (`storedCounterStart`): for a process that shares its meters with
+   * others, which reads each batch's neighbours from the store and cannot remember the marker.
+   */
+  readonly everyCounterStart?: boolean;
 }
 
 /** Index of the first reading in `sorted` with ts >= t. */
@@ -72,13 +92,14 @@ function inconsistency(
 /**
  * Validation, estimation-free: check one meter's incoming readings (in arrival order) against its
  * known readings and each other, by meter time and not by arrival order. `known` must be sorted by
- * ts; it is not modified. Each reading is judged against the readings already accepted around it in
- * time.
+ * ts, each with the device's counter marker in force at it (`carryCounterStarts`); it is not
+ * modified. Each reading is judged against the readings already accepted around it in time.
  */
 export function checkReadings(
   rules: MeterRules,
   known: readonly Reading[],
   incoming: readonly Reading[],
+  opts: CheckOptions = {},
 ): CheckOutcome {
   const timeline = [...known];
   const out: CheckOutcome = { accepted: [], duplicates: [], rejected: [] };
@@ -132,7 +153,8 @@ export function checkReadings(
       continue;
     }
     timeline.splice(i, 0, indexed);
-    out.accepted.push(indexed);
+    out.accepted.push(opts.everyCounterStart ? indexed : storedCounterStart(indexed, prev));
   }
+  out.newest = timeline.at(-1);
   return out;
 }

@@ -48,6 +48,35 @@ describe('spool', () => {
     spool.close();
   });
 
+  it('keeps a device’s counter marker, alone or with a span, and reads spools that kept it as JSON', () => {
+    const file = tempFile();
+    const spool = openSpool(file);
+    const span = { event: 'reset' as const, importOffsetWh: 7, counterStart: 'B' };
+    spool.append(
+      [
+        { ...reading(1), span: { counterStart: 'A' } },
+        { ...reading(2), span },
+      ],
+      [],
+    );
+    spool.close();
+    // A spool written before the marker had its column kept it inside the JSON of `extra`.
+    const old = new Database(file);
+    old
+      .prepare(
+        'INSERT INTO reading (meter_id, ts, import_wh, received_at, extra) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run('m', 3, 3, 1, JSON.stringify({ span: { counterStart: 'C' } }));
+    old.close();
+    const reopened = openSpool(file);
+    expect(reopened.peek(10).readings.map((r) => r.span)).toEqual([
+      { counterStart: 'A' },
+      span,
+      { counterStart: 'C' },
+    ]);
+    reopened.close();
+  });
+
   it('hands back what was appended, oldest first, and forgets it once removed', () => {
     const spool = openSpool(tempFile());
     const rej = makeRejection({

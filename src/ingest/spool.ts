@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Reading } from '../readings/reading.js';
+import type { CounterSpan, Reading } from '../readings/reading.js';
 import type { Rejection, RejectionReason } from './rejection.js';
 
 export interface SpooledReading extends Reading {
@@ -66,6 +66,7 @@ interface ReadingRow {
   power_w: number | null;
   received_at: number;
   extra: string | null;
+  counter_start: string | null;
 }
 interface RejectionRow {
   seq: number;
@@ -81,21 +82,50 @@ interface RejectionRow {
 
 type ReadingExtra = Pick<Reading, 'tsSource' | 'registers' | 'source' | 'span'>;
 
+/**
+ * A reading's span without the device's counter marker, which has a column of its own: a Tasmota
+ * reading carries nothing else, and a column costs no JSON on the append path.
+ */
+function spanBesidesMarker(span: CounterSpan | undefined): CounterSpan | undefined {
+  if (span?.counterStart === undefined) return span;
+  const { counterStart: _marker, ...rest } = span;
+  return Object.values(rest).some((v) => v !== undefined) ? rest : undefined;
+}
+
 function extraOf(r: Reading): string | null {
+  const span = spanBesidesMarker(r.span);
   if (
     r.tsSource === undefined &&
     r.registers === undefined &&
     r.source === undefined &&
-    r.span === undefined
+    span === undefined
   )
     return null;
   const extra: ReadingExtra = {
     tsSource: r.tsSource,
     registers: r.registers,
     source: r.source,
-    span: r.span,
+    span,
   };
   return JSON.stringify(extra);
+}
+
+/** A spooled row as a reading; spools written before the marker's column keep it in `extra`. */
+function readingOf(r: ReadingRow): SpooledReading {
+  const extra = r.extra === null ? undefined : (JSON.parse(r.extra) as ReadingExtra);
+  // The spread first: spreading into an object that has properties already is V8's slow path.
+  return {
+    ...extra,
+    seq: r.seq,
+    meterId: r.meter_id,
+    ts: r.ts,
+    importWh: r.import_wh,
+    exportWh: r.export_wh ?? undefined,
+    powerW: r.power_w ?? undefined,
+    receivedAt: r.received_at,
+    span:
+      r.counter_start === null ? extra?.span : { ...extra?.span, counterStart: r.counter_start },
+  };
 }
 
 /** Appends between two checkpoints: about 4 KiB of WAL each, so the WAL stays under ~100 MB. */
@@ -122,10 +152,13 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
       received_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
   // Device formats' time source and registers, and who took a reading a person entered, as JSON;
-  // null for a plain reading. Spools written before device formats existed get the column on open.
+  // null for a plain reading. The device's counter marker (Tasmota's TotalStartTime, in nearly
+  // every message) as text of its own. Older spools get the columns on open.
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(reading)').all();
   if (!columns.some((c) => c.name === 'extra'))
     db.exec('ALTER TABLE reading ADD COLUMN extra TEXT');
+  if (!columns.some((c) => c.name === 'counter_start'))
+    db.exec('ALTER TABLE reading ADD COLUMN counter_start TEXT');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
     'instance_id',
     randomUUID(),
@@ -134,7 +167,7 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
     db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").get() as { value: string }
   ).value;
   const insReading = db.prepare(
-    'INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO reading (meter_id, ts, import_wh, export_wh, power_w, received_at, extra, counter_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insRejection = db.prepare(
     'INSERT INTO rejection (id, reason, detail, meter_id, topic, payload, payload_bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -160,6 +193,7 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
       r.powerW ?? null,
       r.receivedAt,
       extraOf(r),
+      r.span?.counterStart ?? null,
     );
   const appendMany = db.transaction(
     (readings: readonly Reading[], rejections: readonly Rejection[]) => {
@@ -194,16 +228,7 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
     },
     peek(limit) {
       return {
-        readings: selReadings.all(limit).map((r) => ({
-          seq: r.seq,
-          meterId: r.meter_id,
-          ts: r.ts,
-          importWh: r.import_wh,
-          exportWh: r.export_wh ?? undefined,
-          powerW: r.power_w ?? undefined,
-          receivedAt: r.received_at,
-          ...(r.extra === null ? {} : (JSON.parse(r.extra) as ReadingExtra)),
-        })),
+        readings: selReadings.all(limit).map(readingOf),
         rejections: selRejections.all(limit).map((j) => ({
           seq: j.seq,
           id: j.id,

@@ -1,5 +1,7 @@
 import type { Reading, ReadingWindow, WindowRequest } from '../readings/reading.js';
 import type { ReadingStore } from '../readings/reading-store.js';
+import { carryCounterStarts } from './counter-spans.js';
+import { counterStartsBefore } from './counter-start-recovery.js';
 import { checkReadings } from './plausibility.js';
 import type { MeterDirectory } from './meter-directory.js';
 import { readingRejection, type Rejection } from './rejection.js';
@@ -51,6 +53,44 @@ function groupByMeter(readings: readonly SpooledReading[]): Map<string, SpooledR
 }
 
 /**
+ * Each meter's stored readings around its readings of the batch, ascending, with the device's
+ * counter marker in force at each: the store holds it only where it changed (`storedCounterStart`),
+ * so the marker of the first of them is asked of the store when it does not hold it there and the
+ * batch carries markers to compare with. A reading remembered from an earlier batch has it already.
+ */
+async function knownReadings(
+  store: ReadingStore,
+  groups: ReadonlyMap<string, readonly SpooledReading[]>,
+  cached: ReadonlyMap<string, ReadingWindow>,
+  fetched: ReadonlyMap<string, ReadingWindow>,
+): Promise<Map<string, Reading[]>> {
+  const out = new Map<string, Reading[]>();
+  const unknownStart = new Map<string, number>();
+  for (const [meterId, group] of groups) {
+    const window = cached.get(meterId) ?? fetched.get(meterId);
+    if (window === undefined) continue;
+    const known = [window.before, ...window.inside, window.after].filter(
+      (r): r is Reading => r !== undefined,
+    );
+    out.set(meterId, known);
+    const first = known[0];
+    if (
+      !cached.has(meterId) &&
+      first !== undefined &&
+      first.span?.counterStart === undefined &&
+      group.some((r) => r.span?.counterStart !== undefined)
+    )
+      unknownStart.set(meterId, first.ts);
+  }
+  const starts =
+    unknownStart.size === 0 ? undefined : await counterStartsBefore(store, unknownStart);
+  for (const [meterId, known] of out)
+    if (fetched.has(meterId) && !cached.has(meterId))
+      out.set(meterId, carryCounterStarts(known, starts?.get(meterId)));
+  return out;
+}
+
+/**
  * Check a spooled batch against the fleet and the stored neighbours of each reading (VEE).
  * Rejection ids derive from the reading (`idOf`), so validating the same batch again after a crash
  * yields the same ids.
@@ -85,6 +125,7 @@ export async function validateBatch(
   }
   const fetched =
     requests.length > 0 ? await deps.store.windows(requests) : new Map<string, ReadingWindow>();
+  const knownOf = await knownReadings(deps.store, groups, cachedWindows, fetched);
 
   for (const [meterId, group] of groups) {
     const meter = meters.get(meterId);
@@ -93,9 +134,7 @@ export async function validateBatch(
       continue;
     }
     const window = cachedWindows.get(meterId) ?? fetched.get(meterId) ?? { inside: [] };
-    const known = [window.before, ...window.inside, window.after].filter(
-      (r): r is Reading => r !== undefined,
-    );
+    const known = knownOf.get(meterId) ?? [];
     const result = checkReadings(
       {
         installedAt: meter.installedAt,
@@ -105,6 +144,7 @@ export async function validateBatch(
       },
       known,
       group,
+      { everyCounterStart: deps.latest === undefined },
     );
     out.accepted.push(...result.accepted);
     out.duplicates += result.duplicates.length;
@@ -122,13 +162,8 @@ export async function validateBatch(
       );
     }
     // The latest is only known when nothing was stored after the window.
-    if (deps.latest !== undefined && window.after === undefined) {
-      const newest = [...known, ...result.accepted].reduce<Reading | undefined>(
-        (a, r) => (a === undefined || r.ts > a.ts ? r : a),
-        undefined,
-      );
-      if (newest !== undefined) out.newest.set(meterId, newest);
-    }
+    if (deps.latest !== undefined && window.after === undefined && result.newest !== undefined)
+      out.newest.set(meterId, result.newest);
   }
   return out;
 }

@@ -36,26 +36,51 @@ export function scaledInteger(value: unknown, shift: 0 | 3): number | undefined 
   return scaled.toNumber();
 }
 
-// A decimal written without an exponent: sign, integer digits, fraction digits.
-const PLAIN_DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-
 /**
  * The same scaling on the text's digits alone, for what every meter sends (no exponent, at most 15
  * significant digits before the rounding): moving the point `shift` digits and rounding on the first
- * digit dropped is exact, and much cheaper than a Decimal per value on ingest's path. Undefined for
- * anything else, which Decimal handles.
+ * digit dropped is exact, and much cheaper than a Decimal per value on ingest's path. Read digit by
+ * digit into an integer below 10^15, which a double holds exactly. Undefined for anything else
+ * (an exponent, more digits), which Decimal handles.
  */
 function scaledDigits(text: string, shift: 0 | 3): number | undefined {
-  const m = PLAIN_DECIMAL.exec(text);
-  if (m === null) return undefined;
-  const fraction = m[3] ?? '';
-  const kept = `${m[2] ?? ''}${fraction.slice(0, shift).padEnd(shift, '0')}`.replace(/^0+/, '');
-  if (kept.length > 15) return undefined;
-  // Half away from zero: the magnitude goes up when the first digit dropped is 5 or more.
-  const up = fraction.length > shift && fraction.charCodeAt(shift) >= 53 ? 1 : 0;
-  const magnitude = Number(kept === '' ? '0' : kept) + up;
-  return m[1] === '-' ? -magnitude : magnitude;
+  const first = text.charCodeAt(0);
+  const negative = first === MINUS;
+  let i = negative || first === PLUS ? 1 : 0;
+  let n = 0;
+  let significant = 0;
+  let fractionDigits = -1;
+  let up = 0;
+  for (; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === POINT && fractionDigits < 0) {
+      fractionDigits = 0;
+      continue;
+    }
+    if (c < ZERO || c > NINE) return undefined;
+    if (fractionDigits >= 0) {
+      fractionDigits += 1;
+      // Half away from zero: the magnitude goes up when the first digit dropped is 5 or more.
+      if (fractionDigits > shift) {
+        if (fractionDigits === shift + 1 && c >= FIVE) up = 1;
+        continue;
+      }
+    }
+    n = n * 10 + (c - ZERO);
+    if (n > 0) significant += 1;
+  }
+  for (let k = Math.max(fractionDigits, 0); k < shift; k += 1) {
+    n *= 10;
+    if (n > 0) significant += 1;
+  }
+  if (significant > 15) return undefined;
+  const magnitude = n + up;
+  return negative ? -magnitude : magnitude;
 }
+
+const [PLUS, MINUS, POINT, ZERO, FIVE, NINE] = ['+', '-', '.', '0', '5', '9'].map((c) =>
+  c.charCodeAt(0),
+) as [number, number, number, number, number, number];
 
 /** kWh (number or decimal text) to integer Wh, exactly; undefined when not a decimal. */
 export const kwhToWh = (value: unknown): number | undefined => scaledInteger(value, 3);
@@ -74,6 +99,8 @@ export function registerWh(value: unknown, unit: 'kWh' | 'Wh'): number | undefin
 
 /** A power reading in W from W or kW, as a finite number (power is not money: a float is fine). */
 export function powerW(value: unknown, unit: 'W' | 'kW'): number | undefined {
+  // A JSON number in W is its own value: its shortest text reads back as the same double.
+  if (unit === 'W' && typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const text = decimalText(value);
   if (text === undefined) return undefined;
   const w = unit === 'kW' ? new Dec(text).times(1000).toNumber() : Number(text);

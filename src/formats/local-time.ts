@@ -56,6 +56,12 @@ const PROBE_MS = 3 * HOUR_MS;
 function instantsOf(f: LocalFields, offsets: ZoneOffsets): number[] {
   const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.millisecond ?? 0);
   const guess = wall - offsets.at(wall) * 60_000;
+  // Nearly always one offset holds all around: the probes below would all find the same instant.
+  const offset = offsets.at(guess);
+  if (offsets.at(guess - PROBE_MS) === offset && offsets.at(guess + PROBE_MS) === offset) {
+    const ts = wall - offset * 60_000;
+    return offsets.at(ts) === offset ? [ts] : [];
+  }
   const found: number[] = [];
   for (const probe of [guess - PROBE_MS, guess, guess + PROBE_MS]) {
     const offset = offsets.at(probe);
@@ -68,9 +74,16 @@ function instantsOf(f: LocalFields, offsets: ZoneOffsets): number[] {
 /** Fields that name a time of the Gregorian calendar plainly: no 24:00, no 30 February. */
 function isPlainCalendarTime(f: LocalFields): boolean {
   const ms = f.millisecond ?? 0;
-  const whole = [f.year, f.month, f.day, f.hour, f.minute, f.second, ms].every(Number.isInteger);
+  const whole =
+    Number.isInteger(f.year) &&
+    Number.isInteger(f.month) &&
+    Number.isInteger(f.day) &&
+    Number.isInteger(f.hour) &&
+    Number.isInteger(f.minute) &&
+    Number.isInteger(f.second) &&
+    Number.isInteger(ms);
   if (!whole || f.year < 1900 || f.year > 9999 || f.month < 1 || f.month > 12) return false;
-  const days = new Date(Date.UTC(f.year, f.month, 0)).getUTCDate();
+  const days = daysInMonth(f.year, f.month);
   return (
     f.day >= 1 &&
     f.day <= days &&
@@ -83,6 +96,14 @@ function isPlainCalendarTime(f: LocalFields): boolean {
     ms >= 0 &&
     ms <= 999
   );
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Days in a month of the Gregorian calendar (`month` 1 to 12). */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 /**

@@ -23,8 +23,12 @@ export function ingestFilters(shareGroup?: string): [string, string] {
  * broker sees every publish and uses this to treat exactly what an external broker would deliver.
  */
 export function isIngestTopic(topic: string): boolean {
-  const levels = topic.split('/', 4);
-  return levels.length >= 3 && levels[0] === 'meters' && levels[2] === 'readings';
+  // Without splitting: every device message asks, and nearly all answer at the first check.
+  if (!topic.startsWith('meters/')) return false;
+  const end = topic.indexOf('/', 7);
+  if (end < 0 || !topic.startsWith('readings', end + 1)) return false;
+  const after = end + 1 + 'readings'.length;
+  return topic.length === after || topic[after] === '/';
 }
 
 /**

@@ -31,6 +31,6 @@ export function telegramTime(
   const dst = m[7] === undefined ? undefined : m[7] === 'S';
   return localTime(
     { year, month, day, hour, minute, second },
-    { zone, receivedAt, dst, label: `0-0:1.0.0: ${text}` },
+    { zone, receivedAt, dst, label: () => `0-0:1.0.0: ${text}` },
   );
 }

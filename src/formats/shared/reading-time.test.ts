@@ -15,7 +15,7 @@ const meter = (ts: number) => ({ ok: true, value: { ts, tsSource: 'meter' } });
 const paris = (fields: Partial<Parameters<typeof localTime>[0]>, dst?: boolean) =>
   localTime(
     { year: 2026, month: 11, day: 29, hour: 18, minute: 15, second: 0, ...fields },
-    { zone: 'Europe/Paris', receivedAt: RECEIVED, dst, label: 'T "x"' },
+    { zone: 'Europe/Paris', receivedAt: RECEIVED, dst, label: () => 'T "x"' },
   );
 
 describe('reading time of an instant', () => {
@@ -61,7 +61,7 @@ describe('reading time of a local time', () => {
     expect(
       localTime(
         { year: 1970, month: 4, day: 26, hour: 2, minute: 30, second: 0 },
-        { zone: 'America/New_York', receivedAt: RECEIVED, label: 'T' },
+        { zone: 'America/New_York', receivedAt: RECEIVED, label: () => 'T' },
       ),
     ).toEqual(received);
   });
@@ -74,7 +74,7 @@ describe('reading time of a local time', () => {
     });
     const zoneless = localTime(
       { year: 2026, month: 11, day: 29, hour: 18, minute: 15, second: 0 },
-      { zone: 'Not/AZone', receivedAt: RECEIVED, label: 'T' },
+      { zone: 'Not/AZone', receivedAt: RECEIVED, label: () => 'T' },
     );
     expect(zoneless).toMatchObject({ ok: false, reason: 'invalid_schema' });
     expect(zoneless.ok ? '' : zoneless.detail).toContain('"Not/AZone" is not an IANA zone');
@@ -83,7 +83,7 @@ describe('reading time of a local time', () => {
 
 describe('reading time of an ISO 8601 text', () => {
   const iso = (text: string) =>
-    isoReadingTime(text, { zone: 'Europe/Paris', receivedAt: RECEIVED, label: `T ${text}` });
+    isoReadingTime(text, { zone: 'Europe/Paris', receivedAt: RECEIVED, label: () => `T ${text}` });
 
   it('reads an offset or Z as an instant, and no offset as local time', () => {
     expect(iso('2026-11-29T18:15:00+01:00')).toEqual(meter(Date.UTC(2026, 10, 29, 17, 15)));

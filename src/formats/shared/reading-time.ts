@@ -38,8 +38,11 @@ export interface LocalTimeContext {
   readonly receivedAt: number;
   /** The device's summer (true) or winter (false) flag, when it sends one. */
   readonly dst?: boolean | undefined;
-  /** The field and its text, as a rejection detail starts: `Time "2026-03-29T02:30:00"`. */
-  readonly label: string;
+  /**
+   * The field and its text, as a rejection detail starts: `Time "2026-03-29T02:30:00"`. Built only
+   * for a rejection: nearly every message resolves, and ingest reads one per message.
+   */
+  readonly label: () => string;
 }
 
 /**
@@ -66,10 +69,10 @@ export function localTime(fields: LocalFields, where: LocalTimeContext): Parsed<
     case 'gap':
       return fail(
         'invalid_local_time',
-        `${label} falls in the hour skipped when clocks go forward in ${zone}`,
+        `${label()} falls in the hour skipped when clocks go forward in ${zone}`,
       );
     case 'invalid':
-      return fail('invalid_schema', `${label} is not a calendar time`);
+      return fail('invalid_schema', `${label()} is not a calendar time`);
   }
 }
 
@@ -91,7 +94,7 @@ export function isoReadingTime(
   if (m[8] !== undefined) {
     const ts = parseRfc3339(text);
     return ts === undefined
-      ? fail('invalid_schema', `${where.label} is not a calendar time`)
+      ? fail('invalid_schema', `${where.label()} is not a calendar time`)
       : instantTime(ts, where.receivedAt);
   }
   const [year, month, day, hour, minute, second] = dateTimeNumbers(m);

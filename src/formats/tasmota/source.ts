@@ -40,6 +40,20 @@ export interface SensorGroup {
  * message rather than guessing.
  */
 export function resolveSource(source: unknown): Parsed<SensorGroup | undefined> {
+  if (!isObject(source)) return readSource(source);
+  // Ingest hands every message of a meter the same options object: read it once.
+  let resolved = RESOLVED.get(source);
+  if (resolved === undefined) {
+    resolved = readSource(source);
+    RESOLVED.set(source, resolved);
+  }
+  return resolved;
+}
+
+/** Options objects already read, forgotten with them (a binding refresh makes new ones). */
+const RESOLVED = new WeakMap<object, Parsed<SensorGroup | undefined>>();
+
+function readSource(source: unknown): Parsed<SensorGroup | undefined> {
   // topic and login belong to the binding, not to this format: tolerated should a caller pass them.
   const { topic: _topic, login: _login, ...options } = isObject(source) ? source : {};
   const parsed = tasmotaSourceSchema.safeParse(

@@ -76,7 +76,18 @@ function parse({ payload, meter, receivedAt }: FormatInput<TasmotaSource>): Form
   if (!counters.ok) return counters;
   const time = readingTime(body.value, meter.timezone, receivedAt);
   if (!time.ok) return time;
-  return readingsOf([{ ...time.value, ...counters.value }]);
+  const c = counters.value;
+  return readingsOf([
+    {
+      ts: time.value.ts,
+      tsSource: time.value.tsSource,
+      importWh: c.importWh,
+      exportWh: c.exportWh,
+      powerW: c.powerW,
+      registers: c.registers,
+      counterStart: c.counterStart,
+    },
+  ]);
 }
 
 /**

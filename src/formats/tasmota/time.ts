@@ -33,7 +33,7 @@ export function readingTime(
   if (isAbsent(time)) return receivedTime(receivedAt);
   const read =
     typeof time === 'string'
-      ? isoReadingTime(time, { zone, receivedAt, label: `Time ${shown(time)}` })
+      ? isoReadingTime(time, { zone, receivedAt, label: () => `Time ${shown(time)}` })
       : undefined;
   return (
     read ??

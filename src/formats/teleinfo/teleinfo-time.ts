@@ -40,7 +40,7 @@ export function frameTime(
   if ('problem' in parsed) return invalidDate(parsed.problem);
   if (parsed.fields === undefined) return receivedTime(receivedAt);
   const { fields, dst } = parsed;
-  return localTime(fields, { zone, receivedAt, dst, label: `DATE ${wallText(fields)}` });
+  return localTime(fields, { zone, receivedAt, dst, label: () => `DATE ${wallText(fields)}` });
 }
 
 type ParsedDate =

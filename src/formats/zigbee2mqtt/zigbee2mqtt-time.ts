@@ -33,7 +33,7 @@ export function seenTime(lastSeen: unknown, zone: string, receivedAt: number): P
     const read = isoReadingTime(lastSeen, {
       zone,
       receivedAt,
-      label: `last_seen ${shown(lastSeen)}`,
+      label: () => `last_seen ${shown(lastSeen)}`,
     });
     if (read !== undefined) return read;
     // RFC 3339 also allows a lower-case t and z.

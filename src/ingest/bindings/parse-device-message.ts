@@ -1,3 +1,4 @@
+import type { DeviceReading } from '../../formats/device-format.js';
 import { deviceFormat } from '../../formats/registry.js';
 import type { Reading } from '../../readings/reading.js';
 import type { ParsedMessage } from '../payload.js';
@@ -28,27 +29,37 @@ export function parseDeviceMessage(
     const result = deviceFormat(m.format).parse({
       topic,
       payload,
-      meter: { id: m.meterId, timezone: m.timezone, source: m.options },
+      meter: m.formatMeter,
       receivedAt,
     });
     if (!result.ok) {
       rejections.push(reject(m.meterId, result.reason, result.detail));
       continue;
     }
-    for (const r of result.readings)
-      readings.push({
-        meterId: m.meterId,
-        ts: r.ts,
-        importWh: r.importWh,
-        exportWh: r.exportWh,
-        powerW: r.powerW,
-        receivedAt,
-        ...(r.tsSource === 'received' ? { tsSource: 'received' as const } : {}),
-        ...(r.registers === undefined || Object.keys(r.registers).length === 0
-          ? {}
-          : { registers: r.registers }),
-        ...(r.counterStart === undefined ? {} : { span: { counterStart: r.counterStart } }),
-      });
+    for (const r of result.readings) readings.push(readingOf(m.meterId, r, receivedAt));
   }
   return { readings, rejections };
+}
+
+/** A device reading as the meter's reading, with only the fields it has: one object per reading. */
+function readingOf(meterId: string, r: DeviceReading, receivedAt: number): Reading {
+  const reading: Mutable<Reading> = {
+    meterId,
+    ts: r.ts,
+    importWh: r.importWh,
+    exportWh: r.exportWh,
+    powerW: r.powerW,
+    receivedAt,
+  };
+  if (r.tsSource === 'received') reading.tsSource = 'received';
+  if (r.registers !== undefined && hasKeys(r.registers)) reading.registers = r.registers;
+  if (r.counterStart !== undefined) reading.span = { counterStart: r.counterStart };
+  return reading;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function hasKeys(o: object): boolean {
+  for (const _key in o) return true;
+  return false;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { LedgerDatabase } from '../../ledger/schema.js';
+import type { FormatMeter } from '../../formats/device-format.js';
 import { deviceFormat, type DeviceFormatKey } from '../../formats/registry.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MeterSource } from '../../fleet/meter-source.js';
@@ -14,6 +15,8 @@ export interface BoundMeter {
   /** The contract's IANA zone (UTC without a contract): device local times are read in it. */
   readonly timezone: string;
   readonly login: string;
+  /** What the format is told about the meter: built once, not per message. */
+  readonly formatMeter: FormatMeter<unknown>;
 }
 
 /** Every binding at one moment: meters by topic, and the filters each device login may use. */
@@ -62,12 +65,14 @@ export async function loadBindings(
       continue;
     }
     const login = row.mqtt_login ?? row.id;
+    const timezone = row.timezone ?? 'UTC';
     const bound: BoundMeter = {
       meterId: row.id,
       format,
       options: options.data,
-      timezone: row.timezone ?? 'UTC',
+      timezone,
       login,
+      formatMeter: { id: row.id, timezone, source: options.data },
     };
     byTopic.set(topic, [...(byTopic.get(topic) ?? []), bound]);
     const own = filters.get(login) ?? new Set<string>();

@@ -142,6 +142,21 @@ export function describeCachedStore(
       expect(cached.cache.bytes).toBeGreaterThan(0);
     });
 
+    it('says whether it holds every sealed day of a window', async () => {
+      const store = createCachedStore(inner, { maxBytes: 1 << 24, clock });
+      const [from, to] = [t('2026-09-05T03:00Z'), t('2026-09-08T21:00Z')];
+      expect(store.holds('live', from, to)).toBe(false);
+      await store.registers('live', from, to);
+      expect(store.holds('live', from, to)).toBe(true);
+      expect(store.holds('live', from - 5 * 86_400_000, to)).toBe(false);
+      expect(store.holds('silent', from, to)).toBe(false);
+      // The unsealed hours are never held, but never read from memory either.
+      await store.registers('live', t('2026-10-18T00:00Z'), NOW);
+      expect(store.holds('live', t('2026-10-18T00:00Z'), NOW)).toBe(true);
+      store.invalidate('live');
+      expect(store.holds('live', from, to)).toBe(false);
+    });
+
     it('hands out a window inside one read as views of the cached columns, and copies the others', async () => {
       const store = createCachedStore(inner, { maxBytes: 1 << 24, clock });
       const ask = async (from: string, to: string) => {

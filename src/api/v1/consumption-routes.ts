@@ -8,6 +8,7 @@ import type { MeterLookup } from '../../fleet/meter-lookup.js';
 import { visibilityOf } from '../../fleet/visibility.js';
 import { requireConsent } from '../../privacy/consent.js';
 import { meterConsumption } from '../../privacy/meter-consumption.js';
+import { isCachedStore } from '../../readings/cache/cached-store.js';
 import { daySeriesSource } from '../../readings/days/day-series-source.js';
 import { fromStore } from '../../readings/from-store.js';
 import { BEARER, json, meterIdParam, problems } from './schemas.js';
@@ -104,7 +105,10 @@ const consumptionRoute = createRoute({
 /** Readings and consumption of a meter: owner, staff and admin. */
 export function consumptionRoutes(deps: AppDeps, meters: MeterLookup) {
   // Days the jobs process summarised are read as about one row a day (the cold path).
-  const days = daySeriesSource(deps);
+  const days = daySeriesSource({
+    ...deps,
+    cached: isCachedStore(deps.store) ? deps.store : undefined,
+  });
   const r = createRouter();
   r.openapi(latestRoute, async (c) => {
     const meter = await meters.get(visibilityOf(c.get('principal')), c.req.valid('param').meterId);

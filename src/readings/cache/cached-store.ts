@@ -21,6 +21,10 @@ export const sealedEndAt = (now: number): number => dayOf(now - SEAL_MS);
 /** Longer windows go straight to the store rather than sweep the cache. */
 const MAX_CACHED_DAYS = 400;
 
+/** Whether `store` keeps sealed days in memory. */
+export const isCachedStore = (store: ReadingStore): store is CachedStore =>
+  'holds' in store && 'cache' in store;
+
 export interface CacheCounters {
   /**
    * `hit`: answered from memory (the store asked at most for the unsealed tail); `load`: blocks
@@ -39,6 +43,11 @@ export interface CachedStoreOptions {
 export interface CachedStore extends ReadingStore {
   /** The readings of a meter changed (change feed, or a delete in this process). */
   invalidate(meterId: string): void;
+  /**
+   * Whether every sealed day of the window is in memory: a read of it costs no store query but
+   * for the unsealed tail.
+   */
+  holds(meterId: string, from: number, to: number): boolean;
   /** Serve from the store only, holding nothing, until `resume()`: the feed cannot be followed. */
   suspend(): void;
   resume(): void;
@@ -123,6 +132,15 @@ export function createCachedStore(inner: ReadingStore, opts: CachedStoreOptions)
     ping: () => inner.ping(),
     close: () => inner.close(),
     invalidate: (meterId) => cache.invalidate(meterId),
+    holds(meterId, from, to) {
+      const sealedEnd = sealedEndAt(opts.clock.now());
+      if (!cacheable(sealedEnd, from, to)) return false;
+      const blocks = cache.get(meterId)?.blocks;
+      if (blocks === undefined) return false;
+      const last = Math.min(dayOf(to), sealedEnd - DAY_MS);
+      for (let d = dayOf(from); d <= last; d += DAY_MS) if (!blocks.has(d)) return false;
+      return true;
+    },
     suspend() {
       suspended = true;
       cache.clear();

@@ -9,6 +9,7 @@ import autocannon, { type Result } from 'autocannon';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startInfluxd } from '../test/harness/influxd.js';
+import type { ChildInstance } from '../test/support/child-instance.js';
 import { tempDir } from '../test/support/instance.js';
 import {
   benchMeterIds,
@@ -91,31 +92,54 @@ function summary(r: Result) {
   };
 }
 
+/** The cold pass on a fresh instance that neither keeps nor reads day summaries. */
+async function coldWithoutSummaries(
+  start: (
+    dataDir: string,
+    summaries: boolean,
+  ) => Promise<{ wl: ChildInstance; staffHeaders: Record<string, string> }>,
+): Promise<ReturnType<typeof summary>> {
+  const tmp = tempDir('wl-bench-api-raw-');
+  try {
+    const { wl, staffHeaders } = await start(tmp.dir, false);
+    try {
+      nextMeter = 0;
+      return summary(await run(wl.httpUrl, staffHeaders, everyMonth, METERS));
+    } finally {
+      await wl.process.stop();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
   const influx = await startInfluxd();
   const tmp = tempDir('wl-bench-api-');
   try {
     await load(influx.url);
-    const { wl, staffHeaders: headers } = await startApiBench({
-      influxUrl: influx.url,
-      database: 'benchapi',
-      dataDir: tmp.dir,
-      logFile: path.join(tmp.dir, 'wattledger.log'),
-      meterIds,
-      env: {
-        ...(process.env.BENCH_CACHE_MB ? { READINGS_CACHE_MB: process.env.BENCH_CACHE_MB } : {}),
-        ...(DAY_SUMMARIES ? {} : { DAY_SUMMARY_CRON: 'off' }),
-        ...(process.env.BENCH_INFLUX_CONCURRENCY
-          ? { INFLUX_MAX_CONCURRENT_QUERIES: process.env.BENCH_INFLUX_CONCURRENCY }
-          : {}),
-      },
-      nodeArgs: [
-        ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
-        ...(process.env.BENCH_CPU_PROF
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-          : []),
-      ],
-    });
+    const start = (dataDir: string, summaries: boolean) =>
+      startApiBench({
+        influxUrl: influx.url,
+        database: 'benchapi',
+        dataDir,
+        logFile: path.join(dataDir, 'wattledger.log'),
+        meterIds,
+        env: {
+          ...(process.env.BENCH_CACHE_MB ? { READINGS_CACHE_MB: process.env.BENCH_CACHE_MB } : {}),
+          ...(summaries ? {} : { DAY_SUMMARY_CRON: 'off' }),
+          ...(process.env.BENCH_INFLUX_CONCURRENCY
+            ? { INFLUX_MAX_CONCURRENT_QUERIES: process.env.BENCH_INFLUX_CONCURRENCY }
+            : {}),
+        },
+        nodeArgs: [
+          ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
+          ...(process.env.BENCH_CPU_PROF
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+            : []),
+        ],
+      });
+    const { wl, staffHeaders: headers } = await start(tmp.dir, DAY_SUMMARIES);
 
     // The jobs summarise the loaded days first, as they would have day by day in production.
     const summariseSeconds = DAY_SUMMARIES
@@ -143,7 +167,11 @@ async function main(): Promise<void> {
     log(`api month/day: ${JSON.stringify(apiMonthOnly)}`);
     log(`api day/15m:   ${JSON.stringify(apiDayOnly)}`);
     await wl.process.stop();
-    const failures = [cold, api, apiMonthOnly, apiDayOnly].reduce(
+    // In the same run, the cold pass of an instance without day summaries: what a cold month
+    // costs when it reads its readings.
+    const without = DAY_SUMMARIES ? await coldWithoutSummaries(start) : undefined;
+    if (without !== undefined) log(`api (cold, no summaries): ${JSON.stringify(without)}`);
+    const failures = [cold, api, apiMonthOnly, apiDayOnly, ...(without ? [without] : [])].reduce(
       (n, r) => n + r.errors + r.non2xx,
       0,
     );
@@ -164,6 +192,16 @@ async function main(): Promise<void> {
         dayOf15m: { p50Ms: apiDayOnly.p50Ms, p99Ms: apiDayOnly.p99Ms },
         coldP99Ms: cold.p99Ms,
         coldCache: { reqPerSec: cold.reqPerSec, p50Ms: cold.p50Ms, p99Ms: cold.p99Ms },
+        ...(without === undefined
+          ? {}
+          : {
+              coldWithoutSummaries: {
+                reqPerSec: without.reqPerSec,
+                p50Ms: without.p50Ms,
+                p99Ms: without.p99Ms,
+              },
+              coldRatio: Math.round((cold.p99Ms / without.p99Ms) * 100) / 100,
+            }),
         daySummaries: DAY_SUMMARIES,
         ...(summariseSeconds === undefined ? {} : { summariseSeconds }),
         errors: failures + raw.errors + raw.non2xx,

@@ -80,6 +80,7 @@ interface RejectionRow {
   received_at: number;
 }
 
+/** What the `extra` column holds; `readingOf` reads each of these fields back. */
 type ReadingExtra = Pick<Reading, 'tsSource' | 'registers' | 'source' | 'span'>;
 
 /**
@@ -113,9 +114,9 @@ function extraOf(r: Reading): string | null {
 /** A spooled row as a reading; spools written before the marker's column keep it in `extra`. */
 function readingOf(r: ReadingRow): SpooledReading {
   const extra = r.extra === null ? undefined : (JSON.parse(r.extra) as ReadingExtra);
-  // The spread first: spreading into an object that has properties already is V8's slow path.
+  // Field by field: spreading a parsed JSON object into a reading is V8's slow path (microseconds
+  // a reading, and slower objects downstream).
   return {
-    ...extra,
     seq: r.seq,
     meterId: r.meter_id,
     ts: r.ts,
@@ -123,6 +124,9 @@ function readingOf(r: ReadingRow): SpooledReading {
     exportWh: r.export_wh ?? undefined,
     powerW: r.power_w ?? undefined,
     receivedAt: r.received_at,
+    tsSource: extra?.tsSource,
+    registers: extra?.registers,
+    source: extra?.source,
     span:
       r.counter_start === null ? extra?.span : { ...extra?.span, counterStart: r.counter_start },
   };

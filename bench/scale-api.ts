@@ -2,6 +2,7 @@
 // meter it has not read yet) and warm (the same meters again), then the billing summary and the
 // state of revenue of the settled month.
 import autocannon, { type Result } from 'autocannon';
+import { readMetric } from '../test/support/instance.js';
 import { peakRssMb, spawnRole, type RoleEnv } from './scale-procs.js';
 
 export interface ApiPass {
@@ -11,6 +12,12 @@ export interface ApiPass {
   readonly coldReqPerSec: number;
   readonly warmP99Ms: number;
   readonly warmReqPerSec: number;
+  /**
+   * Share of the warm pass's register windows the readings cache answered from memory, and what the
+   * cache held at the end, MB: a warm pass over more meters than the cache holds is cold again.
+   */
+  readonly warmCacheHitRatio: number;
+  readonly cacheMb: number;
   /** First answer of GET /v1/billing/summary and /v1/billing/revenue for the month, ms. */
   readonly summaryMs: number;
   readonly revenueMs: number;
@@ -74,8 +81,17 @@ export async function apiPass(env: RoleEnv, opts: ApiPassOptions): Promise<ApiPa
         `/v1/meters/${id}/consumption?groupBy=day&from=${iso(opts.from)}&to=${iso(opts.to)}&tz=Europe/Paris`,
     );
     const n = paths.length;
+    const cacheCounts = async () => ({
+      hit: await readMetric(wl.httpUrl, 'wattledger_readings_cache_requests_total', {
+        result: 'hit',
+      }),
+      all: await readMetric(wl.httpUrl, 'wattledger_readings_cache_requests_total'),
+    });
     const cold = await pass(wl.httpUrl, headers, paths, n, opts.connections);
+    const before = await cacheCounts();
     const warm = await pass(wl.httpUrl, headers, paths, n * opts.warmRounds, opts.connections);
+    const after = await cacheCounts();
+    const cacheMb = (await readMetric(wl.httpUrl, 'wattledger_readings_cache_bytes')) / 1024 / 1024;
     const bad = cold.non2xx + cold.errors + warm.non2xx + warm.errors;
     const sample = await fetch(`${wl.httpUrl}${paths[0]}`, { headers });
     const body = (await sample.json()) as { buckets?: unknown[] };
@@ -91,6 +107,9 @@ export async function apiPass(env: RoleEnv, opts: ApiPassOptions): Promise<ApiPa
       coldReqPerSec: perSec(cold),
       warmP99Ms: warm.latency.p99,
       warmReqPerSec: perSec(warm),
+      warmCacheHitRatio:
+        Math.round(((after.hit - before.hit) / Math.max(1, after.all - before.all)) * 100) / 100,
+      cacheMb: Math.round(cacheMb),
       summaryMs,
       revenueMs,
       rssMb: peakRssMb(wl.process.pid),

@@ -71,6 +71,28 @@ export function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * CPU seconds of a live process and of its children, dead (reaped) or alive: a PostgreSQL server's
+ * backends come and go with the connections.
+ */
+export function treeCpuSeconds(pid: number | undefined): number {
+  const stat = (p: string) =>
+    readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const own = stat(String(pid));
+  let ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(own[i]), 0);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = stat(d);
+      // Field 4 of /proc/<pid>/stat, the parent: index 1 once the name is split off.
+      if (Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile: its time is in the parent's reaped-children fields by now
+    }
+  }
+  return ticks / 100;
+}
+
 /** The pid of the process whose command line names `marker` (a harness service's temp folder). */
 export function pidByCommandLine(marker: string): number | undefined {
   for (const d of readdirSync('/proc')) {

@@ -19,14 +19,29 @@ export interface SizeResult {
   readonly jobsRssMb: number;
   readonly influxRssMb: number;
   readonly influxSeries: number;
+  /** Series entries of InfluxDB's shards together: each shard indexes the series it holds. */
+  readonly influxShardSeries: number;
   readonly ingestCpuUsPerReading: number;
   readonly ingestFirstRoundRate: number;
   readonly apiColdReqPerSec: number;
   readonly apiWarmReqPerSec: number;
   readonly apiMetersRead: number;
+  readonly apiWarmCacheHitRatio: number;
+  readonly apiCacheMb: number;
   readonly settleSeconds: number;
   readonly settleSeconds2: number;
   readonly settledBy2: readonly number[];
+  /**
+   * Jobs processes' peak RSS settling, and summarising days; jobsRssMb is the largest, the valuing
+   * after a settlement run included.
+   */
+  readonly jobsSettleRssMb: number;
+  readonly jobsSummariseRssMb: number;
+  /** How long one jobs process took to summarise the whole history's days. */
+  readonly summariseSeconds: number;
+  /** How the one jobs process's valuing of the open month after its run ended, and when. */
+  readonly valuingOutcome: string;
+  readonly valuingSeconds: number;
   readonly historyReadings: number;
   readonly loadSeconds: number;
   readonly sizeSeconds: number;
@@ -48,10 +63,14 @@ const ROWS: readonly Row[] = [
   ['state of revenue', (r) => r.revenueMs, 'ms'],
   ['peak RSS api', (r) => r.apiRssMb, 'MB'],
   ['peak RSS ingest', (r) => r.ingestRssMb, 'MB'],
-  ['peak RSS jobs', (r) => r.jobsRssMb, 'MB'],
+  ['peak RSS jobs, summarising', (r) => r.jobsSummariseRssMb, 'MB'],
+  ['peak RSS jobs, settling', (r) => r.jobsSettleRssMb, 'MB'],
+  ['peak RSS jobs, then valuing', (r) => r.jobsRssMb, 'MB'],
   ['peak RSS InfluxDB', (r) => r.influxRssMb, 'MB'],
   ['InfluxDB series', (r) => r.influxSeries, ''],
+  ['InfluxDB shard series', (r) => r.influxShardSeries, ''],
   ['history loaded', (r) => r.loadSeconds, 's'],
+  ['history summarised', (r) => r.summariseSeconds, 's'],
   ['whole size', (r) => r.sizeSeconds, 's'],
 ];
 

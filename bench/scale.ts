@@ -2,28 +2,32 @@
 // default 1000,5000,20000 meters): a fresh InfluxDB with 35 days of 15-minute readings of every
 // meter, a PostgreSQL ledger with one household contract per meter (Europe/Paris, the
 // docs/design.md §5 tariff), and Mosquitto. Then, each on its own compiled process:
+// - day summaries (the API's cold path) of the whole history, by one jobs process, timed;
 // - ingest: one reading of every meter through Mosquitto into InfluxDB, then BENCH_SCALE_READINGS
 //   (100,000) more, timed;
 // - settlement of October by one, then two `--role jobs` processes, each on a fresh copy of the
 //   unsettled ledger;
-// - a freshly started API: a month of day buckets for BENCH_SCALE_COLD (2,000) meters, each once
-//   (cold), then the same again (warm), 32 connections; the billing summary and state of revenue of
+// - a freshly started API: a month of day buckets for BENCH_SCALE_COLD (1,000) meters, each once
+//   (cold), then the same twice again (warm), 32 connections; the billing summary and state of revenue of
 //   the settled month;
 // - the peak RSS of every role and of InfluxDB, and InfluxDB's series count.
 // Every process's clock starts at the bench's NOW (CLOCK_START), where the data ends. A table, then
 // one JSON object as the last line. BENCH_NODE_ARGS sets the node flags of the measured processes
-// (default --max-old-space-size=128, as `npm start`); BENCH_KEEP_LOG keeps their logs.
+// (default --max-old-space-size=128, as `npm start`), BENCH_CPU_PROF=<folder> has them write CPU
+// profiles there, BENCH_KEEP_LOG keeps their logs, BENCH_SCALE_PASSES picks passes (diagnostics).
 import { loadavg, cpus } from 'node:os';
 import { startInfluxd } from '../test/harness/influxd.js';
 import { startMosquitto } from '../test/harness/mosquitto.js';
 import { startPostgres } from '../test/harness/postgres.js';
+import { waitFor } from '../test/harness/process.js';
 import { tempDir } from '../test/support/instance.js';
 import { apiPass, type ApiPass } from './scale-api.js';
 import { DAY_MS, localMonth } from './billing-fleet.js';
+import { daysThrough, summarisedUpTo, summarisePass, type SummarisePass } from './scale-days.js';
 import { ledgerCopies, seedFleet } from './scale-fleet.js';
 import { ingestPass, nextReadings, type IngestPass } from './scale-ingest.js';
 import { loadHistory, STEP_MS } from './scale-load.js';
-import { peakRssMb, pidByCommandLine, type RoleEnv } from './scale-procs.js';
+import { peakRssMb, pidByCommandLine, treeCpuSeconds, type RoleEnv } from './scale-procs.js';
 import { settlePass, type SettlePass } from './scale-settle.js';
 import { printTable, type SizeResult } from './scale-report.js';
 
@@ -33,7 +37,12 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,20000').split(',').map(Numb
  * one per meter.
  */
 const INGEST_READINGS = Number(process.env.BENCH_SCALE_READINGS ?? 100_000);
-const COLD_METERS = Number(process.env.BENCH_SCALE_COLD ?? 2000);
+/**
+ * Meters the API passes read: as many at every size, so that the curve shows the fleet's size and
+ * not the sample's. 1,000 months of day buckets fit in the default readings cache (128 MB); 2,000 do
+ * not, and a warm pass over them reads InfluxDB again.
+ */
+const COLD_METERS = Number(process.env.BENCH_SCALE_COLD ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** October 2026 in Europe/Paris: the month settled, summed and read at every size. */
 const OCTOBER = localMonth(2026, 10);
@@ -50,21 +59,58 @@ const ingestRounds = (meters: number) => 1 + Math.max(2, Math.ceil(INGEST_READIN
  * NOW: for 1,000 meters a day before NOW, for 20,000 an hour and a half.
  */
 const historyTo = (meters: number) => NOW - (ingestRounds(meters) + 1) * STEP_MS;
+/**
+ * How long the single jobs process is left, after its settlement run, to value the open month's
+ * bills as its schedule does next (BENCH_SCALE_VALUING_S, 60).
+ */
+const VALUING_MS = Number(process.env.BENCH_SCALE_VALUING_S ?? 60) * 1000;
+/** The passes to run (diagnostics): any of ingest, settle1, settle2, api; a skipped one shows 0. */
+const PASSES = new Set((process.env.BENCH_SCALE_PASSES ?? 'ingest,settle1,settle2,api').split(','));
+const skippedSettle = (processes: number): SettlePass => ({
+  processes,
+  contracts: 0,
+  seconds: 0,
+  perSec: 0,
+  settledBy: [],
+  rssMb: 0,
+  cpuMs: {},
+});
+const skippedApi: ApiPass = {
+  meters: 0,
+  coldP99Ms: 0,
+  coldReqPerSec: 0,
+  warmP99Ms: 0,
+  warmReqPerSec: 0,
+  warmCacheHitRatio: 0,
+  cacheMb: 0,
+  summaryMs: 0,
+  revenueMs: 0,
+  rssMb: 0,
+};
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
 /**
- * HOOK — the cold path of day summaries. A jobs-process task is coming that summarises each sealed
- * local day into the ledger, from which the API answers day buckets without reading InfluxDB. The
- * cold API pass measures a restarted API process, and with that task it must run once the summaries
- * of the month read are complete, or it would measure the summarising instead. Until the task
- * exists there is nothing to wait for and this returns at once; then it must wait (polling the
- * ledger, with the jobs process left running) until every bench meter's October days are
- * summarised.
+ * HOOK — the consumption API's cold path. The jobs process summarises each sealed local day into the
+ * ledger (`reading_days`), and a cold request for days reads those rows instead of a month of
+ * readings. The cold pass measures a restarted API process, so it must run once the summaries of
+ * the month it reads are complete, or it would measure the summarising instead (or the raw path).
+ * The bench summarises the loaded history once per size, before copying the ledger; this checks
+ * that the API's copy holds it complete up to where the API's clock has sealed days, and waits
+ * (for a jobs process that may still be at it) otherwise.
  */
-async function awaitColdPathReady(_ledgerUrl: string, _meterIds: readonly string[]): Promise<void> {
-  // Nothing to wait for yet.
+async function awaitColdPathReady(ledgerUrl: string): Promise<void> {
+  await waitFor(
+    'the day summaries complete',
+    async () => ((await daysThrough(ledgerUrl)) ?? 0) >= summarisedUpTo(NOW),
+    { timeoutMs: 600_000, intervalMs: 250 },
+  );
 }
+
+const cpuText = (ms: Readonly<Record<string, number>>) =>
+  Object.entries(ms)
+    .map(([k, v]) => `${k} ${v} ms`)
+    .join(', ');
 
 /** `count` meter ids, `scale-000000` on. */
 const meterIdsOf = (count: number) =>
@@ -76,17 +122,34 @@ function spread(ids: readonly string[], k: number): string[] {
   return Array.from({ length: k }, (_, i) => ids[Math.floor((i * ids.length) / k)]!);
 }
 
-async function influxSeries(url: string, db: string): Promise<number> {
-  const q = new URLSearchParams({ q: `SHOW SERIES EXACT CARDINALITY ON "${db}"` });
-  const body = (await (await fetch(`${url}/query?${q}`)).json()) as {
-    results: { series?: { values: [number][] }[] }[];
+/**
+ * InfluxDB 1.6's series count of `db`: distinct series (one per meter: the measurement has one tag)
+ * and the series its shards index between them (each 7-day shard indexes its own, so 35 days of a
+ * meter are 6 entries).
+ */
+async function influxSeries(url: string, db: string): Promise<{ series: number; indexed: number }> {
+  const count = async (statement: string) => {
+    const q = new URLSearchParams({ q: statement });
+    const body = (await (await fetch(`${url}/query?${q}`)).json()) as {
+      results: { error?: string; series?: { values?: [number][] }[] }[];
+    };
+    const result = body.results[0];
+    if (result?.error !== undefined) throw new Error(`${statement}: ${result.error}`);
+    return (result?.series ?? []).reduce((n, s) => n + (s.values?.[0]?.[0] ?? 0), 0);
   };
-  return (body.results[0]?.series ?? []).reduce((n, s) => n + (s.values[0]?.[0] ?? 0), 0);
+  return {
+    series: await count(`SHOW TAG VALUES EXACT CARDINALITY ON "${db}" WITH KEY = "meter_id"`),
+    indexed: await count(`SHOW SERIES EXACT CARDINALITY ON "${db}"`),
+  };
 }
 
 async function measureSize(
   meters: number,
-  postgres: { url: string; createDatabase(name?: string): Promise<string> },
+  postgres: {
+    url: string;
+    pid: number | undefined;
+    createDatabase(name?: string): Promise<string>;
+  },
 ): Promise<SizeResult> {
   const t0 = performance.now();
   const ids = meterIdsOf(meters);
@@ -96,14 +159,13 @@ async function measureSize(
   const copies = ledgerCopies(postgres.url, template);
   try {
     const influxDb = 'scale';
+    const templateUrl = await postgres.createDatabase(template);
     const [fleet, points] = await Promise.all([
-      postgres.createDatabase(template).then((url) =>
-        seedFleet(url, ids, {
-          contractStart: OCTOBER.start,
-          installedAt: HISTORY_FROM - DAY_MS,
-          now: NOW,
-        }),
-      ),
+      seedFleet(templateUrl, ids, {
+        contractStart: OCTOBER.start,
+        installedAt: HISTORY_FROM - DAY_MS,
+        now: NOW,
+      }),
       loadHistory({
         influxUrl: influx.url,
         database: influxDb,
@@ -125,53 +187,73 @@ async function measureSize(
     });
 
     const influxPid = pidByCommandLine(influx.dataDir);
+    const services = () => ({
+      influxdb: treeCpuSeconds(influxPid),
+      postgres: treeCpuSeconds(postgres.pid),
+    });
     let t = performance.now();
-    const ingest: IngestPass = await ingestPass(
-      env(await copies.copy(`${template}_ingest`)),
-      mosquitto.url,
-      nextReadings(ids, ingestRounds(meters), HISTORY_FROM, historyTo(meters)),
-      meters,
+    // Summarised once, in the template: every copy, and so every pass, starts with the cold path
+    // complete, as a fleet whose days were summarised as they sealed.
+    const days: SummarisePass = await summarisePass(env(templateUrl), meters);
+    log(
+      `  day summaries of the whole history: ${days.seconds.toFixed(0)} s, jobs CPU ${days.cpuMsPerMeter} ms per meter, peak RSS ${days.rssMb} MB`,
     );
+
+    t = performance.now();
+    const ingest: IngestPass = !PASSES.has('ingest')
+      ? { readings: 0, rate: 0, firstRoundRate: 0, cpuUs: 0, rssMb: 0 }
+      : await ingestPass(
+          env(await copies.copy(`${template}_ingest`)),
+          mosquitto.url,
+          nextReadings(ids, ingestRounds(meters), HISTORY_FROM, historyTo(meters)),
+          meters,
+        );
     log(
       `  ingest: ${Math.round(ingest.rate)} readings/s over ${ingest.readings} (first round ${Math.round(ingest.firstRoundRate)}/s), ${ingest.cpuUs} µs CPU per reading, peak RSS ${ingest.rssMb} MB (${seconds(t).toFixed(0)} s)`,
     );
 
     t = performance.now();
-    const one: SettlePass = await settlePass(
-      env(await copies.copy(`${template}_s1`)),
-      1,
-      meters,
-      influxPid,
-    );
+    const one: SettlePass = !PASSES.has('settle1')
+      ? skippedSettle(1)
+      : await settlePass(env(await copies.copy(`${template}_s1`)), {
+          processes: 1,
+          contracts: meters,
+          services,
+          followValuingMs: VALUING_MS,
+        });
     log(
-      `  settle, 1 jobs process: ${one.perSec.toFixed(1)} contracts/s (${one.seconds.toFixed(1)} s), peak RSS ${one.rssMb} MB; CPU/contract jobs ${one.jobsCpuMs.toFixed(1)} ms, InfluxDB ${one.influxCpuMs.toFixed(1)} ms (${seconds(t).toFixed(0)} s)`,
+      `  settle, 1 jobs process: ${one.perSec.toFixed(1)} contracts/s (${one.seconds.toFixed(1)} s), peak RSS ${one.rssMb} MB; CPU per contract ${cpuText(one.cpuMs)}; then valuing the open month: ${one.valuing?.outcome ?? 'not followed'} after ${one.valuing?.seconds ?? 0} s, peak RSS ${one.valuing?.rssMb ?? 0} MB (${seconds(t).toFixed(0)} s)`,
     );
     t = performance.now();
     const settledUrl = await copies.copy(`${template}_s2`);
-    const two: SettlePass = await settlePass(env(settledUrl), 2, meters, influxPid);
+    const two: SettlePass = !PASSES.has('settle2')
+      ? skippedSettle(2)
+      : await settlePass(env(settledUrl), { processes: 2, contracts: meters, services });
     log(
-      `  settle, 2 jobs processes: ${two.perSec.toFixed(1)} contracts/s (${two.seconds.toFixed(1)} s; settled ${two.settledBy.join(' + ')}), peak RSS ${two.rssMb} MB; CPU/contract jobs ${two.jobsCpuMs.toFixed(1)} ms, InfluxDB ${two.influxCpuMs.toFixed(1)} ms (${seconds(t).toFixed(0)} s)`,
+      `  settle, 2 jobs processes: ${two.perSec.toFixed(1)} contracts/s (${two.seconds.toFixed(1)} s; settled ${two.settledBy.join(' + ')}), peak RSS ${two.rssMb} MB; CPU per contract ${cpuText(two.cpuMs)} (${seconds(t).toFixed(0)} s)`,
     );
 
     t = performance.now();
     const coldIds = spread(ids, COLD_METERS);
-    const api: ApiPass = await apiPass(env(settledUrl), {
-      meterIds: coldIds,
-      from: OCTOBER.start,
-      to: OCTOBER.end,
-      month: OCTOBER.label,
-      staffKey: fleet.staffKey,
-      connections: CONNECTIONS,
-      warmRounds: 2,
-      beforeCold: () => awaitColdPathReady(settledUrl, coldIds),
-    });
+    const api: ApiPass = !PASSES.has('api')
+      ? skippedApi
+      : await apiPass(env(settledUrl), {
+          meterIds: coldIds,
+          from: OCTOBER.start,
+          to: OCTOBER.end,
+          month: OCTOBER.label,
+          staffKey: fleet.staffKey,
+          connections: CONNECTIONS,
+          warmRounds: 2,
+          beforeCold: () => awaitColdPathReady(settledUrl),
+        });
     log(
-      `  api: cold p99 ${api.coldP99Ms} ms (${api.coldReqPerSec}/s), warm p99 ${api.warmP99Ms} ms (${api.warmReqPerSec}/s) over ${api.meters} meters; summary ${api.summaryMs} ms, revenue ${api.revenueMs} ms; peak RSS ${api.rssMb} MB (${seconds(t).toFixed(0)} s)`,
+      `  api: cold p99 ${api.coldP99Ms} ms (${api.coldReqPerSec}/s), warm p99 ${api.warmP99Ms} ms (${api.warmReqPerSec}/s, cache hits ${Math.round(api.warmCacheHitRatio * 100)} %, cache ${api.cacheMb} MB) over ${api.meters} meters; summary ${api.summaryMs} ms, revenue ${api.revenueMs} ms; peak RSS ${api.rssMb} MB (${seconds(t).toFixed(0)} s)`,
     );
 
     const influxRssMb = peakRssMb(influxPid);
     const series = await influxSeries(influx.url, influxDb);
-    const jobsRssMb = Math.max(one.rssMb, two.rssMb);
+    const jobsRssMb = Math.max(one.rssMb, two.rssMb, one.valuing?.rssMb ?? 0, days.rssMb);
     return {
       meters,
       ingestRate: Math.round(ingest.rate),
@@ -186,15 +268,23 @@ async function measureSize(
       ingestRssMb: ingest.rssMb,
       jobsRssMb,
       influxRssMb,
-      influxSeries: series,
+      influxSeries: series.series,
+      influxShardSeries: series.indexed,
       ingestCpuUsPerReading: ingest.cpuUs,
       ingestFirstRoundRate: Math.round(ingest.firstRoundRate),
       apiColdReqPerSec: api.coldReqPerSec,
       apiWarmReqPerSec: api.warmReqPerSec,
       apiMetersRead: api.meters,
+      apiWarmCacheHitRatio: api.warmCacheHitRatio,
+      apiCacheMb: api.cacheMb,
       settleSeconds: Math.round(one.seconds * 10) / 10,
       settleSeconds2: Math.round(two.seconds * 10) / 10,
       settledBy2: two.settledBy,
+      jobsSettleRssMb: Math.max(one.rssMb, two.rssMb),
+      jobsSummariseRssMb: days.rssMb,
+      summariseSeconds: Math.round(days.seconds),
+      valuingOutcome: one.valuing?.outcome ?? 'not followed',
+      valuingSeconds: one.valuing?.seconds ?? 0,
       historyReadings: points,
       loadSeconds: Math.round(loadSeconds),
       sizeSeconds: Math.round(seconds(t0)),
@@ -212,9 +302,9 @@ async function main(): Promise<void> {
   log(
     `bench:scale: ${SIZES.join(', ')} meters, 35 days of quarter hours each; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`,
   );
-  const postgres = await startPostgres();
-  if (postgres === undefined)
-    throw new Error('bench:scale needs PostgreSQL (see install-services)');
+  const pg = await startPostgres();
+  if (pg === undefined) throw new Error('bench:scale needs PostgreSQL (see install-services)');
+  const postgres = { ...pg, pid: pidByCommandLine(pg.baseDir) };
   const results: SizeResult[] = [];
   try {
     for (const meters of SIZES) {
@@ -222,7 +312,7 @@ async function main(): Promise<void> {
       results.push(await measureSize(meters, postgres));
     }
   } finally {
-    await postgres.stop();
+    await pg.stop();
   }
   printTable(results, log);
   log(`whole run: ${(seconds(started) / 60).toFixed(1)} min`);

@@ -27,6 +27,9 @@ export function decimalText(value: unknown): string | undefined {
  * Undefined when the value is not a finite decimal or the result is not a safe integer.
  */
 export function scaledInteger(value: unknown, shift: 0 | 3): number | undefined {
+  // A whole number of the unit wanted is already exact (a Shelly's Wh counter): nothing to scale.
+  // `+ 0` reads -0 as 0, as its text does.
+  if (shift === 0 && Number.isSafeInteger(value)) return (value as number) + 0;
   const text = decimalText(value);
   if (text === undefined) return undefined;
   const plain = scaledDigits(text, shift);

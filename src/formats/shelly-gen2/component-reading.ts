@@ -21,9 +21,8 @@ const LAYOUT = {
 
 /** The component that carries the live power of an EMData/EM1Data component (`emdata:0` -> `em:0`). */
 export function powerComponentOf(component: string): string | undefined {
-  const [type, id] = component.split(':');
-  if (type === 'emdata') return `em:${id}`;
-  if (type === 'em1data') return `em1:${id}`;
+  if (component.startsWith('emdata:')) return `em:${component.slice('emdata:'.length)}`;
+  if (component.startsWith('em1data:')) return `em1:${component.slice('em1data:'.length)}`;
   return undefined;
 }
 
@@ -38,7 +37,7 @@ export function componentEnergy(
   status: JsonObject,
   powerStatus: JsonObject | undefined,
 ): Parsed<ComponentEnergy> {
-  const type = component.split(':')[0] as keyof typeof LAYOUT;
+  const type = component.slice(0, component.indexOf(':')) as keyof typeof LAYOUT;
   const layout = LAYOUT[type];
   const imported = field(status, layout.import);
   if (imported === undefined) {

@@ -3,7 +3,7 @@
 import { readMetric } from '../test/support/instance.js';
 import { waitFor } from '../test/harness/process.js';
 import { publishAll, type BenchMessage } from './bench-publisher.js';
-import { registerAt, STEP_MS } from './scale-load.js';
+import { registerAt } from './scale-load.js';
 import { cpuSeconds, peakRssMb, spawnRole, type RoleEnv } from './scale-procs.js';
 
 export interface IngestPass {
@@ -18,19 +18,23 @@ export interface IngestPass {
 }
 
 /**
- * `perMeter` readings of every meter, one per message, at the quarter hours after `historyEnd`,
- * their registers continuing the history that starts at `historyFrom`: time-major, as a fleet
- * reporting every quarter hour sends them.
+ * `perMeter` readings of every meter, one per message, evenly spread over `(historyEnd, upTo]`,
+ * their registers continuing the history that starts at `historyFrom`; time-major, as a fleet
+ * reporting together sends them. With the span under an hour and `upTo` the ingest's clock, no
+ * reading is a late arrival, whatever the fleet's size: a late one costs a change-feed row, which
+ * would weigh on small fleets (many readings per meter) and not on large ones.
  */
 export function nextReadings(
   meterIds: readonly string[],
   perMeter: number,
   historyFrom: number,
   historyEnd: number,
+  upTo: number,
 ): BenchMessage[] {
   const out: BenchMessage[] = [];
+  const step = Math.floor((upTo - historyEnd) / perMeter);
   for (let j = 1; j <= perMeter; j += 1) {
-    const ts = historyEnd + j * STEP_MS;
+    const ts = historyEnd + j * step;
     const iso = new Date(ts).toISOString();
     meterIds.forEach((id, m) =>
       out.push({

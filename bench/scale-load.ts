@@ -16,9 +16,16 @@ export function registerOf(m: number, i: number): number {
   return 1_000_000 + m * 13 + i * WH_PER_STEP + (i % 7);
 }
 
-/** The import register of meter number `m` at instant `ts` of a history starting at `from`. */
+/**
+ * The import register of meter number `m` at instant `ts` of a history starting at `from`: the
+ * history's value at a quarter hour, rising evenly in between (readings more often than every
+ * quarter hour continue it without a step).
+ */
 export function registerAt(m: number, from: number, ts: number): number {
-  return registerOf(m, Math.round((ts - from) / STEP_MS));
+  const i = Math.floor((ts - from) / STEP_MS);
+  const into = (ts - from - i * STEP_MS) / STEP_MS;
+  const at = registerOf(m, i);
+  return at + Math.floor(into * (registerOf(m, i + 1) - at));
 }
 
 export interface HistoryLoad {

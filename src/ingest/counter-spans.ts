@@ -192,6 +192,8 @@ export function carryCounterStarts(
       inForce = own;
       return r;
     }
-    return inForce === undefined ? r : { ...r, span: { ...r.span, counterStart: inForce } };
+    if (inForce === undefined) return r;
+    // Not a spread: adding a field to a spread object is V8's slow path.
+    return Object.assign({}, r, { span: { ...r.span, counterStart: inForce } });
   });
 }

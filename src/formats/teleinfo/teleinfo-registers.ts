@@ -111,8 +111,8 @@ export function frameRegisters(frame: object): FrameRegisters {
     return {
       ok: true,
       importWh,
-      ...(complete ? { registers: supplier.registers } : {}),
-      ...(exportWh === undefined ? {} : { exportWh }),
+      registers: complete ? supplier.registers : undefined,
+      exportWh,
     };
   }
   return { ok: false, reason: 'no_reading', detail: noIndexDetail(frame) };

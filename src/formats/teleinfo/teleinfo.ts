@@ -50,7 +50,8 @@ export const teleinfoFormat: DeviceFormat<TeleinfoSource> = {
     if (!time.ok) return time;
     return readingsOf([
       {
-        ...time.value,
+        ts: time.value.ts,
+        tsSource: time.value.tsSource,
         importWh: registers.importWh,
         exportWh: registers.exportWh,
         // EAST alone, or supplier registers that do not add up to it, leave nothing to split it by.

@@ -88,6 +88,7 @@ export const zigbee2mqttFormat: DeviceFormat<Zigbee2mqttSource> = {
     }
     const time = seenTime(own(state, 'last_seen'), meter.timezone, receivedAt);
     if (!time.ok) return time;
-    return readingsOf([{ ...time.value, importWh, powerW: w }]);
+    const { ts, tsSource } = time.value;
+    return readingsOf([{ ts, tsSource, importWh, powerW: w }]);
   },
 };

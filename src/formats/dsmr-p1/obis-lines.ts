@@ -36,6 +36,8 @@ export function readObisLines(lines: readonly string[]): ObisResult {
   let powerOut: string | undefined;
   let time: string | undefined;
   for (const line of lines) {
+    // Most lines are neither: a prefix check spares them both patterns.
+    if (!line.startsWith('1-0:') && !line.startsWith('0-0:1.0.0(')) continue;
     const time1 = TIME_LINE.exec(line);
     if (time1 !== null) {
       if (time !== undefined) return twice('0-0:1.0.0');

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { registerWh } from '../decimal-units.js';
+import { registerWh, scaledInteger } from '../decimal-units.js';
 
 /** A value group `001581.123*kWh` as its number text and unit. */
 const QUANTITY = /^(\d+(?:\.\d+)?)\*([A-Za-z]+)$/;
@@ -31,6 +31,22 @@ export function powerValue(obis: string, text: string): ValueResult<Decimal> {
   if (unit !== 'kw' && unit !== 'w') return bad(obis, `unit '${clip(m[2]!)}' is neither kW nor W`);
   const w = new Decimal(m[1]!).times(unit === 'kw' ? 1000 : 1);
   return { ok: true, value: w };
+}
+
+/**
+ * An active power in whole W when its text is exactly that: kW with at most three decimals (what
+ * DSMR prescribes) or W without any, read on its digits. Undefined otherwise (a Decimal reads it).
+ */
+export function wholeWatts(text: string): number | undefined {
+  const m = QUANTITY.exec(text);
+  if (m === null) return undefined;
+  const digits = m[1]!;
+  const point = digits.indexOf('.');
+  const decimals = point < 0 ? 0 : digits.length - point - 1;
+  const unit = m[2]!.toLowerCase();
+  if (unit === 'kw' && decimals <= 3) return scaledInteger(digits, 3);
+  if (unit === 'w' && decimals === 0) return scaledInteger(digits, 0);
+  return undefined;
 }
 
 /**

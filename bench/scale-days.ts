@@ -31,22 +31,23 @@ export async function daysThrough(ledgerUrl: string): Promise<number | undefined
   }
 }
 
-/** The instant up to which the summaries of a ledger whose clock reads `now` are complete. */
+/** The instant up to which the summaries of a ledger are complete once days sealed at `now` are. */
 export const summarisedUpTo = (now: number): number => now - SEAL_MS;
 
 /**
  * A jobs process that only summarises days (its summary cron ticking every second, no settlement),
- * on `env`, until every day sealed at `env.now` is summarised: what the jobs do day by day in
+ * on `env`, until every day sealed when it started is summarised: what the jobs do day by day in
  * production, done at once for a history loaded in bulk. The process is stopped before this
  * resolves.
  */
 export async function summarisePass(env: RoleEnv, meters: number): Promise<SummarisePass> {
   const started = performance.now();
+  const upTo = summarisedUpTo(env.clock.now());
   const wl = await spawnRole('jobs', 'days', env, { DAY_SUMMARY_CRON: '* * * * * *' });
   try {
     await waitFor(
       'the day summaries complete',
-      async () => ((await daysThrough(env.ledgerUrl)) ?? 0) >= summarisedUpTo(env.now),
+      async () => ((await daysThrough(env.ledgerUrl)) ?? 0) >= upTo,
       { timeoutMs: 3_600_000, intervalMs: 250, process: wl.process },
     );
     return {

@@ -2,6 +2,7 @@
 // marks, InfluxDB's, and what the jobs processes' logs say about their settlement runs.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Clock } from '../src/shared/clock.js';
 import { spawnWattledger, type ChildInstance } from '../test/support/child-instance.js';
 
 /**
@@ -20,8 +21,14 @@ export interface RoleEnv {
   readonly influxUrl: string;
   readonly influxDb: string;
   readonly ledgerUrl: string;
-  /** CLOCK_START of the process: the instant the bench's data ends at. */
-  readonly now: number;
+  /**
+   * The bench's timeline for this fleet size: it read the instant the data ends at when the size's
+   * first process started and runs at real speed from there. Each process starts its clock
+   * (CLOCK_START) at the timeline's reading, so all of them agree on the time: a process started
+   * later at the fixed instant would see what the earlier ones did (invoices issued, days sealed)
+   * in its future.
+   */
+  readonly clock: Clock;
   /** DATA_DIR and log folder of this process. */
   readonly dir: string;
 }
@@ -42,7 +49,7 @@ export async function spawnRole(
       INFLUX_URL: base.influxUrl,
       INFLUX_DB: base.influxDb,
       DATABASE_URL: base.ledgerUrl,
-      CLOCK_START: new Date(base.now).toISOString(),
+      CLOCK_START: new Date(base.clock.now()).toISOString(),
       DATA_DIR: path.join(base.dir, name),
       MQTT_CLIENT_ID: `scale-${name}`,
       LOG_LEVEL: 'warn',

@@ -77,10 +77,10 @@ export interface SettlePassOptions {
 
 /**
  * Start the jobs processes at once on `env` (a fresh copy of the unsettled ledger), their
- * settlement cron ticking every second, and wait until each October period is settled. Their clocks
- * start at `env.now`, past October's grace window, so the first tick of each finds the whole month
- * due; leases in the ledger split the periods between them. The processes are stopped before this
- * resolves. Throws if a period is held or a run failed one.
+ * settlement cron ticking every second, and wait until each October period is settled. Their
+ * clocks read the size's timeline, past October's grace window, so the first tick of each finds
+ * the whole month due; leases in the ledger split the periods between them. The processes are
+ * stopped before this resolves. Throws if a period is held or a run failed one.
  */
 export async function settlePass(env: RoleEnv, opts: SettlePassOptions): Promise<SettlePass> {
   const { processes, contracts } = opts;

@@ -11,7 +11,8 @@
 //   (cold), then the same twice again (warm), 32 connections; the billing summary and state of revenue of
 //   the settled month;
 // - the peak RSS of every role and of InfluxDB, and InfluxDB's series count.
-// Every process's clock starts at the bench's NOW (CLOCK_START), where the data ends. A table, then
+// Every process's clock reads one timeline per size (CLOCK_START), which starts at the bench's NOW,
+// where the data ends, when the size's first process starts. A table, then
 // one JSON object as the last line. BENCH_NODE_ARGS sets the node flags of the measured processes
 // (default --max-old-space-size=128, as `npm start`), BENCH_CPU_PROF=<folder> has them write CPU
 // profiles there, BENCH_KEEP_LOG keeps their logs, BENCH_SCALE_PASSES picks passes (diagnostics).
@@ -23,9 +24,10 @@ import { waitFor } from '../test/harness/process.js';
 import { tempDir } from '../test/support/instance.js';
 import { apiPass, type ApiPass } from './scale-api.js';
 import { DAY_MS, localMonth } from './billing-fleet.js';
-import { daysThrough, summarisedUpTo, summarisePass, type SummarisePass } from './scale-days.js';
+import { daysThrough, summarisePass, type SummarisePass } from './scale-days.js';
 import { ledgerCopies, seedFleet } from './scale-fleet.js';
 import { ingestPass, nextReadings, type IngestPass } from './scale-ingest.js';
+import { startingClock } from '../src/shared/clock.js';
 import { loadHistory, STEP_MS } from './scale-load.js';
 import { peakRssMb, pidByCommandLine, treeCpuSeconds, type RoleEnv } from './scale-procs.js';
 import { settlePass, type SettlePass } from './scale-settle.js';
@@ -48,7 +50,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const OCTOBER = localMonth(2026, 10);
 /**
  * The bench's "now": past October's end plus the 72-hour grace window, so the whole month is due
- * for settlement. Every process's clock starts here.
+ * for settlement. Each size's timeline starts here.
  */
 const NOW = Date.parse('2026-11-04T12:00:00Z');
 const HISTORY_FROM = NOW - 35 * DAY_MS;
@@ -96,13 +98,13 @@ const seconds = (t0: number) => (performance.now() - t0) / 1000;
  * readings. The cold pass measures a restarted API process, so it must run once the summaries of
  * the month it reads are complete, or it would measure the summarising instead (or the raw path).
  * The bench summarises the loaded history once per size, before copying the ledger; this checks
- * that the API's copy holds it complete up to where the API's clock has sealed days, and waits
- * (for a jobs process that may still be at it) otherwise.
+ * that the API's copy holds it complete past `upTo` (the end of the month read), and waits (for a
+ * jobs process that may still be at it) otherwise.
  */
-async function awaitColdPathReady(ledgerUrl: string): Promise<void> {
+async function awaitColdPathReady(ledgerUrl: string, upTo: number): Promise<void> {
   await waitFor(
     'the day summaries complete',
-    async () => ((await daysThrough(ledgerUrl)) ?? 0) >= summarisedUpTo(NOW),
+    async () => ((await daysThrough(ledgerUrl)) ?? 0) >= upTo,
     { timeoutMs: 600_000, intervalMs: 250 },
   );
 }
@@ -178,11 +180,13 @@ async function measureSize(
     log(
       `  ${meters} meters: ${points} readings in InfluxDB and the ledger seeded (${fleet.seconds.toFixed(0)} s) in ${loadSeconds.toFixed(0)} s`,
     );
+    // From here on every process's clock reads this timeline (see RoleEnv.clock).
+    const clock = startingClock(NOW);
     const env = (ledgerUrl: string): RoleEnv => ({
       influxUrl: influx.url,
       influxDb,
       ledgerUrl,
-      now: NOW,
+      clock,
       dir: tmp.dir,
     });
 
@@ -245,7 +249,7 @@ async function measureSize(
           staffKey: fleet.staffKey,
           connections: CONNECTIONS,
           warmRounds: 2,
-          beforeCold: () => awaitColdPathReady(settledUrl),
+          beforeCold: () => awaitColdPathReady(settledUrl, OCTOBER.end),
         });
     log(
       `  api: cold p99 ${api.coldP99Ms} ms (${api.coldReqPerSec}/s), warm p99 ${api.warmP99Ms} ms (${api.warmReqPerSec}/s, cache hits ${Math.round(api.warmCacheHitRatio * 100)} %, cache ${api.cacheMb} MB) over ${api.meters} meters; summary ${api.summaryMs} ms, revenue ${api.revenueMs} ms; peak RSS ${api.rssMb} MB (${seconds(t).toFixed(0)} s)`,

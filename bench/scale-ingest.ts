@@ -4,6 +4,7 @@ import { readMetric } from '../test/support/instance.js';
 import { waitFor } from '../test/harness/process.js';
 import { publishAll, type BenchMessage } from './bench-publisher.js';
 import { registerAt } from './scale-load.js';
+import { watchMemory } from './scale-memory.js';
 import { cpuSeconds, peakRssMb, spawnRole, type RoleEnv } from './scale-procs.js';
 
 export interface IngestPass {
@@ -74,6 +75,8 @@ export async function ingestPass(
     await publishing;
     return rate;
   };
+  // With BENCH_DEBUG, where the ingest's memory goes: heap, external, the rest (scale-memory.ts).
+  const memory = process.env.BENCH_DEBUG ? watchMemory(wl.httpUrl) : undefined;
   try {
     const pid = wl.process.pid;
     const firstRoundRate = await timed(messages.slice(0, firstRound), firstRound);
@@ -83,15 +86,11 @@ export async function ingestPass(
     const cpuUs = Math.round(((cpuSeconds(pid) - cpu0) * 1e6) / steady.length);
     const rejected = await readMetric(wl.httpUrl, 'wattledger_ingest_rejections_total');
     if (rejected > 0) throw new Error(`ingest rejected ${rejected} readings (see ${env.dir})`);
-    if (process.env.BENCH_DEBUG) {
-      const text = await (await fetch(`${wl.httpUrl}/metrics`)).text();
-      const memory = text
-        .split('\n')
-        .filter((l) => /^(process_resident|nodejs_(heap_size|external|array))/.test(l));
-      process.stdout.write(`ingest memory at the end:\n  ${memory.join('\n  ')}\n`);
-    }
+    if (memory !== undefined)
+      process.stdout.write(`  ingest memory peaks: ${JSON.stringify(await memory.stop())}\n`);
     return { readings: steady.length, rate, firstRoundRate, cpuUs, rssMb: peakRssMb(pid) };
   } finally {
+    await memory?.stop();
     await wl.process.stop();
   }
 }

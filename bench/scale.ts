@@ -6,16 +6,17 @@
 // - ingest: one reading of every meter through Mosquitto into InfluxDB, then BENCH_SCALE_READINGS
 //   (100,000) more, timed;
 // - settlement of October by one, then two `--role jobs` processes, each on a fresh copy of the
-//   unsettled ledger;
+//   unsettled ledger; the one process then values the open month for BENCH_SCALE_VALUING_S (60);
 // - a freshly started API: a month of day buckets for BENCH_SCALE_COLD (1,000) meters, each once
-//   (cold), then the same twice again (warm), 32 connections; the billing summary and state of revenue of
-//   the settled month;
+//   (cold), then the same twice again (warm), 32 connections; the billing summary and state of
+//   revenue of the settled month;
 // - the peak RSS of every role and of InfluxDB, and InfluxDB's series count.
 // Every process's clock reads one timeline per size (CLOCK_START), which starts at the bench's NOW,
-// where the data ends, when the size's first process starts. A table, then
-// one JSON object as the last line. BENCH_NODE_ARGS sets the node flags of the measured processes
-// (default --max-old-space-size=128, as `npm start`), BENCH_CPU_PROF=<folder> has them write CPU
-// profiles there, BENCH_KEEP_LOG keeps their logs, BENCH_SCALE_PASSES picks passes (diagnostics).
+// where the data ends, when the size's first process starts. A table, then one JSON object as the
+// last line. BENCH_NODE_ARGS sets the node flags of the measured processes (default
+// --max-old-space-size=128, as `npm start`), BENCH_CPU_PROF=<folder> has them write CPU profiles
+// there, BENCH_KEEP_LOG keeps their logs, BENCH_SCALE_PASSES picks passes and BENCH_DEBUG prints the
+// ingest's memory peaks (diagnostics).
 import { loadavg, cpus } from 'node:os';
 import { startInfluxd } from '../test/harness/influxd.js';
 import { startMosquitto } from '../test/harness/mosquitto.js';

@@ -3,9 +3,11 @@ import type { Reading } from '../readings/reading.js';
 import {
   carryCounterStarts,
   continueCounter,
+  markerOf,
   storedCounterStart,
   STRICT_COUNTER,
   type CounterRules,
+  type MarkedReading,
 } from './counter-spans.js';
 
 const Q = 900_000;
@@ -123,12 +125,23 @@ describe('storedCounterStart', () => {
 
   it('carries the marker in force to the stored readings that leave it out', () => {
     const known = [r(0, 1), marked(1, 2, S1), r(2, 3, { span: { importOffsetWh: 5 } }), r(3, 4)];
-    expect(carryCounterStarts(known, undefined).map((x) => x.span)).toEqual([
-      undefined,
-      { counterStart: S1 },
-      { importOffsetWh: 5, counterStart: S1 },
-      { counterStart: S1 },
-    ]);
-    expect(carryCounterStarts([r(0, 1)], S2)[0]?.span).toEqual({ counterStart: S2 });
+    const carried = carryCounterStarts(known, undefined);
+    expect(carried.map(markerOf)).toEqual([undefined, S1, S1, S1]);
+    // Held beside each reading: what the store holds stays as it was.
+    expect(carried.map((x) => x.span)).toEqual(known.map((x) => x.span));
+    expect(markerOf(carryCounterStarts([r(0, 1)], S2)[0]!)).toBe(S2);
+  });
+
+  it('stores a marker held beside a reading only where it changes', () => {
+    const held = (q: number, importWh: number, counterStart: string): MarkedReading => ({
+      ...r(q, importWh),
+      counterStart,
+    });
+    const first = held(0, 10, S1);
+    const same = held(1, 20, S1);
+    expect(storedCounterStart(first, undefined).span).toEqual({ counterStart: S1 });
+    // Unchanged: the very reading, since no store writes what is held beside it.
+    expect(storedCounterStart(same, first)).toBe(same);
+    expect(storedCounterStart(held(2, 30, S2), same).span).toEqual({ counterStart: S2 });
   });
 });

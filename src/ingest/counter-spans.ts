@@ -18,6 +18,19 @@ export const STRICT_COUNTER: CounterRules = {
   decreaseToleranceWh: 0,
 };
 
+/**
+ * A reading with the device's own counter marker in force at it (Tasmota's `TotalStartTime`),
+ * held beside the reading in memory: the store keeps it in the span only where it must
+ * (`storedCounterStart`), so most readings carry it here only, and nothing is built for them.
+ */
+export interface MarkedReading extends Reading {
+  readonly counterStart?: string | undefined;
+}
+
+/** The device's counter marker of a reading: held beside it, or stored in its span. */
+export const markerOf = (r: MarkedReading): string | undefined =>
+  r.counterStart ?? r.span?.counterStart;
+
 type Register = 'import' | 'export';
 
 /** What one register of a reading becomes on the meter's continuous index. */
@@ -96,17 +109,17 @@ const markerOnly = (span: CounterSpan): boolean =>
  * the stored reading `prev` (the latest before it in meter time): after a reset or a wrap the
  * index goes on from where it was, a dip within the tolerance holds it, and the reading carries
  * what happened (`span`). Undefined when a register went down beyond what the rules explain.
- * Without `prev` the device's values are the index. `prev.span.counterStart` must be the marker in
- * force at `prev` (see `carryCounterStarts`): a reading that does not store it still has one.
+ * Without `prev` the device's values are the index. `prev` must have the marker in force at it
+ * (see `carryCounterStarts`): a reading that does not store it still had one.
  */
 export function continueCounter(
   rules: CounterRules,
-  prev: Reading | undefined,
-  raw: Reading,
-): Reading | undefined {
+  prev: MarkedReading | undefined,
+  raw: MarkedReading,
+): MarkedReading | undefined {
   if (prev === undefined) return raw;
-  const counterStart = raw.span?.counterStart;
-  const prevStart = prev.span?.counterStart;
+  const counterStart = markerOf(raw);
+  const prevStart = markerOf(prev);
   const deviceReset =
     counterStart !== undefined && prevStart !== undefined && prevStart !== counterStart;
   // Nearly every reading: a counter that went up after a reading that took the device's values as
@@ -118,7 +131,7 @@ export function continueCounter(
     (raw.exportWh === undefined || prev.exportWh === undefined || raw.exportWh >= prev.exportWh) &&
     (raw.span === undefined || markerOnly(raw.span))
   )
-    return raw.span === undefined || counterStart !== undefined ? raw : withoutSpan(raw);
+    return raw.span === undefined || raw.span.counterStart !== undefined ? raw : withoutSpan(raw);
   const imp = stepRegister(rules, prev, raw.importWh, 'import', deviceReset);
   if (imp === undefined) return undefined;
   let exp: Step | undefined;
@@ -146,10 +159,14 @@ export function continueCounter(
   };
 }
 
-function withoutSpan(r: Reading): Reading {
+function withoutSpan(r: MarkedReading): MarkedReading {
   const { span: _span, ...rest } = r;
   return rest;
 }
+
+/** Whether a span's event begins a register span (where the marker is stored too). */
+const beginsSpan = (span: CounterSpan | undefined): boolean =>
+  span?.event !== undefined && SPAN_STARTS.includes(span.event);
 
 /**
  * The reading as it is stored: its `counterStart` only where the store must hold it. That is where
@@ -158,18 +175,23 @@ function withoutSpan(r: Reading): Reading {
  * restarted ingest) finds the marker in force at the latest counter event or the first reading
  * after it (`counterStartBefore`). Everywhere else it is the marker of the reading before: Tasmota
  * sends it in every message, and storing it with every reading cost a JSON span in the spool and
- * a string field per point in InfluxDB. `indexed` is `continueCounter`'s answer after `prev`.
+ * a string field per point in InfluxDB. `indexed` is `continueCounter`'s answer after `prev`; a
+ * reading whose marker is held beside it only is stored as it is, since no store writes that field.
  */
-export function storedCounterStart(indexed: Reading, prev: Reading | undefined): Reading {
+export function storedCounterStart(
+  indexed: MarkedReading,
+  prev: MarkedReading | undefined,
+): MarkedReading {
+  const marker = markerOf(indexed);
   const span = indexed.span;
-  const counterStart = span?.counterStart;
-  if (
-    span === undefined ||
-    counterStart === undefined ||
-    prev?.span?.counterStart !== counterStart ||
-    (span.event !== undefined && SPAN_STARTS.includes(span.event))
-  )
-    return indexed;
+  if (marker === undefined) return indexed;
+  if (prev === undefined || markerOf(prev) !== marker || beginsSpan(span)) {
+    if (span?.counterStart === marker) return indexed;
+    // Not a spread: adding a field to a spread object is V8's slow path.
+    return Object.assign({}, indexed, { span: { ...span, counterStart: marker } });
+  }
+  // Held beside the reading only, which no store writes: the reading as it is.
+  if (span?.counterStart === undefined) return indexed;
   if (markerOnly(span)) return { ...indexed, span: undefined };
   const { counterStart: _known, ...kept } = span;
   return { ...indexed, span: kept };
@@ -184,16 +206,15 @@ export function storedCounterStart(indexed: Reading, prev: Reading | undefined):
 export function carryCounterStarts(
   known: readonly Reading[],
   before: string | undefined,
-): Reading[] {
+): MarkedReading[] {
   let inForce = before;
   return known.map((r) => {
-    const own = r.span?.counterStart;
+    const own = markerOf(r);
     if (own !== undefined) {
       inForce = own;
       return r;
     }
-    if (inForce === undefined) return r;
     // Not a spread: adding a field to a spread object is V8's slow path.
-    return Object.assign({}, r, { span: { ...r.span, counterStart: inForce } });
+    return inForce === undefined ? r : Object.assign({}, r, { counterStart: inForce });
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { markerOf } from './counter-spans.js';
 import { makeRejection } from './rejection.js';
 import { openSpool } from './spool.js';
 
@@ -69,9 +70,12 @@ describe('spool', () => {
       .run('m', 3, 3, 1, JSON.stringify({ span: { counterStart: 'C' } }));
     old.close();
     const reopened = openSpool(file);
-    expect(reopened.peek(10).readings.map((r) => r.span)).toEqual([
-      { counterStart: 'A' },
-      span,
+    const back = reopened.peek(10).readings;
+    expect(back.map(markerOf)).toEqual(['A', 'B', 'C']);
+    // The marker is held beside the reading, its span keeps the rest.
+    expect(back.map((r) => r.span)).toEqual([
+      undefined,
+      { event: 'reset', importOffsetWh: 7 },
       { counterStart: 'C' },
     ]);
     reopened.close();

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CounterSpan, Reading } from '../readings/reading.js';
+import { markerOf, type MarkedReading } from './counter-spans.js';
 import type { Rejection, RejectionReason } from './rejection.js';
 
-export interface SpooledReading extends Reading {
+export interface SpooledReading extends MarkedReading {
   readonly seq: number;
 }
 export interface SpooledRejection extends Rejection {
@@ -32,7 +33,7 @@ export interface Spool {
    * Append one message's outcome atomically; runs before the PUBACK, so it is synchronous and
    * local.
    */
-  append(readings: readonly Reading[], rejections: readonly Rejection[]): void;
+  append(readings: readonly MarkedReading[], rejections: readonly Rejection[]): void;
   /**
    * The oldest entries, at most `limit` readings (and the rejections spooled so far, up to
    * `limit`).
@@ -127,8 +128,8 @@ function readingOf(r: ReadingRow): SpooledReading {
     tsSource: extra?.tsSource,
     registers: extra?.registers,
     source: extra?.source,
-    span:
-      r.counter_start === null ? extra?.span : { ...extra?.span, counterStart: r.counter_start },
+    span: extra?.span,
+    counterStart: r.counter_start ?? undefined,
   };
 }
 
@@ -188,7 +189,7 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
   let depth = (db.prepare('SELECT count(*) AS n FROM reading').get() as { n: number }).n;
   let rejectionDepth = (db.prepare('SELECT count(*) AS n FROM rejection').get() as { n: number }).n;
 
-  const insertReading = (r: Reading) =>
+  const insertReading = (r: MarkedReading) =>
     insReading.run(
       r.meterId,
       r.ts,
@@ -197,10 +198,10 @@ export function openSpool(file: string, sync: 'normal' | 'full' = 'normal'): Spo
       r.powerW ?? null,
       r.receivedAt,
       extraOf(r),
-      r.span?.counterStart ?? null,
+      markerOf(r) ?? null,
     );
   const appendMany = db.transaction(
-    (readings: readonly Reading[], rejections: readonly Rejection[]) => {
+    (readings: readonly MarkedReading[], rejections: readonly Rejection[]) => {
       for (const r of readings) insertReading(r);
       for (const j of rejections)
         insRejection.run(

@@ -1,6 +1,6 @@
 import type { Reading, ReadingWindow, WindowRequest } from '../readings/reading.js';
 import type { ReadingStore } from '../readings/reading-store.js';
-import { carryCounterStarts } from './counter-spans.js';
+import { carryCounterStarts, markerOf } from './counter-spans.js';
 import { counterStartsBefore } from './counter-start-recovery.js';
 import { checkReadings } from './plausibility.js';
 import type { MeterDirectory } from './meter-directory.js';
@@ -77,8 +77,8 @@ async function knownReadings(
     if (
       !cached.has(meterId) &&
       first !== undefined &&
-      first.span?.counterStart === undefined &&
-      group.some((r) => r.span?.counterStart !== undefined)
+      markerOf(first) === undefined &&
+      group.some((r) => markerOf(r) !== undefined)
     )
       unknownStart.set(meterId, first.ts);
   }

@@ -1,6 +1,7 @@
 import type { DeviceReading } from '../../formats/device-format.js';
 import { deviceFormat } from '../../formats/registry.js';
 import type { Reading } from '../../readings/reading.js';
+import type { MarkedReading } from '../counter-spans.js';
 import type { ParsedMessage } from '../payload.js';
 import { makeRejection, type Rejection } from '../rejection.js';
 import type { BoundMeter } from './topic-bindings.js';
@@ -41,9 +42,12 @@ export function parseDeviceMessage(
   return { readings, rejections };
 }
 
-/** A device reading as the meter's reading, with only the fields it has: one object per reading. */
-function readingOf(meterId: string, r: DeviceReading, receivedAt: number): Reading {
-  const reading: Mutable<Reading> = {
+/**
+ * A device reading as the meter's reading, with only the fields it has: one object per reading.
+ * The device's counter marker is held beside it; ingest stores it only where it must.
+ */
+function readingOf(meterId: string, r: DeviceReading, receivedAt: number): MarkedReading {
+  const reading: Mutable<MarkedReading> = {
     meterId,
     ts: r.ts,
     importWh: r.importWh,
@@ -53,7 +57,7 @@ function readingOf(meterId: string, r: DeviceReading, receivedAt: number): Readi
   };
   if (r.tsSource === 'received') reading.tsSource = 'received';
   if (r.registers !== undefined && hasKeys(r.registers)) reading.registers = r.registers;
-  if (r.counterStart !== undefined) reading.span = { counterStart: r.counterStart };
+  if (r.counterStart !== undefined) reading.counterStart = r.counterStart;
   return reading;
 }
 

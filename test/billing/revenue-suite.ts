@@ -259,6 +259,57 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
       }
     });
 
+    it('thins valuations older than a week to those that answer a UTC midnight', async () => {
+      const w = await open();
+      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
+      const markedAt = async () =>
+        (await w.ledger.db.selectFrom('revenue_marks').select('marked_at').execute())
+          .map((r) => r.marked_at)
+          .sort();
+      try {
+        await w.contract('2026-09-01T00:00:00+02:00', ['pm-a']);
+        w.clock.set('2026-09-15T12:00:00Z');
+        await w.readings('pm-a', '2026-08-25T00:00:00Z', '2026-09-15T12:00:00Z');
+        const atNoon = await monthRevenue(deps, '2026-09');
+        w.clock.set('2026-09-20T23:50:00Z');
+        await monthRevenue(deps, '2026-09');
+        // A figure no pricing gives: the answers that show it come from this valuation.
+        await w.ledger.db
+          .updateTable('revenue_marks')
+          .set({ p10: '999.99', p50: '999.99', p90: '999.99' })
+          .where('marked_at', '=', '2026-09-20T23:50:00.000Z')
+          .execute();
+        // Midnight takes the 23:50 valuation; 00:10 is valued anew.
+        w.clock.set('2026-09-21T00:10:00Z');
+        const midnight = t('2026-09-21T00:00:00Z');
+        expect(eur(await monthRevenue(deps, '2026-09', midnight)).estimated.p50).toBe('999.99');
+        await monthRevenue(deps, '2026-09');
+        expect(await markedAt()).toEqual([
+          '2026-09-15T12:00:00.000Z',
+          '2026-09-20T23:50:00.000Z',
+          '2026-09-21T00:10:00.000Z',
+        ]);
+
+        w.clock.set('2026-10-01T05:00:00Z');
+        await valueRecentMonths(deps);
+        // A week later only the valuation that answers a midnight is left of those days.
+        expect(await markedAt()).toEqual([
+          '2026-09-20T23:50:00.000Z',
+          '2026-10-01T05:00:00.000Z',
+          '2026-10-01T05:00:00.000Z',
+        ]);
+        expect(eur(await monthRevenue(deps, '2026-09', midnight)).estimated.p50).toBe('999.99');
+        expect((await markedAt()).length).toBe(3);
+        // Another instant of those days is valued again, from the ledger's history and the
+        // readings received by then: its answer rebuilt rather than recalled.
+        expect(await monthRevenue(deps, '2026-09', t('2026-09-15T12:00:00Z'))).toEqual(atNoon);
+        expect(await markedAt()).toContain('2026-09-15T12:00:00.000Z');
+        expect(Number(eur(atNoon).estimated.p50)).toBeGreaterThan(0);
+      } finally {
+        await w.close();
+      }
+    });
+
     it('refuses a month not written YYYY-MM and an instant in the future', async () => {
       const w = await open();
       const deps = { db: w.ledger.db, store: w.store, clock: w.clock };

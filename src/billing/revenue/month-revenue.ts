@@ -30,9 +30,15 @@ export interface MonthRevenue {
 }
 
 /**
+ * Bills priced and recorded per slice: a slice's bill views (lines, estimate) are dropped once its
+ * marks are written.
+ */
+const VALUE_CHUNK = 500;
+
+/**
  * The valuation of each of the month's unsettled bills as it stood at `at`: its latest mark of the
  * 15 minutes before, when it had the same status and period then; otherwise the bills are priced
- * now through the readings received by `at` (one batched store read for all of them) and recorded
+ * now through the readings received by `at` (batched store reads, a slice at a time) and recorded
  * as marks at `at`. Marks are only ever added where none stood in the 15 minutes before, so the
  * valuation an instant was once answered with stays its valuation (docs/revenue.md).
  */
@@ -54,22 +60,27 @@ async function valuations(
   const found = await find();
   const missing = bills.filter((_, i) => found[i] === undefined);
   if (missing.length === 0) return found as RevenueMark[];
-  const priced = await priceBills(receivedBy(deps.store, at), missing, at);
-  const taken = missing.map(({ ctx, plan }): RevenueMark => {
-    const view = priced.get(ctx.contractId);
-    if (view === undefined || plan.status === 'settled')
-      throw new Error(`the bill of ${ctx.contractId} was not priced`);
-    return {
-      contractId: ctx.contractId,
-      periodStart: plan.period.start,
-      periodEnd: plan.period.end,
-      markedAt: at,
-      status: plan.status,
-      currency: view.currency,
-      range: billRange(view),
-    };
-  });
-  await insertMarks(deps.db, taken, deps.clock.now());
+  // A slice at a time, recorded as it is priced: only a slice's bill views are ever held, so a
+  // fleet of any size is valued within the same memory.
+  for (let i = 0; i < missing.length; i += VALUE_CHUNK) {
+    const slice = missing.slice(i, i + VALUE_CHUNK);
+    const priced = await priceBills(receivedBy(deps.store, at), slice, at);
+    const taken = slice.map(({ ctx, plan }): RevenueMark => {
+      const view = priced.get(ctx.contractId);
+      if (view === undefined || plan.status === 'settled')
+        throw new Error(`the bill of ${ctx.contractId} was not priced`);
+      return {
+        contractId: ctx.contractId,
+        periodStart: plan.period.start,
+        periodEnd: plan.period.end,
+        markedAt: at,
+        status: plan.status,
+        currency: view.currency,
+        range: billRange(view),
+      };
+    });
+    await insertMarks(deps.db, taken, deps.clock.now());
+  }
   // What stands is what the ledger holds: another process may have valued the same instant first.
   const stood = await find();
   return stood.map((mark, i) => {

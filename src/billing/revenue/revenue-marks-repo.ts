@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { LedgerDatabase, RevenueMarkTable } from '../../ledger/schema.js';
 import { toIso } from '../../shared/time.js';
 import type { MoneyRange } from './money-range.js';
@@ -86,4 +86,28 @@ export async function insertMarks(
       .onConflict((oc) => oc.columns(['marked_at', 'period_start', 'contract_id']).doNothing())
       .execute();
   }
+}
+
+/**
+ * Thin the marks taken before `before` to those that answer a UTC midnight: the marks of the 15
+ * minutes up to a midnight (`MARK_REUSE_MS`), which the questions about that midnight take. The
+ * console's chart asks about every UTC midnight of a month, so its points keep their answers for
+ * good, while the schedule's valuation of every open bill every 15 minutes would otherwise grow the
+ * table by a row per contract each time (two million rows a day at 20,000 contracts). A question
+ * about any other instant before `before` is answered again from the ledger's history and the
+ * readings received by then (docs/revenue.md). Answers the number of marks deleted.
+ */
+export async function pruneRevenueMarks(
+  db: Kysely<LedgerDatabase>,
+  before: number,
+): Promise<number> {
+  // ISO instants (`YYYY-MM-DDTHH:MM:SS.sssZ`): from the 12th character on, the time of day.
+  const timeOfDay = sql<string>`substr(marked_at, 12)`;
+  const result = await db
+    .deleteFrom('revenue_marks')
+    .where('marked_at', '<', toIso(before))
+    .where(timeOfDay, '<=', '23:45:00.000Z')
+    .where(timeOfDay, '<>', '00:00:00.000Z')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -38,7 +38,6 @@ export async function loadBillingContexts(
   for (const chunk of chunks) {
     let q = db
       .selectFrom('contracts')
-      .innerJoin('tariffs', 'tariffs.id', 'contracts.tariff_id')
       .select([
         'contracts.id',
         'contracts.customer_id',
@@ -47,7 +46,6 @@ export async function loadBillingContexts(
         'contracts.starts_at',
         'contracts.ends_at',
         'contracts.consent',
-        'tariffs.body',
       ]);
     if (chunk !== undefined) q = q.where('contracts.id', 'in', chunk);
     const rows = await q.orderBy('contracts.id').execute();
@@ -63,12 +61,19 @@ export async function loadBillingContexts(
       list.push(m.id);
       meters.set(m.contract_id, list);
     }
+    // Each tariff's document once, not once per contract row: a fleet shares a few tariffs, and
+    // their documents repeated on 20,000 rows weighed more than the rest of the answer.
+    const unknown = [...new Set(rows.map((r) => r.tariff_id))].filter((id) => !tariffs.has(id));
+    if (unknown.length > 0)
+      for (const t of await db
+        .selectFrom('tariffs')
+        .select(['id', 'body'])
+        .where('id', 'in', unknown)
+        .execute())
+        tariffs.set(t.id, tariffSchema.parse(JSON.parse(t.body) as unknown));
     for (const r of rows) {
-      let tariff = tariffs.get(r.tariff_id);
-      if (tariff === undefined) {
-        tariff = tariffSchema.parse(JSON.parse(r.body) as unknown);
-        tariffs.set(r.tariff_id, tariff);
-      }
+      const tariff = tariffs.get(r.tariff_id);
+      if (tariff === undefined) continue;
       out.set(r.id, {
         contractId: r.id,
         consent: parseConsent(r.consent),

@@ -5,7 +5,6 @@ import { toIso } from '../shared/time.js';
 import {
   BILL_STATUSES,
   billsNothing,
-  invoiceView,
   planBill,
   unbilledView,
   type BillPlan,
@@ -17,7 +16,6 @@ import { billViewCapStart, priceBills, type BillViewDeps } from './bill-view.js'
 import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
-import { invoicesByNumbers } from './records/invoices-repo.js';
 
 /** Count and exact total of the bills of one status in one currency. */
 export interface SummaryGroup {
@@ -92,12 +90,28 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
 
   // Every month start lies within a day of the UTC month: one range query finds all rows of the
   // month.
+  // A settled period's invoice comes with its row, currency and total only: a fleet's invoices are
+  // never loaded whole (lines, basis) nor looked up by a list of thousands of numbers.
   const rows = await deps.db
     .selectFrom('billing_periods')
-    .select(['contract_id', 'start_at', 'end_at', 'status', 'hold_reason', 'invoice_number'])
-    .where('start_at', '>=', toIso(mid - 20 * 86_400_000))
-    .where('start_at', '<', toIso(mid + 20 * 86_400_000))
+    .leftJoin('invoices', 'invoices.number', 'billing_periods.invoice_number')
+    .select([
+      'billing_periods.contract_id',
+      'billing_periods.start_at',
+      'billing_periods.end_at',
+      'billing_periods.status',
+      'billing_periods.hold_reason',
+      'billing_periods.invoice_number',
+      'invoices.currency',
+      'invoices.total',
+    ])
+    .where('billing_periods.start_at', '>=', toIso(mid - 20 * 86_400_000))
+    .where('billing_periods.start_at', '<', toIso(mid + 20 * 86_400_000))
     .execute();
+  const invoices = new Map<string, Pick<BillView, 'currency' | 'total'>>();
+  for (const r of rows)
+    if (r.invoice_number !== null && r.currency !== null && r.total !== null)
+      invoices.set(r.invoice_number, { currency: r.currency, total: r.total });
   const byKey = new Map<string, PeriodRecord>(
     rows.map((r) => [
       `${r.contract_id}\u0000${Date.parse(r.start_at)}`,
@@ -116,21 +130,13 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
     const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now, capStart);
     return plan === undefined ? [] : [{ ctx, plan }];
   });
-  const invoices = new Map(
-    (
-      await invoicesByNumbers(
-        deps.db,
-        planned.flatMap((p) => p.plan.invoiceNumber ?? []),
-      )
-    ).map((i) => [i.number, i]),
-  );
   const priced = await priceBills(
     deps.store,
     planned.filter(({ plan }) => plan.read !== undefined),
     now,
   );
 
-  const bills: BillView[] = planned.map(({ ctx, plan }) => {
+  const bills = planned.map(({ ctx, plan }): Pick<BillView, 'status' | 'currency' | 'total'> => {
     if (billsNothing(plan)) return unbilledView(ctx, plan);
     const view = priced.get(ctx.contractId);
     if (view !== undefined) return view;
@@ -139,7 +145,7 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
       throw new Error(
         `the invoice ${plan.invoiceNumber ?? '?'} of a settled period of ${ctx.contractId} is missing`,
       );
-    return invoiceView(plan, invoice);
+    return { status: 'settled', ...invoice };
   });
   return { month, items: groupBills(bills) };
 }

@@ -1,6 +1,5 @@
 import { calendarRule } from '../consumption/calendar-edges.js';
 import type { EdgeRule } from '../consumption/edge-rule.js';
-import { AppError } from '../shared/app-error.js';
 import { toIso } from '../shared/time.js';
 import {
   BILL_STATUSES,
@@ -12,9 +11,11 @@ import {
   type BillView,
   type PeriodRecord,
 } from './bill-status.js';
-import { billViewCapStart, priceBills, type BillViewDeps } from './bill-view.js';
+import { billViewCapStart, type BillViewDeps } from './bill-view.js';
 import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
+import { valueBills } from './revenue/bill-valuations.js';
+import { revenueMonth } from './revenue/revenue-month.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 
 /** Count and exact total of the bills of one status in one currency. */
@@ -36,18 +37,6 @@ export interface BillingSummary {
    * By status in docs/design.md §1 order (estimated, provisional, settled, held), then by currency.
    */
   readonly items: readonly SummaryGroup[];
-}
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-/** The 15th at 00:00 UTC lies inside the local month of every zone (offsets stay within ±14 h). */
-function midMonth(month: string): number {
-  if (!MONTH.test(month))
-    throw new AppError(
-      'validation_failed',
-      `month: expected YYYY-MM, got ${JSON.stringify(month.slice(0, 20))}`,
-    );
-  return Date.parse(`${month}-15T00:00:00Z`);
 }
 
 /**
@@ -76,21 +65,24 @@ function planOf(
  * would answer it: a settled period counts its invoice, a held or ended one its measured bill (from
  * the back-billing cap when it straddles it), the open one its estimate. A period beyond the cap
  * counts as `held` with a zero total: it is money that will never be billed, so it adds nothing to
- * the held money that may still be. All readings come in one batched store read.
+ * the held money that may still be. Unsettled bills take their valuation of the 15 minutes before
+ * now, as the state of revenue does, or are priced and valued now (`valueBills`): a fleet the
+ * schedule valued recently is summed from the ledger alone, whatever its size, and the summary's
+ * estimated total is the state of revenue's `estimated.p50` at the same instant.
  *
  * @throws AppError `validation_failed` for a month not written YYYY-MM; `store_unavailable` when
  *   the store fails.
  */
 export async function billingSummary(deps: BillViewDeps, month: string): Promise<BillingSummary> {
-  const mid = midMonth(month);
+  const m = revenueMonth(month);
+  const mid = m.mid;
   const now = deps.clock.now();
   const contexts = [...(await loadBillingContexts(deps.db)).values()];
   const rules = new Map<string, EdgeRule>();
   const ruleOf = (tz: string) => rules.get(tz) ?? rules.set(tz, calendarRule('month', tz)).get(tz)!;
 
   // Every month start lies within a day of the UTC month: one range query finds all rows of the
-  // month.
-  // A settled period's invoice comes with its row, currency and total only: a fleet's invoices are
+  // month. A settled period's invoice comes with its row, currency and total only: a fleet's invoices are
   // never loaded whole (lines, basis) nor looked up by a list of thousands of numbers.
   const rows = await deps.db
     .selectFrom('billing_periods')
@@ -105,8 +97,8 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
       'invoices.currency',
       'invoices.total',
     ])
-    .where('billing_periods.start_at', '>=', toIso(mid - 20 * 86_400_000))
-    .where('billing_periods.start_at', '<', toIso(mid + 20 * 86_400_000))
+    .where('billing_periods.start_at', '>=', toIso(m.from))
+    .where('billing_periods.start_at', '<', toIso(m.to))
     .execute();
   const invoices = new Map<string, Pick<BillView, 'currency' | 'total'>>();
   for (const r of rows)
@@ -130,16 +122,16 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
     const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now, capStart);
     return plan === undefined ? [] : [{ ctx, plan }];
   });
-  const priced = await priceBills(
-    deps.store,
-    planned.filter(({ plan }) => plan.read !== undefined),
-    now,
+  const unsettled = planned.filter(({ plan }) => plan.read !== undefined);
+  const valued = new Map(
+    (await valueBills(deps, m, now, unsettled)).map((mark) => [mark.contractId, mark]),
   );
 
   const bills = planned.map(({ ctx, plan }): Pick<BillView, 'status' | 'currency' | 'total'> => {
     if (billsNothing(plan)) return unbilledView(ctx, plan);
-    const view = priced.get(ctx.contractId);
-    if (view !== undefined) return view;
+    const mark = valued.get(ctx.contractId);
+    if (mark !== undefined)
+      return { status: mark.status, currency: mark.currency, total: mark.range.p50 };
     const invoice = invoices.get(plan.invoiceNumber ?? '');
     if (invoice === undefined)
       throw new Error(

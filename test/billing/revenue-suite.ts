@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { contractBill } from '../../src/billing/bill-view.js';
+import { billingSummary } from '../../src/billing/billing-summary.js';
 import { invoicesOf } from '../../src/billing/records/invoices-repo.js';
 import { monthRevenue, type MonthRevenue } from '../../src/billing/revenue/month-revenue.js';
 import { valueRecentMonths } from '../../src/billing/revenue/value-recent-months.js';
@@ -305,6 +306,44 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         expect(await monthRevenue(deps, '2026-09', t('2026-09-15T12:00:00Z'))).toEqual(atNoon);
         expect(await markedAt()).toContain('2026-09-15T12:00:00.000Z');
         expect(Number(eur(atNoon).estimated.p50)).toBeGreaterThan(0);
+      } finally {
+        await w.close();
+      }
+    });
+
+    it('sums the billing summary from the same valuations, so both agree at an instant', async () => {
+      const w = await open();
+      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
+      const estimated = async () =>
+        (await billingSummary(deps, '2026-10')).items.map((i) => [i.status, i.count, i.total]);
+      try {
+        await w.contract('2026-09-01T00:00:00+02:00', ['bs-a']);
+        await w.contract('2026-09-01T00:00:00+02:00', ['bs-b']);
+        w.clock.set('2026-10-12T05:00:00Z');
+        await w.readings('bs-a', '2026-08-25T00:00:00Z', '2026-10-12T05:00:00Z');
+        await w.readings('bs-b', '2026-08-25T00:00:00Z', '2026-10-12T05:00:00Z', {
+          whPerStep: 400,
+        });
+        await valueRecentMonths(deps);
+        const oct = eur(await monthRevenue(deps, '2026-10'));
+        expect(await estimated()).toEqual([['estimated', 2, oct.estimated.p50]]);
+        // A figure no pricing gives: the summary shows it while the valuation stands.
+        await w.ledger.db
+          .updateTable('revenue_marks')
+          .set({ p10: '500.00', p50: '500.00', p90: '500.00' })
+          .where('period_start', '=', '2026-09-30T22:00:00.000Z')
+          .execute();
+        w.clock.set('2026-10-12T05:14:00Z');
+        expect(await estimated()).toEqual([['estimated', 2, '1000.00']]);
+        expect(eur(await monthRevenue(deps, '2026-10')).estimated.p50).toBe('1000.00');
+        // Past the 15 minutes the bills are priced again, as the bill route prices them.
+        w.clock.set('2026-10-12T05:16:00Z');
+        const bills = await Promise.all(
+          (await w.ledger.db.selectFrom('contracts').select('id').execute()).map((c) =>
+            contractBill(deps, ALL, c.id, t('2026-10-12T00:00:00Z')),
+          ),
+        );
+        expect(await estimated()).toEqual([['estimated', 2, sum(bills.map((b) => b.total))]]);
       } finally {
         await w.close();
       }

@@ -1,14 +1,14 @@
 import { AppError } from '../../shared/app-error.js';
 import { toRfc3339 } from '../../shared/time.js';
-import { priceBills, type BillViewDeps, type PlannedBill } from '../bill-view.js';
+import type { BillViewDeps, PlannedBill } from '../bill-view.js';
 import { Dec, fixed, minorDigits } from '../pricing/decimal.js';
 import { loadBillingContexts, type BillingContext } from '../records/billing-context.js';
-import { billRange, sumOfRanges, type MoneyRange } from './money-range.js';
+import { valueBills } from './bill-valuations.js';
+import { sumOfRanges, type MoneyRange } from './money-range.js';
 import { periodAt } from './plan-at.js';
-import { receivedBy } from './received-by.js';
 import { monthLedger } from './revenue-ledger.js';
-import { insertMarks, latestMarks, markKey, type RevenueMark } from './revenue-marks-repo.js';
-import { MARK_REUSE_MS, monthEdges, revenueMonth, type RevenueMonth } from './revenue-month.js';
+import { markKey, type RevenueMark } from './revenue-marks-repo.js';
+import { monthEdges, revenueMonth } from './revenue-month.js';
 import { settledMoney } from './settled-money.js';
 
 /** The state of one currency's revenue of a month (decimal strings, the currency's minor digits). */
@@ -27,67 +27,6 @@ export interface MonthRevenue {
   readonly asOf: number;
   /** By currency code. */
   readonly currencies: readonly CurrencyRevenue[];
-}
-
-/**
- * Bills priced and recorded per slice: a slice's bill views (lines, estimate) are dropped once its
- * marks are written.
- */
-const VALUE_CHUNK = 500;
-
-/**
- * The valuation of each of the month's unsettled bills as it stood at `at`: its latest mark of the
- * 15 minutes before, when it had the same status and period then; otherwise the bills are priced
- * now through the readings received by `at` (batched store reads, a slice at a time) and recorded
- * as marks at `at`. Marks are only ever added where none stood in the 15 minutes before, so the
- * valuation an instant was once answered with stays its valuation (docs/revenue.md).
- */
-async function valuations(
-  deps: BillViewDeps,
-  m: RevenueMonth,
-  at: number,
-  bills: readonly PlannedBill[],
-): Promise<RevenueMark[]> {
-  const find = async () => {
-    const marks = await latestMarks(deps.db, at - MARK_REUSE_MS, at, m.from, m.to);
-    return bills.map(({ ctx, plan }) => {
-      const mark = marks.get(markKey(ctx.contractId, plan.period.start));
-      return mark !== undefined && mark.status === plan.status && mark.periodEnd === plan.period.end
-        ? mark
-        : undefined;
-    });
-  };
-  const found = await find();
-  const missing = bills.filter((_, i) => found[i] === undefined);
-  if (missing.length === 0) return found as RevenueMark[];
-  // A slice at a time, recorded as it is priced: only a slice's bill views are ever held, so a
-  // fleet of any size is valued within the same memory.
-  for (let i = 0; i < missing.length; i += VALUE_CHUNK) {
-    const slice = missing.slice(i, i + VALUE_CHUNK);
-    const priced = await priceBills(receivedBy(deps.store, at), slice, at);
-    const taken = slice.map(({ ctx, plan }): RevenueMark => {
-      const view = priced.get(ctx.contractId);
-      if (view === undefined || plan.status === 'settled')
-        throw new Error(`the bill of ${ctx.contractId} was not priced`);
-      return {
-        contractId: ctx.contractId,
-        periodStart: plan.period.start,
-        periodEnd: plan.period.end,
-        markedAt: at,
-        status: plan.status,
-        currency: view.currency,
-        range: billRange(view),
-      };
-    });
-    await insertMarks(deps.db, taken, deps.clock.now());
-  }
-  // What stands is what the ledger holds: another process may have valued the same instant first.
-  const stood = await find();
-  return stood.map((mark, i) => {
-    if (mark === undefined)
-      throw new Error(`the valuation of ${bills[i]?.ctx.contractId} is missing`);
-    return mark;
-  });
 }
 
 /**
@@ -143,7 +82,7 @@ export async function monthRevenue(
     );
     if (state?.kind === 'unsettled') bills.push({ ctx: then, plan: state.plan });
   }
-  const unsettled = await valuations(deps, m, at, bills);
+  const unsettled = await valueBills(deps, m, at, bills);
 
   const currencies = new Set([
     ...money.settled.keys(),

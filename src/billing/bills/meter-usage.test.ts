@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { DayTotal } from '../estimate/day-totals.js';
 import { foldUsages, type MeterUsage, UsageFold } from './meter-usage.js';
 
 const Q = 900_000;
@@ -98,5 +100,49 @@ describe('UsageFold', () => {
   it("keeps one meter's intervals as they are, and has nothing without meters", () => {
     expect(foldUsages([c]).intervals).toEqual([...c.measured, ...c.projected]);
     expect(foldUsages([])).toEqual({ intervals: [], projected: [], history: [], meters: [] });
+  });
+
+  it('answers a lone meter as summing it with a meter of nothing would, whatever its lists', () => {
+    const interval = fc.record({
+      k: fc.integer({ min: 0, max: 40 }),
+      imp: fc.bigInt({ min: 0n, max: 10n ** 9n }),
+      exp: fc.option(fc.bigInt({ min: 0n, max: 10n ** 6n })),
+    });
+    const list = fc
+      .array(interval, { maxLength: 12 })
+      .map((xs) => xs.map((x) => iv(x.k, x.imp, x.exp)));
+    const days = fc.option(
+      fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 6 }).map((ks) =>
+        ks.map((k): DayTotal => ({
+          start: k * 96 * Q,
+          weekend: k % 7 > 4,
+          quarters: 96,
+          importMwh: BigInt(k),
+          exportMwh: null,
+        })),
+      ),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(fc.boolean(), list, list, days, (sorted, m, p, history) => {
+        const order = <T extends { start: number }>(xs: T[]) =>
+          sorted
+            ? [...new Map(xs.map((x) => [x.start, x])).values()].sort((x, y) => x.start - y.start)
+            : xs;
+        const u = usage(
+          'u',
+          order(m),
+          order(p),
+          history === undefined ? {} : { history: order(history) },
+        );
+        const alone = foldUsages([u]);
+        const summed = foldUsages([u, usage('v', [])]);
+        expect(alone.intervals).toEqual(summed.intervals);
+        expect(alone.projected).toEqual(summed.projected);
+        expect(alone.history).toEqual(summed.history);
+        expect(alone.meters).toEqual(summed.meters.filter((x) => x.meterId === 'u'));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

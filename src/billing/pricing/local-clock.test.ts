@@ -37,4 +37,24 @@ describe('localClock', () => {
       minuteOfDay: 23 * 60 + 45,
     });
   });
+
+  it('agrees with luxon at instants asked in any order, zones and readers interleaved', () => {
+    const zones = ['Europe/Paris', 'America/Santiago', 'Australia/Lord_Howe', 'America/Boa_Vista'];
+    const from = Date.parse('1999-06-01T00:00Z');
+    const span = Date.parse('2031-01-01T00:00Z') - from;
+    // A fixed pseudo-random sequence: the same instants on every run.
+    let seed = 12_345;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const readers = zones.flatMap((tz) => [localClock(tz), localClock(tz)].map((c) => ({ tz, c })));
+    const wrong: string[] = [];
+    for (let k = 0; k < 20_000; k += 1) {
+      const { tz, c } = readers[Math.floor(next() * readers.length)]!;
+      const t = from + Math.floor(next() * (span / 60_000)) * 60_000;
+      const dt = DateTime.fromMillis(t, { zone: tz });
+      const got = c(t);
+      if (got.weekday !== dt.weekday - 1 || got.minuteOfDay !== dt.hour * 60 + dt.minute)
+        wrong.push(`${tz} ${new Date(t).toISOString()}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });

@@ -3,7 +3,8 @@
 // the same run. Two request kinds, random meters: a month of day buckets, and a day of 15-minute
 // buckets. The last line printed is one JSON object. BENCH_METERS, BENCH_DAYS, BENCH_SECONDS,
 // BENCH_CONNECTIONS resize it; BENCH_CACHE_MB sets READINGS_CACHE_MB (0: no readings cache),
-// BENCH_NODE_ARGS the API's node flags; BENCH_DAY_SUMMARIES=0 turns the day summaries off (every
+// BENCH_NODE_ARGS and BENCH_NODE_ENV the API's node flags and environment (default: `npm start`'s,
+// bench/node-runtime.ts); BENCH_DAY_SUMMARIES=0 turns the day summaries off (every
 // cold request then reads its month of readings).
 import autocannon, { type Result } from 'autocannon';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { startInfluxd } from '../test/harness/influxd.js';
 import type { ChildInstance } from '../test/support/child-instance.js';
 import { tempDir } from '../test/support/instance.js';
+import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
 import {
   benchMeterIds,
   DAY_MS as DAY,
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
         logFile: path.join(dataDir, 'wattledger.log'),
         meterIds,
         env: {
+          ...measuredNodeEnv(),
           ...(process.env.BENCH_CACHE_MB ? { READINGS_CACHE_MB: process.env.BENCH_CACHE_MB } : {}),
           ...(summaries ? {} : { DAY_SUMMARY_CRON: 'off' }),
           ...(process.env.BENCH_INFLUX_CONCURRENCY
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
             : {}),
         },
         nodeArgs: [
-          ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
+          ...measuredNodeArgs(),
           ...(process.env.BENCH_CPU_PROF
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
             : []),

@@ -6,13 +6,16 @@
 // is not the one receiving their answers. Everything runs on loopback with the default
 // HEAVY_QUERY_CONCURRENCY, HEAVY_QUERY_QUEUE and rate limit. The last line printed is one JSON
 // object. Knobs: BENCH_METERS (200), BENCH_DAYS (31), BENCH_IN_FLIGHT (200), BENCH_SAMPLES (200),
-// BENCH_SAMPLE_SECONDS (120: each sampling phase stops there, with fewer samples), BENCH_NODE_ARGS (default --max-old-space-size=128, as `npm start`), BENCH_KEEP_LOG.
+// BENCH_SAMPLE_SECONDS (120: each sampling phase stops there, with fewer samples), BENCH_NODE_ARGS
+// and BENCH_NODE_ENV (default: `npm start`'s node flags and environment, bench/node-runtime.ts),
+// BENCH_KEEP_LOG.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startInfluxd } from '../test/harness/influxd.js';
 import { tempDir } from '../test/support/instance.js';
+import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
 import {
   benchMeterIds,
   DAY_MS,
@@ -229,9 +232,8 @@ async function main(): Promise<void> {
       dataDir: tmp.dir,
       logFile,
       meterIds,
-      nodeArgs: (process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128')
-        .split(' ')
-        .filter(Boolean),
+      nodeArgs: measuredNodeArgs(),
+      env: measuredNodeEnv(),
     });
     try {
       // Every meter's month once, a few at a time: the readings cache holds them from then on, as

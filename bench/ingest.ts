@@ -5,9 +5,11 @@
 // BENCH_READINGS and BENCH_METERS resize it, BENCH_FORMATS picks device formats (comma-separated;
 // `none` for none), BENCH_BOUND_TOPICS sizes the bound-topics runs (0 skips them). Each run also
 // reports the ingest process's own CPU per reading, which the other processes sharing the machine
-// move far less than they move the rates. The ingest runs compiled, with the heap limit `npm start`
-// uses (--max-old-space-size=128; BENCH_NODE_ARGS overrides), because V8 otherwise lets garbage
-// from 5,000-reading batches pile up to ~250 MB RSS.
+// move far less than they move the rates. The ingest runs compiled, with the node flags and
+// allocator environment `npm start` runs with (bench/node-runtime.ts; BENCH_NODE_ARGS and
+// BENCH_NODE_ENV override them), so its peak RSS is the product's. BENCH_PIPELINE_ONLY=1 runs the
+// pipeline pass alone (no broker, device-format, bound-topics or embedded pass): the quick loop
+// for the ingest's rate and memory.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +33,7 @@ import {
   registerBoundMeters,
 } from './bench-formats.js';
 import { benchMessages, dropSession, publishAll, type BenchMessage } from './bench-publisher.js';
+import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
 
 /** The embedded broker checks meters' passwords: the bench derives them from this secret. */
 const BENCH_METER_SECRET = 'wattledger-bench-meter-secret-0123456789abcdef';
@@ -49,6 +52,7 @@ const FORMATS =
     : BENCH_FORMATS.filter((f) => process.env.BENCH_FORMATS!.split(',').includes(f));
 const BOUND_TOPICS = Number(process.env.BENCH_BOUND_TOPICS ?? 10_000);
 const BOUND_FORMAT: DeviceFormatKey = 'tasmota';
+const PIPELINE_ONLY = process.env.BENCH_PIPELINE_ONLY === '1';
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 /** Readings/s from the first publish until `done()` holds, polled every 20 ms. */
@@ -146,12 +150,12 @@ async function pipelineRate(
 ): Promise<{ rate: number; rssMb: number; wl: ChildInstance; count: number; cpuUs: number }> {
   await work.register(ledgerUrl);
   const wl = await spawnWattledger(
-    { DATABASE_URL: ledgerUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    { ...measuredNodeEnv(), DATABASE_URL: ledgerUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     path.join(dataDir, 'wattledger.log'),
     {
       compiled: true,
       nodeArgs: [
-        ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
+        ...measuredNodeArgs(),
         ...(process.env.BENCH_CPU_PROF
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
           : []),
@@ -232,8 +236,9 @@ async function main(): Promise<void> {
   const [mosquitto, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
   const tmp = tempDir('wl-bench-');
   try {
-    const broker = await brokerRate(mosquitto.url);
-    log(`broker:   ${Math.round(broker)} readings/s (publisher -> Mosquitto -> bare subscriber)`);
+    const broker = PIPELINE_ONLY ? undefined : await brokerRate(mosquitto.url);
+    if (broker !== undefined)
+      log(`broker:   ${Math.round(broker)} readings/s (publisher -> Mosquitto -> bare subscriber)`);
 
     const ext = await pipelineRate(
       {
@@ -253,6 +258,19 @@ async function main(): Promise<void> {
     log(
       `pipeline: ${Math.round(ext.rate)} readings/s (-> Mosquitto -> ingest -> spool -> InfluxDB), ingest ${ext.cpuUs} us CPU per reading, peak RSS ${ext.rssMb} MB`,
     );
+
+    if (broker === undefined) {
+      log(
+        JSON.stringify({
+          pipelineRate: Math.round(ext.rate),
+          ingestCpuUsPerReading: { wattledger: ext.cpuUs },
+          peakRssMb: ext.rssMb,
+          readings: N,
+          meters: METERS,
+        }),
+      );
+      return;
+    }
 
     const urls = { mosquitto: mosquitto.url, influx: influx.url };
     const formatRuns: Record<string, { rate: number; cpuUs: number }> = {};

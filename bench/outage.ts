@@ -8,7 +8,8 @@
 // Knobs (environment): OUTAGE_INFLUX_S (600), OUTAGE_METERS (100), OUTAGE_RATE (1000),
 // OUTAGE_WINDOW (1000), OUTAGE_WARMUP_S (30, before InfluxDB stops), OUTAGE_BROKER_AT_S (the
 // middle of the InfluxDB outage, seconds from the start), OUTAGE_TAIL_S (30, publishing after the
-// spool has drained), BENCH_NODE_ARGS (default --max-old-space-size=128, as `npm start`).
+// spool has drained), BENCH_NODE_ARGS and BENCH_NODE_ENV (default: `npm start`'s node flags and
+// environment, bench/node-runtime.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -18,6 +19,7 @@ import { startMosquitto, type MosquittoHandle } from '../test/harness/mosquitto.
 import { logTail } from '../test/harness/process.js';
 import { spawnWattledger, type ChildInstance } from '../test/support/child-instance.js';
 import { readMetric, registerMeters, tempDir } from '../test/support/instance.js';
+import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
 
 const num = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -181,6 +183,7 @@ async function main(): Promise<number> {
   const wlLog = path.join(tmp.dir, 'wattledger.log');
   const wl = await spawnWattledger(
     {
+      ...measuredNodeEnv(),
       MQTT_URL: mosquitto.url,
       INFLUX_URL: influx.url,
       INFLUX_DB: DB,
@@ -192,9 +195,7 @@ async function main(): Promise<number> {
     wlLog,
     {
       compiled: true,
-      nodeArgs: (process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128')
-        .split(' ')
-        .filter(Boolean),
+      nodeArgs: measuredNodeArgs(),
     },
   );
   services.wl = wl;

@@ -4,13 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../src/shared/clock.js';
 import { spawnWattledger, type ChildInstance } from '../test/support/child-instance.js';
+import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
 
 /**
- * Node flags of every measured process: the heap limit `npm start` uses, unless overridden; with
- * BENCH_CPU_PROF=<folder>, each writes its CPU profile there.
+ * Node flags of every measured process: those `npm start` runs with, unless BENCH_NODE_ARGS
+ * overrides them; with BENCH_CPU_PROF=<folder>, each writes its CPU profile there.
  */
 export const NODE_ARGS = [
-  ...(process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=128').split(' ').filter(Boolean),
+  ...measuredNodeArgs(),
   ...(process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : []),
@@ -45,6 +46,7 @@ export async function spawnRole(
 ): Promise<ChildInstance> {
   return spawnWattledger(
     {
+      ...measuredNodeEnv(),
       ROLE: role,
       INFLUX_URL: base.influxUrl,
       INFLUX_DB: base.influxDb,

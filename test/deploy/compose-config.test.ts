@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startCommand } from '../../bench/node-runtime.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = process.env.DOCKER_COMPOSE_BIN ?? '/usr/bin/docker-compose';
@@ -141,6 +142,21 @@ describe.skipIf(!present)('docker-compose.yml', () => {
       'deploy/prometheus/prometheus.yml',
     ])
       expect(existsSync(path.join(ROOT, f)), f).toBe(true);
+  });
+
+  it("every wattledger role inherits the image's memory settings, those of `npm start`", () => {
+    const { env, nodeArgs } = startCommand();
+    const docker = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    expect(docker).toContain(`NODE_OPTIONS="${nodeArgs.join(' ')}"`);
+    for (const [name, value] of Object.entries(env)) expect(docker).toContain(`${name}=${value}`);
+    const roles = Object.entries(services).filter(([, s]) => s.image === 'wattledger:local');
+    expect(roles.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['api', 'ingest-1', 'ingest-2', 'jobs']),
+    );
+    // A service that set one of them would run with other settings than the ones measured.
+    for (const [name, s] of roles)
+      for (const key of ['NODE_OPTIONS', ...Object.keys(env)])
+        expect(s.environment?.[key], `${name} ${key}`).toBeUndefined();
   });
 
   it('the image is multi-stage, runs as a non-root user, checks its health and enters the CLI', () => {

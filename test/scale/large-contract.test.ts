@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/readings/reading.js';
 import { createSqliteStore } from '../../src/readings/sqlite/sqlite-store.js';
+import { measuredNodeArgs, measuredNodeEnv } from '../../bench/node-runtime.js';
 import { spawnWattledger, type ChildInstance } from '../support/child-instance.js';
 import { tempDir } from '../support/instance.js';
 
@@ -57,6 +58,7 @@ describe('a contract with hundreds of meters, in a 128 MB heap', () => {
     await store.close();
     wl = await spawnWattledger(
       {
+        ...measuredNodeEnv(),
         DATA_DIR: tmp.dir,
         ADMIN_API_KEY: ADMIN,
         SETTLE_CRON: 'off',
@@ -65,7 +67,7 @@ describe('a contract with hundreds of meters, in a 128 MB heap', () => {
         CLOCK_START: NOW,
       },
       path.join(tmp.dir, 'wattledger.log'),
-      { nodeArgs: ['--max-old-space-size=128'] },
+      { nodeArgs: measuredNodeArgs() },
     );
     const customer = await call('POST', '/v1/customers', { name: 'Résidence des Lilas' });
     const tariff = await call('POST', '/v1/tariffs', {

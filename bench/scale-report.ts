@@ -42,6 +42,8 @@ export interface SizeResult {
   /** How the one jobs process's valuing of the open month after its run ended, and when. */
   readonly valuingOutcome: string;
   readonly valuingSeconds: number;
+  /** Open bills valued per second by that process after its run. */
+  readonly valuingPerSec: number;
   readonly historyReadings: number;
   readonly loadSeconds: number;
   readonly sizeSeconds: number;
@@ -65,6 +67,7 @@ const ROWS: readonly Row[] = [
   ['peak RSS ingest', (r) => r.ingestRssMb, 'MB'],
   ['peak RSS jobs, summarising', (r) => r.jobsSummariseRssMb, 'MB'],
   ['peak RSS jobs, settling', (r) => r.jobsSettleRssMb, 'MB'],
+  ['valuing the open month', (r) => r.valuingPerSec, 'bills/s'],
   ['peak RSS jobs, then valuing', (r) => r.jobsRssMb, 'MB'],
   ['peak RSS InfluxDB', (r) => r.influxRssMb, 'MB'],
   ['InfluxDB series', (r) => r.influxSeries, ''],

@@ -32,6 +32,9 @@ export interface SettlePass {
     readonly outcome: ValuingOutcome;
     readonly seconds: number;
     readonly rssMb: number;
+    /** Bills valued (revenue marks recorded) by then, and per second. */
+    readonly valued: number;
+    readonly perSec: number;
   };
 }
 
@@ -160,15 +163,24 @@ async function followValuing(
   let rssMb = 0;
   for (;;) {
     rssMb = Math.max(rssMb, peakRssMb(proc.pid));
+    const valued = await countMarks(ledgerUrl);
     const outcome: ValuingOutcome | undefined = !proc.running()
       ? 'crashed'
-      : (await countMarks(ledgerUrl)) >= bills
+      : valued >= bills
         ? 'valued'
         : performance.now() - started > timeoutMs
           ? 'unfinished'
           : undefined;
-    if (outcome !== undefined)
-      return { outcome, seconds: Math.round((performance.now() - started) / 100) / 10, rssMb };
+    if (outcome !== undefined) {
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        outcome,
+        seconds: Math.round(seconds * 10) / 10,
+        rssMb,
+        valued,
+        perSec: Math.round((valued / seconds) * 10) / 10,
+      };
+    }
     await delay(250);
   }
 }

@@ -227,7 +227,7 @@ async function measureSize(
           followValuingMs: VALUING_MS,
         });
     log(
-      `  settle, 1 jobs process: ${one.perSec.toFixed(1)} contracts/s (${one.seconds.toFixed(1)} s), peak RSS ${one.rssMb} MB; CPU per contract ${cpuText(one.cpuMs)}; then valuing the open month: ${one.valuing?.outcome ?? 'not followed'} after ${one.valuing?.seconds ?? 0} s, peak RSS ${one.valuing?.rssMb ?? 0} MB (${seconds(t).toFixed(0)} s)`,
+      `  settle, 1 jobs process: ${one.perSec.toFixed(1)} contracts/s (${one.seconds.toFixed(1)} s), peak RSS ${one.rssMb} MB; CPU per contract ${cpuText(one.cpuMs)}; then valuing the open month: ${one.valuing?.outcome ?? 'not followed'} after ${one.valuing?.seconds ?? 0} s (${one.valuing?.valued ?? 0} bills, ${one.valuing?.perSec ?? 0}/s), peak RSS ${one.valuing?.rssMb ?? 0} MB (${seconds(t).toFixed(0)} s)`,
     );
     t = performance.now();
     const settledUrl = await copies.copy(`${template}_s2`);
@@ -290,6 +290,7 @@ async function measureSize(
       summariseSeconds: Math.round(days.seconds),
       valuingOutcome: one.valuing?.outcome ?? 'not followed',
       valuingSeconds: one.valuing?.seconds ?? 0,
+      valuingPerSec: one.valuing?.perSec ?? 0,
       historyReadings: points,
       loadSeconds: Math.round(loadSeconds),
       sizeSeconds: Math.round(seconds(t0)),

@@ -7,8 +7,9 @@
 //   (100,000) more, timed;
 // - settlement of October by one, then two `--role jobs` processes, each on a fresh copy of the
 //   unsettled ledger; the one process then values the open month for BENCH_SCALE_VALUING_S (60);
-// - a freshly started API: a month of day buckets for BENCH_SCALE_COLD (1,000) meters, each once
-//   (cold), then the same twice again (warm), 32 connections; the billing summary and state of
+// - a freshly started API: a month of day buckets for BENCH_SCALE_COLD (1,000) meters, the first
+//   BENCH_SCALE_COLD_WARMUP (100) to warm its code, the others each once (cold), then the same
+//   twice again (warm), 32 connections; the billing summary and state of
 //   revenue of the settled month;
 // - the peak RSS of every role and of InfluxDB, and InfluxDB's series count.
 // Every process's clock reads one timeline per size (CLOCK_START), which starts at the bench's NOW,
@@ -47,6 +48,11 @@ const INGEST_READINGS = Number(process.env.BENCH_SCALE_READINGS ?? 100_000);
  */
 const COLD_METERS = Number(process.env.BENCH_SCALE_COLD ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/**
+ * Of those, the meters whose months warm the fresh API process's code before the cold pass (not
+ * measured): the cold pass measures months no cache holds, not the first requests' compiling.
+ */
+const COLD_WARMUP = Number(process.env.BENCH_SCALE_COLD_WARMUP ?? 100);
 /** October 2026 in Europe/Paris: the month settled, summed and read at every size. */
 const OCTOBER = localMonth(2026, 10);
 /**
@@ -244,6 +250,7 @@ async function measureSize(
       ? skippedApi
       : await apiPass(env(settledUrl), {
           meterIds: coldIds,
+          warmupMeters: COLD_WARMUP,
           from: OCTOBER.start,
           to: OCTOBER.end,
           month: OCTOBER.label,

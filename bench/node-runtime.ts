@@ -37,31 +37,43 @@ export function parseStartScript(script: string): StartCommand {
   return { env, nodeArgs };
 }
 
-/** The flags and environment of package.json's "start" script, the one source of both. */
-export function startCommand(): StartCommand {
+/**
+ * The package.json script a role runs as: `start:jobs` for the jobs (a larger young generation,
+ * docs/operations.md "Memory settings"), `start` for the others and for all roles in one process.
+ */
+export type StartScript = 'start' | 'start:jobs';
+
+/** The script of a measured `role`'s process. */
+export const scriptOf = (role?: string): StartScript => (role === 'jobs' ? 'start:jobs' : 'start');
+
+/** The flags and environment of a package.json start script, the one source of both. */
+export function startCommand(name: StartScript = 'start'): StartCommand {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     scripts?: Record<string, string>;
   };
-  const script = pkg.scripts?.start;
-  if (script === undefined) throw new Error('package.json has no "start" script');
+  const script = pkg.scripts?.[name];
+  if (script === undefined) throw new Error(`package.json has no "${name}" script`);
   return parseStartScript(script);
 }
 
-/** Node flags of a measured process: `npm start`'s, or BENCH_NODE_ARGS when set. */
-export function measuredNodeArgs(): string[] {
+/**
+ * Node flags of a measured process of `role` (all roles when absent): its start script's, or
+ * BENCH_NODE_ARGS when set.
+ */
+export function measuredNodeArgs(role?: string): string[] {
   const override = process.env.BENCH_NODE_ARGS;
   return override === undefined
-    ? [...startCommand().nodeArgs]
+    ? [...startCommand(scriptOf(role)).nodeArgs]
     : override.split(' ').filter(Boolean);
 }
 
 /**
- * Environment a measured process gets on top of the bench's own: `npm start`'s (the allocator
- * settings), or BENCH_NODE_ENV when set (empty: none of them).
+ * Environment a measured process of `role` gets on top of the bench's own: its start script's (the
+ * allocator settings), or BENCH_NODE_ENV when set (empty: none of them).
  */
-export function measuredNodeEnv(): Record<string, string> {
+export function measuredNodeEnv(role?: string): Record<string, string> {
   const override = process.env.BENCH_NODE_ENV;
-  if (override === undefined) return { ...startCommand().env };
+  if (override === undefined) return { ...startCommand(scriptOf(role)).env };
   const env: Record<string, string> = {};
   for (const word of override.split(' ').filter(Boolean)) {
     const m = ASSIGNMENT.exec(word);

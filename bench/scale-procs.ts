@@ -7,11 +7,12 @@ import { spawnWattledger, type ChildInstance } from '../test/support/child-insta
 import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
 
 /**
- * Node flags of every measured process: those `npm start` runs with, unless BENCH_NODE_ARGS
- * overrides them; with BENCH_CPU_PROF=<folder>, each writes its CPU profile there.
+ * Node flags of a measured process of `role`: those its start script runs with (`npm start`, or
+ * `npm run start:jobs` for the jobs), unless BENCH_NODE_ARGS overrides them; with
+ * BENCH_CPU_PROF=<folder>, each writes its CPU profile there.
  */
-export const NODE_ARGS = [
-  ...measuredNodeArgs(),
+export const nodeArgsOf = (role: string): string[] => [
+  ...measuredNodeArgs(role),
   ...(process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : []),
@@ -46,7 +47,7 @@ export async function spawnRole(
 ): Promise<ChildInstance> {
   return spawnWattledger(
     {
-      ...measuredNodeEnv(),
+      ...measuredNodeEnv(role),
       ROLE: role,
       INFLUX_URL: base.influxUrl,
       INFLUX_DB: base.influxDb,
@@ -60,7 +61,7 @@ export async function spawnRole(
       ...extra,
     },
     path.join(base.dir, `${name}.log`),
-    { compiled: true, nodeArgs: NODE_ARGS },
+    { compiled: true, nodeArgs: nodeArgsOf(role) },
   );
 }
 

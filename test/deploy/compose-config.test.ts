@@ -153,10 +153,15 @@ describe.skipIf(!present)('docker-compose.yml', () => {
     expect(roles.map(([name]) => name)).toEqual(
       expect.arrayContaining(['api', 'ingest-1', 'ingest-2', 'jobs']),
     );
-    // A service that set one of them would run with other settings than the ones measured.
+    // A service that set one of them would run with other settings than the ones measured, but
+    // the jobs, which run with `npm run start:jobs`'s flags.
     for (const [name, s] of roles)
       for (const key of ['NODE_OPTIONS', ...Object.keys(env)])
-        expect(s.environment?.[key], `${name} ${key}`).toBeUndefined();
+        if (name !== 'jobs' || key !== 'NODE_OPTIONS')
+          expect(s.environment?.[key], `${name} ${key}`).toBeUndefined();
+    const jobs = startCommand('start:jobs');
+    expect(jobs.env).toEqual(env);
+    expect(services.jobs?.environment?.NODE_OPTIONS).toBe(jobs.nodeArgs.join(' '));
   });
 
   it('the image is multi-stage, runs as a non-root user, checks its health and enters the CLI', () => {

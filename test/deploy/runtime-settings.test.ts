@@ -51,19 +51,35 @@ describe('runtime settings: package.json "start" is their one source', () => {
     expect(image.NODE_OPTIONS?.split(' ')).toEqual(nodeArgs);
   });
 
-  it('node accepts every flag of `npm start` in NODE_OPTIONS, and they take effect', () => {
-    const { nodeArgs } = startCommand();
-    // Node refuses to start when NODE_OPTIONS carries a flag it does not allow there: the
-    // container would not come up.
-    const out = execFileSync(
-      process.execPath,
-      ['-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit)'],
-      { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeArgs.join(' ') } },
-    );
-    const oldMb = Number(/--max-old-space-size=(\d+)/.exec(nodeArgs.join(' '))?.[1]);
-    const limitMb = Number(out.toString().trim()) / 2 ** 20;
-    // The limit is the old space plus the young generation (a few MB): never the default ~2 GB.
-    expect(limitMb).toBeGreaterThanOrEqual(oldMb);
-    expect(limitMb).toBeLessThan(oldMb + 64);
+  it('the jobs differ from `npm start` only by a larger young generation', () => {
+    const all = startCommand();
+    const jobs = startCommand('start:jobs');
+    expect(jobs.env).toEqual(all.env);
+    const semi = (args: readonly string[]) =>
+      Number(/--max-semi-space-size=(\d+)/.exec(args.join(' '))?.[1]);
+    expect(semi(jobs.nodeArgs)).toBeGreaterThan(semi(all.nodeArgs));
+    const others = (args: readonly string[]) => args.filter((a) => !a.startsWith('--max-semi'));
+    expect(others(jobs.nodeArgs)).toEqual(others(all.nodeArgs));
   });
+
+  it.each(['start', 'start:jobs'] as const)(
+    'node accepts every flag of `npm run %s` in NODE_OPTIONS, and they take effect',
+    (script) => {
+      const { nodeArgs } = startCommand(script);
+      // Node refuses to start when NODE_OPTIONS carries a flag it does not allow there: the
+      // container would not come up.
+      const out = execFileSync(
+        process.execPath,
+        ['-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit)'],
+        { env: { PATH: process.env.PATH, NODE_OPTIONS: nodeArgs.join(' ') } },
+      );
+      const oldMb = Number(/--max-old-space-size=(\d+)/.exec(nodeArgs.join(' '))?.[1]);
+      const limitMb = Number(out.toString().trim()) / 2 ** 20;
+      const semiMb = Number(/--max-semi-space-size=(\d+)/.exec(nodeArgs.join(' '))?.[1]);
+      // The limit is the old space plus the young generation (three semi-spaces): never the
+      // default ~2 GB.
+      expect(limitMb).toBeGreaterThanOrEqual(oldMb);
+      expect(limitMb).toBeLessThanOrEqual(oldMb + 3 * semiMb + 1);
+    },
+  );
 });

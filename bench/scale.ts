@@ -14,10 +14,10 @@
 // - the peak RSS of every role and of InfluxDB, and InfluxDB's series count.
 // Every process's clock reads one timeline per size (CLOCK_START), which starts at the bench's NOW,
 // where the data ends, when the size's first process starts. A table, then one JSON object as the
-// last line. BENCH_NODE_ARGS sets the node flags of the measured processes (default
-// --max-old-space-size=128, as `npm start`), BENCH_CPU_PROF=<folder> has them write CPU profiles
-// there, BENCH_KEEP_LOG keeps their logs, BENCH_SCALE_PASSES picks passes and BENCH_DEBUG prints the
-// ingest's memory peaks (diagnostics).
+// last line. BENCH_NODE_ARGS sets the node flags of the measured processes (default: their role's
+// start script's, `npm start` or `npm run start:jobs`; bench/node-runtime.ts), BENCH_CPU_PROF=<folder>
+// has them write CPU profiles there, BENCH_KEEP_LOG keeps their logs, BENCH_SCALE_PASSES picks passes
+// and BENCH_DEBUG prints the ingest's memory peaks (diagnostics).
 import { loadavg, cpus } from 'node:os';
 import { startInfluxd } from '../test/harness/influxd.js';
 import { startMosquitto } from '../test/harness/mosquitto.js';

@@ -44,8 +44,8 @@ function counting(inner: ReadingStore) {
 }
 
 /**
- * Meters in three zones with what makes days hard: a three-hour gap, a silent fortnight, export on
- * some readings, a self-read, a counter reset, 5-minute and 15-minute cadences.
+ * Meters in three zones with what makes days hard: a three-hour gap, a silent fortnight, five silent
+ * days, export on some readings, a self-read, a counter reset, 5-minute and 15-minute cadences.
  */
 function fleet(): Reading[] {
   const out: Reading[] = [];
@@ -64,6 +64,11 @@ function fleet(): Reading[] {
   }
   for (let ts = t('2026-09-01T00:00Z'), i = 0; ts < NOW; ts += HOUR, i++)
     add({ meterId: 'utc', ts, importWh: 3_000 + i * 100 });
+  // Silent for five days around a range's start: its neighbour is further than the days read with
+  // the range.
+  for (let ts = t('2026-08-25T00:00Z'), i = 0; ts < NOW; ts += Q, i++)
+    if (ts < t('2026-09-11T07:00Z') || ts > t('2026-09-16T05:00Z'))
+      add({ meterId: 'paris-3', ts, importWh: 90_000 + i * 30 });
   return out;
 }
 
@@ -73,7 +78,7 @@ const RANGES: readonly [string, string, 'day' | 'month'][] = [
   ['2026-08-01T00:00:00Z', '2026-11-01T00:00:00Z', 'month'],
   ['2026-10-01T00:00:00Z', '2026-10-20T00:00:00Z', 'day'],
 ];
-const METERS = ['paris-1', 'paris-2', 'kolkata', 'utc'];
+const METERS = ['paris-1', 'paris-2', 'paris-3', 'kolkata', 'utc'];
 
 /**
  * Day summaries against one readings store and one ledger: summarised days answer consumption
@@ -100,7 +105,7 @@ export function describeDaySummaries(
       // Interval consent in Paris and UTC; day consent in Kolkata: its running bucket shows the
       // days that are over.
       for (const [meters, tz, consent] of [
-        [['paris-1', 'paris-2'], 'Europe/Paris', 'interval'],
+        [['paris-1', 'paris-2', 'paris-3'], 'Europe/Paris', 'interval'],
         [['kolkata'], 'Asia/Kolkata', 'day'],
         [['utc'], 'UTC', 'interval'],
       ] as const) {

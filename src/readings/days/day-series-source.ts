@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { CachedStore } from '../cache/cached-store.js';
 import type { ReadingStore } from '../reading-store.js';
 import type { RegisterColumns } from '../register-columns.js';
-import { type DayPoint, pointOf } from './day-points.js';
+import { type DayPoint, type DaySummary, pointOf } from './day-points.js';
 import { thinnedColumns } from './day-series.js';
 import {
   changedSince,
@@ -18,6 +18,9 @@ import {
 
 /** How long an API process trusts the summaries' state it read (older is only more cautious). */
 export const DAYS_STATE_TTL_MS = 5_000;
+
+/** How far before and after its range a request reads days, for the readings around it. */
+const NEIGHBOUR_MS = 2 * 86_400_000;
 
 /** Consumption series of meters cut at local midnights, from day summaries. */
 export interface DaySeriesSource {
@@ -70,9 +73,18 @@ export function daySeriesSource(
     return state.value;
   };
 
-  /** The nearest reading before `start`, from the day before it or the store. */
-  async function before(meterId: string, tz: string, start: number, from: number) {
-    const day = await dayBefore(deps.db, meterId, start);
+  /**
+   * The nearest reading before `start`, from the day before it (`near`: the latest day read with the
+   * range, if any; else the ledger's) or the store.
+   */
+  async function before(
+    meterId: string,
+    tz: string,
+    start: number,
+    from: number,
+    near: DaySummary | undefined,
+  ) {
+    const day = near ?? (await dayBefore(deps.db, meterId, start));
     if (day !== undefined && day.dayStart >= from)
       return day.timezone === tz ? { point: day.points.at(-1) } : undefined;
     const w = (
@@ -81,13 +93,17 @@ export function daySeriesSource(
     return { point: w?.before === undefined ? undefined : pointOf(w.before) };
   }
 
-  /** The nearest reading at or after `end`, from the next summarised day or the store. */
+  /**
+   * The nearest reading at or after `end`, from the next summarised day (`near`: the first day read
+   * with the range, if any; else the ledger's) or the store.
+   */
   async function after(
     meterId: string,
     end: number,
     through: number,
+    near: DaySummary | undefined,
   ): Promise<DayPoint | undefined> {
-    const day = await firstDayBetween(deps.db, meterId, end, through);
+    const day = near ?? (await firstDayBetween(deps.db, meterId, end, through));
     if (day !== undefined) return day.points[0];
     const w = (
       await deps.store.windows([{ meterId, from: end, to: end, fields: 'registers' }])
@@ -104,11 +120,17 @@ export function daySeriesSource(
       const cut = summarisedEnd(tz, start, end, s.through);
       if (cut <= start) return undefined;
       if (await changedSince(deps.db, meterId, s.feedId)) return undefined;
-      const days = await daysBetween(deps.db, meterId, start, cut);
+      // With two days either side in the same query: the neighbours the range needs are almost
+      // always among them, and a cold request is then three ledger queries, not five.
+      const edge = cut < end ? cut : Math.min(end + NEIGHBOUR_MS, s.through);
+      const read = await daysBetween(deps.db, meterId, start - NEIGHBOUR_MS, edge);
+      const days = read.filter((d) => d.dayStart >= start && d.dayStart < cut);
       if (days.some((d) => d.timezone !== tz)) return undefined;
       const first = days[0]?.points[0]?.[0];
       const prior =
-        first === start ? { point: undefined } : await before(meterId, tz, start, s.from);
+        first === start
+          ? { point: undefined }
+          : await before(meterId, tz, start, s.from, read.filter((d) => d.dayStart < start).at(-1));
       if (prior === undefined) return undefined;
       if (cut < end) {
         const tail = await deps.store.registers(meterId, cut, end);
@@ -117,7 +139,12 @@ export function daySeriesSource(
       return thinnedColumns({
         before: prior.point,
         days,
-        after: await after(meterId, end, s.through),
+        after: await after(
+          meterId,
+          end,
+          s.through,
+          read.find((d) => d.dayStart >= end),
+        ),
       });
     },
   };

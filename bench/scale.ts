@@ -73,7 +73,10 @@ const HISTORY_TO = NOW - 2 * STEP_MS;
  * bills as its schedule does next (BENCH_SCALE_VALUING_S, 60).
  */
 const VALUING_MS = Number(process.env.BENCH_SCALE_VALUING_S ?? 60) * 1000;
-/** The passes to run (diagnostics): any of ingest, settle1, settle2, api; a skipped one shows 0. */
+/**
+ * The passes to run (diagnostics): any of ingest, settle1, settle2, api; a skipped one shows 0, and
+ * without api the history is not summarised either.
+ */
 const PASSES = new Set((process.env.BENCH_SCALE_PASSES ?? 'ingest,settle1,settle2,api').split(','));
 const skippedSettle = (processes: number): SettlePass => ({
   processes,
@@ -204,8 +207,11 @@ async function measureSize(
     });
     let t = performance.now();
     // Summarised once, in the template: every copy, and so every pass, starts with the cold path
-    // complete, as a fleet whose days were summarised as they sealed.
-    const days: SummarisePass = await summarisePass(env(templateUrl), meters);
+    // complete, as a fleet whose days were summarised as they sealed. Only the API pass needs them
+    // (a diagnostic run without it skips them).
+    const days: SummarisePass = PASSES.has('api')
+      ? await summarisePass(env(templateUrl), meters)
+      : { seconds: 0, rssMb: 0, cpuMsPerMeter: 0 };
     log(
       `  day summaries of the whole history: ${days.seconds.toFixed(0)} s, jobs CPU ${days.cpuMsPerMeter} ms per meter, peak RSS ${days.rssMb} MB`,
     );

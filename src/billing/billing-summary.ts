@@ -1,5 +1,3 @@
-import { calendarRule } from '../consumption/calendar-edges.js';
-import type { EdgeRule } from '../consumption/edge-rule.js';
 import { toIso } from '../shared/time.js';
 import {
   BILL_STATUSES,
@@ -12,10 +10,9 @@ import {
   type PeriodRecord,
 } from './bill-status.js';
 import { billViewCapStart, type BillViewDeps } from './bill-view.js';
-import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
 import { valueBills } from './revenue/bill-valuations.js';
-import { revenueMonth } from './revenue/revenue-month.js';
+import { monthEdges, revenueMonth, type MonthEdges } from './revenue/revenue-month.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 
 /** Count and exact total of the bills of one status in one currency. */
@@ -45,16 +42,19 @@ export interface BillingSummary {
  */
 function planOf(
   ctx: BillingContext,
-  rule: EdgeRule,
-  mid: number,
+  month: MonthEdges,
   rows: ReadonlyMap<string, PeriodRecord>,
   now: number,
   capStart: number,
 ): BillPlan | undefined {
-  const monthStart = rule.floor(mid);
-  // Periods are local months cut to the contract: at most one overlaps the month.
-  const period = periodsBetween(ctx, monthStart, rule.next(monthStart))[0];
-  if (period === undefined || period.start > now) return undefined;
+  // Periods are local months cut to the contract (as periodsBetween cuts them): at most one
+  // overlaps the month. Plain arithmetic on the zone's month edges, computed once per zone: asking
+  // the calendar per contract was most of what the summary of a settled month of 20,000 cost.
+  const period = {
+    start: Math.max(month.start, ctx.startsAt),
+    end: ctx.endsAt === null ? month.end : Math.min(month.end, ctx.endsAt),
+  };
+  if (period.start >= period.end || period.start > now) return undefined;
   const row = rows.get(`${ctx.contractId}\u0000${period.start}`);
   return planBill(ctx.contractId, period, row, now, capStart);
 }
@@ -75,11 +75,9 @@ function planOf(
  */
 export async function billingSummary(deps: BillViewDeps, month: string): Promise<BillingSummary> {
   const m = revenueMonth(month);
-  const mid = m.mid;
   const now = deps.clock.now();
   const contexts = [...(await loadBillingContexts(deps.db)).values()];
-  const rules = new Map<string, EdgeRule>();
-  const ruleOf = (tz: string) => rules.get(tz) ?? rules.set(tz, calendarRule('month', tz)).get(tz)!;
+  const edgesOf = monthEdges(m);
 
   // Every month start lies within a day of the UTC month: one range query finds all rows of the
   // month. A settled period's invoice comes with its row, currency and total only: a fleet's invoices are
@@ -119,7 +117,7 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
 
   const capStart = billViewCapStart(deps, now);
   const planned = contexts.flatMap((ctx) => {
-    const plan = planOf(ctx, ruleOf(ctx.timezone), mid, byKey, now, capStart);
+    const plan = planOf(ctx, edgesOf(ctx.timezone), byKey, now, capStart);
     return plan === undefined ? [] : [{ ctx, plan }];
   });
   const unsettled = planned.filter(({ plan }) => plan.read !== undefined);

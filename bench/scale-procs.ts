@@ -58,6 +58,9 @@ export async function spawnRole(
       LOG_LEVEL: 'warn',
       SETTLE_CRON: 'off',
       RETENTION_CRON: 'off',
+      // Only the summarising pass summarises: a settlement pass on a ledger not summarised would
+      // otherwise summarise the whole history beside its settling.
+      DAY_SUMMARY_CRON: 'off',
       ...extra,
     },
     path.join(base.dir, `${name}.log`),

@@ -10,6 +10,7 @@ import {
   type PeriodRecord,
 } from './bill-status.js';
 import { billViewCapStart, type BillViewDeps } from './bill-view.js';
+import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
 import { valueBills } from './revenue/bill-valuations.js';
 import { monthEdges, revenueMonth, type MonthEdges } from './revenue/revenue-month.js';
@@ -37,8 +38,8 @@ export interface BillingSummary {
 }
 
 /**
- * The plan of `ctx`'s bill for the local month around `mid`, or undefined when it has none (not
- * active, not started).
+ * The plan of `ctx`'s bill for `month` (its edges in the contract's zone), or undefined when it has
+ * none (not active, not started).
  */
 function planOf(
   ctx: BillingContext,
@@ -47,14 +48,11 @@ function planOf(
   now: number,
   capStart: number,
 ): BillPlan | undefined {
-  // Periods are local months cut to the contract (as periodsBetween cuts them): at most one
-  // overlaps the month. Plain arithmetic on the zone's month edges, computed once per zone: asking
-  // the calendar per contract was most of what the summary of a settled month of 20,000 cost.
-  const period = {
-    start: Math.max(month.start, ctx.startsAt),
-    end: ctx.endsAt === null ? month.end : Math.min(month.end, ctx.endsAt),
-  };
-  if (period.start >= period.end || period.start > now) return undefined;
+  // Periods are local months cut to the contract: at most one overlaps the month. The zone's month
+  // edges come computed once per zone; asking the calendar per contract was most of what the
+  // summary of a settled month of 20,000 cost.
+  const period = periodsBetween(ctx, month.start, month.end)[0];
+  if (period === undefined || period.start > now) return undefined;
   const row = rows.get(`${ctx.contractId}\u0000${period.start}`);
   return planBill(ctx.contractId, period, row, now, capStart);
 }
@@ -80,8 +78,8 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
   const edgesOf = monthEdges(m);
 
   // Every month start lies within a day of the UTC month: one range query finds all rows of the
-  // month. A settled period's invoice comes with its row, currency and total only: a fleet's invoices are
-  // never loaded whole (lines, basis) nor looked up by a list of thousands of numbers.
+  // month. A settled period's invoice comes with its row, currency and total only: a fleet's
+  // invoices are never loaded whole (lines, basis) nor looked up by a list of thousands of numbers.
   const rows = await deps.db
     .selectFrom('billing_periods')
     .leftJoin('invoices', 'invoices.number', 'billing_periods.invoice_number')

@@ -40,6 +40,7 @@ export async function valueBills(
   // A slice at a time, recorded as it is priced: only a slice's bill views are ever held, so a
   // fleet of any size is valued within the same memory.
   const fresh = new Map<string, RevenueMark>();
+  let written = 0;
   for (let i = 0; i < missing.length; i += VALUE_CHUNK) {
     const slice = missing.slice(i, i + VALUE_CHUNK);
     const priced = await priceBills(receivedBy(deps.store, at), slice, at);
@@ -57,13 +58,14 @@ export async function valueBills(
         range: billRange(view),
       };
     });
-    await insertMarks(deps.db, taken, deps.clock.now());
+    written += await insertMarks(deps.db, taken, deps.clock.now());
     for (const mark of taken) fresh.set(markKey(mark.contractId, mark.periodStart), mark);
   }
-  // What stands is what the ledger holds: another process may have valued the same instant first.
-  // A bill whose status changed at this very instant (a settlement run holding it) keeps the mark
-  // taken before the change, which no longer matches it: it takes the figures just priced.
-  const stood = await find();
+  // What stands is what the ledger holds. When every mark taken was written, that is them; when
+  // one was not, another process valued the same instant first, or the bill's status changed at
+  // this very instant (a settlement run holding it) and the mark taken before the change no longer
+  // matches it, which then takes the figures just priced. Only then is the month read again.
+  const stood = written === missing.length ? found : await find();
   return stood.map((mark, i) => {
     const bill = bills[i]!;
     const taken = mark ?? fresh.get(markKey(bill.ctx.contractId, bill.plan.period.start));

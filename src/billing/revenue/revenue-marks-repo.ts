@@ -59,15 +59,16 @@ export async function latestMarks(
 
 /**
  * Record marks. A mark is never replaced: when two processes value the same bill at the same
- * instant, the first one written stands.
+ * instant, the first one written stands. Answers how many of `marks` were written.
  */
 export async function insertMarks(
   db: Kysely<LedgerDatabase>,
   marks: readonly RevenueMark[],
   now: number,
-): Promise<void> {
+): Promise<number> {
+  let written = 0;
   for (let i = 0; i < marks.length; i += 200) {
-    await db
+    const result = await db
       .insertInto('revenue_marks')
       .values(
         marks.slice(i, i + 200).map((m) => ({
@@ -84,8 +85,10 @@ export async function insertMarks(
         })),
       )
       .onConflict((oc) => oc.columns(['marked_at', 'period_start', 'contract_id']).doNothing())
-      .execute();
+      .executeTakeFirst();
+    written += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
+  return written;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { contractBill } from '../../src/billing/bill-view.js';
+import { contractBill, type BillViewDeps } from '../../src/billing/bill-view.js';
 import { billingSummary } from '../../src/billing/billing-summary.js';
 import { invoicesOf } from '../../src/billing/records/invoices-repo.js';
 import { monthRevenue, type MonthRevenue } from '../../src/billing/revenue/month-revenue.js';
@@ -25,6 +25,19 @@ const eur = (r: MonthRevenue) => {
   return r.currencies[0]!;
 };
 
+/** Run `body` on a freshly opened world and its bill deps, closing the world after. */
+async function inWorld(
+  open: () => Promise<BillingWorld>,
+  body: (w: BillingWorld, deps: BillViewDeps) => Promise<void>,
+): Promise<void> {
+  const w = await open();
+  try {
+    await body(w, { db: w.ledger.db, store: w.store, clock: w.clock });
+  } finally {
+    await w.close();
+  }
+}
+
 /**
  * The state of a month's revenue (docs/revenue.md) on a real ledger (`open` gives SQLite or
  * PostgreSQL) and the real embedded readings store, with a manual clock: every figure checked
@@ -34,9 +47,7 @@ const eur = (r: MonthRevenue) => {
 export function describeRevenue(name: string, open: () => Promise<BillingWorld>): void {
   describe(`state of revenue (${name})`, () => {
     it('settled, provisional, held, estimated and adjustments of a month, and a past instant reproduced', async () => {
-      const w = await open();
-      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
-      try {
+      await inWorld(open, async (w, deps) => {
         const a = (await w.contract('2026-09-01T00:00:00+02:00', ['rv-a'])).contractId;
         const b = (await w.contract('2026-09-01T00:00:00+02:00', ['rv-b'])).contractId;
         const c = (await w.contract('2026-09-01T00:00:00+02:00', ['rv-c'])).contractId;
@@ -232,15 +243,11 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         expect(oct3.estimated).toEqual({ p10: '0.00', p50: '0.00', p90: '0.00' });
         // c has no reading after either period: both held.
         expect(Number(oct3.held)).toBeGreaterThan(0);
-      } finally {
-        await w.close();
-      }
+      });
     }, 120_000);
 
     it('values the current and previous month ahead of the questions, as a schedule would', async () => {
-      const w = await open();
-      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
-      try {
+      await inWorld(open, async (w, deps) => {
         await w.contract('2026-09-01T00:00:00+02:00', ['vr-a']);
         w.clock.set('2026-10-01T05:00:00Z');
         await w.readings('vr-a', '2026-08-25T00:00:00Z', '2026-10-01T05:00:00Z');
@@ -255,19 +262,15 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         expect(await marks()).toBe(2);
         expect(Number(eur(oct).estimated.p50)).toBeGreaterThan(0);
         expect(Number(eur(sep).provisional)).toBeGreaterThan(0);
-      } finally {
-        await w.close();
-      }
+      });
     });
 
     it('thins valuations older than a week to those that answer a UTC midnight', async () => {
-      const w = await open();
-      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
-      const markedAt = async () =>
-        (await w.ledger.db.selectFrom('revenue_marks').select('marked_at').execute())
-          .map((r) => r.marked_at)
-          .sort();
-      try {
+      await inWorld(open, async (w, deps) => {
+        const markedAt = async () =>
+          (await w.ledger.db.selectFrom('revenue_marks').select('marked_at').execute())
+            .map((r) => r.marked_at)
+            .sort();
         await w.contract('2026-09-01T00:00:00+02:00', ['pm-a']);
         w.clock.set('2026-09-15T12:00:00Z');
         await w.readings('pm-a', '2026-08-25T00:00:00Z', '2026-09-15T12:00:00Z');
@@ -306,17 +309,13 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         expect(await monthRevenue(deps, '2026-09', t('2026-09-15T12:00:00Z'))).toEqual(atNoon);
         expect(await markedAt()).toContain('2026-09-15T12:00:00.000Z');
         expect(Number(eur(atNoon).estimated.p50)).toBeGreaterThan(0);
-      } finally {
-        await w.close();
-      }
+      });
     });
 
     it('sums the billing summary from the same valuations, so both agree at an instant', async () => {
-      const w = await open();
-      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
-      const estimated = async () =>
-        (await billingSummary(deps, '2026-10')).items.map((i) => [i.status, i.count, i.total]);
-      try {
+      await inWorld(open, async (w, deps) => {
+        const estimated = async () =>
+          (await billingSummary(deps, '2026-10')).items.map((i) => [i.status, i.count, i.total]);
         await w.contract('2026-09-01T00:00:00+02:00', ['bs-a']);
         await w.contract('2026-09-01T00:00:00+02:00', ['bs-b']);
         w.clock.set('2026-10-12T05:00:00Z');
@@ -344,24 +343,18 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
           ),
         );
         expect(await estimated()).toEqual([['estimated', 2, sum(bills.map((b) => b.total))]]);
-      } finally {
-        await w.close();
-      }
+      });
     });
 
     it('refuses a month not written YYYY-MM and an instant in the future', async () => {
-      const w = await open();
-      const deps = { db: w.ledger.db, store: w.store, clock: w.clock };
-      try {
+      await inWorld(open, async (w, deps) => {
         await expect(monthRevenue(deps, '2026-13')).rejects.toMatchObject({
           code: 'validation_failed',
         });
         await expect(monthRevenue(deps, '2026-09', w.clock.now() + 1)).rejects.toMatchObject({
           code: 'validation_failed',
         });
-      } finally {
-        await w.close();
-      }
+      });
     });
   });
 }

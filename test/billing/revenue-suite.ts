@@ -25,6 +25,19 @@ const eur = (r: MonthRevenue) => {
   return r.currencies[0]!;
 };
 
+/** Give the valuations whose `column` is `value` a figure no pricing gives, at every quantile. */
+const setMarks = (
+  w: BillingWorld,
+  figure: string,
+  column: 'marked_at' | 'period_start',
+  value: string,
+) =>
+  w.ledger.db
+    .updateTable('revenue_marks')
+    .set({ p10: figure, p50: figure, p90: figure })
+    .where(column, '=', value)
+    .execute();
+
 /** Run `body` on a freshly opened world and its bill deps, closing the world after. */
 async function inWorld(
   open: () => Promise<BillingWorld>,
@@ -278,11 +291,7 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         w.clock.set('2026-09-20T23:50:00Z');
         await monthRevenue(deps, '2026-09');
         // A figure no pricing gives: the answers that show it come from this valuation.
-        await w.ledger.db
-          .updateTable('revenue_marks')
-          .set({ p10: '999.99', p50: '999.99', p90: '999.99' })
-          .where('marked_at', '=', '2026-09-20T23:50:00.000Z')
-          .execute();
+        await setMarks(w, '999.99', 'marked_at', '2026-09-20T23:50:00.000Z');
         // Midnight takes the 23:50 valuation; 00:10 is valued anew.
         w.clock.set('2026-09-21T00:10:00Z');
         const midnight = t('2026-09-21T00:00:00Z');
@@ -327,11 +336,7 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         const oct = eur(await monthRevenue(deps, '2026-10'));
         expect(await estimated()).toEqual([['estimated', 2, oct.estimated.p50]]);
         // A figure no pricing gives: the summary shows it while the valuation stands.
-        await w.ledger.db
-          .updateTable('revenue_marks')
-          .set({ p10: '500.00', p50: '500.00', p90: '500.00' })
-          .where('period_start', '=', '2026-09-30T22:00:00.000Z')
-          .execute();
+        await setMarks(w, '500.00', 'period_start', '2026-09-30T22:00:00.000Z');
         w.clock.set('2026-10-12T05:14:00Z');
         expect(await estimated()).toEqual([['estimated', 2, '1000.00']]);
         expect(eur(await monthRevenue(deps, '2026-10')).estimated.p50).toBe('1000.00');

@@ -34,7 +34,7 @@ export const dsmrP1Format: DeviceFormat<DsmrP1Source> = {
 function parseTelegram(input: FormatInput<DsmrP1Source>): FormatResult {
   const framed = readFrame(input.payload);
   if (!framed.ok) return framed;
-  const obis = readObisLines(framed.value.lines);
+  const obis = readObisLines(framed.value.body);
   if (!obis.ok) return rejectWith('invalid_schema', obis.detail);
   const { imports, exports, powerIn, powerOut, time } = obis.values;
 

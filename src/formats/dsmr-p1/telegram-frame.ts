@@ -9,10 +9,13 @@ const BANG = 0x21;
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** The telegram between `/` and `!`, split in lines, once its frame and checksum are sound. */
+/** The telegram between `/` and `!`, once its frame and checksum are sound. */
 export interface TelegramFrame {
-  /** Every line from the identification line (`/…`) to the last data line, without line ends. */
-  readonly lines: readonly string[];
+  /**
+   * The text from the identification line (`/…`) up to the `!`, line ends included (CRLF as sent,
+   * or LF or CR alone where a bridge rewrote them).
+   */
+  readonly body: string;
   /** Whether the telegram carried a CRC (DSMR 4 and 5 do; 2.2 and 3 end with a bare `!`). */
   readonly checked: boolean;
 }
@@ -57,23 +60,17 @@ export function readFrame(payload: Buffer): Parsed<TelegramFrame> {
     );
   }
   if (crcField !== '') {
-    const expected = crcField.toUpperCase();
+    const expected = Number.parseInt(crcField, 16);
     const actual = crc16Arc(payload, start, bang + 1);
     // The telegram with its line ends restored is checked only when the one as sent fails.
-    const relined = () => {
-      const crc = crcWithCrlf(payload, start, bang + 1);
-      return crc === undefined ? undefined : crcText(crc);
-    };
-    const matches = crcText(actual) === expected || relined() === expected;
-    if (!matches) {
+    if (actual !== expected && crcWithCrlf(payload, start, bang + 1) !== expected) {
       return fail(
         'invalid_checksum',
-        `CRC16 ${crcText(actual)} computed from '/' to '!' does not match the telegram's ${expected}`,
+        `CRC16 ${crcText(actual)} computed from '/' to '!' does not match the telegram's ${crcField.toUpperCase()}`,
       );
     }
   }
-  const body = payload.toString('latin1', start, bang);
-  return ok({ lines: body.split(/\r\n|\n|\r/), checked: crcField !== '' });
+  return ok({ body: payload.toString('latin1', start, bang), checked: crcField !== '' });
 }
 
 /**

@@ -42,6 +42,11 @@ export interface BillViewDeps {
   readonly store: Pick<ReadingStore, 'windows'>;
   readonly clock: Clock;
   readonly billing?: Pick<BillingOptions, 'backBillingMonths'> | undefined;
+  /**
+   * Ends a long valuation between two slices of bills (a process shutting down): what was recorded
+   * stands, the rest is valued on the next run or on demand.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

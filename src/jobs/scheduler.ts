@@ -54,6 +54,9 @@ export function startJobs(
       ),
     );
   }
+  // Aborted by `stop`: a settlement run and the valuing after it end between two chunks.
+  const stopping = new AbortController();
+  const signal = stopping.signal;
   let running: Promise<unknown> = Promise.resolve();
   let retaining: Promise<unknown> = Promise.resolve();
   // Retention deletes only what settled periods no longer need; any instance may run it (deletes
@@ -88,15 +91,18 @@ export function startJobs(
       cron.schedule(
         opts.settleCron,
         async () => {
-          const run = runSettlement(deps, opts, { actor: CRON_ACTOR })
+          const run = runSettlement({ ...deps, signal }, opts, { actor: CRON_ACTOR })
             .catch((err: unknown) => {
               deps.log.error({ err }, 'scheduled settlement failed; the next tick retries');
             })
             // Then value the recent months' unsettled bills, so that the state of revenue is
             // answered from the ledger until the next tick, whatever the fleet's size.
-            .then(() => valueRecentMonths({ ...deps, billing: opts }))
+            .then(() => valueRecentMonths({ ...deps, billing: opts, signal }))
             .catch((err: unknown) => {
-              deps.log.warn({ err }, 'valuing recent months failed; revenue is valued on demand');
+              if (signal.aborted)
+                deps.log.info('valuing recent months stopped: the process is shutting down');
+              else
+                deps.log.warn({ err }, 'valuing recent months failed; revenue is valued on demand');
             });
           running = run;
           await run;
@@ -107,6 +113,7 @@ export function startJobs(
   }
   return {
     async stop() {
+      stopping.abort();
       for (const t of tasks) await t.destroy();
       await running;
       await retaining;

@@ -264,9 +264,13 @@ export function describeRevenue(name: string, open: () => Promise<BillingWorld>)
         await w.contract('2026-09-01T00:00:00+02:00', ['vr-a']);
         w.clock.set('2026-10-01T05:00:00Z');
         await w.readings('vr-a', '2026-08-25T00:00:00Z', '2026-10-01T05:00:00Z');
-        expect(await valueRecentMonths(deps)).toEqual(['2026-09', '2026-10']);
         const marks = async () =>
           (await w.ledger.db.selectFrom('revenue_marks').selectAll().execute()).length;
+        // A process shutting down stops valuing before its next slice of bills.
+        const stopped = { ...deps, signal: AbortSignal.abort() };
+        await expect(valueRecentMonths(stopped)).rejects.toMatchObject({ name: 'AbortError' });
+        expect(await marks()).toBe(0);
+        expect(await valueRecentMonths(deps)).toEqual(['2026-09', '2026-10']);
         // September provisional, October estimated: one valuation each.
         expect(await marks()).toBe(2);
         w.clock.set('2026-10-01T05:14:00Z');

@@ -405,6 +405,44 @@ export function describeSettlement(name: string, open: () => Promise<BillingWorl
       }
     });
 
+    it('stops a run when its process shuts down, giving its claims back to the next runner', async () => {
+      const w = await open();
+      try {
+        const contracts = [];
+        for (const meterId of ['stop-1', 'stop-2']) {
+          contracts.push((await w.contract('2026-09-01T00:00:00+02:00', [meterId])).contractId);
+          await w.readings(meterId, '2026-08-31T00:00:00Z', '2026-10-02T00:00:00Z');
+        }
+        w.clock.set('2026-10-05T00:00:00Z');
+        // The shutdown comes while the periods' readings are being read.
+        const stopping = new AbortController();
+        const store: typeof w.deps.store = {
+          windows: (requests) => {
+            stopping.abort();
+            return w.deps.store.windows(requests);
+          },
+        };
+        const deps = { ...w.deps, store, signal: stopping.signal };
+        expect(await runSettlement(deps, w.opts, { actor: 'cron' })).toMatchObject({
+          closed: 2,
+          settled: 0,
+          held: 0,
+          failed: 0,
+        });
+        for (const contractId of contracts)
+          expect((await storedPeriods(w.ledger.db, contractId)).map((p) => p.status)).toEqual([
+            'closed',
+          ]);
+        // Another runner settles both at once: no lease of the stopped run is left in its way.
+        const other = { ...w.opts, runnerId: 'runner-b' };
+        expect(await runSettlement(w.deps, other, { actor: 'cron' })).toMatchObject({
+          settled: 2,
+        });
+      } finally {
+        await w.close();
+      }
+    });
+
     it('counts periods as failed, without throwing or losing late arrivals, while the readings store is down', async () => {
       const w = await open();
       try {

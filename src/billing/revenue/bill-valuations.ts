@@ -42,6 +42,7 @@ export async function valueBills(
   const fresh = new Map<string, RevenueMark>();
   let written = 0;
   for (let i = 0; i < missing.length; i += VALUE_CHUNK) {
+    deps.signal?.throwIfAborted();
     const slice = missing.slice(i, i + VALUE_CHUNK);
     const priced = await priceBills(receivedBy(deps.store, at), slice, at);
     const taken = slice.map(({ ctx, plan }): RevenueMark => {

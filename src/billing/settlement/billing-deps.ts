@@ -10,6 +10,11 @@ export interface BillingDeps {
   readonly store: Pick<ReadingStore, 'windows'>;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * Ends a settlement run between two chunks of periods (a process shutting down): the periods
+   * settled stand, the claims on the others are released for the next run.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Settlement settings (config `SETTLE_*`, `GRACE_HOURS`, `BACK_BILLING_MONTHS`). */

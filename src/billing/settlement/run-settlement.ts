@@ -29,7 +29,8 @@ export async function runSettlement(
     contractId: input.contractId,
   });
   const counts = await settleDuePeriods(deps, opts, input);
-  await invoiceOrphanAdjustments(deps, input.actor);
+  // A run stopped by its process's shutdown leaves the rest to the next run.
+  if (deps.signal?.aborted !== true) await invoiceOrphanAdjustments(deps, input.actor);
   const result: SettlementResult = {
     closed: closed.length,
     settled: counts.settled,
@@ -44,6 +45,7 @@ export async function runSettlement(
       actor: input.actor,
       contractId: input.contractId,
       force: input.force === true,
+      ...(deps.signal?.aborted === true ? { stopped: true } : {}),
       ms: Math.round(performance.now() - started),
     },
     'settlement run',

@@ -178,6 +178,15 @@ export async function settleDuePeriods(
   for (let i = 0; i < list.length; i += 1) {
     const current = await inFlight[i];
     if (current === undefined) continue;
+    if (deps.signal?.aborted === true) {
+      // Stopping: the chunks read but not written give their claims back to the next run.
+      for (const pending of inFlight.slice(i)) {
+        const prep = await pending;
+        for (const p of prep?.periods ?? [])
+          await releaseClaim(deps.db, p.id, opts.runnerId).catch(() => undefined);
+      }
+      break;
+    }
     const ahead = list[i + AHEAD];
     if (ahead !== undefined) inFlight.push(prepare(ahead));
     await commit(current);

@@ -125,7 +125,7 @@ export async function settlePass(env: RoleEnv, opts: SettlePassOptions): Promise
   } finally {
     // A process may be valuing the open month after its run: no need to wait for that, unless it
     // is to write its CPU profile on the way out.
-    await Promise.all(jobs.map((j) => j.process.stop(process.env.BENCH_CPU_PROF ? 60_000 : 2000)));
+    await Promise.all(jobs.map((j) => j.process.stop(process.env.BENCH_CPU_PROF ? 600_000 : 2000)));
   }
   const perContract = (secs: number) => Math.round((secs * 10_000) / contracts) / 10;
   const cpuMs: Record<string, number> = { jobs: perContract(jobsCpu) };

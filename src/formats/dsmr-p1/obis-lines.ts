@@ -19,20 +19,32 @@ export type ObisResult =
   | { readonly ok: true; readonly values: ObisValues }
   | { readonly ok: false; readonly detail: string };
 
-// Electricity, channel 0: energy registers 1.8.N / 2.8.N and instant power 1.7.0 / 2.7.0. The
-// value group is the text up to the first ')' on the line. Sticky: each is tried where a line
-// begins, on the whole body, so no line is cut out of it.
-const ELECTRICITY_LINE = /1-0:([12])\.([78])\.(\d{1,2})\(([^)\r\n]*)\)/y;
-const TIME_LINE = /0-0:1\.0\.0\(([^)\r\n]*)\)/y;
-
 const CR = 0x0d;
 const LF = 0x0a;
+const DOT = 0x2e;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const ZERO = 0x30;
+const NINE = 0x39;
+const ONE = 0x31;
+const TWO = 0x32;
+const SEVEN = 0x37;
+const EIGHT = 0x38;
+
+// The OBIS names of registers 0 to 99, built once: a telegram's lines then cost no string building.
+const namesOf = (prefix: string) => Array.from({ length: 100 }, (_, n) => `${prefix}${n}`);
+const IMPORT_NAMES = namesOf('1.8.');
+const EXPORT_NAMES = namesOf('2.8.');
 
 /**
- * Pick the lines this format reads out of a telegram's body (its lines ended by CRLF, LF or CR).
- * Every other line (equipment ids, voltages, gas and other M-Bus channels, event logs, continuation
- * lines of DSMR 2.2 gas values) is ignored. A register or clock line given twice makes the telegram
- * ambiguous: refused.
+ * Pick the lines this format reads out of a telegram's body (its lines ended by CRLF, LF or CR):
+ * electricity channel 0's energy registers `1-0:1.8.N` / `1-0:2.8.N` (N of one or two digits) and
+ * instant power `1-0:1.7.0` / `1-0:2.7.0`, and the clock `0-0:1.0.0`, each with the text of its
+ * first value group (up to the first `)` on the line; a line without one is not read). Every other
+ * line (equipment ids, voltages, gas and other M-Bus channels, event logs, continuation lines of
+ * DSMR 2.2 gas values) is ignored. A register or clock line given twice makes the telegram
+ * ambiguous: refused. Read character by character where each line begins: most lines are skipped
+ * on their first characters, and nothing is cut out but the values.
  */
 export function readObisLines(body: string): ObisResult {
   const imports = new Map<string, string>();
@@ -41,33 +53,42 @@ export function readObisLines(body: string): ObisResult {
   let powerOut: string | undefined;
   let time: string | undefined;
   for (let at = 0; at < body.length; at = nextLine(body, at)) {
-    // Most lines are neither: a prefix check spares them both patterns.
     if (body.startsWith('0-0:1.0.0(', at)) {
-      TIME_LINE.lastIndex = at;
-      const time1 = TIME_LINE.exec(body);
-      if (time1 === null) continue;
+      const value = valueGroup(body, at + 9);
+      if (value === undefined) continue;
       if (time !== undefined) return twice('0-0:1.0.0');
-      time = time1[1]!;
+      time = value;
       continue;
     }
     if (!body.startsWith('1-0:', at)) continue;
-    ELECTRICITY_LINE.lastIndex = at;
-    const m = ELECTRICITY_LINE.exec(body);
-    if (m === null) continue;
-    const [, direction, kind, index, value] = m as unknown as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    const name = `${direction}.${kind}.${Number(index)}`;
-    if (kind === '8') {
-      const registers = direction === '1' ? imports : exports;
+    // D.K.N( after `1-0:`: direction 1 or 2, kind 7 or 8, N of one or two digits.
+    const direction = body.charCodeAt(at + 4);
+    const kind = body.charCodeAt(at + 6);
+    if (
+      (direction !== ONE && direction !== TWO) ||
+      body.charCodeAt(at + 5) !== DOT ||
+      (kind !== SEVEN && kind !== EIGHT) ||
+      body.charCodeAt(at + 7) !== DOT
+    )
+      continue;
+    let i = at + 8;
+    let index = 0;
+    for (; i < at + 11; i++) {
+      const c = body.charCodeAt(i);
+      if (c < ZERO || c > NINE) break;
+      index = index * 10 + (c - ZERO);
+    }
+    const digits = i - (at + 8);
+    if (digits === 0 || digits > 2) continue;
+    const value = valueGroup(body, i);
+    if (value === undefined) continue;
+    if (kind === EIGHT) {
+      const registers = direction === ONE ? imports : exports;
+      const name = (direction === ONE ? IMPORT_NAMES : EXPORT_NAMES)[index]!;
       if (registers.has(name)) return twice(`1-0:${name}`);
       registers.set(name, value);
-    } else if (index === '0') {
-      if (direction === '1') {
+    } else if (index === 0) {
+      if (direction === ONE) {
         if (powerIn !== undefined) return twice('1-0:1.7.0');
         powerIn = value;
       } else {
@@ -77,6 +98,20 @@ export function readObisLines(body: string): ObisResult {
     }
   }
   return { ok: true, values: { imports, exports, powerIn, powerOut, time } };
+}
+
+/**
+ * The text of the value group whose `(` is at `open`, up to the first `)`; undefined when there is
+ * no `(` there, or the line (or the body) ends before a `)`.
+ */
+function valueGroup(body: string, open: number): string | undefined {
+  if (body.charCodeAt(open) !== OPEN) return undefined;
+  for (let i = open + 1; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === CLOSE) return body.slice(open + 1, i);
+    if (c === CR || c === LF) return undefined;
+  }
+  return undefined;
 }
 
 /** Where the line after the one at `at` begins (past its CRLF, LF or CR), or the body's length. */

@@ -57,12 +57,12 @@ export function wholeWatts(text: string): number | undefined {
 export function registersOf(
   texts: ReadonlyMap<string, string>,
 ): ValueResult<Record<string, number> | undefined> {
-  const names = [...texts.keys()];
-  const tariffs = names.filter((n) => !n.endsWith('.0')).sort(byTariff);
-  const chosen = tariffs.length > 0 ? tariffs : names;
-  if (chosen.length === 0) return { ok: true, value: undefined };
+  if (texts.size === 0) return { ok: true, value: undefined };
+  const tariffs: string[] = [];
+  for (const name of texts.keys()) if (!name.endsWith('.0')) tariffs.push(name);
+  if (tariffs.length > 1) tariffs.sort(byTariff);
   const registers: Record<string, number> = {};
-  for (const name of chosen) {
+  for (const name of tariffs.length > 0 ? tariffs : texts.keys()) {
     const r = registerValue(`1-0:${name}`, texts.get(name)!);
     if (!r.ok) return r;
     registers[name] = r.value;

@@ -13,6 +13,7 @@ import { billViewCapStart, type BillViewDeps } from './bill-view.js';
 import { periodsBetween } from './periods/billing-periods.js';
 import { Dec, fixed, minorDigits } from './pricing/decimal.js';
 import { valueBills } from './revenue/bill-valuations.js';
+import { markKey } from './revenue/revenue-marks-repo.js';
 import { monthEdges, revenueMonth, type MonthEdges } from './revenue/revenue-month.js';
 import { loadBillingContexts, type BillingContext } from './records/billing-context.js';
 
@@ -53,7 +54,7 @@ function planOf(
   // summary of a settled month of 20,000 cost.
   const period = periodsBetween(ctx, month.start, month.end)[0];
   if (period === undefined || period.start > now) return undefined;
-  const row = rows.get(`${ctx.contractId}\u0000${period.start}`);
+  const row = rows.get(markKey(ctx.contractId, period.start));
   return planBill(ctx.contractId, period, row, now, capStart);
 }
 
@@ -102,7 +103,7 @@ export async function billingSummary(deps: BillViewDeps, month: string): Promise
       invoices.set(r.invoice_number, { currency: r.currency, total: r.total });
   const byKey = new Map<string, PeriodRecord>(
     rows.map((r) => [
-      `${r.contract_id}\u0000${Date.parse(r.start_at)}`,
+      markKey(r.contract_id, Date.parse(r.start_at)),
       {
         start: Date.parse(r.start_at),
         end: Date.parse(r.end_at),

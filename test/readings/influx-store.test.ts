@@ -97,6 +97,47 @@ describe.skipIf(!available)('influxdb store (shared influxd 1.x)', () => {
     await expect(store.latest('m-1')).rejects.toThrow(/database not found/);
   });
 
+  it('deletes ranges while other databases are dropped (1.6 then fails some DELETEs: engine is closed)', async () => {
+    const database = uniqueDb('churned');
+    const store = createInfluxStore({ url: influxUrl, database });
+    await store.init();
+    // Another database created, given a shard and dropped, over and over, until the deletes end.
+    let dropped = 0;
+    let deleting = true;
+    const churn = (async () => {
+      while (deleting && dropped < 2_000) {
+        const other = uniqueDb('dropped');
+        await createInfluxStore({ url: influxUrl, database: other }).init();
+        await fetch(`${influxUrl}/write?db=${other}&precision=ms`, {
+          method: 'POST',
+          body: `meter_reading,meter_id=x import_wh=1i ${T}`,
+        });
+        await dropDatabase(other);
+        dropped += 1;
+      }
+    })();
+    let removed = 0;
+    let rounds = 0;
+    try {
+      // At least 300 deletes and 100 drops: without the retry about one DELETE in a hundred fails.
+      while ((rounds < 300 || dropped < 100) && rounds < 5_000) {
+        const ts = T + rounds * 1000;
+        await store.writeBatch([reading('m-1', ts), reading('m-1', ts + 500)]);
+        removed += await store.deleteRanges('m-1', [
+          { from: ts, to: ts },
+          { from: ts + 500, to: ts + 600 },
+        ]);
+        rounds += 1;
+      }
+    } finally {
+      deleting = false;
+      await churn;
+      await dropDatabase(database);
+    }
+    expect(dropped).toBeGreaterThanOrEqual(100);
+    expect(removed).toBe(2 * rounds);
+  });
+
   it('windows bounds must be integer epoch ms', async () => {
     const store = createInfluxStore({ url: influxUrl, database: uniqueDb('bounds') });
     await expect(store.windows([{ meterId: 'm', from: 1.5, to: 2 }])).rejects.toThrow(RangeError);

@@ -12,6 +12,9 @@ let next: { status: number; body: string; headers?: Record<string, string> } = {
   status: 204,
   body: '',
 };
+/** Answers given first, in order, before `next`. */
+let queued: (typeof next)[] = [];
+let requests = 0;
 let seen: { url: string; headers: IncomingHttpHeaders; body: string } | undefined;
 
 beforeAll(async () => {
@@ -20,9 +23,11 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       seen = { url: req.url ?? '', headers: req.headers, body };
+      requests += 1;
+      const answer = queued.shift() ?? next;
       res
-        .writeHead(next.status, next.headers ?? { 'content-type': 'application/json' })
-        .end(next.body);
+        .writeHead(answer.status, answer.headers ?? { 'content-type': 'application/json' })
+        .end(answer.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,6 +40,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   seen = undefined;
+  queued = [];
+  requests = 0;
 });
 
 const client = () => createInfluxClient({ url, database: 'energy' });
@@ -134,9 +141,43 @@ describe('query', () => {
     ['a truncated statement', 200, '{"results":[{"statement_id":0,"partial":true}]}', /truncated/],
     ['non-JSON', 200, '<html>', /non-JSON/],
     ['no results', 200, '{}', /without results/],
-  ])('throws on %s', async (_name, status, body, message) => {
+  ])('throws on %s, without sending it again', async (_name, status, body, message) => {
     next = { status, body };
     await expect(client().query('SELECT 1')).rejects.toThrow(message);
+    expect(requests).toBe(1);
+  });
+
+  const closing = (error: string) => ({
+    status: 200,
+    body: JSON.stringify({ results: [{ statement_id: 0, error }, { statement_id: 1 }] }),
+  });
+
+  it('sends the request again while a statement fails for a passing reason, then answers', async () => {
+    queued = [closing('engine is closed'), closing('not executed')];
+    next = { status: 200, body: '{"results":[{"statement_id":0},{"statement_id":1}]}' };
+    await expect(client().query('DELETE FROM m; DELETE FROM n')).resolves.toHaveLength(2);
+    expect(requests).toBe(3);
+    expect(new URLSearchParams(seen?.body).get('q')).toBe('DELETE FROM m; DELETE FROM n');
+  });
+
+  it('gives up on a passing failure after the attempts, and says how many', async () => {
+    next = closing('shard 7: engine is closed');
+    const twice = createInfluxClient({ url, database: 'energy', queryAttempts: 2 });
+    await expect(twice.query('DELETE FROM m')).rejects.toThrow(
+      /statement 0 failed \(2 attempts\): shard 7: engine is closed/,
+    );
+    expect(requests).toBe(2);
+  });
+
+  it('does not take "not executed" after a real failure for a passing one', async () => {
+    next = {
+      status: 200,
+      body: '{"results":[{"statement_id":0,"error":"database not found: x"},{"statement_id":1,"error":"not executed"}]}',
+    };
+    await expect(client().query('SELECT 1; SELECT 2')).rejects.toThrow(
+      /statement 0 failed: database/,
+    );
+    expect(requests).toBe(1);
   });
 
   it('ignores the partial flag 1.6 leaves on merged series of more than 10,000 rows', async () => {

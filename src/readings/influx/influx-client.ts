@@ -1,10 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import { backoffDelay } from '../../shared/backoff.js';
 import { StoreWriteError } from '../reading-store.js';
 import {
   describeFailure,
   errorText,
   isForeignTypeConflict,
   isRetryableStatus,
+  isTransientStatementError,
 } from './influx-errors.js';
 import { parseResults, type InfluxStatementResult } from './influx-results.js';
 
@@ -29,6 +32,11 @@ export interface InfluxClientOptions {
    * sends one batch at a time).
    */
   readonly maxConcurrentQueries?: number | undefined;
+  /**
+   * Times a query is sent in all when a statement fails for a passing reason (default 5, so up to
+   * about 1.5 s of waiting); see `isTransientStatementError`.
+   */
+  readonly queryAttempts?: number | undefined;
 }
 
 export interface InfluxClient {
@@ -39,7 +47,9 @@ export interface InfluxClient {
   write(body: string): Promise<void>;
   /**
    * POST InfluxQL to /query with `epoch=ms`. `db: false` omits the database (for CREATE DATABASE).
-   * Throws Error on any failure.
+   * Every statement sent must be idempotent (SELECT, SHOW, CREATE, DELETE, DROP): when one fails
+   * for a passing reason the whole request is sent again, after a short backoff. Throws Error on
+   * any other failure, and on a passing one that outlasts the attempts.
    */
   query(q: string, opts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]>;
   /** GET /ping; throws unless the server answers 2xx (1.x/2.x say 204, 3.x says 200). */
@@ -83,9 +93,21 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
   }
 
   const limit = pLimit(opts.maxConcurrentQueries ?? 4);
+  const attempts = opts.queryAttempts ?? 5;
 
-  function query(q: string, qopts?: { readonly db?: boolean }): Promise<InfluxStatementResult[]> {
-    return limit(() => runQuery(q, qopts));
+  async function query(
+    q: string,
+    qopts?: { readonly db?: boolean },
+  ): Promise<InfluxStatementResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      const results = await limit(() => runQuery(q, qopts));
+      const failed = results.find((r) => r.error !== undefined);
+      if (failed?.error === undefined || !isTransientStatementError(failed.error))
+        return checked(results);
+      if (attempt >= attempts) return checked(results, attempt > 1 ? ` (${attempt} attempts)` : '');
+      // Outside the queue's slot, so other queries go on meanwhile.
+      await sleep(backoffDelay(attempt, 50, 1_000));
+    }
   }
 
   async function runQuery(
@@ -115,16 +137,7 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     // A syntax error anywhere fails the whole request (400 + top-level error); other
     // errors are per statement.
     if (!res.ok) throw new Error(`influxdb query refused (${res.status}): ${errorText(text, res)}`);
-    const results = parseResults(text);
-    for (const r of results) {
-      if (r.error !== undefined)
-        throw new Error(`influxdb query statement ${r.statement_id} failed: ${r.error}`);
-      if (r.partial === true)
-        throw new Error(
-          `influxdb query statement ${r.statement_id} was truncated by the server's row limit`,
-        );
-    }
-    return results;
+    return parseResults(text);
   }
 
   async function ping(): Promise<void> {
@@ -139,4 +152,17 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
   }
 
   return { write, query, ping };
+}
+
+/** The statements, unless one failed or was cut short; `tries` is said after the failure. */
+function checked(results: InfluxStatementResult[], tries = ''): InfluxStatementResult[] {
+  for (const r of results) {
+    if (r.error !== undefined)
+      throw new Error(`influxdb query statement ${r.statement_id} failed${tries}: ${r.error}`);
+    if (r.partial === true)
+      throw new Error(
+        `influxdb query statement ${r.statement_id} was truncated by the server's row limit`,
+      );
+  }
+  return results;
 }

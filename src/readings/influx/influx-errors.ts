@@ -28,11 +28,6 @@ export function describeFailure(err: unknown): string {
 }
 
 /**
- * 4xx is the server refusing the data itself (bad line protocol, field type conflict, partial
- * write, missing database, body too large): sending it again cannot help. 408 and 429 are the
- * exceptions: they mean "not now" (InfluxDB Cloud rate limits with 429). 5xx is an outage.
- */
-/**
  * Only a refusal of the data itself is final (400 bad line protocol or field type, 413 too
  * large, 422 a 2.x partial write): the flusher isolates those points as rejections. A missing
  * database or bucket (404) and missing credentials (401/403) are set-up problems, not data
@@ -52,4 +47,16 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function isForeignTypeConflict(message: string): boolean {
   return /field type conflict/i.test(message);
+}
+
+/**
+ * A statement error that means "not now" rather than "never". InfluxDB 1.x runs a DELETE or DROP
+ * SERIES across the shards of every database, so while any shard is closing (a retention policy
+ * expiring it, another database dropped) the statement fails with `engine is closed`, or is
+ * interrupted before it starts and answers `not executed` for its first statement. Measured on
+ * 1.6 with another database dropped over and over: about one DELETE in a hundred failed so, while
+ * SELECTs were not affected. The same statement sent again succeeds.
+ */
+export function isTransientStatementError(error: string): boolean {
+  return /engine is closed/i.test(error) || error === 'not executed';
 }

@@ -1,7 +1,6 @@
 /**
  * Delay before retry number `attempt` (1-based): exponential from `baseMs` up to `maxMs`, with
- * "equal jitter" so that many ingest processes recovering from the same outage do not retry in
- * lockstep.
+ * "equal jitter" so that many processes recovering from the same outage do not retry in lockstep.
  */
 export function backoffDelay(
   attempt: number,

@@ -14,6 +14,7 @@ import { startInfluxd } from '../test/harness/influxd.js';
 import type { ChildInstance } from '../test/support/child-instance.js';
 import { tempDir } from '../test/support/instance.js';
 import { measuredNodeArgs, measuredNodeEnv } from './node-runtime.js';
+import { timedPass, type TimedPass } from './timed-pass.js';
 import {
   benchMeterIds,
   DAY_MS as DAY,
@@ -107,62 +108,20 @@ function summary(r: Result) {
   };
 }
 
-/** What a pass reports; the cold pass computes it from its own timings. */
-type PassSummary = ReturnType<typeof summary>;
-
-/** A request's send time, kept on its connection's context (one request at a time each). */
-interface Sent {
-  order?: number;
-  sentAt?: number;
-}
-
-const percentile = (sorted: readonly number[], p: number) =>
-  Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
-
 /**
- * Each meter's month once, in one run over 32 connections: the first `COLD_WARMUP` requests sent
- * are the warm-up and are not measured, the others are the cold pass. One run, so the cold pass
- * goes over the connections the warm-up opened, as a proxy or an app keeps its connections: 32
- * connections opened at once delay the first requests on them by up to about 150 ms here, whatever
- * the route (even `/healthz`), and in a pass of about a second that alone would be the p99.
+ * Each meter's month once, in one run: the first `COLD_WARMUP` requests warm the restarted
+ * process's code and open the connections (not measured), the others are the cold pass.
  */
-async function coldPass(url: string, headers: Record<string, string>): Promise<PassSummary> {
+function coldPass(url: string, headers: Record<string, string>): Promise<TimedPass> {
   nextMeter = 0;
-  let sent = 0;
-  const latencies: number[] = [];
-  let coldStarted: number | undefined;
-  let coldEnded = 0;
-  const result = await autocannon({
+  return timedPass({
     url,
-    connections: CONNECTIONS,
     headers,
+    connections: CONNECTIONS,
     amount: METERS,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (req, context: Sent) => {
-          context.order = sent++;
-          context.sentAt = performance.now();
-          if (context.order === COLD_WARMUP) coldStarted = context.sentAt;
-          return { ...req, path: everyMonth() };
-        },
-        onResponse: (_status, _body, context: Sent) => {
-          if ((context.order ?? 0) < COLD_WARMUP) return;
-          coldEnded = performance.now();
-          latencies.push(coldEnded - (context.sentAt ?? coldEnded));
-        },
-      },
-    ],
+    unmeasured: COLD_WARMUP,
+    next: everyMonth,
   });
-  latencies.sort((a, b) => a - b);
-  const seconds = (coldEnded - (coldStarted ?? coldEnded)) / 1000;
-  return {
-    reqPerSec: seconds > 0 ? Math.round(latencies.length / seconds) : 0,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
 }
 
 /** The cold pass on a fresh instance that neither keeps nor reads day summaries. */
@@ -171,7 +130,7 @@ async function coldWithoutSummaries(
     dataDir: string,
     summaries: boolean,
   ) => Promise<{ wl: ChildInstance; staffHeaders: Record<string, string> }>,
-): Promise<PassSummary> {
+): Promise<TimedPass> {
   const tmp = tempDir('wl-bench-api-raw-');
   try {
     const { wl, staffHeaders } = await start(tmp.dir, false);

@@ -1,9 +1,10 @@
 // Part of bench:scale: a freshly started API process: the consumption endpoint cold (every request a
-// meter it has not read yet, after a warm-up of the process's code on other meters) and warm (the same meters again), then the billing summary and the
-// state of revenue of the settled month.
-import autocannon, { type Result } from 'autocannon';
+// meter it has not read yet, after a warm-up of the process's code and connections on other
+// meters) and warm (the same meters again), then the billing summary and the state of revenue of
+// the settled month.
 import { readMetric } from '../test/support/instance.js';
 import { peakRssMb, spawnRole, type RoleEnv } from './scale-procs.js';
+import { timedPass } from './timed-pass.js';
 
 export interface ApiPass {
   /** Meters read in each pass. */
@@ -44,26 +45,10 @@ export interface ApiPassOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Requests/s over the whole pass: its per-second average is 0 for a pass under a second. */
-const perSec = (r: Result) => Math.round(r.requests.total / r.duration);
-
-function pass(
-  url: string,
-  headers: Record<string, string>,
-  paths: readonly string[],
-  amount: number,
-  connections: number,
-): Promise<Result> {
+/** Each path in turn, from the first again after the last. */
+function inTurn(paths: readonly string[]): () => string {
   let next = 0;
-  return autocannon({
-    url,
-    connections,
-    headers,
-    amount,
-    requests: [
-      { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) },
-    ],
-  });
+  return () => paths[next++ % paths.length]!;
 }
 
 async function timed(url: string, headers: Record<string, string>): Promise<number> {
@@ -84,19 +69,30 @@ export async function apiPass(env: RoleEnv, opts: ApiPassOptions): Promise<ApiPa
       (id) =>
         `/v1/meters/${id}/consumption?groupBy=day&from=${iso(opts.from)}&to=${iso(opts.to)}&tz=Europe/Paris`,
     );
-    const warmup = all.slice(0, opts.warmupMeters);
     const paths = all.slice(opts.warmupMeters);
     const n = paths.length;
-    if (warmup.length > 0) await pass(wl.httpUrl, headers, warmup, warmup.length, opts.connections);
+    const pass = { url: wl.httpUrl, headers, connections: opts.connections };
     const cacheCounts = async () => ({
       hit: await readMetric(wl.httpUrl, 'wattledger_readings_cache_requests_total', {
         result: 'hit',
       }),
       all: await readMetric(wl.httpUrl, 'wattledger_readings_cache_requests_total'),
     });
-    const cold = await pass(wl.httpUrl, headers, paths, n, opts.connections);
+    // The warm-up and the cold pass in one run, over the same connections (see timedPass).
+    const cold = await timedPass({
+      ...pass,
+      amount: all.length,
+      unmeasured: opts.warmupMeters,
+      next: inTurn(all),
+    });
     const before = await cacheCounts();
-    const warm = await pass(wl.httpUrl, headers, paths, n * opts.warmRounds, opts.connections);
+    // A new run opens new connections: the first request on each is not measured.
+    const warm = await timedPass({
+      ...pass,
+      amount: n * opts.warmRounds + opts.connections,
+      unmeasured: opts.connections,
+      next: inTurn(paths),
+    });
     const after = await cacheCounts();
     const cacheMb = (await readMetric(wl.httpUrl, 'wattledger_readings_cache_bytes')) / 1024 / 1024;
     const bad = cold.non2xx + cold.errors + warm.non2xx + warm.errors;
@@ -110,10 +106,10 @@ export async function apiPass(env: RoleEnv, opts: ApiPassOptions): Promise<ApiPa
     const revenueMs = await timed(`${wl.httpUrl}/v1/billing/revenue?month=${opts.month}`, headers);
     return {
       meters: n,
-      coldP99Ms: cold.latency.p99,
-      coldReqPerSec: perSec(cold),
-      warmP99Ms: warm.latency.p99,
-      warmReqPerSec: perSec(warm),
+      coldP99Ms: cold.p99Ms,
+      coldReqPerSec: cold.reqPerSec,
+      warmP99Ms: warm.p99Ms,
+      warmReqPerSec: warm.reqPerSec,
       warmCacheHitRatio:
         Math.round(((after.hit - before.hit) / Math.max(1, after.all - before.all)) * 100) / 100,
       cacheMb: Math.round(cacheMb),

@@ -4,7 +4,7 @@
 // the settled month.
 import { readMetric } from '../test/support/instance.js';
 import { peakRssMb, spawnRole, type RoleEnv } from './scale-procs.js';
-import { timedPass } from './timed-pass.js';
+import { inTurn, timedPass } from './timed-pass.js';
 
 export interface ApiPass {
   /** Meters read in each pass. */
@@ -45,12 +45,6 @@ export interface ApiPassOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Each path in turn, from the first again after the last. */
-function inTurn(paths: readonly string[]): () => string {
-  let next = 0;
-  return () => paths[next++ % paths.length]!;
-}
-
 async function timed(url: string, headers: Record<string, string>): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(url, { headers });

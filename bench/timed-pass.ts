@@ -17,6 +17,12 @@ interface Sent {
   sentAt?: number;
 }
 
+/** Each path in turn, from the first again after the last. */
+export function inTurn(paths: readonly string[]): () => string {
+  let next = 0;
+  return () => paths[next++ % paths.length]!;
+}
+
 const percentile = (sorted: readonly number[], p: number) =>
   Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
 

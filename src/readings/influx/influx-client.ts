@@ -102,9 +102,9 @@ export function createInfluxClient(opts: InfluxClientOptions): InfluxClient {
     for (let attempt = 1; ; attempt++) {
       const results = await limit(() => runQuery(q, qopts));
       const failed = results.find((r) => r.error !== undefined);
-      if (failed?.error === undefined || !isTransientStatementError(failed.error))
-        return checked(results);
-      if (attempt >= attempts) return checked(results, attempt > 1 ? ` (${attempt} attempts)` : '');
+      const passing = failed?.error !== undefined && isTransientStatementError(failed.error);
+      if (!passing || attempt >= attempts)
+        return checked(results, attempt > 1 ? ` (${attempt} attempts)` : '');
       // Outside the queue's slot, so other queries go on meanwhile.
       await sleep(backoffDelay(attempt, 50, 1_000));
     }

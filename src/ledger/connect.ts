@@ -30,7 +30,7 @@ export function openLedger(url: string): LedgerConnection {
   const file = url.replace(/^sqlite:/, '');
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
+  enableWal(sqlite);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
@@ -38,6 +38,25 @@ export function openLedger(url: string): LedgerConnection {
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Switch a file to WAL (it stays so). Changing the journal mode needs the file to itself, and SQLite
+ * answers SQLITE_BUSY at once rather than wait while another process opening the same new file does
+ * the same (its busy handler would deadlock there): try again, briefly, until one of them has
+ * switched it, after which the pragma changes nothing.
+ */
+function enableWal(sqlite: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      const busy = err instanceof Database.SqliteError && err.code === 'SQLITE_BUSY';
+      if (!busy || attempt >= 100) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /**
